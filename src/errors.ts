@@ -1,0 +1,135 @@
+import type { VendorId } from './vendor.js';
+import { VENDOR_NAMES } from './vendor.js';
+
+/**
+ * The domain's one error hierarchy. Every class maps to one GraphQL object type
+ * (schema/errors.ts). Messages are written to be shown to a client: they never carry an
+ * upstream body, a header or a credential.
+ */
+export abstract class PatchbayError extends Error {
+  override readonly name: string = new.target.name;
+}
+
+/** One failing input field: a path into the input and why it was refused. */
+export interface FieldError {
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+/** Our own validation of the input failed; no vendor was called. */
+export class InputValidationError extends PatchbayError {
+  constructor(
+    message: string,
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+
+  static single(path: readonly string[], message: string): InputValidationError {
+    return new InputValidationError(message, [{ path, message }]);
+  }
+}
+
+/** An unknown, malformed or foreign id, or a vendor 404. */
+export class NotFoundError extends PatchbayError {
+  constructor(
+    message: string,
+    readonly resourceId: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The vendor has no such operation. */
+export class UnsupportedOperationError extends PatchbayError {
+  constructor(
+    readonly vendor: VendorId,
+    readonly operation: string,
+  ) {
+    super(`${VENDOR_NAMES[vendor]} does not offer the operation "${operation}".`);
+  }
+}
+
+/** Facts about a failed vendor call that are safe to show a client. */
+export interface VendorCallFacts {
+  readonly vendor: VendorId;
+  readonly account: string;
+  readonly httpStatus: number | null;
+  readonly vendorCode: string | null;
+  readonly vendorRequestId: string | null;
+  readonly retryAfterSeconds: number | null;
+}
+
+/** Base of every error that comes from talking to a vendor. */
+export abstract class VendorError extends PatchbayError {
+  abstract readonly retryable: boolean;
+  constructor(
+    message: string,
+    readonly facts: VendorCallFacts,
+  ) {
+    super(message);
+  }
+}
+
+/** Vendor 409. */
+export class ConflictError extends VendorError {
+  readonly retryable = false;
+}
+
+/** Vendor 400/422, with the vendor's field errors, sanitised. */
+export class VendorValidationError extends VendorError {
+  readonly retryable = false;
+  constructor(
+    message: string,
+    facts: VendorCallFacts,
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
+    super(message, facts);
+  }
+}
+
+/** Vendor 401/403/407: the credentials are wrong or lack a permission. */
+export class VendorAuthError extends VendorError {
+  readonly retryable = false;
+}
+
+/** Vendor 429. */
+export class VendorRateLimitedError extends VendorError {
+  readonly retryable = true;
+}
+
+/** Vendor 5xx, connection refused or reset, or a deadline passed. */
+export class VendorUnavailableError extends VendorError {
+  readonly retryable = true;
+}
+
+/** The vendor answered something that does not match its contract. */
+export class VendorContractError extends VendorError {
+  readonly retryable = false;
+}
+
+/**
+ * A write was sent but its outcome could not be confirmed (timeout or reset after sending a
+ * non-idempotent request). `check` says what to look at before trying again.
+ */
+export class OutcomeUnknownError extends VendorError {
+  readonly retryable = false;
+  constructor(
+    message: string,
+    facts: VendorCallFacts,
+    readonly check: string,
+  ) {
+    super(message, facts);
+  }
+}
+
+/** Every vendor error class, for result unions that may carry any of them. */
+export const VENDOR_ERROR_CLASSES = [
+  ConflictError,
+  VendorValidationError,
+  VendorAuthError,
+  VendorRateLimitedError,
+  VendorUnavailableError,
+  VendorContractError,
+  OutcomeUnknownError,
+] as const;

@@ -7,7 +7,10 @@ import { VENDOR_NAMES } from './vendor.js';
  * upstream body, a header or a credential.
  */
 export abstract class PatchbayError extends Error {
-  override readonly name: string = new.target.name;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** One failing input field: a path into the input and why it was refused. */

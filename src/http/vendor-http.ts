@@ -106,6 +106,8 @@ export interface VendorRequest<T> {
   readonly schema?: ZodType<T>;
   /** Statuses that count as success; default: any 2xx. */
   readonly okStatuses?: readonly number[];
+  /** Secret values this request carries: scrubbed from anything the vendor says back. */
+  readonly sensitive?: readonly string[];
   /** Extra request headers (never credentials: those come from the auth strategy). */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -331,7 +333,7 @@ export class VendorHttp {
       return { status, headers, body: parsed.data };
     }
     const json = parseJson(text);
-    const details = this.options.parseError(status, json);
+    const details = scrub(this.options.parseError(status, json), request.sensitive ?? []);
     const facts = this.facts(status, headers, details);
     const summary = details.summary ? `: ${details.summary}` : '.';
     if (status === 400 || status === 422) {
@@ -367,6 +369,19 @@ interface AttemptOutcome {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
   readonly authRequest: AuthRequest;
+}
+
+/** Replaces any secret the request carried wherever the vendor's error echoes it. */
+function scrub(details: ParsedVendorError, sensitive: readonly string[]): ParsedVendorError {
+  const secrets = sensitive.filter((value) => value.length >= 4);
+  if (secrets.length === 0) return details;
+  const clean = (text: string): string => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), text);
+  return {
+    ...details,
+    summary: details.summary ? clean(details.summary) : details.summary ?? null,
+    vendorCode: details.vendorCode ? clean(details.vendorCode) : details.vendorCode ?? null,
+    fieldErrors: (details.fieldErrors ?? []).map((fe) => ({ path: fe.path.map(clean), message: clean(fe.message) })),
+  };
 }
 
 function throwIt(error: PatchbayError): never {

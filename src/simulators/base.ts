@@ -152,6 +152,7 @@ export class SimulatorServer {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    if (this.server) throw new Error(`${this.vendor} simulator is already listening`);
     const server = createServer((req, res) => {
       this.handle(req, res).catch(() => {
         if (!res.headersSent) {
@@ -203,7 +204,8 @@ export class SimulatorServer {
     const fault = this.takeFault(method, url.pathname);
     if (fault?.spec.delayMs) await delay(fault.spec.delayMs);
     if (fault?.spec.action === 'reset') {
-      req.socket.destroy();
+      // A real TCP RST, as a crashed upstream or a middlebox sends, not an orderly close.
+      req.socket.resetAndDestroy();
       return;
     }
     if (fault?.spec.action === 'hang') return;
@@ -234,7 +236,12 @@ export class SimulatorServer {
       if (!match) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(match[index + 1] ?? '');
+        const raw = match[index + 1] ?? '';
+        try {
+          params[name] = decodeURIComponent(raw);
+        } catch {
+          params[name] = raw;
+        }
       });
       send(res, await route.handler({ ...request, params }));
       return;

@@ -1,0 +1,47 @@
+import { GraphQLError } from 'graphql';
+import { builder } from '../src/builder.js';
+import { IntegrationConnectionPageRef, ConnectionFilterInput } from '../schema/connection-page.js';
+import { connectionGlobalId } from '../src/connections.js';
+import { InputValidationError } from '../src/errors.js';
+import { collectInventory } from '../src/inventory.js';
+import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from '../src/pagination.js';
+
+builder.queryField('connections', (t) =>
+  t.field({
+    type: IntegrationConnectionPageRef,
+    description:
+      'Connections across every configured account (or those the filter selects), ordered by name then id. Accounts that fail are listed in `failures`; the others still answer.',
+    args: {
+      filter: t.arg({ type: ConnectionFilterInput, description: 'Narrows the list.' }),
+      first: t.arg.int({ description: 'Page size, at most 100 (default 50).' }),
+      after: t.arg.string({ description: 'A cursor from a previous page.' }),
+    },
+    resolve: async (_, args, context) => {
+      let size: number;
+      let after: SortKey | null;
+      try {
+        size = pageSize(args.first);
+        after = args.after ? decodeCursor(args.after) : null;
+      } catch (error) {
+        if (error instanceof InputValidationError) {
+          throw new GraphQLError(error.message, { extensions: { code: 'InputValidationError', fieldErrors: error.fieldErrors } });
+        }
+        throw error;
+      }
+      const inventory = await collectInventory(context, args.filter ?? {});
+      const sorted = inventory.connections
+        .map((node) => ({ node, key: [node.name, connectionGlobalId(node)] as SortKey }))
+        .sort((a, b) => compareKeys(a.key, b.key));
+      const start = after ? sorted.findIndex((item) => compareKeys(item.key, after) > 0) : 0;
+      const from = start === -1 ? sorted.length : start;
+      const slice = sorted.slice(from, from + size);
+      return {
+        edges: slice.map((item) => ({ cursor: encodeCursor(item.key), node: item.node })),
+        totalCount: sorted.length,
+        failures: inventory.failures,
+        hasNextPage: from + size < sorted.length,
+        hasPreviousPage: from > 0,
+      };
+    },
+  }),
+);

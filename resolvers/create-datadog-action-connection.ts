@@ -1,0 +1,37 @@
+import { builder } from '../src/builder.js';
+import { CreateDatadogActionConnectionInput, DatadogConnectionPayload } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { connectionGlobalId } from '../src/connections.js';
+import { requireAccount } from '../src/lookup.js';
+import { buildCreateBody } from '../src/vendors/datadog/input.js';
+
+builder.mutationField('createDatadogActionConnection', (t) =>
+  t.field({
+    type: DatadogConnectionPayload,
+    description: 'Creates a Datadog action connection and tracks its id (Datadog cannot list connections).',
+    args: { input: t.arg({ type: CreateDatadogActionConnectionInput, required: true, description: 'The new connection.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateDatadogActionConnectionResult' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'createDatadogActionConnection', account: input.account, targetId: null },
+        async () => {
+          const { client } = requireAccount(context, input.account, 'datadog');
+          const built = buildCreateBody(input);
+          const connection = await client.createConnection(context.scope, built);
+          try {
+            await context.store.trackDatadogConnection(input.account, connection.connectionId, connection.name);
+          } catch (error) {
+            context.logger.error('created a Datadog connection but could not track it', {
+              account: input.account,
+              connectionId: connection.connectionId,
+              reason: error instanceof Error ? error.name : 'unknown',
+            });
+          }
+          return { connection };
+        },
+        (payload) => connectionGlobalId(payload.connection),
+      ),
+  }),
+);

@@ -1,0 +1,32 @@
+import { builder } from '../src/builder.js';
+import { DatadogConnectionIdInput, DeletedPayload } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { NotFoundError } from '../src/errors.js';
+import { requireObjectId } from '../src/lookup.js';
+import { checkUuid } from '../src/vendors/datadog/input.js';
+
+builder.mutationField('deleteDatadogActionConnection', (t) =>
+  t.field({
+    type: DeletedPayload,
+    description: 'Deletes a Datadog action connection at Datadog and stops tracking it.',
+    args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'deleteDatadogActionConnection', account: null, targetId: input.id }, async () => {
+        const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
+        const connectionId = parts[0] as string;
+        checkUuid(connectionId, ['id']);
+        try {
+          await entry.client.deleteConnection(context.scope, connectionId);
+        } catch (error) {
+          // Already gone at Datadog: forget it here too, and say it was not found.
+          if (error instanceof NotFoundError) await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
+          throw error;
+        }
+        await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
+        context.loaders.datadogConnection.clear({ account: entry.ref.key, connectionId });
+        return { deletedId: input.id };
+      }),
+  }),
+);

@@ -1,0 +1,21 @@
+import { builder } from '../src/builder.js';
+import { AppKeyRegistrationPayload, DatadogAppKeyInput } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { requireAccount } from '../src/lookup.js';
+import { checkUuid } from '../src/vendors/datadog/input.js';
+
+builder.mutationField('registerDatadogAppKey', (t) =>
+  t.field({
+    type: AppKeyRegistrationPayload,
+    description: 'Registers an application key for Actions; Datadog refuses connection calls made with unregistered keys.',
+    args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to register.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'RegisterDatadogAppKeyResult' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'registerDatadogAppKey', account: input.account, targetId: input.appKeyId }, async () => {
+        const { client } = requireAccount(context, input.account, 'datadog');
+        checkUuid(input.appKeyId, ['appKeyId']);
+        return { registration: await client.registerAppKey(context.scope, input.appKeyId) };
+      }),
+  }),
+);

@@ -1,0 +1,29 @@
+import { builder } from '../src/builder.js';
+import { DatadogConnectionPayload, TrackDatadogActionConnectionInput } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { connectionGlobalId } from '../src/connections.js';
+import { requireAccount } from '../src/lookup.js';
+import { checkUuid } from '../src/vendors/datadog/input.js';
+
+builder.mutationField('trackDatadogActionConnection', (t) =>
+  t.field({
+    type: DatadogConnectionPayload,
+    description: 'Adopts an existing Datadog connection: reads it from Datadog, then lists it from now on.',
+    args: { input: t.arg({ type: TrackDatadogActionConnectionInput, required: true, description: 'The connection to adopt.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'TrackDatadogActionConnectionResult' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null },
+        async () => {
+          const { client } = requireAccount(context, input.account, 'datadog');
+          checkUuid(input.connectionId, ['connectionId']);
+          const connection = await client.getConnection(context.scope, input.connectionId);
+          await context.store.trackDatadogConnection(input.account, connection.connectionId, connection.name);
+          return { connection };
+        },
+        (payload) => connectionGlobalId(payload.connection),
+      ),
+  }),
+);

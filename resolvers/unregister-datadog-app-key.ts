@@ -1,0 +1,22 @@
+import { builder } from '../src/builder.js';
+import { AppKeyUnregisteredPayload, DatadogAppKeyInput } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { requireAccount } from '../src/lookup.js';
+import { checkUuid } from '../src/vendors/datadog/input.js';
+
+builder.mutationField('unregisterDatadogAppKey', (t) =>
+  t.field({
+    type: AppKeyUnregisteredPayload,
+    description: 'Unregisters an application key for Actions.',
+    args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to unregister.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UnregisterDatadogAppKeyResult' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'unregisterDatadogAppKey', account: input.account, targetId: input.appKeyId }, async () => {
+        const { client } = requireAccount(context, input.account, 'datadog');
+        checkUuid(input.appKeyId, ['appKeyId']);
+        await client.unregisterAppKey(context.scope, input.appKeyId);
+        return { appKeyId: input.appKeyId };
+      }),
+  }),
+);

@@ -1,0 +1,28 @@
+import { builder } from '../src/builder.js';
+import { DatadogConnectionPayload, UpdateDatadogActionConnectionInput } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { requireObjectId } from '../src/lookup.js';
+import { buildUpdateBody, checkUuid } from '../src/vendors/datadog/input.js';
+
+builder.mutationField('updateDatadogActionConnection', (t) =>
+  t.field({
+    type: DatadogConnectionPayload,
+    description: 'Changes a Datadog action connection (PATCH). Secrets left out of the input stay as they are at Datadog.',
+    args: { input: t.arg({ type: UpdateDatadogActionConnectionInput, required: true, description: 'The changes.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateDatadogActionConnectionResult' } },
+    resolve: (_, { input }, context) => {
+      return audited(context, { operation: 'updateDatadogActionConnection', account: null, targetId: input.id }, async () => {
+        const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
+        const connectionId = parts[0] as string;
+        checkUuid(connectionId, ['id']);
+        // The integration type cannot change, so read the current one only when the input touches it.
+        const currentType = input.integration ? (await entry.client.getConnection(context.scope, connectionId)).integration.type : null;
+        const built = buildUpdateBody(input, currentType);
+        const connection = await entry.client.updateConnection(context.scope, connectionId, built);
+        context.loaders.datadogConnection.clear({ account: entry.ref.key, connectionId }).prime({ account: entry.ref.key, connectionId }, connection);
+        return { connection };
+      });
+    },
+  }),
+);

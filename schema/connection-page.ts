@@ -1,0 +1,66 @@
+import { builder } from '../src/builder.js';
+import type { AnyConnection } from '../src/connections.js';
+import type { AccountFailure } from '../src/inventory.js';
+import { ConnectedServiceEnum, VendorEnum } from './enums.js';
+import { ErrorInterface } from './errors.js';
+import { IntegrationConnectionUnion } from './integration-connection.js';
+import { VendorAccountRef } from './vendor-account.js';
+
+export const ConnectionFilterInput = builder.inputType('ConnectionFilter', {
+  description: 'Narrows a list of connections. Every given criterion must hold.',
+  fields: (t) => ({
+    vendors: t.field({ type: [VendorEnum], description: 'Only these vendors.' }),
+    accounts: t.stringList({ description: 'Only these accounts (config keys).' }),
+    services: t.field({ type: [ConnectedServiceEnum], description: 'Only connections to these services.' }),
+    search: t.string({ description: 'Only names containing this text (case-insensitive).' }),
+  }),
+});
+
+export const AccountFailureType = builder.objectRef<AccountFailure>('AccountFailure').implement({
+  description: 'An account whose connections could not be read in this request; the other accounts still answered.',
+  fields: (t) => ({
+    account: t.field({ type: VendorAccountRef, description: 'The account.', resolve: (f) => f.account }),
+    error: t.field({ type: ErrorInterface, description: 'Why it failed: usually a `VendorError`.', resolve: (f) => f.error }),
+  }),
+});
+
+export interface ConnectionEdgeShape {
+  readonly cursor: string;
+  readonly node: AnyConnection;
+}
+
+export interface ConnectionPageShape {
+  readonly edges: readonly ConnectionEdgeShape[];
+  readonly totalCount: number;
+  readonly failures: readonly AccountFailure[];
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+}
+
+const EdgeType = builder.objectRef<ConnectionEdgeShape>('IntegrationConnectionEdge').implement({
+  description: 'A connection and its cursor.',
+  fields: (t) => ({
+    cursor: t.exposeString('cursor', { description: 'Pass as `after` to continue after this item.' }),
+    node: t.field({ type: IntegrationConnectionUnion, description: 'The connection.', resolve: (e) => e.node }),
+  }),
+});
+
+export const IntegrationConnectionPageRef = builder.objectRef<ConnectionPageShape>('IntegrationConnectionPage').implement({
+  description: 'One page of connections across accounts, ordered by name then id, with the accounts that failed.',
+  fields: (t) => ({
+    edges: t.field({ type: [EdgeType], description: 'The items with their cursors.', resolve: (p) => [...p.edges] }),
+    nodes: t.field({ type: [IntegrationConnectionUnion], description: 'The items.', resolve: (p) => p.edges.map((e) => e.node) }),
+    pageInfo: t.field({
+      type: builder.pageInfoRef(),
+      description: 'Where this page sits.',
+      resolve: (p) => ({
+        hasNextPage: p.hasNextPage,
+        hasPreviousPage: p.hasPreviousPage,
+        startCursor: p.edges[0]?.cursor ?? null,
+        endCursor: p.edges[p.edges.length - 1]?.cursor ?? null,
+      }),
+    }),
+    totalCount: t.exposeInt('totalCount', { description: 'How many items match the filter, across every account that answered.' }),
+    failures: t.field({ type: [AccountFailureType], description: 'Accounts that could not be read; their items are missing from this page.', resolve: (p) => [...p.failures] }),
+  }),
+});

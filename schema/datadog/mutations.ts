@@ -1,0 +1,78 @@
+import { builder } from '../../src/builder.js';
+import type { DatadogActionConnection, DatadogAppKeyRegistration } from '../../src/vendors/datadog/map.js';
+import { DatadogActionConnectionRef } from './action-connection.js';
+import { DatadogAppKeyRegistrationRef } from './app-key-registration.js';
+import { DatadogIntegrationInput, DatadogIntegrationUpdateInput } from './integration.js';
+
+const accountArg = { description: 'The Datadog account, by its config key.' } as const;
+
+export const CreateDatadogActionConnectionInput = builder.inputType('CreateDatadogActionConnectionInput', {
+  description: 'A new Datadog action connection.',
+  fields: (t) => ({
+    account: t.string({ required: true, ...accountArg }),
+    name: t.string({ required: true, description: 'Its name.' }),
+    tags: t.stringList({ description: 'Tags, each `key:value`; the key `default` is reserved.' }),
+    integration: t.field({ type: DatadogIntegrationInput, required: true, description: 'What it connects to, with credentials.' }),
+  }),
+});
+
+export const UpdateDatadogActionConnectionInput = builder.inputType('UpdateDatadogActionConnectionInput', {
+  description: 'Changes to a Datadog action connection. Omitted fields, secrets included, stay unchanged.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'The connection’s global id.' }),
+    name: t.string({ description: 'A new name.' }),
+    tags: t.stringList({ description: 'The new tags (replace the old ones).' }),
+    integration: t.field({ type: DatadogIntegrationUpdateInput, description: 'Changes to the integration; its type cannot change.' }),
+  }),
+});
+
+export const DatadogConnectionIdInput = builder.inputType('DatadogActionConnectionIdInput', {
+  description: 'Names one Datadog action connection.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'The connection’s global id.' }),
+  }),
+});
+
+export const TrackDatadogActionConnectionInput = builder.inputType('TrackDatadogActionConnectionInput', {
+  description: 'An existing Datadog connection for Patchbay to list (Datadog cannot list connections).',
+  fields: (t) => ({
+    account: t.string({ required: true, ...accountArg }),
+    connectionId: t.string({ required: true, description: "Datadog's UUID of the connection." }),
+  }),
+});
+
+export const DatadogAppKeyInput = builder.inputType('DatadogAppKeyInput', {
+  description: 'Names one Datadog application key.',
+  fields: (t) => ({
+    account: t.string({ required: true, ...accountArg }),
+    appKeyId: t.string({ required: true, description: 'The application key id (a UUID).' }),
+  }),
+});
+
+export const DatadogConnectionPayload = builder.objectRef<{ connection: DatadogActionConnection }>('DatadogActionConnectionPayload').implement({
+  description: 'The connection as Datadog holds it after the change.',
+  fields: (t) => ({
+    connection: t.field({ type: DatadogActionConnectionRef, description: 'The connection.', resolve: (p) => p.connection }),
+  }),
+});
+
+export const DeletedPayload = builder.objectRef<{ deletedId: string }>('DeletedConnectionPayload').implement({
+  description: 'A connection that no longer exists (or is no longer tracked).',
+  fields: (t) => ({
+    deletedId: t.exposeID('deletedId', { description: 'The global id it had.' }),
+  }),
+});
+
+export const AppKeyRegistrationPayload = builder.objectRef<{ registration: DatadogAppKeyRegistration }>('DatadogAppKeyRegistrationPayload').implement({
+  description: 'The registration after the change.',
+  fields: (t) => ({
+    registration: t.field({ type: DatadogAppKeyRegistrationRef, description: 'The registration.', resolve: (p) => p.registration }),
+  }),
+});
+
+export const AppKeyUnregisteredPayload = builder.objectRef<{ appKeyId: string }>('DatadogAppKeyUnregisteredPayload').implement({
+  description: 'An application key that is no longer registered.',
+  fields: (t) => ({
+    appKeyId: t.exposeString('appKeyId', { description: 'The key id.' }),
+  }),
+});

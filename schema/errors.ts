@@ -1,0 +1,130 @@
+import { builder } from '../src/builder.js';
+import {
+  ConflictError,
+  InputValidationError,
+  NotFoundError,
+  OutcomeUnknownError,
+  UnsupportedOperationError,
+  VendorAuthError,
+  VendorContractError,
+  VendorError,
+  VendorRateLimitedError,
+  VendorUnavailableError,
+  VendorValidationError,
+  type FieldError,
+  type PatchbayError,
+} from '../src/errors.js';
+import { VendorEnum } from './enums.js';
+
+export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').implement({
+  description: 'Every typed failure. `message` is safe to show to a person.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'What went wrong, in words a person can act on.' }),
+  }),
+});
+
+export const VendorErrorInterface = builder.interfaceRef<VendorError>('VendorError').implement({
+  description: 'A failure reported by, or on the way to, a vendor.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    vendor: t.field({ type: VendorEnum, description: 'The vendor that was called.', resolve: (e) => e.facts.vendor }),
+    account: t.string({ description: 'The config key of the account that was used.', resolve: (e) => e.facts.account }),
+    httpStatus: t.int({ nullable: true, description: 'The HTTP status the vendor answered, if it answered.', resolve: (e) => e.facts.httpStatus }),
+    vendorCode: t.string({ nullable: true, description: "The vendor's own error code, when it gives one.", resolve: (e) => e.facts.vendorCode }),
+    retryable: t.boolean({ description: 'Whether the same request may succeed if tried again later.', resolve: (e) => e.retryable }),
+    retryAfterSeconds: t.int({ nullable: true, description: 'How long the vendor asked callers to wait, when it said.', resolve: (e) => e.facts.retryAfterSeconds }),
+    vendorRequestId: t.string({ nullable: true, description: "The vendor's id for the failed request, for its support.", resolve: (e) => e.facts.vendorRequestId }),
+  }),
+});
+
+export const FieldErrorType = builder.objectRef<FieldError>('FieldError').implement({
+  description: 'One refused input field.',
+  fields: (t) => ({
+    path: t.stringList({ description: 'Path into the input, e.g. ["integration", "aws", "accountId"].', resolve: (f) => [...f.path] }),
+    message: t.exposeString('message', { description: 'Why the field was refused.' }),
+  }),
+});
+
+builder.objectType(InputValidationError, {
+  name: 'InputValidationError',
+  description: "The input failed Patchbay's own validation; no vendor was called.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fieldErrors: t.field({ type: [FieldErrorType], description: 'Every refused field.', resolve: (e) => [...e.fieldErrors] }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'The id is unknown, malformed or belongs to no configured account, or the vendor has no such resource.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    resourceId: t.string({ nullable: true, description: 'The id that was looked up, when there was one.', resolve: (e) => e.resourceId }),
+  }),
+});
+
+builder.objectType(UnsupportedOperationError, {
+  name: 'UnsupportedOperationError',
+  description: 'The vendor offers no such operation.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    vendor: t.field({ type: VendorEnum, description: 'The vendor.', resolve: (e) => e.vendor }),
+    operation: t.exposeString('operation', { description: 'The operation it lacks.' }),
+  }),
+});
+
+const vendorErrorTypes = [
+  [ConflictError, 'ConflictError', 'The vendor reports a conflict (409), e.g. the resource already exists.'],
+  [VendorAuthError, 'VendorAuthError', 'The vendor refused the credentials (401/403/407).'],
+  [VendorRateLimitedError, 'VendorRateLimitedError', 'The vendor is rate-limiting this account (429).'],
+  [VendorUnavailableError, 'VendorUnavailableError', 'The vendor failed (5xx), could not be reached, or did not answer in time.'],
+  [VendorContractError, 'VendorContractError', 'The vendor answered something that does not match its documented contract.'],
+] as const;
+
+for (const [cls, name, description] of vendorErrorTypes) {
+  builder.objectType(cls, { name, description, interfaces: [ErrorInterface, VendorErrorInterface], fields: () => ({}) });
+}
+
+builder.objectType(VendorValidationError, {
+  name: 'VendorValidationError',
+  description: 'The vendor refused the input (400/422).',
+  interfaces: [ErrorInterface, VendorErrorInterface],
+  fields: (t) => ({
+    fieldErrors: t.field({ type: [FieldErrorType], description: "The vendor's field errors, sanitised.", resolve: (e) => [...e.fieldErrors] }),
+  }),
+});
+
+builder.objectType(OutcomeUnknownError, {
+  name: 'OutcomeUnknownError',
+  description: 'A write was sent but could not be confirmed: it may or may not have happened.',
+  interfaces: [ErrorInterface, VendorErrorInterface],
+  fields: (t) => ({
+    check: t.exposeString('check', { description: 'What to look at before trying again.' }),
+  }),
+});
+
+/** Errors any field that reads from a vendor may return. */
+export const READ_ERRORS = [
+  InputValidationError,
+  NotFoundError,
+  VendorAuthError,
+  VendorRateLimitedError,
+  VendorUnavailableError,
+  VendorContractError,
+] as const;
+
+/** Errors any field that writes to a vendor may return. */
+export const WRITE_ERRORS = [
+  ...READ_ERRORS,
+  ConflictError,
+  VendorValidationError,
+  OutcomeUnknownError,
+  UnsupportedOperationError,
+] as const;
+
+/** A failure a read field returns as a result rather than raising. */
+export type ReadError = InstanceType<(typeof READ_ERRORS)[number]>;
+
+export function isReadError(error: unknown): error is ReadError {
+  return READ_ERRORS.some((cls) => error instanceof cls);
+}

@@ -1,0 +1,17 @@
+import { builder } from '../src/builder.js';
+import type { AccountRef } from '../src/domain.js';
+import { VendorEnum } from './enums.js';
+
+export const VendorAccountRef = builder.objectRef<AccountRef>('VendorAccount');
+
+builder.node(VendorAccountRef, {
+  description: 'One configured vendor account. Its credentials never leave the gateway.',
+  id: { resolve: (account) => account.key },
+  loadOne: (key, context) => context.accounts.get(key)?.ref ?? null,
+  fields: (t) => ({
+    key: t.exposeString('key', { description: "The account's id in the config file; mutations name accounts by it." }),
+    vendor: t.field({ type: VendorEnum, description: 'The vendor.', resolve: (account) => account.vendor }),
+    displayName: t.exposeString('displayName', { description: 'A name for people (defaults to the key).' }),
+    baseUrl: t.exposeString('baseUrl', { description: "The vendor API's base URL this account talks to." }),
+  }),
+});

@@ -1,0 +1,67 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError, Kind } from 'graphql';
+import type { GatewayContext } from './context.js';
+import { InputValidationError } from './errors.js';
+import { decodeGlobalId, encodeGlobalId } from './ids.js';
+
+/**
+ * The one SchemaBuilder. It configures plugins and scalars and defines no types: those live in
+ * schema/ (shapes) and resolvers/ (data). Errors come before the other plugins so that typed
+ * errors thrown while loading or validating become results.
+ */
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    ID: { Input: string; Output: string };
+  };
+}>({
+  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  errors: {
+    // Validation-plugin failures become our InputValidationError result, not a top-level error.
+    unsafelyHandleInputErrors: true,
+  },
+  validation: {
+    validationError: (result) =>
+      new InputValidationError(
+        `Invalid input (${result.issues[0]?.message ?? 'see fieldErrors'}).`,
+        result.issues.map((issue) => ({
+          path: (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)),
+          message: issue.message,
+        })),
+      ),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
+    decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+    nodeTypeOptions: { description: 'An object with a stable global id (Relay).' },
+    pageInfoTypeOptions: { description: 'Where a page sits in a list (Relay).' },
+    nodeQueryOptions: { description: 'Looks up any object by its global id; null when the id is unknown.' },
+    nodesQueryOptions: { description: 'Looks up objects by global id, in the order given; null for each unknown id.' },
+  },
+});
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO 8601 string in UTC.',
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+      throw new GraphQLError('DateTime must be an ISO 8601 string');
+    }
+    return new Date(value);
+  },
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value))) {
+      throw new GraphQLError('DateTime must be an ISO 8601 string');
+    }
+    return new Date(ast.value);
+  },
+});

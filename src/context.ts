@@ -1,0 +1,48 @@
+import type { AccountRegistry } from './accounts.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { CallScope, VendorCallRecord } from './http/vendor-http.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
+
+/** What a gateway is built from; long-lived and shared by every request. */
+export interface GatewayDeps {
+  readonly accounts: AccountRegistry;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly gateway: GatewayConfig;
+  /** Demo mode always reports vendor calls; config mode when `gateway.exposeVendorCalls` is set. */
+  readonly exposeVendorCalls: boolean;
+}
+
+/** Per-request context: loaders, caller, deadline and the vendor-call log live here only. */
+export interface GatewayContext {
+  readonly deps: GatewayDeps;
+  readonly accounts: AccountRegistry;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Who is asking; "anonymous" until authentication exists. */
+  readonly caller: string;
+  readonly scope: CallScope;
+  readonly loaders: Loaders;
+  readonly vendorCalls: VendorCallRecord[];
+}
+
+export function createRequestContext(deps: GatewayDeps, signal: AbortSignal | undefined): GatewayContext {
+  const vendorCalls: VendorCallRecord[] = [];
+  const scope: CallScope = {
+    deadline: Date.now() + deps.gateway.requestDeadlineMs,
+    ...(signal ? { signal } : {}),
+    record: (call) => vendorCalls.push(call),
+  };
+  return {
+    deps,
+    accounts: deps.accounts,
+    store: deps.store,
+    logger: deps.logger,
+    caller: 'anonymous',
+    scope,
+    loaders: createLoaders(deps.accounts, scope),
+    vendorCalls,
+  };
+}

@@ -1,0 +1,84 @@
+import type { AccountEntry } from './accounts.js';
+import type { AnyConnection } from './connections.js';
+import type { GatewayContext } from './context.js';
+import { NotFoundError, PatchbayError } from './errors.js';
+import { loadOnce } from './loaders/index.js';
+import type { ConnectedService, VendorId } from './vendor.js';
+
+/** How a list across accounts is narrowed. */
+export interface ConnectionFilter {
+  readonly vendors?: readonly VendorId[] | null | undefined;
+  readonly accounts?: readonly string[] | null | undefined;
+  readonly services?: readonly ConnectedService[] | null | undefined;
+  /** Case-insensitive substring of the name. */
+  readonly search?: string | null | undefined;
+}
+
+/** An account whose connections could not be listed, and why. */
+export interface AccountFailure {
+  readonly account: AccountEntry['ref'];
+  readonly error: PatchbayError;
+}
+
+export interface Inventory {
+  readonly connections: readonly AnyConnection[];
+  readonly failures: readonly AccountFailure[];
+}
+
+/** Lists one account's connections. Datadog has no list endpoint: its tracked ids are read one by one. */
+async function listAccount(context: GatewayContext, entry: AccountEntry): Promise<AnyConnection[]> {
+  switch (entry.vendor) {
+    case 'datadog': {
+      const tracked = await context.store.listTrackedDatadogConnections(entry.ref.key);
+      const loaded = await Promise.all(
+        tracked.map(async (row) => {
+          try {
+            return await loadOnce(context.loaders.datadogConnection, { account: entry.ref.key, connectionId: row.connectionId });
+          } catch (error) {
+            // A tracked connection deleted outside Patchbay is simply gone from the list.
+            if (error instanceof NotFoundError) return null;
+            throw error;
+          }
+        }),
+      );
+      return loaded.filter((c): c is NonNullable<typeof c> => c !== null);
+    }
+    default: {
+      const unreachable: never = entry.vendor;
+      throw new Error(`unknown vendor ${String(unreachable)}`);
+    }
+  }
+}
+
+function matches(connection: AnyConnection, filter: ConnectionFilter): boolean {
+  if (filter.services?.length && !filter.services.includes(connection.service)) return false;
+  if (filter.search && !connection.name.toLowerCase().includes(filter.search.toLowerCase())) return false;
+  return true;
+}
+
+/**
+ * Asks every selected account at once and merges what came back. One account failing never
+ * fails the list: it becomes an `AccountFailure` beside the other accounts' items.
+ */
+export async function collectInventory(context: GatewayContext, filter: ConnectionFilter): Promise<Inventory> {
+  const entries = context.accounts.entries.filter(
+    (entry) => (!filter.vendors?.length || filter.vendors.includes(entry.vendor)) && (!filter.accounts?.length || filter.accounts.includes(entry.ref.key)),
+  );
+  const settled = await Promise.all(
+    entries.map(async (entry) => {
+      try {
+        return { entry, connections: await listAccount(context, entry) };
+      } catch (error) {
+        if (error instanceof PatchbayError) return { entry, error };
+        throw error;
+      }
+    }),
+  );
+  const connections: AnyConnection[] = [];
+  const failures: AccountFailure[] = [];
+  for (const result of settled) {
+    if ('error' in result) failures.push({ account: result.entry.ref, error: result.error });
+    else connections.push(...result.connections.filter((c) => matches(c, filter)));
+  }
+  return { connections, failures };
+}

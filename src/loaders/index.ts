@@ -1,0 +1,59 @@
+import DataLoader from 'dataloader';
+import type { AccountRegistry } from '../accounts.js';
+import { NotFoundError, VendorError } from '../errors.js';
+import type { CallScope } from '../http/vendor-http.js';
+import type { DatadogActionConnection } from '../vendors/datadog/map.js';
+import { mapWithConcurrency, settle } from './concurrency.js';
+
+/** Datadog has no batch read: this many GETs per account run at once, the rest queue. */
+const DATADOG_CONCURRENCY = 8;
+
+export interface DatadogConnectionKey {
+  readonly account: string;
+  readonly connectionId: string;
+}
+
+/** Per-request loaders. Every cache key starts with the account, so accounts never share data. */
+export interface Loaders {
+  readonly datadogConnection: DataLoader<DatadogConnectionKey, DatadogActionConnection, string>;
+}
+
+/**
+ * Loads through `loader`, forgetting the key again when the failure is transient so that a
+ * later field in the same request may try once more.
+ */
+export async function loadOnce<K, V, C>(loader: DataLoader<K, V, C>, key: K): Promise<V> {
+  try {
+    return await loader.load(key);
+  } catch (error) {
+    if (error instanceof VendorError && error.retryable) loader.clear(key);
+    throw error;
+  }
+}
+
+export function createLoaders(accounts: AccountRegistry, scope: CallScope): Loaders {
+  return {
+    datadogConnection: new DataLoader<DatadogConnectionKey, DatadogActionConnection, string>(
+      async (keys) => {
+        const byAccount = new Map<string, number[]>();
+        keys.forEach((key, index) => byAccount.set(key.account, [...(byAccount.get(key.account) ?? []), index]));
+        const results = new Array<DatadogActionConnection | Error>(keys.length);
+        await Promise.all(
+          [...byAccount].map(async ([account, indexes]) => {
+            const entry = accounts.ofVendor(account, 'datadog');
+            const loaded = await mapWithConcurrency(indexes, DATADOG_CONCURRENCY, (index) => {
+              const key = keys[index] as DatadogConnectionKey;
+              if (!entry) return Promise.resolve(new NotFoundError(`No Datadog account "${account}" is configured.`));
+              return settle(entry.client.getConnection(scope, key.connectionId));
+            });
+            indexes.forEach((index, i) => {
+              results[index] = loaded[i] as DatadogActionConnection | Error;
+            });
+          }),
+        );
+        return results;
+      },
+      { cacheKeyFn: (key) => `${key.account}\u0000${key.connectionId}` },
+    ),
+  };
+}

@@ -1,0 +1,31 @@
+import type { AccountEntry } from './accounts.js';
+import type { GatewayContext } from './context.js';
+import { InputValidationError, NotFoundError } from './errors.js';
+import { decodeGlobalId, splitInnerId } from './ids.js';
+import type { VendorId } from './vendor.js';
+import { VENDOR_NAMES } from './vendor.js';
+
+/** The configured account `key` of `vendor`, or an input error naming the field. */
+export function requireAccount<V extends VendorId>(context: GatewayContext, key: string, vendor: V, path: readonly string[] = ['account']): Extract<AccountEntry, { vendor: V }> {
+  const entry = context.accounts.ofVendor(key, vendor);
+  if (!entry) throw InputValidationError.single(path, `no ${VENDOR_NAMES[vendor]} account "${key}" is configured`);
+  return entry;
+}
+
+/**
+ * Decodes a global id that must be of `typename` and name a configured account of `vendor`;
+ * returns the account entry and the vendor key parts. Anything else is `NotFoundError`.
+ */
+export function requireObjectId<V extends VendorId>(
+  context: GatewayContext,
+  globalId: string,
+  typename: string,
+  vendor: V,
+  keyParts: number,
+): { entry: Extract<AccountEntry, { vendor: V }>; parts: string[] } {
+  const decoded = decodeGlobalId(globalId);
+  const parts = decoded.typename === typename ? splitInnerId(decoded.id, keyParts + 1) : null;
+  const entry = parts ? context.accounts.ofVendor(parts[0] as string, vendor) : undefined;
+  if (!parts || !entry) throw new NotFoundError(`No ${typename} has the id "${globalId}".`, globalId);
+  return { entry, parts: parts.slice(1) };
+}

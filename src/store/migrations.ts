@@ -1,0 +1,128 @@
+import type { SqlClient } from './sql.js';
+
+/**
+ * One schema change. Versions are positive integers, strictly increasing in {@link MIGRATIONS};
+ * a released migration is never edited (add a new one instead). `sql` may hold several
+ * statements and runs inside the migration transaction.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** What {@link migrate} did. */
+export interface MigrationResult {
+  /** Versions applied by this call, in order (empty when the schema was already current). */
+  readonly applied: readonly number[];
+  /** The highest version recorded in `schema_migrations` afterwards. */
+  readonly current: number;
+}
+
+/** Patchbay's schema, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'tracked datadog connections, audit log, idempotency records',
+    sql: `
+      -- Datadog has no endpoint that lists action connections: Patchbay remembers the ids it
+      -- created or was asked to track, per configured account.
+      CREATE TABLE tracked_datadog_connections (
+        account       text        NOT NULL,
+        connection_id text        NOT NULL,
+        name          text        NULL,
+        tracked_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (account, connection_id)
+      );
+
+      -- Every mutation: who, what, when, outcome. Never a secret.
+      CREATE TABLE audit_log (
+        id        bigserial   PRIMARY KEY,
+        at        timestamptz NOT NULL DEFAULT now(),
+        caller    text        NOT NULL,
+        operation text        NOT NULL,
+        account   text        NULL,
+        target_id text        NULL,
+        outcome   text        NOT NULL,
+        detail    jsonb       NULL
+      );
+      CREATE INDEX audit_log_operation_id_idx ON audit_log (operation, id DESC);
+
+      CREATE TABLE idempotency_records (
+        key        text        NOT NULL,
+        operation  text        NOT NULL,
+        input_hash text        NOT NULL,
+        outcome    jsonb       NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (key, operation)
+      );
+    `,
+  },
+];
+
+/**
+ * Key of the transaction-scoped advisory lock that serialises migrations, so that gateway
+ * replicas starting at once against one database migrate one after the other. Advisory locks are
+ * per database, so replicas using different schemas of one database also take turns (briefly).
+ */
+export const MIGRATION_LOCK_KEY = 7_281_946_103_552n;
+
+/**
+ * Brings the schema up to the newest of `migrations`, in one transaction: takes the advisory
+ * lock, creates `schema_migrations` if needed, applies every version not yet recorded, and
+ * records each. Safe to call any number of times and from several processes at once. A database
+ * that is already ahead of this code (a newer replica migrated it) is left alone.
+ *
+ * @throws when `migrations` is not strictly increasing, or when a recorded version carries a
+ *   different name than the code's (a released migration was edited or renumbered).
+ */
+export async function migrate(
+  sql: SqlClient,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationResult> {
+  checkOrder(migrations);
+  return sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
+    await tx.exec(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    integer     PRIMARY KEY,
+        name       text        NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )
+    `);
+    const rows = await tx.query<{ version: number; name: string }>(
+      'SELECT version, name FROM schema_migrations ORDER BY version',
+    );
+    const recorded = new Map(rows.map((row) => [row.version, row.name]));
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      const name = recorded.get(migration.version);
+      if (name !== undefined) {
+        if (name !== migration.name) {
+          throw new Error(
+            `Migration ${migration.version} is recorded as "${name}" but the code calls it "${migration.name}"`,
+          );
+        }
+        continue;
+      }
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      applied.push(migration.version);
+    }
+    const versions = [...recorded.keys(), ...applied];
+    return { applied, current: versions.length === 0 ? 0 : Math.max(...versions) };
+  });
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const { version } of migrations) {
+    if (!Number.isSafeInteger(version) || version <= previous) {
+      throw new Error(`Migration versions must be positive integers in increasing order; got ${version} after ${previous}`);
+    }
+    previous = version;
+  }
+}

@@ -1,0 +1,240 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Logger } from '../logger.js';
+
+/**
+ * The store's one seam to a database: PostgreSQL's dialect, either embedded (PGlite) or a real
+ * server (`pg` pool). Row values come back parsed: `timestamptz` as `Date`, `jsonb` as JSON,
+ * `text` as string. `bigint` differs by driver (PGlite: number when safe, pg: string), so
+ * callers convert it themselves.
+ */
+export interface SqlClient {
+  /** Which engine answers: embedded PGlite or a PostgreSQL server. */
+  readonly kind: SqlKind;
+  /** Runs one statement with `$1…$n` parameters and returns its rows. */
+  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs a script of several `;`-separated statements without parameters (migrations).
+   * Needed because PGlite's `query` uses the extended protocol, which refuses multi-statement SQL.
+   */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` inside a transaction on one connection: committed when `fn` resolves, rolled back
+   * when it throws. Calling `transaction` on the `tx` it receives opens a savepoint.
+   */
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Releases the database (closes PGlite / ends the pool). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The engine behind a {@link SqlClient}. */
+export type SqlKind = 'pglite' | 'postgres';
+
+/** Options for {@link openPostgres}. */
+export interface PostgresOptions {
+  /** Pool size; default 4 (a gateway replica needs few connections). */
+  readonly max?: number;
+  /** Where background pool errors (an idle connection dropped by the server) are reported. */
+  readonly logger?: Logger;
+}
+
+/** Thrown when a transaction's COMMIT turned into a rollback because a statement inside it failed. */
+export class TransactionAbortedError extends Error {
+  constructor() {
+    super('Transaction was aborted by an earlier failed statement and has been rolled back');
+    this.name = 'TransactionAbortedError';
+  }
+}
+
+/** Data directories opened by this process, to refuse a second PGlite on the same files. */
+const openPgliteDirs = new Set<string>();
+
+/**
+ * Opens an embedded PostgreSQL (PGlite). `dataDir` null keeps the database in memory; otherwise
+ * the directory is created if missing and the data persists across restarts. One process may open
+ * a directory once at a time (PGlite is single-user; two instances on the same files corrupt them).
+ */
+export async function openPglite(dataDir: string | null): Promise<SqlClient> {
+  const dir = dataDir === null ? null : resolve(dataDir);
+  if (dir !== null) {
+    if (openPgliteDirs.has(dir)) {
+      throw new Error(`PGlite data directory is already open in this process: ${dir}`);
+    }
+    openPgliteDirs.add(dir);
+  }
+  let db: PGlite;
+  let PgliteAborted: typeof import('@electric-sql/pglite').TransactionAbortedError;
+  try {
+    if (dir !== null) await mkdir(dir, { recursive: true });
+    const pglite = await import('@electric-sql/pglite');
+    PgliteAborted = pglite.TransactionAbortedError;
+    const { PGlite } = pglite;
+    db = dir === null ? await PGlite.create() : await PGlite.create(dir);
+  } catch (error) {
+    if (dir !== null) openPgliteDirs.delete(dir);
+    throw error;
+  }
+
+  let closing: Promise<void> | null = null;
+  const client: SqlClient = {
+    kind: 'pglite',
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      const result = await db.query<R>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      try {
+        return await db.transaction((tx) => fn(pgliteTx(tx, 0)));
+      } catch (error) {
+        // PGlite has its own class for a COMMIT that rolled back; callers see one class.
+        if (error instanceof PgliteAborted) throw new TransactionAbortedError();
+        throw error;
+      }
+    },
+    close(): Promise<void> {
+      closing ??= db.close().finally(() => {
+        if (dir !== null) openPgliteDirs.delete(dir);
+      });
+      return closing;
+    },
+  };
+  return client;
+}
+
+function pgliteTx(tx: PgliteTransaction, depth: number): SqlClient {
+  const client: SqlClient = {
+    kind: 'pglite',
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      const result = await tx.query<R>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await tx.exec(sql);
+    },
+    transaction<T>(fn: (inner: SqlClient) => Promise<T>): Promise<T> {
+      return withSavepoint(client, depth + 1, () => fn(pgliteTx(tx, depth + 1)));
+    },
+    close(): Promise<void> {
+      return Promise.reject(new Error('close() is not available inside a transaction'));
+    },
+  };
+  return client;
+}
+
+/**
+ * Opens a pool of connections to a PostgreSQL server. `url` is a libpq-style connection string;
+ * `?options=-c search_path=myschema` selects a schema. Connecting is lazy: the first query
+ * reaches the server.
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<SqlClient> {
+  const { default: pg } = await import('pg');
+  const pool: Pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
+  // process. The pool discards that client; the next query opens a new connection.
+  pool.on('error', (error: Error & { code?: string }) => {
+    options.logger?.warn('store: idle PostgreSQL connection failed', {
+      error: error.message,
+      code: error.code ?? null,
+    });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    kind: 'postgres',
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      const result = await pool.query(sql, [...params]);
+      return result.rows as R[];
+    },
+    async exec(sql: string): Promise<void> {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const conn = await pool.connect();
+      // Set when the connection's state is unknown (BEGIN, COMMIT or ROLLBACK failed): the pool
+      // then destroys it instead of handing it out again.
+      let broken: Error | undefined;
+      try {
+        try {
+          await conn.query('BEGIN');
+        } catch (error) {
+          broken = toError(error);
+          throw error;
+        }
+        let value: T;
+        try {
+          value = await fn(pgTx(conn, 0));
+        } catch (error) {
+          await conn.query('ROLLBACK').catch((rollbackError: unknown) => {
+            broken = toError(rollbackError);
+          });
+          throw error;
+        }
+        let commit: QueryResult;
+        try {
+          commit = await conn.query('COMMIT');
+        } catch (error) {
+          broken = toError(error);
+          throw error;
+        }
+        // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK instead of an error.
+        if (commit.command === 'ROLLBACK') throw new TransactionAbortedError();
+        return value;
+      } finally {
+        conn.release(broken);
+      }
+    },
+    close(): Promise<void> {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
+
+function pgTx(conn: PoolClient, depth: number): SqlClient {
+  const client: SqlClient = {
+    kind: 'postgres',
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      const result = await conn.query(sql, [...params]);
+      return result.rows as R[];
+    },
+    async exec(sql: string): Promise<void> {
+      await conn.query(sql);
+    },
+    transaction<T>(fn: (inner: SqlClient) => Promise<T>): Promise<T> {
+      return withSavepoint(client, depth + 1, () => fn(pgTx(conn, depth + 1)));
+    },
+    close(): Promise<void> {
+      return Promise.reject(new Error('close() is not available inside a transaction'));
+    },
+  };
+  return client;
+}
+
+async function withSavepoint<T>(tx: SqlClient, depth: number, fn: () => Promise<T>): Promise<T> {
+  const name = `patchbay_sp_${depth}`;
+  await tx.query(`SAVEPOINT ${name}`);
+  let value: T;
+  try {
+    value = await fn();
+  } catch (error) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+    throw error;
+  }
+  await tx.query(`RELEASE SAVEPOINT ${name}`);
+  return value;
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -1,0 +1,291 @@
+import type { Logger } from '../logger.js';
+import { migrate } from './migrations.js';
+import { openPglite, openPostgres } from './sql.js';
+import type { SqlClient, SqlKind } from './sql.js';
+
+/** A Datadog action connection id Patchbay remembers for one account. */
+export interface TrackedConnection {
+  readonly account: string;
+  readonly connectionId: string;
+  readonly name: string | null;
+  readonly trackedAt: Date;
+}
+
+/** Flat, secret-free facts attached to an audit entry. */
+export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;
+
+/** What a caller records about one mutation. Never put a secret in any field. */
+export interface AuditInput {
+  /** Who asked (a client id, user, or `system`). */
+  readonly caller: string;
+  /** The operation, e.g. the GraphQL mutation name. */
+  readonly operation: string;
+  readonly account: string | null;
+  readonly targetId: string | null;
+  /** e.g. `ok` or an error type name. */
+  readonly outcome: string;
+  readonly detail?: AuditDetail;
+}
+
+/** One stored audit entry. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: Date;
+  readonly caller: string;
+  readonly operation: string;
+  readonly account: string | null;
+  readonly targetId: string | null;
+  readonly outcome: string;
+  readonly detail: AuditDetail | null;
+}
+
+/** Options for {@link Store.listAudit}. */
+export interface ListAuditOptions {
+  /** At most this many entries (1…{@link MAX_AUDIT_LIMIT}); default {@link DEFAULT_AUDIT_LIMIT}. */
+  readonly limit?: number;
+  /** Only entries of this operation. */
+  readonly operation?: string;
+}
+
+/** Default page size of {@link Store.listAudit}. */
+export const DEFAULT_AUDIT_LIMIT = 100;
+/** Largest page {@link Store.listAudit} returns. */
+export const MAX_AUDIT_LIMIT = 1000;
+
+/**
+ * What Patchbay keeps that vendors cannot tell it: tracked Datadog connection ids and the audit
+ * log (and, later, idempotency records). Obtain one with {@link openStore} or {@link createStore}.
+ */
+export interface Store {
+  /** Which engine backs the store. */
+  readonly kind: SqlKind;
+  /**
+   * Remembers a Datadog connection id for `account` (upsert). `name` undefined keeps the name
+   * already stored (null for a new row); null clears it. `trackedAt` of an existing row is kept.
+   */
+  trackDatadogConnection(account: string, connectionId: string, name?: string | null): Promise<TrackedConnection>;
+  /** Forgets a tracked id; true when it was tracked. */
+  untrackDatadogConnection(account: string, connectionId: string): Promise<boolean>;
+  /** Tracked ids of one account, or of all accounts, ordered by account then connection id. */
+  listTrackedDatadogConnections(account?: string): Promise<TrackedConnection[]>;
+  /** Whether `connectionId` is tracked for `account`. */
+  isTrackedDatadogConnection(account: string, connectionId: string): Promise<boolean>;
+  /** Appends one entry to the audit log and returns it as stored. */
+  appendAudit(entry: AuditInput): Promise<AuditEntry>;
+  /** Audit entries, newest first. */
+  listAudit(options?: ListAuditOptions): Promise<AuditEntry[]>;
+  /** True when the database answers (for `/readyz`); never throws. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /** Closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link openStore}. */
+export interface OpenStoreOptions {
+  /** A PostgreSQL connection string; when set, the store uses that server. */
+  readonly databaseUrl?: string | null;
+  /** PGlite data directory when no `databaseUrl`; null or absent keeps the data in memory. */
+  readonly dataDir?: string | null;
+  /** Receives background database errors (PostgreSQL pool). */
+  readonly logger?: Logger;
+}
+
+/**
+ * Opens the store: a PostgreSQL server when `databaseUrl` is set (several replicas may share
+ * it), otherwise embedded PGlite in `dataDir` (in memory when null). Runs pending migrations;
+ * on failure the database is closed again and the error rethrown.
+ */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const { databaseUrl = null, dataDir = null, logger } = options;
+  const sql =
+    databaseUrl !== null && databaseUrl !== ''
+      ? await openPostgres(databaseUrl, logger === undefined ? {} : { logger })
+      : await openPglite(dataDir);
+  try {
+    return await createStore(sql);
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+interface TrackedRow {
+  account: string;
+  connection_id: string;
+  name: string | null;
+  tracked_at: Date;
+}
+
+interface AuditRow {
+  id: number | string;
+  at: Date;
+  caller: string;
+  operation: string;
+  account: string | null;
+  target_id: string | null;
+  outcome: string;
+  detail: AuditDetail | null;
+}
+
+const TRACKED_COLUMNS = 'account, connection_id, name, tracked_at';
+const AUDIT_COLUMNS = 'id, at, caller, operation, account, target_id, outcome, detail';
+
+/**
+ * Builds a {@link Store} over an open {@link SqlClient}, applying pending migrations first. The
+ * store owns `sql` from then on: `store.close()` closes it.
+ */
+export async function createStore(sql: SqlClient): Promise<Store> {
+  await migrate(sql);
+
+  return {
+    kind: sql.kind,
+
+    async trackDatadogConnection(account, connectionId, name) {
+      requireText('account', account);
+      requireText('connectionId', connectionId);
+      // $4: whether the caller passed a name at all (undefined keeps the stored one).
+      const rows = await sql.query<TrackedRow>(
+        `INSERT INTO tracked_datadog_connections (account, connection_id, name)
+         VALUES ($1, $2, $3)
+         ON CONFLICT (account, connection_id) DO UPDATE
+           SET name = CASE WHEN $4::boolean THEN EXCLUDED.name ELSE tracked_datadog_connections.name END
+         RETURNING ${TRACKED_COLUMNS}`,
+        [account, connectionId, name ?? null, name !== undefined],
+      );
+      return toTracked(single(rows));
+    },
+
+    async untrackDatadogConnection(account, connectionId) {
+      const rows = await sql.query<{ connection_id: string }>(
+        'DELETE FROM tracked_datadog_connections WHERE account = $1 AND connection_id = $2 RETURNING connection_id',
+        [account, connectionId],
+      );
+      return rows.length > 0;
+    },
+
+    async listTrackedDatadogConnections(account) {
+      const rows =
+        account === undefined
+          ? await sql.query<TrackedRow>(
+              `SELECT ${TRACKED_COLUMNS} FROM tracked_datadog_connections ORDER BY account, connection_id`,
+            )
+          : await sql.query<TrackedRow>(
+              `SELECT ${TRACKED_COLUMNS} FROM tracked_datadog_connections WHERE account = $1 ORDER BY account, connection_id`,
+              [account],
+            );
+      return rows.map(toTracked);
+    },
+
+    async isTrackedDatadogConnection(account, connectionId) {
+      const rows = await sql.query<{ one: number }>(
+        'SELECT 1 AS one FROM tracked_datadog_connections WHERE account = $1 AND connection_id = $2',
+        [account, connectionId],
+      );
+      return rows.length > 0;
+    },
+
+    async appendAudit(entry) {
+      requireText('caller', entry.caller);
+      requireText('operation', entry.operation);
+      requireText('outcome', entry.outcome);
+      const detail = entry.detail === undefined ? null : checkDetail(entry.detail);
+      const rows = await sql.query<AuditRow>(
+        `INSERT INTO audit_log (caller, operation, account, target_id, outcome, detail)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+         RETURNING ${AUDIT_COLUMNS}`,
+        [
+          entry.caller,
+          entry.operation,
+          entry.account,
+          entry.targetId,
+          entry.outcome,
+          detail === null ? null : JSON.stringify(detail),
+        ],
+      );
+      return toAudit(single(rows));
+    },
+
+    async listAudit(options = {}) {
+      const limit = options.limit ?? DEFAULT_AUDIT_LIMIT;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) {
+        throw new RangeError(`limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}; got ${limit}`);
+      }
+      // Newest first: ids come from one sequence, so they follow insertion order.
+      const rows =
+        options.operation === undefined
+          ? await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1`, [limit])
+          : await sql.query<AuditRow>(
+              `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE operation = $1 ORDER BY id DESC LIMIT $2`,
+              [options.operation, limit],
+            );
+      return rows.map(toAudit);
+    },
+
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+        timer.unref();
+      });
+      const probe = sql.query<{ ok: number }>('SELECT 1 AS ok').then(
+        (rows) => rows[0]?.ok === 1,
+        () => false,
+      );
+      try {
+        return await Promise.race([probe, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    close() {
+      return sql.close();
+    },
+  };
+}
+
+function toTracked(row: TrackedRow): TrackedConnection {
+  return { account: row.account, connectionId: row.connection_id, name: row.name, trackedAt: row.tracked_at };
+}
+
+function toAudit(row: AuditRow): AuditEntry {
+  return {
+    // bigserial: PGlite returns a number, pg a string.
+    id: Number(row.id),
+    at: row.at,
+    caller: row.caller,
+    operation: row.operation,
+    account: row.account,
+    targetId: row.target_id,
+    outcome: row.outcome,
+    detail: row.detail,
+  };
+}
+
+function single<R>(rows: readonly R[]): R {
+  const row = rows[0];
+  if (row === undefined) throw new Error('Expected the statement to return a row');
+  return row;
+}
+
+function requireText(field: string, value: unknown): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${field} must be a non-empty string`);
+  }
+}
+
+/** Keeps the audit log flat and JSON-safe even when a caller bypasses the types. */
+function checkDetail(detail: AuditDetail): AuditDetail {
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    throw new TypeError('audit detail must be an object');
+  }
+  for (const [key, value] of Object.entries(detail)) {
+    const ok =
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (!ok) throw new TypeError(`audit detail "${key}" must be a string, finite number, boolean or null`);
+  }
+  return detail;
+}

@@ -1,0 +1,112 @@
+import type { AccountRef, ConnectionBase, SecretHint } from '../../domain.js';
+import { secretHint } from '../../domain.js';
+import { HTTP_INTEGRATION_TYPE, camel, integrationSpec, type IntegrationSpec } from './catalogue.js';
+import type { AppKeyRegistrationData, ConnectionData } from './wire.js';
+
+/** One HTTP header, URL parameter or token of Datadog's HTTP integration; values are hints only. */
+export interface DatadogHttpItem {
+  readonly name: string;
+  readonly value: SecretHint;
+}
+
+/** The HTTP integration's list-shaped credentials. */
+export interface DatadogHttpDetail {
+  readonly baseUrl: string | null;
+  readonly headers: readonly DatadogHttpItem[];
+  readonly tokens: readonly DatadogHttpItem[];
+  readonly urlParameters: readonly DatadogHttpItem[];
+  readonly bodyContentType: string | null;
+  readonly bodyContent: SecretHint | null;
+}
+
+/** An action connection's integration, read against the catalogue. */
+export interface DatadogIntegration {
+  /** Datadog's `integration.type`. */
+  readonly type: string;
+  /** Null when Datadog sent a type Patchbay does not know yet. */
+  readonly spec: IntegrationSpec | null;
+  readonly credentialType: string;
+  /** Non-secret credential fields by wire name. */
+  readonly values: Readonly<Record<string, string | null>>;
+  /** Hints for the secret credential fields (camelCase field names). */
+  readonly secrets: readonly SecretHint[];
+  readonly http: DatadogHttpDetail | null;
+}
+
+export interface DatadogActionConnection extends ConnectionBase {
+  readonly kind: 'datadog';
+  readonly connectionId: string;
+  readonly tags: readonly string[];
+  readonly integration: DatadogIntegration;
+}
+
+export interface DatadogAppKeyRegistration {
+  readonly account: AccountRef;
+  readonly appKeyId: string;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function items(value: unknown): readonly Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
+}
+
+function readHttp(integration: ConnectionData['attributes']['integration']): DatadogHttpDetail {
+  const credentials = integration.credentials as Record<string, unknown>;
+  const list = (key: string, label: string) =>
+    items(credentials[key]).map((item) => {
+      const name = text(item['name']) ?? '';
+      // Header and URL-parameter values can embed tokens ({{ token }}): they are treated as secrets.
+      return { name, value: secretHint(`${label}.${name}`, item['value'], true) };
+    });
+  const body = typeof credentials['body'] === 'object' && credentials['body'] !== null ? (credentials['body'] as Record<string, unknown>) : null;
+  return {
+    baseUrl: text(integration.base_url),
+    headers: list('headers', 'headers'),
+    tokens: list('tokens', 'tokens'),
+    urlParameters: list('url_parameters', 'urlParameters'),
+    bodyContentType: body ? text(body['content_type']) : null,
+    bodyContent: body && body['content'] !== undefined ? secretHint('body.content', body['content'], true) : null,
+  };
+}
+
+/** Maps Datadog's wire connection to the domain. Secret values never survive this function. */
+export function mapConnection(account: AccountRef, data: ConnectionData): DatadogActionConnection {
+  const wire = data.attributes.integration;
+  const spec = integrationSpec(wire.type) ?? null;
+  const credentials = wire.credentials as Record<string, unknown>;
+  const variant = spec?.variants.find((v) => v.type === wire.credentials.type) ?? null;
+  const values: Record<string, string | null> = {};
+  const secrets: SecretHint[] = [];
+  for (const field of variant?.fields ?? []) {
+    if (field.secret) {
+      // Datadog may omit secrets on read; a required one is known to be set.
+      secrets.push(secretHint(camel(field.wire), credentials[field.wire], field.required));
+    } else {
+      values[field.wire] = text(credentials[field.wire]);
+    }
+  }
+  const http = wire.type === HTTP_INTEGRATION_TYPE ? readHttp(wire) : null;
+  if (http) {
+    secrets.push(...http.tokens.map((t) => t.value), ...http.headers.map((h) => h.value), ...http.urlParameters.map((p) => p.value));
+    if (http.bodyContent) secrets.push(http.bodyContent);
+  }
+  return {
+    kind: 'datadog',
+    account,
+    connectionId: data.id,
+    name: data.attributes.name,
+    tags: data.attributes.tags ?? [],
+    service: spec?.service ?? 'OTHER',
+    createdAt: null,
+    updatedAt: null,
+    secrets,
+    integration: { type: wire.type, spec, credentialType: wire.credentials.type, values, secrets, http },
+  };
+}
+
+export function mapAppKeyRegistration(account: AccountRef, data: AppKeyRegistrationData): DatadogAppKeyRegistration {
+  return { account, appKeyId: data.id };
+}

@@ -1,4 +1,5 @@
 // Assembles the graph's shapes by import; each file defines its own types.
+import './roots.js';
 import './enums.js';
 import './errors.js';
 import './secret-hint.js';

@@ -1,0 +1,50 @@
+import type { Dispatcher } from 'undici';
+import { createAccountRegistry } from './accounts.js';
+import { configSchema, type AccountConfig, type GatewayConfig } from './config/schema.js';
+import type { GatewayDeps } from './context.js';
+import { createDispatcher } from './http/dispatcher.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
+import { createGateway } from './yoga.js';
+
+/** The gateway settings a config file gets when it says nothing. */
+export function defaultGatewayConfig(): GatewayConfig {
+  return configSchema.parse({ accounts: [] }).gateway;
+}
+
+export interface RuntimeOptions {
+  readonly accounts: readonly AccountConfig[];
+  readonly gateway: GatewayConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly exposeVendorCalls?: boolean;
+  /** Defaults to a new keep-alive dispatcher owned (and closed) by the runtime. */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
+export interface Runtime {
+  readonly yoga: ReturnType<typeof createGateway>;
+  readonly deps: GatewayDeps;
+  /** Closes the vendor pools (not the store, which the caller opened). */
+  close(): Promise<void>;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const dispatcher = options.dispatcher ?? createDispatcher();
+  const accounts = createAccountRegistry(options.accounts, { dispatcher, logger: options.logger, gateway: options.gateway });
+  const deps: GatewayDeps = {
+    accounts,
+    store: options.store,
+    logger: options.logger,
+    gateway: options.gateway,
+    exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
+  };
+  return {
+    yoga: createGateway(deps),
+    deps,
+    close: async () => {
+      if (!options.dispatcher) await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { createServer } from 'node:http';
+import { ConfigError, loadConfigFile } from './config/load.js';
+import type { AccountConfig, GatewayConfig } from './config/schema.js';
+import { createJsonLogger } from './logger.js';
+import { createRuntime, defaultGatewayConfig } from './runtime.js';
+import { startSimulators, stopSimulators, type RunningSimulator } from './simulators/index.js';
+import { openStore, type Store } from './store/store.js';
+
+/**
+ * The only file that reads the environment and listens. Without PATCHBAY_CONFIG it runs the
+ * demo: every simulator in-process, one account each, and a throwaway store seeded to match.
+ */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = createJsonLogger();
+  const port = Number(env['PORT'] ?? 4000);
+  const host = env['HOST'] ?? '127.0.0.1';
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StartupError(`PORT must be a port number, not "${env['PORT']}"`);
+
+  let accounts: readonly AccountConfig[];
+  let gateway: GatewayConfig;
+  let store: Store;
+  let simulators: RunningSimulator[] = [];
+  let demo = false;
+  const configPath = env['PATCHBAY_CONFIG'];
+  if (configPath) {
+    const config = await loadConfigFile(configPath, env);
+    accounts = config.accounts;
+    gateway = config.gateway;
+    store = await openStore({ databaseUrl: env['PATCHBAY_DATABASE_URL'] ?? null, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay', logger });
+    logger.info('config mode', { config: configPath, accounts: accounts.length, store: store.kind });
+  } else {
+    demo = true;
+    simulators = await startSimulators();
+    accounts = simulators.map(({ kit, baseUrl }) => kit.demoAccount(baseUrl));
+    gateway = defaultGatewayConfig();
+    store = await openStore({ dataDir: null, logger });
+    for (const { kit } of simulators) {
+      const account = accounts.find((a) => a.vendor === kit.vendor);
+      if (account) await kit.seedStore?.(store, account.id);
+    }
+    logger.info('demo mode: no PATCHBAY_CONFIG, serving the built-in vendor simulators with seed data', {
+      simulators: simulators.map((s) => `${s.kit.vendor} ${s.baseUrl}`),
+    });
+  }
+
+  const runtime = createRuntime({ accounts, gateway, store, logger, exposeVendorCalls: demo || gateway.exposeVendorCalls });
+  const server = createServer(runtime.yoga);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}/graphql`;
+  logger.info('Patchbay is listening', { url, mode: demo ? 'demo' : 'config' });
+  process.stdout.write(`\nPatchbay ${demo ? '(demo mode) ' : ''}is ready: open ${url}\n\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS });
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      void (async () => {
+        clearTimeout(force);
+        await runtime.close();
+        await store.close();
+        await stopSimulators(simulators);
+        logger.info('stopped');
+      })();
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+class StartupError extends Error {}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Patchbay failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exitCode = 1;
+});

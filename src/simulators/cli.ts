@@ -1,0 +1,31 @@
+import { startSimulators, stopSimulators } from './index.js';
+
+/** `npm run simulators [-- --port-base N]`: every vendor simulator, without the gateway. */
+function parsePortBase(argv: readonly string[]): number | undefined {
+  const index = argv.indexOf('--port-base');
+  if (index === -1) return undefined;
+  const value = Number(argv[index + 1]);
+  if (!Number.isInteger(value) || value < 1 || value > 65_000) {
+    process.stderr.write('--port-base needs a port number between 1 and 65000\n');
+    process.exitCode = 2;
+    return Number.NaN;
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const portBase = parsePortBase(process.argv.slice(2));
+  if (Number.isNaN(portBase)) return;
+  const running = await startSimulators(portBase === undefined ? {} : { portBase });
+  for (const { kit, baseUrl } of running) process.stdout.write(`${kit.vendor} ${baseUrl}\n`);
+  const stop = () => {
+    void stopSimulators(running).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`simulators failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,55 @@
+import type { AccountConfig } from '../config/schema.js';
+import type { Store } from '../store/store.js';
+import type { VendorId } from '../vendor.js';
+import type { Simulator } from './base.js';
+import { createDatadogSimulator } from './datadog/simulator.js';
+import { DATADOG_SEED_CONNECTION_IDS } from './datadog/seed.js';
+
+/** What demo mode and `npm run simulators` need to know about one vendor's simulator. */
+export interface SimulatorKit {
+  readonly vendor: VendorId;
+  create(): Simulator;
+  /** The account demo mode configures for this simulator (made-up credentials it accepts). */
+  demoAccount(baseUrl: string): AccountConfig;
+  /** Puts into the store what the vendor cannot tell Patchbay about the seed. */
+  seedStore?(store: Store, accountId: string): Promise<void>;
+}
+
+/** Every simulator, in the documented order (ports N, N+1, … with `--port-base N`). */
+export const SIMULATOR_KITS: readonly SimulatorKit[] = [
+  {
+    vendor: 'datadog',
+    create: () => createDatadogSimulator(),
+    demoAccount: (baseUrl) => ({ id: 'datadog-demo', vendor: 'datadog', baseUrl, displayName: 'Datadog (demo)', apiKey: 'demo-dd-api-key', appKey: 'demo-dd-app-key' }),
+    seedStore: async (store, accountId) => {
+      for (const id of Object.values(DATADOG_SEED_CONNECTION_IDS)) await store.trackDatadogConnection(accountId, id);
+    },
+  },
+];
+
+export interface RunningSimulator {
+  readonly kit: SimulatorKit;
+  readonly simulator: Simulator;
+  readonly baseUrl: string;
+}
+
+/** Starts every simulator on 127.0.0.1; with `portBase`, on consecutive ports from it. */
+export async function startSimulators(options: { portBase?: number; host?: string } = {}): Promise<RunningSimulator[]> {
+  const running: RunningSimulator[] = [];
+  try {
+    for (const [index, kit] of SIMULATOR_KITS.entries()) {
+      const simulator = kit.create();
+      const port = options.portBase === undefined ? 0 : options.portBase + index;
+      const baseUrl = await simulator.server.listen(port, options.host ?? '127.0.0.1');
+      running.push({ kit, simulator, baseUrl });
+    }
+  } catch (error) {
+    await stopSimulators(running);
+    throw error;
+  }
+  return running;
+}
+
+export async function stopSimulators(running: readonly RunningSimulator[]): Promise<void> {
+  await Promise.all(running.map((r) => r.simulator.server.close()));
+}

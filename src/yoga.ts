@@ -1,0 +1,85 @@
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { buildSchema } from '../resolvers/build-schema.js';
+import { createRequestContext, type GatewayContext, type GatewayDeps } from './context.js';
+import { PatchbayError } from './errors.js';
+
+const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
+query Inventory {
+  accounts { key vendor displayName }
+  connections(first: 20) {
+    totalCount
+    nodes {
+      __typename
+      ... on VendorConnection { id name service vendor secrets { field isSet lastFour } }
+    }
+    failures { account { key } error { __typename message } }
+  }
+}
+`;
+
+/**
+ * Typed domain errors that escape a field without a result union (node lookups, list arguments)
+ * keep their safe message and carry their type as `extensions.code`; anything else stays masked.
+ */
+function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof PatchbayError) {
+    return new GraphQLError(original.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes ?? null, path: error.path ?? null } : {}),
+      extensions: { code: original.name },
+    });
+  }
+  return defaultMaskError(error, message, isDev);
+}
+
+/** Adds `extensions.vendorCalls` (route templates, statuses, timings; never headers or bodies). */
+function vendorCallsPlugin(): Plugin<GatewayContext> {
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (Symbol.asyncIterator in result) return;
+        const context = args.contextValue;
+        setResult({ ...result, extensions: { ...result.extensions, vendorCalls: [...context.vendorCalls] } });
+      },
+    }),
+  };
+}
+
+/** `GET /healthz` (the process is up) and `GET /readyz` (config loaded, store reachable). */
+function probesPlugin(deps: GatewayDeps): Plugin {
+  return {
+    onRequest: async ({ url, endResponse, fetchAPI }) => {
+      if (url.pathname === '/healthz') {
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: { 'content-type': 'application/json' } }));
+      } else if (url.pathname === '/readyz') {
+        const storeReachable = await deps.store.ping();
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ status: storeReachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: storeReachable }), {
+            status: storeReachable ? 200 : 503,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }
+    },
+  };
+}
+
+/** Builds the gateway from its dependencies. It opens nothing and listens nowhere. */
+export function createGateway(deps: GatewayDeps): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    schema: buildSchema(),
+    context: ({ request }) => createRequestContext(deps, request.signal),
+    maskedErrors: { maskError },
+    graphiql: { defaultQuery: FIRST_QUERY, title: 'Patchbay' },
+    landingPage: false,
+    healthCheckEndpoint: '/healthz',
+    logging: {
+      debug: () => {},
+      info: (...args: unknown[]) => deps.logger.info(String(args[0])),
+      warn: (...args: unknown[]) => deps.logger.warn(String(args[0])),
+      error: (...args: unknown[]) => deps.logger.error(String(args[0] instanceof Error ? args[0].name : args[0])),
+    },
+    plugins: [probesPlugin(deps), ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : [])],
+  });
+}

@@ -8,7 +8,9 @@ import { DatadogClient, datadogAuth } from './vendors/datadog/client.js';
 import { parseDatadogError } from './vendors/datadog/errors.js';
 
 /** A configured account with its long-lived vendor client (sharing the one dispatcher). */
-export type AccountEntry = { readonly ref: AccountRef } & { readonly vendor: 'datadog'; readonly client: DatadogClient };
+export type AccountEntry = { readonly ref: AccountRef } & (
+  | { readonly vendor: 'datadog'; readonly client: DatadogClient }
+);
 
 /** Everything the clients share. */
 export interface ClientDeps {
@@ -66,8 +68,11 @@ export function createAccountEntry(account: AccountConfig, deps: ClientDeps): Ac
         client: new DatadogClient(ref, http(account, deps, datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id'])),
       };
     case 'chronosphere':
+      throw new Error(`vendor ${account.vendor} is not wired yet`);
     case 'mongodb':
+      throw new Error(`vendor ${account.vendor} is not wired yet`);
     case 'cortex':
+      throw new Error(`vendor ${account.vendor} is not wired yet`);
     case 'opsramp':
       throw new Error(`vendor ${account.vendor} is not wired yet`);
     default: {

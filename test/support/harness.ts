@@ -1,0 +1,67 @@
+import type { AccountConfig, GatewayConfig } from '../../src/config/schema.js';
+import { createMemoryLogger, type Logger } from '../../src/logger.js';
+import { createRuntime, defaultGatewayConfig, type Runtime } from '../../src/runtime.js';
+import { openStore, type Store } from '../../src/store/store.js';
+
+/** One GraphQL response as a test sees it. */
+export interface GqlResponse {
+  readonly status: number;
+  readonly data: Record<string, unknown> | null;
+  readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+  readonly extensions?: Record<string, unknown>;
+  /** The raw body, for "this secret never appears" checks. */
+  readonly raw: string;
+}
+
+export interface Harness {
+  readonly runtime: Runtime;
+  readonly store: Store;
+  readonly logger: Logger & { readonly lines: string[] };
+  gql(query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
+  close(): Promise<void>;
+}
+
+let sharedStore: Promise<Store> | null = null;
+
+/**
+ * A store shared by the tests of one file: a fresh PGlite takes seconds to initialise, so each
+ * test file opens one in-memory database and tests use distinct account keys or ids.
+ */
+export function sharedMemoryStore(): Promise<Store> {
+  sharedStore ??= openStore({ dataDir: null });
+  return sharedStore;
+}
+
+/** A gateway in-process over the given accounts; requests go through `yoga.fetch`. */
+export async function startHarness(options: {
+  accounts: readonly AccountConfig[];
+  gateway?: Partial<GatewayConfig>;
+  store?: Store;
+  exposeVendorCalls?: boolean;
+}): Promise<Harness> {
+  const store = options.store ?? (await sharedMemoryStore());
+  const logger = createMemoryLogger();
+  const runtime = createRuntime({
+    accounts: options.accounts,
+    gateway: { ...defaultGatewayConfig(), ...options.gateway },
+    store,
+    logger,
+    exposeVendorCalls: options.exposeVendorCalls ?? true,
+  });
+  return {
+    runtime,
+    store,
+    logger,
+    async gql(query, variables) {
+      const response = await runtime.yoga.fetch('http://patchbay.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const raw = await response.text();
+      const body = JSON.parse(raw) as Omit<GqlResponse, 'status' | 'raw'>;
+      return { ...body, status: response.status, raw };
+    },
+    close: () => runtime.close(),
+  };
+}

@@ -73,7 +73,6 @@ export function createGateway(deps: GatewayDeps): YogaServerInstance<Record<stri
     maskedErrors: { maskError },
     graphiql: { defaultQuery: FIRST_QUERY, title: 'Patchbay' },
     landingPage: false,
-    healthCheckEndpoint: '/healthz',
     logging: {
       debug: () => {},
       info: (...args: unknown[]) => deps.logger.info(String(args[0])),

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
+
+/** Starts `src/server.ts` the way `npm start` does, on an ephemeral port. */
+function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: process.cwd(),
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PATCHBAY_CONFIG: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /is ready: open (\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', () => reject(new Error(`server exited before it was ready:\n${output}`)));
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  url.catch(() => {});
+  return { child, output: () => output, url, exit };
+}
+
+async function post(url: string, query: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+}
+
+describe('npm start without config (demo mode)', () => {
+  let server: ReturnType<typeof startServer>;
+  let url: string;
+  beforeAll(async () => {
+    server = startServer({});
+    url = await server.url;
+  }, 60_000);
+  afterAll(() => {
+    server.child.kill('SIGKILL');
+  });
+
+  it('says it is in demo mode and serves GraphiQL, probes and demo data', async () => {
+    expect(server.output()).toContain('demo mode');
+    const page = await fetch(url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Patchbay');
+    expect((await fetch(new URL('/healthz', url))).status).toBe(200);
+    const ready = await fetch(new URL('/readyz', url));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', store: true });
+    const result = await post(url, '{ accounts { key vendor } connections { totalCount failures { account { key } } } }');
+    expect(result.errors).toBeUndefined();
+    const connections = result.data?.['connections'] as { totalCount: number; failures: unknown[] };
+    expect(connections.totalCount).toBeGreaterThan(0);
+    expect(connections.failures).toEqual([]);
+    expect(result.data?.['accounts']).toContainEqual({ key: 'datadog-demo', vendor: 'DATADOG' });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.output()).toContain('stopped');
+  });
+});
+
+describe('npm start with PATCHBAY_CONFIG', () => {
+  let dir: string;
+  let sim: DatadogSimulator;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchbay-server-'));
+    sim = createDatadogSimulator();
+    await sim.server.listen();
+  });
+  afterAll(async () => {
+    await sim.server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails fast with a message that names the bad key and never the secret', async () => {
+    const path = join(dir, 'bad.yaml');
+    await writeFile(path, 'accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: not-a-url\n    apiKey: TOPSECRET-api-key-value\n');
+    const server = startServer({ PATCHBAY_CONFIG: path });
+    expect(await server.exit).not.toBe(0);
+    expect(server.output()).toContain('accounts[0].baseUrl');
+    expect(server.output()).toContain('accounts[0].appKey');
+    expect(server.output()).not.toContain('TOPSECRET');
+  }, 30_000);
+
+  it('serves the accounts of the file, with ${VAR} secrets, and keeps its store in PATCHBAY_DATA_DIR', async () => {
+    const path = join(dir, 'patchbay.yaml');
+    await writeFile(
+      path,
+      `accounts:\n  - id: dd-prod\n    vendor: datadog\n    displayName: Datadog production\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: \${DD_API_KEY}\n    appKey: \${DD_APP_KEY}\n`,
+    );
+    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'data'), DD_API_KEY: 'env-api-key', DD_APP_KEY: 'env-app-key' });
+    try {
+      const url = await server.url;
+      expect(server.output()).not.toContain('demo mode');
+      const result = await post(url, '{ accounts { key displayName baseUrl } connections { totalCount } }');
+      expect(result.data?.['accounts']).toEqual([{ key: 'dd-prod', displayName: 'Datadog production', baseUrl: sim.server.baseUrl }]);
+      expect(server.output()).not.toContain('env-api-key');
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+    }
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 import { builder } from '../src/builder.js';
 import {
+  CircuitOpenError,
   ConflictError,
   InputValidationError,
   NotFoundError,
@@ -79,6 +80,7 @@ const vendorErrorTypes = [
   [VendorRateLimitedError, 'VendorRateLimitedError', 'The vendor is rate-limiting this account (429).'],
   [VendorUnavailableError, 'VendorUnavailableError', 'The vendor failed (5xx), could not be reached, or did not answer in time.'],
   [VendorContractError, 'VendorContractError', 'The vendor answered something that does not match its documented contract.'],
+  [CircuitOpenError, 'CircuitOpenError', 'The account failed repeatedly, so calls to it are paused; `retryAfterSeconds` says when a probe goes through.'],
 ] as const;
 
 for (const [cls, name, description] of vendorErrorTypes) {
@@ -111,6 +113,7 @@ export const READ_ERRORS = [
   VendorRateLimitedError,
   VendorUnavailableError,
   VendorContractError,
+  CircuitOpenError,
 ] as const;
 
 /** Errors any field that writes to a vendor may return. */

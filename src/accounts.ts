@@ -54,6 +54,7 @@ function http(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy, pars
     callTimeoutMs: account.callTimeoutMs ?? deps.gateway.vendorCallTimeoutMs,
     maxBodyBytes: deps.gateway.maxResponseBytes,
     requestIdHeaders,
+    ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
   });
 }
 

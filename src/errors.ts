@@ -126,6 +126,11 @@ export class OutcomeUnknownError extends VendorError {
   }
 }
 
+/** The account's circuit is open after repeated vendor faults: the vendor was not called. */
+export class CircuitOpenError extends VendorError {
+  readonly retryable = true;
+}
+
 /** Every vendor error class, for result unions that may carry any of them. */
 export const VENDOR_ERROR_CLASSES = [
   ConflictError,
@@ -135,4 +140,5 @@ export const VENDOR_ERROR_CLASSES = [
   VendorUnavailableError,
   VendorContractError,
   OutcomeUnknownError,
+  CircuitOpenError,
 ] as const;

@@ -1,6 +1,8 @@
+import { BrokenCircuitError, IsolatedCircuitError } from 'cockatiel';
 import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import {
+  CircuitOpenError,
   ConflictError,
   NotFoundError,
   OutcomeUnknownError,
@@ -17,6 +19,20 @@ import type { Logger } from '../logger.js';
 import type { VendorId } from '../vendor.js';
 import { VENDOR_NAMES } from '../vendor.js';
 import { retryAfterSeconds } from './rate-limit-headers.js';
+import {
+  AccountBreaker,
+  CountedFault,
+  DEFAULT_BREAKER,
+  DEFAULT_RETRY,
+  QuotaGate,
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  realClock,
+  type BreakerOptions,
+  type BreakerState,
+  type Clock,
+  type RetryOptions,
+} from './resilience.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -92,6 +108,13 @@ export interface VendorHttpOptions {
   readonly maxBodyBytes?: number;
   /** Response headers that carry the vendor's request id, first match wins. */
   readonly requestIdHeaders?: readonly string[];
+  /** A static limit towards this account, before the vendor says anything. */
+  readonly maxRequestsPerMinute?: number;
+  readonly retry?: RetryOptions;
+  readonly breaker?: BreakerOptions;
+  /** Injected time, for tests. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
 }
 
 export interface VendorRequest<T> {
@@ -132,6 +155,16 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
 
 class BodyTooLarge extends Error {}
 
+/** A failed attempt, and whether sending the request again is safe. */
+class TransportFailure extends Error {
+  constructor(
+    readonly error: PatchbayError,
+    readonly retrySafe: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
 /**
  * One vendor account's HTTP access: builds requests, applies auth, enforces the call deadline and
  * the body cap, parses every body with zod, and turns every failure into the typed catalogue.
@@ -143,6 +176,11 @@ export class VendorHttp {
   private readonly basePath: string;
   private readonly callTimeoutMs: number;
   private readonly maxBodyBytes: number;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly retry: RetryOptions;
+  private readonly quota: QuotaGate;
+  private readonly breaker: AccountBreaker;
 
   constructor(private readonly options: VendorHttpOptions) {
     this.vendor = options.vendor;
@@ -152,24 +190,51 @@ export class VendorHttp {
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.quota = new QuotaGate(this.clock, options.maxRequestsPerMinute);
+    this.breaker = new AccountBreaker(options.breaker ?? DEFAULT_BREAKER, this.clock);
   }
 
-  /** Sends one request and returns its parsed body, or throws a typed `PatchbayError`. */
+  /**
+   * Sends one request and returns its parsed body, or throws a typed `PatchbayError`.
+   * Reads and idempotent writes are retried on 429/502/503/504 and on connection failures
+   * before any response byte, within the deadline; POST/PATCH only when nothing was sent.
+   * Every attempt passes the account's quota gate and circuit breaker.
+   */
   async request<T = undefined>(scope: CallScope, request: VendorRequest<T>): Promise<VendorResponse<T>> {
     const started = performance.now();
     let attempts = 0;
     let status: number | null = null;
     try {
       let allowAuthRetry = true;
-      for (;;) {
-        attempts += 1;
-        const outcome = await this.attempt(scope, request);
+      for (let round = 1; ; round++) {
+        await this.waitForQuota(scope);
+        let outcome: AttemptOutcome;
+        try {
+          attempts += 1;
+          outcome = await this.guarded(scope, request);
+        } catch (error) {
+          if (error instanceof TransportFailure) {
+            if (error.retrySafe && round < this.retry.maxAttempts && (await this.pauseBeforeRetry(scope, round))) continue;
+            throw error.error;
+          }
+          if (error instanceof CircuitOpenError) attempts -= 1;
+          throw error;
+        }
         status = outcome.status;
+        this.quota.observe(outcome.status, outcome.headers);
         if ((outcome.status === 401 || outcome.status === 407) && allowAuthRetry && this.options.auth.onRefused) {
           allowAuthRetry = false;
           if (await this.options.auth.onRefused({ status: outcome.status, headers: outcome.headers }, outcome.authRequest)) {
+            round -= 1;
             continue;
           }
+        }
+        if (RETRYABLE_STATUSES.has(outcome.status) && IDEMPOTENT.has(request.method) && round < this.retry.maxAttempts) {
+          // After a 429 the quota gate already holds the account until the vendor's reset.
+          if (outcome.status === 429 || (await this.pauseBeforeRetry(scope, round))) continue;
         }
         return this.interpret(request, outcome);
       }
@@ -184,6 +249,72 @@ export class VendorHttp {
         durationMs: Math.round(performance.now() - started),
         cached: false,
       });
+    }
+  }
+
+  /** The breaker state, for health checks. */
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
+  /** Seconds until the vendor's learned rate-limit window reopens (0 when open). */
+  get rateLimitedForSeconds(): number {
+    return this.quota.secondsUntilOpen();
+  }
+
+  private remainingMs(scope: CallScope): number {
+    return scope.deadline === undefined ? Number.POSITIVE_INFINITY : scope.deadline - this.clock.now();
+  }
+
+  private async waitForQuota(scope: CallScope): Promise<void> {
+    const wait = this.quota.reserve();
+    if (wait <= 0) return;
+    if (wait >= this.remainingMs(scope)) {
+      this.quota.release();
+      throw new VendorRateLimitedError(
+        `${VENDOR_NAMES[this.vendor]} asked account "${this.account}" to wait ${Math.ceil(wait / 1000)} s, longer than this request may take.`,
+        { ...this.facts(null), retryAfterSeconds: Math.ceil(wait / 1000) },
+      );
+    }
+    await this.clock.sleep(wait);
+  }
+
+  /** Sleeps the backoff before attempt `round + 1`; false when the deadline leaves no room. */
+  private async pauseBeforeRetry(scope: CallScope, round: number): Promise<boolean> {
+    const delay = backoffDelay(round, this.retry, this.random);
+    if (delay >= this.remainingMs(scope)) return false;
+    await this.clock.sleep(delay);
+    return true;
+  }
+
+  /** One attempt through the account's circuit breaker; vendor faults count against it. */
+  private async guarded(scope: CallScope, request: VendorRequest<unknown>): Promise<AttemptOutcome> {
+    try {
+      return await this.breaker.policy.execute(async () => {
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await this.attempt(scope, request);
+        } catch (error) {
+          // A body over the cap is the vendor's contract problem, not an outage.
+          if (error instanceof TransportFailure && !(error.error instanceof VendorContractError)) throw new CountedFault(error);
+          throw error;
+        }
+        if (outcome.status >= 500) throw new CountedFault(outcome);
+        return outcome;
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        throw new CircuitOpenError(
+          `${VENDOR_NAMES[this.vendor]} account "${this.account}" failed repeatedly; calls are paused until a probe succeeds.`,
+          { ...this.facts(null), retryAfterSeconds: this.breaker.retryAfterSeconds() },
+        );
+      }
+      if (error instanceof CountedFault) {
+        const original = error.original;
+        if (original instanceof TransportFailure) throw original;
+        return original as AttemptOutcome;
+      }
+      throw error;
     }
   }
 
@@ -227,7 +358,7 @@ export class VendorHttp {
     const pathAndQuery = this.buildPath(request);
     const authRequest: AuthRequest = { method: request.method, pathAndQuery };
     const idempotent = IDEMPOTENT.has(request.method);
-    const remaining = scope.deadline === undefined ? this.callTimeoutMs : Math.min(this.callTimeoutMs, scope.deadline - Date.now());
+    const remaining = Math.min(this.callTimeoutMs, this.remainingMs(scope));
     if (remaining <= 0) {
       throw new VendorUnavailableError(
         `The request deadline passed before ${VENDOR_NAMES[this.vendor]} could be called.`,
@@ -248,6 +379,7 @@ export class VendorHttp {
       body = new URLSearchParams(request.form).toString();
     }
     let sent = false;
+    let answered = false;
     try {
       Object.assign(headers, await this.options.auth.headers(authRequest, scope));
       sent = true;
@@ -261,10 +393,17 @@ export class VendorHttp {
         headersTimeout: remaining,
         bodyTimeout: remaining,
       });
+      answered = true;
       const text = await this.readBody(response.body);
       return { status: response.statusCode, headers: response.headers, text, authRequest };
     } catch (error) {
-      throw this.transportError(error, request, sent, controller.signal.aborted);
+      const code = errorCode(error);
+      const notSent = !sent || (code !== null && NOT_SENT_CODES.has(code));
+      const timedOut = controller.signal.aborted;
+      const typed = this.transportError(error, request, notSent, timedOut);
+      // Safe to send again: nothing left this process, or a read/idempotent write that got no byte back in time.
+      const retrySafe = !(error instanceof BodyTooLarge) && (notSent || (IDEMPOTENT.has(request.method) && !answered && !timedOut));
+      throw new TransportFailure(typed, retrySafe);
     } finally {
       clearTimeout(timer);
     }
@@ -285,13 +424,12 @@ export class VendorHttp {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private transportError(error: unknown, request: VendorRequest<unknown>, mayHaveBeenSent: boolean, timedOut: boolean): PatchbayError {
+  private transportError(error: unknown, request: VendorRequest<unknown>, notSent: boolean, timedOut: boolean): PatchbayError {
     const name = VENDOR_NAMES[this.vendor];
     if (error instanceof BodyTooLarge) {
       return new VendorContractError(`${name} answered with a body larger than ${this.maxBodyBytes} bytes.`, this.facts(null));
     }
     const code = errorCode(error);
-    const notSent = !mayHaveBeenSent || (code !== null && NOT_SENT_CODES.has(code));
     this.options.logger.warn('vendor call failed in transport', {
       vendor: this.vendor,
       account: this.account,

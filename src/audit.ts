@@ -1,28 +1,55 @@
 import type { GatewayContext } from './context.js';
-import { PatchbayError } from './errors.js';
+import { InputValidationError, PatchbayError } from './errors.js';
+import { decodeOutcome, encodeFailure, encodeSuccess, hashInput, isKeptFailure } from './idempotency.js';
 
 /** What a mutation touches, for the audit log. Never a secret. */
 export interface AuditTarget {
   readonly operation: string;
   readonly account: string | null;
   readonly targetId: string | null;
+  /** The mutation's input, when it may carry an `idempotencyKey`. */
+  readonly input?: { readonly idempotencyKey?: string | null | undefined };
 }
 
+const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
+
 /**
- * Runs a mutation and records its outcome (`OK`, or the typed error's name, or `UNEXPECTED`) in
- * the audit log. An audit write that fails is logged and does not turn a vendor success into a
- * failure: the vendor state has already changed.
+ * Runs a mutation: honours its idempotency key, runs it, and records the outcome (`OK`, the typed
+ * error's name, `REPLAYED` or `UNEXPECTED`) in the audit log. A repeat with the same key and input
+ * returns the first outcome without calling the vendor; the same key with another input is an
+ * `InputValidationError`. An audit write that fails is logged and does not turn a vendor success
+ * into a failure: the vendor state has already changed.
  */
 export async function audited<T>(context: GatewayContext, target: AuditTarget, run: () => Promise<T>, targetOf?: (result: T) => string | null): Promise<T> {
   let outcome = 'UNEXPECTED';
   let targetId = target.targetId;
+  const key = target.input?.idempotencyKey ?? null;
+  let claimed = false;
   try {
+    if (key !== null) {
+      if (!IDEMPOTENCY_KEY.test(key)) throw InputValidationError.single(['idempotencyKey'], 'must be 1-200 characters of letters, digits, _ . : -');
+      const claim = await context.store.claimIdempotencyKey(key, target.operation, hashInput(target.input));
+      if (claim.state === 'mismatch') throw InputValidationError.single(['idempotencyKey'], 'was already used with a different input');
+      if (claim.state === 'in-progress') throw InputValidationError.single(['idempotencyKey'], 'a mutation with this key is still running; ask again shortly');
+      if (claim.state === 'done') {
+        const stored = decodeOutcome(claim.outcome);
+        outcome = 'REPLAYED';
+        if ('error' in stored) throw stored.error;
+        return stored.ok as T;
+      }
+      claimed = true;
+    }
     const result = await run();
     outcome = 'OK';
     targetId = targetOf?.(result) ?? targetId;
+    if (claimed && key !== null) await context.store.completeIdempotencyKey(key, target.operation, encodeSuccess(result));
     return result;
   } catch (error) {
-    if (error instanceof PatchbayError) outcome = error.name;
+    if (outcome !== 'REPLAYED' && error instanceof PatchbayError) outcome = error.name;
+    if (claimed && key !== null) {
+      if (error instanceof PatchbayError && isKeptFailure(error)) await context.store.completeIdempotencyKey(key, target.operation, encodeFailure(error));
+      else await context.store.releaseIdempotencyKey(key, target.operation);
+    }
     throw error;
   } finally {
     try {

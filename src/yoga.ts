@@ -1,3 +1,4 @@
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { buildSchema } from '../resolvers/build-schema.js';
@@ -38,9 +39,13 @@ function vendorCallsPlugin(): Plugin<GatewayContext> {
   return {
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
-        if (Symbol.asyncIterator in result) return;
-        const context = args.contextValue;
-        setResult({ ...result, extensions: { ...result.extensions, vendorCalls: [...context.vendorCalls] } });
+        const calls = () => [...args.contextValue.vendorCalls];
+        if (Symbol.asyncIterator in result) {
+          // Incremental delivery (@defer/@stream): each payload carries the calls made so far.
+          return { onNext: ({ result: part, setResult: setPart }) => setPart({ ...part, extensions: { ...part.extensions, vendorCalls: calls() } }) };
+        }
+        setResult({ ...result, extensions: { ...result.extensions, vendorCalls: calls() } });
+        return undefined;
       },
     }),
   };
@@ -79,6 +84,6 @@ export function createGateway(deps: GatewayDeps): YogaServerInstance<Record<stri
       warn: (...args: unknown[]) => deps.logger.warn(String(args[0])),
       error: (...args: unknown[]) => deps.logger.error(String(args[0] instanceof Error ? args[0].name : args[0])),
     },
-    plugins: [probesPlugin(deps), ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : [])],
+    plugins: [probesPlugin(deps), useDeferStream(), ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : [])],
   });
 }

@@ -54,7 +54,7 @@ const HttpIntegrationType = builder.objectRef<DatadogIntegration>('DatadogHttpIn
 const flatTypes = DATADOG_INTEGRATIONS.filter((spec) => spec.type !== HTTP_INTEGRATION_TYPE).map((spec) =>
   builder.objectRef<DatadogIntegration>(spec.typeName).implement({
     description: `A Datadog \`${spec.type}\` connection (credential type${spec.variants.length > 1 ? 's' : ''} ${spec.variants.map((v) => `\`${v.type}\``).join(' or ')}).`,
-    isTypeOf: (value) => (value as DatadogIntegration).spec?.type === spec.type,
+    isTypeOf: (value) => (value as DatadogIntegration).typeName === spec.typeName,
     fields: (t) => {
       const fields: Record<string, ReturnType<typeof t.string> | ReturnType<typeof t.field>> = {
         credentialType: t.exposeString('credentialType', { description: "Datadog's `credentials.type`." }),
@@ -76,7 +76,7 @@ const flatTypes = DATADOG_INTEGRATIONS.filter((spec) => spec.type !== HTTP_INTEG
 
 const UnknownIntegrationType = builder.objectRef<DatadogIntegration>('DatadogUnknownIntegration').implement({
   description: 'An integration type Datadog returned that this version of Patchbay does not know. Its credentials are not shown.',
-  isTypeOf: (value) => (value as DatadogIntegration).spec === null,
+  isTypeOf: (value) => (value as DatadogIntegration).typeName === null,
   fields: (t) => ({
     integrationType: t.exposeString('type', { description: "Datadog's `integration.type`." }),
     credentialType: t.exposeString('credentialType', { description: "Datadog's `credentials.type`." }),
@@ -86,7 +86,7 @@ const UnknownIntegrationType = builder.objectRef<DatadogIntegration>('DatadogUnk
 export const DatadogIntegrationUnion = builder.unionType('DatadogIntegration', {
   description: "The integration of a Datadog action connection: one member per Datadog integration type, plus a fallback for types Patchbay does not know.",
   types: [HttpIntegrationType, ...flatTypes, UnknownIntegrationType],
-  resolveType: (integration) => (integration.spec === null ? 'DatadogUnknownIntegration' : (integration.spec.typeName)),
+  resolveType: (integration) => integration.typeName ?? 'DatadogUnknownIntegration',
 });
 
 type Mode = 'create' | 'update';

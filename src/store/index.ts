@@ -2,6 +2,7 @@
 export { openStore, createStore, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT } from './store.js';
 export type {
   Store,
+  IdempotencyClaim,
   OpenStoreOptions,
   TrackedConnection,
   AuditInput,

@@ -11,6 +11,13 @@ export interface TrackedConnection {
   readonly trackedAt: Date;
 }
 
+/** What claiming an idempotency key found. */
+export type IdempotencyClaim =
+  | { readonly state: 'claimed' }
+  | { readonly state: 'done'; readonly outcome: unknown }
+  | { readonly state: 'in-progress' }
+  | { readonly state: 'mismatch' };
+
 /** Flat, secret-free facts attached to an audit entry. */
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -76,6 +83,16 @@ export interface Store {
   listAudit(options?: ListAuditOptions): Promise<AuditEntry[]>;
   /** True when the database answers (for `/readyz`); never throws. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Claims `(key, operation)` for a mutation with this input hash. The first caller gets
+   * `claimed`; later callers get the stored outcome (`done`), `in-progress` while the first
+   * still runs, or `mismatch` when the same key came with a different input.
+   */
+  claimIdempotencyKey(key: string, operation: string, inputHash: string): Promise<IdempotencyClaim>;
+  /** Records the outcome of a claimed key. */
+  completeIdempotencyKey(key: string, operation: string, outcome: unknown): Promise<void>;
+  /** Gives a claim up (the mutation failed unexpectedly and may be tried again). */
+  releaseIdempotencyKey(key: string, operation: string): Promise<void>;
   /** Closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -137,7 +154,7 @@ const AUDIT_COLUMNS = 'id, at, caller, operation, account, target_id, outcome, d
 export async function createStore(sql: SqlClient): Promise<Store> {
   await migrate(sql);
 
-  return {
+  const store: Store = {
     kind: sql.kind,
 
     async trackDatadogConnection(account, connectionId, name) {
@@ -238,10 +255,38 @@ export async function createStore(sql: SqlClient): Promise<Store> {
       }
     },
 
+    async claimIdempotencyKey(key, operation, inputHash) {
+      requireText('key', key);
+      const inserted = await sql.query<{ key: string }>(
+        `INSERT INTO idempotency_records (key, operation, input_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (key, operation) DO NOTHING RETURNING key`,
+        [key, operation, inputHash],
+      );
+      if (inserted.length > 0) return { state: 'claimed' };
+      const rows = await sql.query<{ input_hash: string; outcome: unknown }>(
+        'SELECT input_hash, outcome FROM idempotency_records WHERE key = $1 AND operation = $2',
+        [key, operation],
+      );
+      const row = rows[0];
+      // Released between our insert and select: try once more.
+      if (!row) return store.claimIdempotencyKey(key, operation, inputHash);
+      if (row.input_hash !== inputHash) return { state: 'mismatch' };
+      return row.outcome === null || row.outcome === undefined ? { state: 'in-progress' } : { state: 'done', outcome: row.outcome };
+    },
+
+    async completeIdempotencyKey(key, operation, outcome) {
+      await sql.query('UPDATE idempotency_records SET outcome = $3::jsonb WHERE key = $1 AND operation = $2', [key, operation, JSON.stringify(outcome)]);
+    },
+
+    async releaseIdempotencyKey(key, operation) {
+      await sql.query('DELETE FROM idempotency_records WHERE key = $1 AND operation = $2 AND outcome IS NULL', [key, operation]);
+    },
+
     close() {
       return sql.close();
     },
   };
+  return store;
 }
 
 function toTracked(row: TrackedRow): TrackedConnection {

@@ -1,6 +1,6 @@
 import type { AccountRef, ConnectionBase, SecretHint } from '../../domain.js';
 import { secretHint } from '../../domain.js';
-import { HTTP_INTEGRATION_TYPE, camel, integrationSpec, type IntegrationSpec } from './catalogue.js';
+import { HTTP_INTEGRATION_TYPE, camel, integrationSpec } from './catalogue.js';
 import type { AppKeyRegistrationData, ConnectionData } from './wire.js';
 
 /** One HTTP header, URL parameter or token of Datadog's HTTP integration; values are hints only. */
@@ -23,8 +23,8 @@ export interface DatadogHttpDetail {
 export interface DatadogIntegration {
   /** Datadog's `integration.type`. */
   readonly type: string;
-  /** Null when Datadog sent a type Patchbay does not know yet. */
-  readonly spec: IntegrationSpec | null;
+  /** The catalogue's name for the type (`DatadogAwsIntegration`); null for a type Patchbay does not know yet. */
+  readonly typeName: string | null;
   readonly credentialType: string;
   /** Non-secret credential fields by wire name. */
   readonly values: Readonly<Record<string, string | null>>;
@@ -103,7 +103,7 @@ export function mapConnection(account: AccountRef, data: ConnectionData): Datado
     createdAt: null,
     updatedAt: null,
     secrets,
-    integration: { type: wire.type, spec, credentialType: wire.credentials.type, values, secrets, http },
+    integration: { type: wire.type, typeName: spec?.typeName ?? null, credentialType: wire.credentials.type, values, secrets, http },
   };
 }
 

@@ -13,12 +13,16 @@ import {
   VendorUnavailableError,
   VendorValidationError,
   type FieldError,
+  VENDOR_ERROR_CLASSES,
   type PatchbayError,
 } from '../src/errors.js';
 import { VendorEnum } from './enums.js';
 
 export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').implement({
   description: 'Every typed failure. `message` is safe to show to a person.',
+  // Fields typed `Error` return error instances; this lets the errors plugin present them as
+  // values (graphql-js would otherwise treat a returned Error as the field failing).
+  extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ...VENDOR_ERROR_CLASSES] },
   fields: (t) => ({
     message: t.exposeString('message', { description: 'What went wrong, in words a person can act on.' }),
   }),

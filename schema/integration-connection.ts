@@ -1,11 +1,12 @@
 import { builder } from '../src/builder.js';
 import { CONNECTION_TYPENAMES, type AnyConnection } from '../src/connections.js';
-import { PatchbayError } from '../src/errors.js';
+import type { PatchbayError } from '../src/errors.js';
 import { DatadogActionConnectionRef } from './datadog/action-connection.js';
+import { CortexPagerDutyConfigurationRef } from './cortex/pagerduty-configuration.js';
 import { READ_ERRORS } from './errors.js';
 
 /** The object types of every vendor's connections. */
-const MEMBERS = [DatadogActionConnectionRef] as const;
+const MEMBERS = [DatadogActionConnectionRef, CortexPagerDutyConfigurationRef] as const;
 
 export const IntegrationConnectionUnion = builder.unionType('IntegrationConnection', {
   description: 'An integration connection kept by any vendor. Every member implements `VendorConnection`.',
@@ -16,6 +17,10 @@ export const IntegrationConnectionUnion = builder.unionType('IntegrationConnecti
 export const ConnectionResultUnion = builder.unionType('ConnectionResult', {
   description: 'A connection, or why it could not be read.',
   types: [...MEMBERS, ...READ_ERRORS],
-  resolveType: (value: AnyConnection | PatchbayError) =>
-    value instanceof PatchbayError ? value.constructor.name : CONNECTION_TYPENAMES[value.kind],
+  // Lets the errors plugin turn a returned or thrown typed error into its member (graphql-js
+  // would otherwise treat a returned Error as a field failure).
+  extensions: { pothosErrorTypes: [...READ_ERRORS] },
+  // Errors arrive wrapped by the errors plugin (a proxy, so `instanceof` fails): use the name,
+  // which is the GraphQL type's name for every PatchbayError.
+  resolveType: (value: AnyConnection | PatchbayError) => ('kind' in value ? CONNECTION_TYPENAMES[value.kind] : value.name),
 });

@@ -1,15 +1,28 @@
 import type { Dispatcher } from 'undici';
 import type { AccountConfig, GatewayConfig } from './config/schema.js';
 import type { AccountRef } from './domain.js';
-import { VendorHttp, type AuthStrategy, type VendorErrorParser } from './http/vendor-http.js';
+import { VendorHttp, type AuthStrategy, type VendorErrorParser, type VendorHttpOptions } from './http/vendor-http.js';
 import type { Logger } from './logger.js';
 import type { VendorId } from './vendor.js';
 import { DatadogClient, datadogAuth } from './vendors/datadog/client.js';
 import { parseDatadogError } from './vendors/datadog/errors.js';
+import { ChronosphereClient, chronosphereAuth } from './vendors/chronosphere/client.js';
+import { parseChronosphereError } from './vendors/chronosphere/errors.js';
+import { CortexClient, cortexAuth } from './vendors/cortex/client.js';
+import { parseCortexError } from './vendors/cortex/errors.js';
+import { MongoDbClient } from './vendors/mongodb/client.js';
+import { mongoDbDigestAuth } from './vendors/mongodb/digest.js';
+import { parseMongoDbError } from './vendors/mongodb/errors.js';
+import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from './vendors/opsramp/client.js';
+import { parseOpsRampError } from './vendors/opsramp/errors.js';
 
 /** A configured account with its long-lived vendor client (sharing the one dispatcher). */
 export type AccountEntry = { readonly ref: AccountRef } & (
   | { readonly vendor: 'datadog'; readonly client: DatadogClient }
+  | { readonly vendor: 'chronosphere'; readonly client: ChronosphereClient }
+  | { readonly vendor: 'cortex'; readonly client: CortexClient }
+  | { readonly vendor: 'mongodb'; readonly client: MongoDbClient }
+  | { readonly vendor: 'opsramp'; readonly client: OpsRampClient }
 );
 
 /** Everything the clients share. */
@@ -17,6 +30,8 @@ export interface ClientDeps {
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
   readonly gateway: GatewayConfig;
+  /** Retry, breaker and clock overrides (tests inject a clock; production uses the defaults). */
+  readonly resilience?: Pick<VendorHttpOptions, 'retry' | 'breaker' | 'clock' | 'random'>;
 }
 
 /** The accounts of one gateway, by config key, in config order. */
@@ -54,6 +69,7 @@ function http(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy, pars
     callTimeoutMs: account.callTimeoutMs ?? deps.gateway.vendorCallTimeoutMs,
     maxBodyBytes: deps.gateway.maxResponseBytes,
     requestIdHeaders,
+    ...deps.resilience,
     ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
   });
 }
@@ -69,13 +85,21 @@ export function createAccountEntry(account: AccountConfig, deps: ClientDeps): Ac
         client: new DatadogClient(ref, http(account, deps, datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id'])),
       };
     case 'chronosphere':
-      throw new Error(`vendor ${account.vendor} is not wired yet`);
+      // The contract names no request-id header; `x-request-id` is read when a proxy adds one.
+      return { ref, vendor: 'chronosphere', client: new ChronosphereClient(ref, http(account, deps, chronosphereAuth(account.apiToken), parseChronosphereError, ['x-request-id'])) };
     case 'mongodb':
-      throw new Error(`vendor ${account.vendor} is not wired yet`);
+      // Cloud Manager names no request-id header (none in the recordings); a proxy's `x-request-id` is read.
+      return {
+        ref,
+        vendor: 'mongodb',
+        client: new MongoDbClient(ref, account.groupIds, http(account, deps, mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
+      };
     case 'cortex':
-      throw new Error(`vendor ${account.vendor} is not wired yet`);
+      // Cortex names no request-id header; its error bodies carry a `requestId` instead.
+      return { ref, vendor: 'cortex', client: new CortexClient(ref, http(account, deps, cortexAuth(account.token), parseCortexError, ['x-request-id'])) };
     case 'opsramp':
-      throw new Error(`vendor ${account.vendor} is not wired yet`);
+      // Two transports over the one dispatcher: the token endpoint (no auth) and the API (OAuth2 bearer).
+      return { ref, vendor: 'opsramp', client: createOpsRampClient(ref, account, (auth) => http(account, deps, auth, parseOpsRampError, OPSRAMP_REQUEST_ID_HEADERS)) };
     default: {
       const unreachable: never = account;
       throw new Error(`unknown vendor ${String(unreachable)}`);

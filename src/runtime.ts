@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { createAccountRegistry } from './accounts.js';
+import { createAccountRegistry, type ClientDeps } from './accounts.js';
 import { configSchema, type AccountConfig, type GatewayConfig } from './config/schema.js';
 import type { GatewayDeps } from './context.js';
 import { createDispatcher } from './http/dispatcher.js';
@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   readonly store: Store;
   readonly logger: Logger;
   readonly exposeVendorCalls?: boolean;
+  /** Retry, breaker and clock overrides for every account. */
+  readonly resilience?: ClientDeps['resilience'];
   /** Defaults to a new keep-alive dispatcher owned (and closed) by the runtime. */
   readonly dispatcher?: Dispatcher;
 }
@@ -32,7 +34,12 @@ export interface Runtime {
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const dispatcher = options.dispatcher ?? createDispatcher();
-  const accounts = createAccountRegistry(options.accounts, { dispatcher, logger: options.logger, gateway: options.gateway });
+  const accounts = createAccountRegistry(options.accounts, {
+    dispatcher,
+    logger: options.logger,
+    gateway: options.gateway,
+    ...(options.resilience ? { resilience: options.resilience } : {}),
+  });
   const deps: GatewayDeps = {
     accounts,
     store: options.store,

@@ -1,6 +1,6 @@
 import type { AccountConfig, GatewayConfig } from '../../src/config/schema.js';
 import { createMemoryLogger, type Logger } from '../../src/logger.js';
-import { createRuntime, defaultGatewayConfig, type Runtime } from '../../src/runtime.js';
+import { createRuntime, defaultGatewayConfig, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 import { openStore, type Store } from '../../src/store/store.js';
 
 /** One GraphQL response as a test sees it. */
@@ -38,6 +38,7 @@ export async function startHarness(options: {
   gateway?: Partial<GatewayConfig>;
   store?: Store;
   exposeVendorCalls?: boolean;
+  resilience?: RuntimeOptions['resilience'];
 }): Promise<Harness> {
   const store = options.store ?? (await sharedMemoryStore());
   const logger = createMemoryLogger();
@@ -47,6 +48,7 @@ export async function startHarness(options: {
     store,
     logger,
     exposeVendorCalls: options.exposeVendorCalls ?? true,
+    ...(options.resilience ? { resilience: options.resilience } : {}),
   });
   return {
     runtime,

@@ -1,0 +1,18 @@
+import type { Clock } from '../../src/http/resilience.js';
+
+/** A clock whose sleeps return at once and move its time forward; it remembers every sleep. */
+export function fakeClock(): Clock & { readonly sleeps: number[]; advance(ms: number): void } {
+  let offset = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => Date.now() + offset,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      offset += ms;
+    },
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}

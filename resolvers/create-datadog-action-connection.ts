@@ -15,7 +15,7 @@ builder.mutationField('createDatadogActionConnection', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'createDatadogActionConnection', account: input.account, targetId: null },
+        { operation: 'createDatadogActionConnection', account: input.account, targetId: null, input },
         async () => {
           const { client } = requireAccount(context, input.account, 'datadog');
           const built = buildCreateBody(input);

@@ -13,7 +13,7 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'deleteDatadogActionConnection', account: null, targetId: input.id }, async () => {
+      audited(context, { operation: 'deleteDatadogActionConnection', account: null, targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
         const connectionId = parts[0] as string;
         checkUuid(connectionId, ['id']);

@@ -12,7 +12,7 @@ builder.mutationField('registerDatadogAppKey', (t) =>
     args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to register.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'RegisterDatadogAppKeyResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'registerDatadogAppKey', account: input.account, targetId: input.appKeyId }, async () => {
+      audited(context, { operation: 'registerDatadogAppKey', account: input.account, targetId: input.appKeyId, input }, async () => {
         const { client } = requireAccount(context, input.account, 'datadog');
         checkUuid(input.appKeyId, ['appKeyId']);
         return { registration: await client.registerAppKey(context.scope, input.appKeyId) };

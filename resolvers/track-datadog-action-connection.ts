@@ -15,7 +15,7 @@ builder.mutationField('trackDatadogActionConnection', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null },
+        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null, input },
         async () => {
           const { client } = requireAccount(context, input.account, 'datadog');
           checkUuid(input.connectionId, ['connectionId']);

@@ -12,7 +12,7 @@ builder.mutationField('unregisterDatadogAppKey', (t) =>
     args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to unregister.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UnregisterDatadogAppKeyResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'unregisterDatadogAppKey', account: input.account, targetId: input.appKeyId }, async () => {
+      audited(context, { operation: 'unregisterDatadogAppKey', account: input.account, targetId: input.appKeyId, input }, async () => {
         const { client } = requireAccount(context, input.account, 'datadog');
         checkUuid(input.appKeyId, ['appKeyId']);
         await client.unregisterAppKey(context.scope, input.appKeyId);

@@ -12,7 +12,7 @@ builder.mutationField('untrackDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UntrackDatadogActionConnectionResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'untrackDatadogActionConnection', account: null, targetId: input.id }, async () => {
+      audited(context, { operation: 'untrackDatadogActionConnection', account: null, targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
         const removed = await context.store.untrackDatadogConnection(entry.ref.key, parts[0] as string);
         if (!removed) throw new NotFoundError(`Patchbay does not track the connection "${input.id}".`, input.id);

@@ -12,7 +12,7 @@ builder.mutationField('updateDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: UpdateDatadogActionConnectionInput, required: true, description: 'The changes.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateDatadogActionConnectionResult' } },
     resolve: (_, { input }, context) => {
-      return audited(context, { operation: 'updateDatadogActionConnection', account: null, targetId: input.id }, async () => {
+      return audited(context, { operation: 'updateDatadogActionConnection', account: null, targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
         const connectionId = parts[0] as string;
         checkUuid(connectionId, ['id']);

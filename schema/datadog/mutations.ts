@@ -1,4 +1,5 @@
 import { builder } from '../../src/builder.js';
+import { idempotencyKeyField } from '../idempotency.js';
 import type { DatadogActionConnection, DatadogAppKeyRegistration } from '../../src/vendors/datadog/map.js';
 import { DatadogActionConnectionRef } from './action-connection.js';
 import { DatadogAppKeyRegistrationRef } from './app-key-registration.js';
@@ -9,6 +10,7 @@ const accountArg = { description: 'The Datadog account, by its config key.' } as
 export const CreateDatadogActionConnectionInput = builder.inputType('CreateDatadogActionConnectionInput', {
   description: 'A new Datadog action connection.',
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     name: t.string({ required: true, description: 'Its name.' }),
     tags: t.stringList({ description: 'Tags, each `key:value`; the key `default` is reserved.' }),
@@ -19,6 +21,7 @@ export const CreateDatadogActionConnectionInput = builder.inputType('CreateDatad
 export const UpdateDatadogActionConnectionInput = builder.inputType('UpdateDatadogActionConnectionInput', {
   description: 'Changes to a Datadog action connection. Omitted fields, secrets included, stay unchanged.',
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     id: t.id({ required: true, description: 'The connection’s global id.' }),
     name: t.string({ description: 'A new name.' }),
     tags: t.stringList({ description: 'The new tags (replace the old ones).' }),
@@ -29,6 +32,7 @@ export const UpdateDatadogActionConnectionInput = builder.inputType('UpdateDatad
 export const DatadogConnectionIdInput = builder.inputType('DatadogActionConnectionIdInput', {
   description: 'Names one Datadog action connection.',
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     id: t.id({ required: true, description: 'The connection’s global id.' }),
   }),
 });
@@ -36,6 +40,7 @@ export const DatadogConnectionIdInput = builder.inputType('DatadogActionConnecti
 export const TrackDatadogActionConnectionInput = builder.inputType('TrackDatadogActionConnectionInput', {
   description: 'An existing Datadog connection for Patchbay to list (Datadog cannot list connections).',
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     connectionId: t.string({ required: true, description: "Datadog's UUID of the connection." }),
   }),
@@ -44,6 +49,7 @@ export const TrackDatadogActionConnectionInput = builder.inputType('TrackDatadog
 export const DatadogAppKeyInput = builder.inputType('DatadogAppKeyInput', {
   description: 'Names one Datadog application key.',
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     appKeyId: t.string({ required: true, description: 'The application key id (a UUID).' }),
   }),

@@ -23,6 +23,8 @@ export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').imple
   // Fields typed `Error` return error instances; this lets the errors plugin present them as
   // values (graphql-js would otherwise treat a returned Error as the field failing).
   extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ...VENDOR_ERROR_CLASSES] },
+  // Wrapped errors are proxies (`instanceof` fails); every error's name is its GraphQL type.
+  resolveType: (error) => error.name,
   fields: (t) => ({
     message: t.exposeString('message', { description: 'What went wrong, in words a person can act on.' }),
   }),
@@ -31,6 +33,7 @@ export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').imple
 export const VendorErrorInterface = builder.interfaceRef<VendorError>('VendorError').implement({
   description: 'A failure reported by, or on the way to, a vendor.',
   interfaces: [ErrorInterface],
+  resolveType: (error) => error.name,
   fields: (t) => ({
     vendor: t.field({ type: VendorEnum, description: 'The vendor that was called.', resolve: (e) => e.facts.vendor }),
     account: t.string({ description: 'The config key of the account that was used.', resolve: (e) => e.facts.account }),
@@ -113,6 +116,7 @@ builder.objectType(OutcomeUnknownError, {
 export const READ_ERRORS = [
   InputValidationError,
   NotFoundError,
+  VendorValidationError,
   VendorAuthError,
   VendorRateLimitedError,
   VendorUnavailableError,
@@ -124,7 +128,6 @@ export const READ_ERRORS = [
 export const WRITE_ERRORS = [
   ...READ_ERRORS,
   ConflictError,
-  VendorValidationError,
   OutcomeUnknownError,
   UnsupportedOperationError,
 ] as const;

@@ -4,6 +4,7 @@ import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServer
 import { buildSchema } from '../resolvers/build-schema.js';
 import { createRequestContext, type GatewayContext, type GatewayDeps } from './context.js';
 import { PatchbayError } from './errors.js';
+import { noValueEchoPlugin } from './no-value-echo.js';
 
 const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
 query Inventory {
@@ -84,6 +85,7 @@ export function createGateway(deps: GatewayDeps): YogaServerInstance<Record<stri
       warn: (...args: unknown[]) => deps.logger.warn(String(args[0])),
       error: (...args: unknown[]) => deps.logger.error(String(args[0] instanceof Error ? args[0].name : args[0])),
     },
-    plugins: [probesPlugin(deps), useDeferStream(), ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : [])],
+    // The scrubber comes last so that it sees (and rewrites) the final result.
+    plugins: [probesPlugin(deps), useDeferStream(), ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : []), noValueEchoPlugin()],
   });
 }

@@ -89,6 +89,8 @@ export interface ParsedVendorError {
   /** A short, safe summary; never the raw body. */
   readonly summary?: string | null;
   readonly retryAfterSeconds?: number | null;
+  /** The vendor's request id when it puts one in the body rather than a header. */
+  readonly vendorRequestId?: string | null;
 }
 
 /** Turns a vendor's error body into safe facts; given `undefined` when the body was not JSON. */
@@ -324,7 +326,7 @@ export class VendorHttp {
       account: this.account,
       httpStatus: status,
       vendorCode: parsed?.vendorCode ?? null,
-      vendorRequestId: headers ? this.requestId(headers) : null,
+      vendorRequestId: (headers ? this.requestId(headers) : null) ?? safeRequestId(parsed?.vendorRequestId),
       retryAfterSeconds: parsed?.retryAfterSeconds ?? (headers ? retryAfterSeconds(headers) : null),
     };
   }
@@ -507,6 +509,10 @@ interface AttemptOutcome {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
   readonly authRequest: AuthRequest;
+}
+
+function safeRequestId(value: string | null | undefined): string | null {
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : null;
 }
 
 /** Replaces any secret the request carried wherever the vendor's error echoes it. */

@@ -43,6 +43,8 @@ const faultSchema = z.object({
     })
     .default({}),
   times: z.number().int().positive().optional(),
+  /** Chance (0..1) that a matching request misbehaves; the others pass untouched. Default 1. */
+  probability: z.number().min(0).max(1).optional(),
   response: z
     .object({
       status: z.number().int().min(100).max(599),
@@ -97,6 +99,9 @@ export class SimulatorServer {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private url: string | null = null;
+
+  /** Source of chance for probabilistic faults; tests may seed it. */
+  random: () => number = Math.random;
 
   constructor(private readonly definition: SimulatorDefinition) {
     this.vendor = definition.vendor;
@@ -254,6 +259,7 @@ export class SimulatorServer {
       const wanted = fault.spec.match.method;
       if (wanted && wanted.toUpperCase() !== method) continue;
       if (fault.pathPattern && !fault.pathPattern.test(path)) continue;
+      if (fault.spec.probability !== undefined && this.random() >= fault.spec.probability) continue;
       if (fault.remaining !== null) {
         fault.remaining -= 1;
         if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f.id !== fault.id);

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrubValueEcho } from '../../src/no-value-echo.js';
+import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+const SECRET = 'sk-CANARY-7d1f0c5e9b2a44e1';
+
+describe('scrubValueEcho', () => {
+  it('drops the value graphql-js quotes and keeps where and why', () => {
+    expect(scrubValueEcho(`Variable "$input" got invalid value { name: "x", token: "${SECRET}" }; Field "isTokenReadonly" of required type "Boolean!" was not provided.`)).toBe(
+      'Variable "$input" got an invalid value; Field "isTokenReadonly" of required type "Boolean!" was not provided.',
+    );
+    expect(scrubValueEcho(`Variable "$input" got invalid value 12345 at "input.token"; String cannot represent a non string value: 12345`)).toBe(
+      'Variable "$input" got an invalid value at "input.token"; String cannot represent a non string value.',
+    );
+    expect(scrubValueEcho(`Expected value of type "Boolean!", found "${SECRET}".`)).toBe('Expected value of type "Boolean!".');
+    expect(scrubValueEcho('Cannot query field "nope" on type "Query".')).toBe('Cannot query field "nope" on type "Query".');
+  });
+});
+
+describe('a secret in a malformed request never comes back', () => {
+  let sim: DatadogSimulator;
+  let h: Harness;
+  beforeAll(async () => {
+    sim = createDatadogSimulator();
+    await sim.server.listen();
+    h = await startHarness({ accounts: [{ id: 'dd-echo', vendor: 'datadog', baseUrl: sim.server.baseUrl, apiKey: 'k', appKey: 'a' }] });
+  });
+  afterAll(async () => {
+    await h.close();
+    await sim.server.close();
+  });
+
+  const CREATE = `mutation($input: CreateDatadogActionConnectionInput!) { createDatadogActionConnection(input: $input) { __typename } }`;
+
+  it('in a variable that fails coercion', async () => {
+    const result = await h.gql(CREATE, { input: { account: 'dd-echo', integration: { openAi: { apiToken: SECRET } } } });
+    expect(result.errors?.[0]?.message).toContain('got an invalid value');
+    expect(result.raw).not.toContain(SECRET);
+  });
+
+  it('in a variable of the wrong type', async () => {
+    const result = await h.gql(CREATE, { input: { account: 'dd-echo', name: 'n', integration: { openAi: { apiToken: { nested: SECRET } } } } });
+    expect(result.errors).toBeDefined();
+    expect(result.raw).not.toContain(SECRET);
+  });
+
+  it('in an inline literal that fails validation', async () => {
+    const result = await h.gql(`mutation { createDatadogActionConnection(input: { account: "dd-echo", name: "n", tags: ["a:b"], integration: { openAi: { apiToken: 42, x: "${SECRET}" } } }) { __typename } }`);
+    expect(result.errors).toBeDefined();
+    expect(result.raw).not.toContain(SECRET);
+    expect(h.logger.lines.join('')).not.toContain(SECRET);
+  });
+});

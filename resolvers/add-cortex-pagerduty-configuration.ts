@@ -1,0 +1,30 @@
+import { builder } from '../src/builder.js';
+import { AddCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../schema/cortex/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { connectionGlobalId } from '../src/connections.js';
+import { requireAccount } from '../src/lookup.js';
+import { buildConfigurationBody } from '../src/vendors/cortex/input.js';
+
+builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
+  t.field({
+    type: CortexPagerDutyConfigurationPayload,
+    description:
+      "Sets up a Cortex workspace's PagerDuty integration (POST). Cortex keeps one per workspace: when one exists, use `replaceCortexPagerDutyConfiguration`.",
+    args: { input: t.arg({ type: AddCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the PagerDuty token.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'AddCortexPagerDutyConfigurationResult', description: 'The added configuration, or why it could not be added.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'addCortexPagerDutyConfiguration', account: input.account, targetId: null },
+        async () => {
+          const { client, ref } = requireAccount(context, input.account, 'cortex');
+          const built = buildConfigurationBody(input);
+          const configuration = await client.addConfiguration(context.scope, built);
+          context.loaders.cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
+          return { configuration };
+        },
+        (payload) => connectionGlobalId(payload.configuration),
+      ),
+  }),
+);

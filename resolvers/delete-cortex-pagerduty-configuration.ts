@@ -1,0 +1,31 @@
+import { builder } from '../src/builder.js';
+import { DeleteCortexPagerDutyConfigurationInput } from '../schema/cortex/mutations.js';
+import { CortexPagerDutyConfigurationRef } from '../schema/cortex/pagerduty-configuration.js';
+import { DeletedPayload } from '../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { encodeGlobalId, innerId } from '../src/ids.js';
+import { requireAccount } from '../src/lookup.js';
+
+builder.mutationField('deleteCortexPagerDutyConfiguration', (t) =>
+  t.field({
+    type: DeletedPayload,
+    description: "Removes a Cortex workspace's PagerDuty integration. `NotFoundError` when it has none.",
+    args: { input: t.arg({ type: DeleteCortexPagerDutyConfigurationInput, required: true, description: 'The workspace.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteCortexPagerDutyConfigurationResult', description: 'The deleted configuration’s id, or why it could not be deleted.' } },
+    resolve: (_, { input }, context) => {
+      // The configuration's global id follows from the account alone (one per workspace).
+      const globalId = encodeGlobalId(CortexPagerDutyConfigurationRef.name, innerId(input.account));
+      return audited(context, { operation: 'deleteCortexPagerDutyConfiguration', account: input.account, targetId: globalId }, async () => {
+        const { client, ref } = requireAccount(context, input.account, 'cortex');
+        try {
+          await client.deleteConfiguration(context.scope);
+        } finally {
+          // Whatever the answer, what this request cached about the workspace may be stale now.
+          context.loaders.cortexPagerDutyConfiguration.clear(ref.key);
+        }
+        return { deletedId: globalId };
+      });
+    },
+  }),
+);

@@ -1,0 +1,30 @@
+import { builder } from '../src/builder.js';
+import { ReplaceCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../schema/cortex/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { connectionGlobalId } from '../src/connections.js';
+import { requireAccount } from '../src/lookup.js';
+import { buildConfigurationBody } from '../src/vendors/cortex/input.js';
+
+builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
+  t.field({
+    type: CortexPagerDutyConfigurationPayload,
+    description:
+      "Replaces a Cortex workspace's PagerDuty configuration (PUT) with a new token and read-only flag; the token must be given again, as Cortex never returns it.",
+    args: { input: t.arg({ type: ReplaceCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the new PagerDuty token.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'ReplaceCortexPagerDutyConfigurationResult', description: 'The replaced configuration, or why it could not be replaced.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'replaceCortexPagerDutyConfiguration', account: input.account, targetId: null },
+        async () => {
+          const { client, ref } = requireAccount(context, input.account, 'cortex');
+          const built = buildConfigurationBody(input);
+          const configuration = await client.replaceConfiguration(context.scope, built);
+          context.loaders.cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
+          return { configuration };
+        },
+        (payload) => connectionGlobalId(payload.configuration),
+      ),
+  }),
+);

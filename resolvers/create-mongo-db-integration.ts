@@ -1,0 +1,32 @@
+import { builder } from '../src/builder.js';
+import { CreateMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../schema/mongodb/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { connectionGlobalId } from '../src/connections.js';
+import { rememberMongoDbWrite } from '../src/loaders/mongodb.js';
+import { requireAccount } from '../src/lookup.js';
+import { buildIntegrationBody, checkGroupId } from '../src/vendors/mongodb/input.js';
+
+builder.mutationField('createMongoDbIntegration', (t) =>
+  t.field({
+    type: MongoDbIntegrationPayload,
+    description:
+      'Adds an integration to a Cloud Manager project (POST). A project holds one integration per type: when the type exists, the result is a `ConflictError` (use `upsertMongoDbIntegration`).',
+    args: { input: t.arg({ type: CreateMongoDbIntegrationInput, required: true, description: 'The new integration.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateMongoDbIntegrationResult' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'createMongoDbIntegration', account: input.account, targetId: null, input },
+        async () => {
+          const { client } = requireAccount(context, input.account, 'mongodb');
+          const groupId = checkGroupId(input.groupId, client.groupIds);
+          const built = buildIntegrationBody(input.integration);
+          const result = await client.createIntegration(context.scope, groupId, built);
+          rememberMongoDbWrite(context.loaders.mongoDbGroup, input.account, result);
+          return { integration: result.integration, groupIntegrations: result.group.integrations };
+        },
+        (payload) => connectionGlobalId(payload.integration),
+      ),
+  }),
+);

@@ -1,0 +1,32 @@
+import { builder } from '../src/builder.js';
+import { DeletedPayload } from '../schema/datadog/mutations.js';
+import { DeleteMongoDbIntegrationInput } from '../schema/mongodb/mutations.js';
+import { parseMongoDbIntegrationId } from '../schema/mongodb/integration.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { NotFoundError } from '../src/errors.js';
+import { decodeGlobalId } from '../src/ids.js';
+import { requireAccount } from '../src/lookup.js';
+
+builder.mutationField('deleteMongoDbIntegration', (t) =>
+  t.field({
+    type: DeletedPayload,
+    description: 'Removes one integration from its Cloud Manager project.',
+    args: { input: t.arg({ type: DeleteMongoDbIntegrationInput, required: true, description: 'The integration.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteMongoDbIntegrationResult' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'deleteMongoDbIntegration', account: null, targetId: input.id, input }, async () => {
+        const decoded = decodeGlobalId(input.id);
+        const key = decoded.typename === 'MongoDbIntegration' ? parseMongoDbIntegrationId(context, decoded.id) : null;
+        if (!key) throw new NotFoundError(`No MongoDbIntegration has the id "${input.id}".`, input.id);
+        const { client } = requireAccount(context, key.account, 'mongodb');
+        try {
+          await client.deleteIntegration(context.scope, key.groupId, key.type);
+        } finally {
+          // Whatever happened, the project's cached list may be out of date now.
+          context.loaders.mongoDbGroup.clear({ account: key.account, groupId: key.groupId });
+        }
+        return { deletedId: input.id };
+      }),
+  }),
+);

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/simulators/base.js';
+import { SIMULATOR_KITS } from '../../src/simulators/index.js';
+import { MONGODB_DEMO_GROUP_ID_LIST } from '../../src/simulators/mongodb/seed.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+let simulator: Simulator;
+let h: Harness;
+
+beforeAll(async () => {
+  const kit = SIMULATOR_KITS.find((k) => k.vendor === 'mongodb');
+  if (!kit) throw new Error('no mongodb simulator kit');
+  simulator = kit.create();
+  const baseUrl = await simulator.server.listen();
+  h = await startHarness({ accounts: [kit.demoAccount(baseUrl)] });
+});
+afterAll(async () => {
+  await h.close();
+  await simulator.server.close();
+});
+
+describe('demo mode', () => {
+  it('comes after chronosphere and before cortex in the documented order', () => {
+    const order = SIMULATOR_KITS.map((k) => k.vendor).filter((v) => ['datadog', 'chronosphere', 'mongodb', 'cortex', 'opsramp'].includes(v));
+    expect(order.indexOf('mongodb')).toBeGreaterThan(order.indexOf('chronosphere'));
+    if (order.includes('cortex')) expect(order.indexOf('mongodb')).toBeLessThan(order.indexOf('cortex'));
+  });
+
+  it('the demo account reads every seeded project through real Digest', async () => {
+    const response = await h.gql(`{ connections(first: 100) { totalCount failures { error { message } } nodes { ... on MongoDbIntegration { groupId type service } } } }`);
+    expect(response.errors).toBeUndefined();
+    const page = response.data?.['connections'] as { totalCount: number; failures: unknown[]; nodes: { groupId: string }[] };
+    expect(page.failures).toEqual([]);
+    expect(page.totalCount).toBe(11);
+    expect(new Set(page.nodes.map((n) => n.groupId))).toEqual(new Set(MONGODB_DEMO_GROUP_ID_LIST));
+    expect(MONGODB_DEMO_GROUP_ID_LIST.every((id) => /^[0-9a-f]{24}$/.test(id))).toBe(true);
+  });
+});

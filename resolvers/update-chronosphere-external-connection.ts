@@ -1,0 +1,43 @@
+import { builder } from '../src/builder.js';
+import { ChronosphereExternalConnectionPayload, UpdateChronosphereExternalConnectionInput } from '../schema/chronosphere/mutations.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { audited } from '../src/audit.js';
+import { encodeGlobalId, innerId } from '../src/ids.js';
+import { requireAccount } from '../src/lookup.js';
+import { buildConnection } from '../src/vendors/chronosphere/input.js';
+
+builder.mutationField('updateChronosphereExternalConnection', (t) =>
+  t.field({
+    type: ChronosphereExternalConnectionPayload,
+    description:
+      'Replaces a Chronosphere external connection (PUT, a full replace): the input is its whole new state, secrets included. Secrets the input leaves out hold no value afterwards and are listed in `unsetSecrets`; Patchbay never re-sends a value it read (Chronosphere reads secrets back as `**REDACTED**`). With `createIfMissing` it creates the connection when the slug is unknown; with `dryRun` Chronosphere only validates.',
+    args: { input: t.arg({ type: UpdateChronosphereExternalConnectionInput, required: true, description: 'The connection’s new state.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateChronosphereExternalConnectionResult', description: 'What the replace (or dry run) did, or why it failed.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        {
+          operation: 'updateChronosphereExternalConnection',
+          account: input.account,
+          targetId: encodeGlobalId('ChronosphereExternalConnection', innerId(input.account, input.slug)),
+          input,
+        },
+        async () => {
+          const { client } = requireAccount(context, input.account, 'chronosphere');
+          // Validated with the rest of the input, so every problem is reported at once.
+          const built = buildConnection({ slug: input.slug, name: input.name, target: input.target });
+          const slug = input.slug;
+          const result = await client.updateConnection(context.scope, slug, built, {
+            createIfMissing: input.createIfMissing === true,
+            dryRun: input.dryRun === true,
+          });
+          if (result.connection) {
+            const key = { account: input.account, slug };
+            context.loaders.chronosphereConnection.clear(key).prime(key, result.connection);
+            context.loaders.chronosphereConnections.clear(input.account);
+          }
+          return result;
+        },
+      ),
+  }),
+);

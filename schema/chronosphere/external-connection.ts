@@ -1,0 +1,75 @@
+import { builder } from '../../src/builder.js';
+import { connectionInnerId } from '../../src/connections.js';
+import { NotFoundError } from '../../src/errors.js';
+import { splitInnerId } from '../../src/ids.js';
+import { loadOnce } from '../../src/loaders/index.js';
+import { CHRONOSPHERE_CONNECTION_TYPES, type ChronosphereConnectionType } from '../../src/vendors/chronosphere/catalogue.js';
+import type { ChronosphereExternalConnection } from '../../src/vendors/chronosphere/map.js';
+import { VendorConnectionInterface } from '../vendor-connection.js';
+import { ChronosphereConnectionTargetUnion } from './target.js';
+
+export const ChronosphereExternalConnectionRef = builder.objectRef<ChronosphereExternalConnection>('ChronosphereExternalConnection');
+
+/** The key of a Chronosphere connection inside its global id: account, then slug. */
+export function parseChronosphereConnectionId(inner: string): { account: string; slug: string } | null {
+  const parts = splitInnerId(inner, 2);
+  return parts ? { account: parts[0] as string, slug: parts[1] as string } : null;
+}
+
+builder.node(ChronosphereExternalConnectionRef, {
+  description: 'A Chronosphere external connection (Config API v1): where notification policies send alerts, with its credentials.',
+  interfaces: [VendorConnectionInterface],
+  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'chronosphere',
+  id: { resolve: (c) => connectionInnerId(c) },
+  loadOne: async (inner, context) => {
+    const key = parseChronosphereConnectionId(inner);
+    if (!key || !context.accounts.ofVendor(key.account, 'chronosphere')) return null;
+    try {
+      return await loadOnce(context.loaders.chronosphereConnection, key);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  },
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: "Chronosphere's unique, immutable identifier for the connection." }),
+    target: t.field({
+      type: ChronosphereConnectionTargetUnion,
+      description: 'What it connects to (its type block), with its non-secret settings and hints about its secrets.',
+      resolve: (c) => c.target,
+    }),
+  }),
+});
+
+export const ChronosphereConnectionTypeEnum = builder.enumType('ChronosphereConnectionType', {
+  description: "A Chronosphere connection type, spelled as the list filter spells it (`VICTOROPS` for the `victor_ops` block).",
+  values: Object.fromEntries(CHRONOSPHERE_CONNECTION_TYPES.map((type) => [type, { value: type, description: `Connections of type ${type}.` }])) as Record<
+    ChronosphereConnectionType,
+    { value: ChronosphereConnectionType; description: string }
+  >,
+});
+
+export const ChronosphereExternalConnectionFilterInput = builder.inputType('ChronosphereExternalConnectionFilter', {
+  description: 'Narrows the list at Chronosphere. Within one criterion any value matches; every criterion given must match.',
+  fields: (t) => ({
+    slugs: t.stringList({ description: 'Only these slugs.' }),
+    names: t.stringList({ description: 'Only these exact names.' }),
+    connectionTypes: t.field({ type: [ChronosphereConnectionTypeEnum], description: 'Only these types.' }),
+  }),
+});
+
+/** One page of the Chronosphere list, with our opaque cursor around Chronosphere's page token. */
+export interface ChronosphereConnectionPageShape {
+  readonly nodes: readonly ChronosphereExternalConnection[];
+  readonly endCursor: string | null;
+  readonly hasNextPage: boolean;
+}
+
+export const ChronosphereExternalConnectionPageRef = builder.objectRef<ChronosphereConnectionPageShape>('ChronosphereExternalConnectionPage').implement({
+  description: 'One page of external connections as Chronosphere returned it (it decides how many a page holds).',
+  fields: (t) => ({
+    nodes: t.field({ type: [ChronosphereExternalConnectionRef], description: 'The connections on this page.', resolve: (p) => [...p.nodes] }),
+    endCursor: t.exposeString('endCursor', { nullable: true, description: 'Pass as `after` for the next page; null on the last page.' }),
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether Chronosphere has another page.' }),
+  }),
+});

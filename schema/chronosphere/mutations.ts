@@ -1,0 +1,73 @@
+import { builder } from '../../src/builder.js';
+import { idempotencyKeyField } from '../idempotency.js';
+import type { ChronosphereWriteResult } from '../../src/vendors/chronosphere/client.js';
+import { ChronosphereExternalConnectionRef } from './external-connection.js';
+import { ChronosphereConnectionTargetInput } from './target.js';
+
+const accountArg = { description: 'The Chronosphere account, by its config key.' } as const;
+
+export const CreateChronosphereExternalConnectionInput = builder.inputType('CreateChronosphereExternalConnectionInput', {
+  description: 'A new Chronosphere external connection.',
+  fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
+    account: t.string({ required: true, ...accountArg }),
+    slug: t.string({ description: 'Its slug (letters, digits, `.`, `_`, `-`); Chronosphere generates one from the name when omitted. It cannot change later.' }),
+    name: t.string({ required: true, description: 'Its display name.' }),
+    target: t.field({ type: ChronosphereConnectionTargetInput, required: true, description: 'What it connects to, with credentials.' }),
+    dryRun: t.boolean({ description: 'Only let Chronosphere validate the connection; nothing is created.', defaultValue: false }),
+  }),
+});
+
+export const UpdateChronosphereExternalConnectionInput = builder.inputType('UpdateChronosphereExternalConnectionInput', {
+  description:
+    'The whole new state of a Chronosphere external connection. Chronosphere replaces the object (PUT; there is no partial update), so give every secret it should keep: secrets left out hold no value afterwards, and Patchbay never re-sends a value it read.',
+  fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
+    account: t.string({ required: true, ...accountArg }),
+    slug: t.string({ required: true, description: 'The slug of the connection to replace.' }),
+    name: t.string({ required: true, description: 'Its display name.' }),
+    target: t.field({ type: ChronosphereConnectionTargetInput, required: true, description: 'What it connects to, with every credential it should hold.' }),
+    createIfMissing: t.boolean({ description: 'Create the connection with this slug when it does not exist (an upsert).', defaultValue: false }),
+    dryRun: t.boolean({ description: 'Only let Chronosphere validate the change; nothing is written.', defaultValue: false }),
+  }),
+});
+
+export const ChronosphereExternalConnectionIdInput = builder.inputType('ChronosphereExternalConnectionIdInput', {
+  description: 'Names one Chronosphere external connection.',
+  fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
+    id: t.id({ required: true, description: 'The connection’s global id.' }),
+  }),
+});
+
+export const ChronosphereExternalConnectionPayload = builder.objectRef<ChronosphereWriteResult>('ChronosphereExternalConnectionPayload').implement({
+  description: 'What a create or update did at Chronosphere.',
+  fields: (t) => ({
+    dryRun: t.exposeBoolean('dryRun', { description: 'True when Chronosphere only validated the input: nothing was created or changed, and `connection` is null.' }),
+    connection: t.field({
+      type: ChronosphereExternalConnectionRef,
+      nullable: true,
+      description: 'The connection as Chronosphere stored it; null after a dry run.',
+      resolve: (p) => p.connection,
+    }),
+    unsetSecrets: t.stringList({
+      description:
+        "Secret fields of the connection's type that the input did not carry (named as in `SecretHint.field`). Chronosphere stores the object as sent, so these hold no value after the write (or would not, after a dry run).",
+      resolve: (p) => [...p.unsetSecrets],
+    }),
+  }),
+});
+
+/** A deleted connection. */
+export interface ChronosphereDeletedShape {
+  readonly deletedId: string;
+  readonly slug: string;
+}
+
+export const ChronosphereExternalConnectionDeletedPayload = builder.objectRef<ChronosphereDeletedShape>('ChronosphereExternalConnectionDeletedPayload').implement({
+  description: 'An external connection that no longer exists at Chronosphere.',
+  fields: (t) => ({
+    deletedId: t.exposeID('deletedId', { description: 'The global id it had.' }),
+    slug: t.exposeString('slug', { description: 'The slug it had.' }),
+  }),
+});

@@ -1,0 +1,85 @@
+import DataLoader from 'dataloader';
+import type { AccountRegistry } from '../accounts.js';
+import { NotFoundError } from '../errors.js';
+import type { CallScope } from '../http/vendor-http.js';
+import type { ChronosphereExternalConnection } from '../vendors/chronosphere/map.js';
+import { settle } from './concurrency.js';
+
+/** Slugs per list call when several connections of one account are wanted (keeps URLs short). */
+const SLUGS_PER_LIST = 50;
+
+/** One Chronosphere external connection: its account and slug. */
+export interface ChronosphereConnectionKey {
+  readonly account: string;
+  readonly slug: string;
+}
+
+/** The per-request Chronosphere loaders. Cache keys begin with the account. */
+export interface ChronosphereLoaders {
+  /** One connection by slug; several slugs of one account cost one filtered list, not N reads. */
+  readonly chronosphereConnection: DataLoader<ChronosphereConnectionKey, ChronosphereExternalConnection, string>;
+  /** Every connection of an account (all pages); primes `chronosphereConnection`. */
+  readonly chronosphereConnections: DataLoader<string, readonly ChronosphereExternalConnection[], string>;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The Chronosphere loaders of one request (see `Loaders` in ./index.ts). */
+export function createChronosphereLoaders(accounts: AccountRegistry, scope: CallScope): ChronosphereLoaders {
+  const missingAccount = (account: string) => new NotFoundError(`No Chronosphere account "${account}" is configured.`);
+
+  const chronosphereConnection = new DataLoader<ChronosphereConnectionKey, ChronosphereExternalConnection, string>(
+    async (keys) => {
+      const byAccount = new Map<string, Set<string>>();
+      for (const key of keys) byAccount.set(key.account, (byAccount.get(key.account) ?? new Set()).add(key.slug));
+      const found = new Map<string, ChronosphereExternalConnection | Error>();
+      await Promise.all(
+        [...byAccount].map(async ([account, slugSet]) => {
+          const entry = accounts.ofVendor(account, 'chronosphere');
+          const slugs = [...slugSet];
+          const put = (slug: string, value: ChronosphereExternalConnection | Error) => found.set(`${account}\u0000${slug}`, value);
+          if (!entry) {
+            for (const slug of slugs) put(slug, missingAccount(account));
+            return;
+          }
+          if (slugs.length === 1) {
+            const slug = slugs[0] as string;
+            put(slug, await settle(entry.client.readConnection(scope, slug)));
+            return;
+          }
+          await Promise.all(
+            chunks(slugs, SLUGS_PER_LIST).map(async (group) => {
+              const listed = await settle(entry.client.listAll(scope, { slugs: group }));
+              for (const slug of group) {
+                if (listed instanceof Error) put(slug, listed);
+                else put(slug, listed.find((c) => c.slug === slug) ?? new NotFoundError(`Chronosphere has no external connection "${slug}".`));
+              }
+            }),
+          );
+        }),
+      );
+      return keys.map((key) => found.get(`${key.account}\u0000${key.slug}`) ?? new NotFoundError(`Chronosphere has no external connection "${key.slug}".`));
+    },
+    { cacheKeyFn: (key) => `${key.account}\u0000${key.slug}` },
+  );
+
+  const chronosphereConnections = new DataLoader<string, readonly ChronosphereExternalConnection[], string>(async (accountKeys) =>
+    Promise.all(
+      accountKeys.map(async (account) => {
+        const entry = accounts.ofVendor(account, 'chronosphere');
+        if (!entry) return missingAccount(account);
+        const listed = await settle(entry.client.listAll(scope));
+        if (!(listed instanceof Error)) {
+          for (const connection of listed) chronosphereConnection.prime({ account, slug: connection.slug }, connection);
+        }
+        return listed;
+      }),
+    ),
+  );
+
+  return { chronosphereConnection, chronosphereConnections };
+}

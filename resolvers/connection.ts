@@ -1,6 +1,11 @@
 import { builder } from '../src/builder.js';
 import { ConnectionResultUnion } from '../schema/integration-connection.js';
 import { parseDatadogConnectionId } from '../schema/datadog/action-connection.js';
+import { parseChronosphereConnectionId } from '../schema/chronosphere/external-connection.js';
+import { parseCortexConfigurationId } from '../schema/cortex/pagerduty-configuration.js';
+import { parseMongoDbIntegrationId } from '../schema/mongodb/integration.js';
+import { opsRampIntegrationKey } from '../schema/opsramp/installed-integration.js';
+import { loadMongoDbIntegration } from '../src/loaders/mongodb.js';
 import type { AnyConnection } from '../src/connections.js';
 import { NotFoundError } from '../src/errors.js';
 import { isReadError, type ReadError } from '../schema/errors.js';
@@ -21,6 +26,28 @@ builder.queryField('connection', (t) =>
             const key = parseDatadogConnectionId(decoded.id);
             if (!key || !context.accounts.ofVendor(key.account, 'datadog')) return notFound;
             return await loadOnce(context.loaders.datadogConnection, key);
+          }
+          case 'ChronosphereExternalConnection': {
+            const key = parseChronosphereConnectionId(decoded.id);
+            if (!key || !context.accounts.ofVendor(key.account, 'chronosphere')) return notFound;
+            return await loadOnce(context.loaders.chronosphereConnection, key);
+          }
+          case 'CortexPagerDutyConfiguration': {
+            const key = parseCortexConfigurationId(decoded.id);
+            if (!key || !context.accounts.ofVendor(key.account, 'cortex')) return notFound;
+            return await loadOnce(context.loaders.cortexPagerDutyConfiguration, key.account);
+          }
+          case 'MongoDbIntegration': {
+            // Null also for a project outside the account's configured groupIds.
+            const key = parseMongoDbIntegrationId(context, decoded.id);
+            if (!key) return notFound;
+            return await loadMongoDbIntegration(context.loaders.mongoDbGroup, key);
+          }
+          case 'OpsRampInstalledIntegration': {
+            // Null also when the account now points at another tenant than the id names.
+            const key = opsRampIntegrationKey(context, decoded.id);
+            if (!key) return notFound;
+            return await loadOnce(context.loaders.opsRampInstalledIntegration, key);
           }
           default:
             return notFound;

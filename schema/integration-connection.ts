@@ -2,11 +2,14 @@ import { builder } from '../src/builder.js';
 import { CONNECTION_TYPENAMES, type AnyConnection } from '../src/connections.js';
 import type { PatchbayError } from '../src/errors.js';
 import { DatadogActionConnectionRef } from './datadog/action-connection.js';
+import { ChronosphereExternalConnectionRef } from './chronosphere/external-connection.js';
 import { CortexPagerDutyConfigurationRef } from './cortex/pagerduty-configuration.js';
+import { MongoDbIntegrationRef } from './mongodb/integration.js';
+import { OpsRampInstalledIntegrationRef } from './opsramp/installed-integration.js';
 import { READ_ERRORS } from './errors.js';
 
 /** The object types of every vendor's connections. */
-const MEMBERS = [DatadogActionConnectionRef, CortexPagerDutyConfigurationRef] as const;
+const MEMBERS = [DatadogActionConnectionRef, ChronosphereExternalConnectionRef, CortexPagerDutyConfigurationRef, MongoDbIntegrationRef, OpsRampInstalledIntegrationRef] as const;
 
 export const IntegrationConnectionUnion = builder.unionType('IntegrationConnection', {
   description: 'An integration connection kept by any vendor. Every member implements `VendorConnection`.',

@@ -43,9 +43,31 @@ async function listAccount(context: GatewayContext, entry: AccountEntry): Promis
       );
       return loaded.filter((c): c is NonNullable<typeof c> => c !== null);
     }
+    case 'chronosphere':
+      // The client follows `page.next_token` to the end, with a hard page limit (DEFAULT_MAX_PAGES).
+      return [...(await loadOnce(context.loaders.chronosphereConnections, entry.ref.key))];
+    case 'cortex': {
+      // No pagination: a workspace holds at most one PagerDuty configuration, and 404 means none.
+      try {
+        return [await loadOnce(context.loaders.cortexPagerDutyConfiguration, entry.ref.key)];
+      } catch (error) {
+        if (error instanceof NotFoundError) return [];
+        throw error;
+      }
+    }
+    case 'mongodb': {
+      // One list per configured project, concurrently; the client reads every `pageNum` with a
+      // hard page limit. A project that fails fails the account (it becomes its AccountFailure).
+      const groups = await Promise.all(entry.client.groupIds.map((groupId) => loadOnce(context.loaders.mongoDbGroup, { account: entry.ref.key, groupId })));
+      return groups.flatMap((group) => group.integrations);
+    }
+    case 'opsramp':
+      // The client follows `nextPage` through /installed/search, with a hard limit (OPSRAMP_MAX_PAGES).
+      return [...(await loadOnce(context.loaders.opsRampInstalledIntegrations, entry.ref.key))];
     default: {
-      const unreachable: never = entry.vendor;
-      throw new Error(`unknown vendor ${String(unreachable)}`);
+      // With several vendors the whole entry narrows to never, not just its `vendor`.
+      const unreachable: never = entry;
+      throw new Error(`unknown vendor ${String((unreachable as { vendor?: unknown }).vendor)}`);
     }
   }
 }

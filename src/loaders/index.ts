@@ -3,7 +3,12 @@ import type { AccountRegistry } from '../accounts.js';
 import { NotFoundError, VendorError } from '../errors.js';
 import type { CallScope } from '../http/vendor-http.js';
 import type { DatadogActionConnection } from '../vendors/datadog/map.js';
+import { createChronosphereLoaders, type ChronosphereLoaders } from './chronosphere.js';
+import type { CortexPagerDutyConfiguration } from '../vendors/cortex/map.js';
 import { mapWithConcurrency, settle } from './concurrency.js';
+import { createMongoDbGroupLoader, type MongoDbGroupKey } from './mongodb.js';
+import type { MongoDbGroupIntegrations } from '../vendors/mongodb/map.js';
+import { createOpsRampLoaders, type OpsRampLoaders } from './opsramp.js';
 
 /** Datadog has no batch read: this many GETs per account run at once, the rest queue. */
 const DATADOG_CONCURRENCY = 8;
@@ -14,8 +19,12 @@ export interface DatadogConnectionKey {
 }
 
 /** Per-request loaders. Every cache key starts with the account, so accounts never share data. */
-export interface Loaders {
+export interface Loaders extends ChronosphereLoaders, OpsRampLoaders {
   readonly datadogConnection: DataLoader<DatadogConnectionKey, DatadogActionConnection, string>;
+  /** Keyed by Cortex account: each workspace has one PagerDuty configuration (one GET). */
+  readonly cortexPagerDutyConfiguration: DataLoader<string, CortexPagerDutyConfiguration, string>;
+  /** Keyed by account + Cloud Manager project: one list call (all pages) per project. */
+  readonly mongoDbGroup: DataLoader<MongoDbGroupKey, MongoDbGroupIntegrations, string>;
 }
 
 /**
@@ -33,6 +42,9 @@ export async function loadOnce<K, V, C>(loader: DataLoader<K, V, C>, key: K): Pr
 
 export function createLoaders(accounts: AccountRegistry, scope: CallScope): Loaders {
   return {
+    ...createChronosphereLoaders(accounts, scope),
+    ...createOpsRampLoaders(accounts, scope),
+    mongoDbGroup: createMongoDbGroupLoader(accounts, scope),
     datadogConnection: new DataLoader<DatadogConnectionKey, DatadogActionConnection, string>(
       async (keys) => {
         const byAccount = new Map<string, number[]>();
@@ -54,6 +66,15 @@ export function createLoaders(accounts: AccountRegistry, scope: CallScope): Load
         return results;
       },
       { cacheKeyFn: (key) => `${key.account}\u0000${key.connectionId}` },
+    ),
+    cortexPagerDutyConfiguration: new DataLoader<string, CortexPagerDutyConfiguration, string>((accountKeys) =>
+      Promise.all(
+        accountKeys.map((account) => {
+          const entry = accounts.ofVendor(account, 'cortex');
+          if (!entry) return Promise.resolve(new NotFoundError(`No Cortex account "${account}" is configured.`));
+          return settle(entry.client.getConfiguration(scope));
+        }),
+      ),
     ),
   };
 }

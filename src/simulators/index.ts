@@ -4,6 +4,12 @@ import type { VendorId } from '../vendor.js';
 import type { Simulator } from './base.js';
 import { createDatadogSimulator } from './datadog/simulator.js';
 import { DATADOG_SEED_CONNECTION_IDS } from './datadog/seed.js';
+import { createChronosphereSimulator } from './chronosphere/simulator.js';
+import { createCortexSimulator } from './cortex/simulator.js';
+import { createMongoDbSimulator, MONGODB_API_BASE_PATH } from './mongodb/simulator.js';
+import { MONGODB_DEMO_GROUP_ID_LIST } from './mongodb/seed.js';
+import { createOpsRampSimulator } from './opsramp/simulator.js';
+import { OPSRAMP_DEMO_TENANT } from './opsramp/seed.js';
 
 /** What demo mode and `npm run simulators` need to know about one vendor's simulator. */
 export interface SimulatorKit {
@@ -24,6 +30,42 @@ export const SIMULATOR_KITS: readonly SimulatorKit[] = [
     seedStore: async (store, accountId) => {
       for (const id of Object.values(DATADOG_SEED_CONNECTION_IDS)) await store.trackDatadogConnection(accountId, id);
     },
+  },
+  {
+    vendor: 'chronosphere',
+    create: () => createChronosphereSimulator(),
+    demoAccount: (baseUrl) => ({ id: 'chronosphere-demo', vendor: 'chronosphere', baseUrl, displayName: 'Chronosphere (demo)', apiToken: 'demo-chronosphere-api-token' }),
+  },
+  {
+    vendor: 'mongodb',
+    create: () => createMongoDbSimulator(),
+    demoAccount: (baseUrl) => ({
+      id: 'mongodb-demo',
+      vendor: 'mongodb',
+      baseUrl: `${baseUrl}${MONGODB_API_BASE_PATH}`,
+      displayName: 'MongoDB Cloud Manager (demo)',
+      publicKey: 'demo-mdb-public-key',
+      privateKey: 'demo-mdb-private-key-0b7e4c2a',
+      groupIds: [...MONGODB_DEMO_GROUP_ID_LIST],
+    }),
+  },
+  {
+    vendor: 'cortex',
+    create: () => createCortexSimulator(),
+    demoAccount: (baseUrl) => ({ id: 'cortex-demo', vendor: 'cortex', baseUrl, displayName: 'Cortex (demo)', token: 'demo-cortex-api-key' }),
+  },
+  {
+    vendor: 'opsramp',
+    create: () => createOpsRampSimulator(),
+    demoAccount: (baseUrl) => ({
+      id: 'opsramp-demo',
+      vendor: 'opsramp',
+      baseUrl,
+      displayName: 'OpsRamp (demo)',
+      tenantId: OPSRAMP_DEMO_TENANT,
+      clientId: 'demo-opsramp-client-id',
+      clientSecret: 'demo-opsramp-client-secret-5e1d',
+    }),
   },
 ];
 

@@ -1,0 +1,24 @@
+import { builder } from '../src/builder.js';
+import { WRITE_ERRORS } from '../schema/errors.js';
+import { requireOpsRampIntegration } from '../schema/opsramp/installed-integration.js';
+import { OpsRampUninstalledIntegrationPayload, UninstallOpsRampIntegrationInput } from '../schema/opsramp/mutations.js';
+import { audited } from '../src/audit.js';
+import { checkUninstallReason } from '../src/vendors/opsramp/input.js';
+
+builder.mutationField('uninstallOpsRampIntegration', (t) =>
+  t.field({
+    type: OpsRampUninstalledIntegrationPayload,
+    description: 'Uninstalls an OpsRamp integration (DELETE with the reason OpsRamp requires in its body).',
+    args: { input: t.arg({ type: UninstallOpsRampIntegrationInput, required: true, description: 'The integration and the reason.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UninstallOpsRampIntegrationResult', description: "The uninstalled integration's id, or why it could not be uninstalled." } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'uninstallOpsRampIntegration', account: null, targetId: input.id, input }, async () => {
+        const { entry, installedId } = requireOpsRampIntegration(context, input.id);
+        const reason = checkUninstallReason(input.reason);
+        await entry.client.uninstall(context.scope, installedId, reason);
+        context.loaders.opsRampInstalledIntegration.clear({ account: entry.ref.key, installedId });
+        context.loaders.opsRampInstalledIntegrations.clear(entry.ref.key);
+        return { uninstalledId: input.id };
+      }),
+  }),
+);

@@ -1,0 +1,77 @@
+import DataLoader from 'dataloader';
+import type { AccountRegistry } from '../accounts.js';
+import { NotFoundError } from '../errors.js';
+import type { CallScope } from '../http/vendor-http.js';
+import type { OpsRampInstalledIntegration } from '../vendors/opsramp/map.js';
+import { mapWithConcurrency, settle } from './concurrency.js';
+
+/**
+ * Up to this many integrations of one account are read one GET each (at most this many at once);
+ * more cost one search of the whole tenant, which returns the same full objects a page at a time.
+ */
+const SINGLE_READS_PER_ACCOUNT = 2;
+
+/** One installed integration: its account and OpsRamp's `INTG-…` id. */
+export interface OpsRampIntegrationKey {
+  readonly account: string;
+  readonly installedId: string;
+}
+
+/** The per-request OpsRamp loaders. Cache keys begin with the account. */
+export interface OpsRampLoaders {
+  readonly opsRampInstalledIntegration: DataLoader<OpsRampIntegrationKey, OpsRampInstalledIntegration, string>;
+  /** Every installed integration of an account (all pages); primes `opsRampInstalledIntegration`. */
+  readonly opsRampInstalledIntegrations: DataLoader<string, readonly OpsRampInstalledIntegration[], string>;
+}
+
+const keyOf = (key: OpsRampIntegrationKey): string => `${key.account}\u0000${key.installedId}`;
+
+/** Creates the OpsRamp loaders of one request; both read through the account's client and `scope`. */
+export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope): OpsRampLoaders {
+  const missingAccount = (account: string) => new NotFoundError(`No OpsRamp account "${account}" is configured.`);
+  const missing = (id: string) => new NotFoundError(`OpsRamp has no installed integration "${id}".`, id);
+
+  const opsRampInstalledIntegration = new DataLoader<OpsRampIntegrationKey, OpsRampInstalledIntegration, string>(
+    async (keys) => {
+      const byAccount = new Map<string, Set<string>>();
+      for (const key of keys) byAccount.set(key.account, (byAccount.get(key.account) ?? new Set()).add(key.installedId));
+      const found = new Map<string, OpsRampInstalledIntegration | Error>();
+      await Promise.all(
+        [...byAccount].map(async ([account, idSet]) => {
+          const entry = accounts.ofVendor(account, 'opsramp');
+          const ids = [...idSet];
+          const put = (installedId: string, value: OpsRampInstalledIntegration | Error) => found.set(keyOf({ account, installedId }), value);
+          if (!entry) {
+            for (const id of ids) put(id, missingAccount(account));
+            return;
+          }
+          if (ids.length <= SINGLE_READS_PER_ACCOUNT) {
+            const loaded = await mapWithConcurrency(ids, SINGLE_READS_PER_ACCOUNT, (id) => settle(entry.client.get(scope, id)));
+            ids.forEach((id, index) => put(id, loaded[index] as OpsRampInstalledIntegration | Error));
+            return;
+          }
+          const listed = await settle(entry.client.listInstalled(scope));
+          for (const id of ids) put(id, listed instanceof Error ? listed : (listed.find((i) => i.installedId === id) ?? missing(id)));
+        }),
+      );
+      return keys.map((key) => found.get(keyOf(key)) ?? missing(key.installedId));
+    },
+    { cacheKeyFn: keyOf },
+  );
+
+  const opsRampInstalledIntegrations = new DataLoader<string, readonly OpsRampInstalledIntegration[], string>(async (accountKeys) =>
+    Promise.all(
+      accountKeys.map(async (account) => {
+        const entry = accounts.ofVendor(account, 'opsramp');
+        if (!entry) return missingAccount(account);
+        const listed = await settle(entry.client.listInstalled(scope));
+        if (!(listed instanceof Error)) {
+          for (const integration of listed) opsRampInstalledIntegration.prime({ account, installedId: integration.installedId }, integration);
+        }
+        return listed;
+      }),
+    ),
+  );
+
+  return { opsRampInstalledIntegration, opsRampInstalledIntegrations };
+}

@@ -1,8 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { builder } from '../src/builder.js';
 import { IntegrationConnectionPageRef, ConnectionFilterInput } from '../schema/connection-page.js';
 import { connectionGlobalId } from '../src/connections.js';
-import { InputValidationError } from '../src/errors.js';
 import { collectInventory } from '../src/inventory.js';
 import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from '../src/pagination.js';
 
@@ -17,17 +15,10 @@ builder.queryField('connections', (t) =>
       after: t.arg.string({ description: 'A cursor from a previous page.' }),
     },
     resolve: async (_, args, context) => {
-      let size: number;
-      let after: SortKey | null;
-      try {
-        size = pageSize(args.first);
-        after = args.after ? decodeCursor(args.after) : null;
-      } catch (error) {
-        if (error instanceof InputValidationError) {
-          throw new GraphQLError(error.message, { extensions: { code: 'InputValidationError', fieldErrors: error.fieldErrors } });
-        }
-        throw error;
-      }
+      // The page type has no error members: a bad argument is a top-level error whose
+      // `extensions.code` is InputValidationError (with `fieldErrors`), never a silent cut.
+      const size = pageSize(args.first);
+      const after: SortKey | null = args.after ? decodeCursor(args.after) : null;
       const inventory = await collectInventory(context, args.filter ?? {});
       const sorted = inventory.connections
         .map((node) => ({ node, key: [node.name, connectionGlobalId(node)] as SortKey }))

@@ -1,6 +1,7 @@
 // Assembles the root fields by import; one file per field.
 import '../schema/index.js';
 import './accounts.js';
+import './vendor-account-health.js';
 import './connection.js';
 import './connections.js';
 import './datadog-app-key-registrations.js';

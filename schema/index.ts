@@ -4,6 +4,7 @@ import './enums.js';
 import './errors.js';
 import './secret-hint.js';
 import './vendor-account.js';
+import './account-health.js';
 import './vendor-connection.js';
 import './datadog/integration.js';
 import './datadog/action-connection.js';

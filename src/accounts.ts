@@ -17,7 +17,11 @@ import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } f
 import { parseOpsRampError } from './vendors/opsramp/errors.js';
 
 /** A configured account with its long-lived vendor client (sharing the one dispatcher). */
-export type AccountEntry = { readonly ref: AccountRef } & (
+export type AccountEntry = {
+  readonly ref: AccountRef;
+  /** The account's HTTP transports (OpsRamp has two: token endpoint and API), for health. */
+  readonly transports: readonly VendorHttp[];
+} & (
   | { readonly vendor: 'datadog'; readonly client: DatadogClient }
   | { readonly vendor: 'chronosphere'; readonly client: ChronosphereClient }
   | { readonly vendor: 'cortex'; readonly client: CortexClient }
@@ -57,7 +61,7 @@ function accountRef(account: AccountConfig): AccountRef {
   return { key: account.id, vendor: account.vendor, displayName: account.displayName ?? account.id, baseUrl: account.baseUrl };
 }
 
-function http(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]): VendorHttp {
+function createHttp(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]): VendorHttp {
   return new VendorHttp({
     vendor: account.vendor,
     account: account.id,
@@ -76,30 +80,44 @@ function http(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy, pars
 
 /** Builds one account's client from its config. */
 export function createAccountEntry(account: AccountConfig, deps: ClientDeps): AccountEntry {
+  const transports: VendorHttp[] = [];
+  const http = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]): VendorHttp => {
+    const transport = createHttp(account, deps, auth, parseError, requestIdHeaders);
+    transports.push(transport);
+    return transport;
+  };
+  return { ...createClient(account, http), transports };
+}
+
+type HttpFactory = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]) => VendorHttp;
+
+type ClientEntry = AccountEntry extends infer E ? (E extends AccountEntry ? Omit<E, 'transports'> : never) : never;
+
+function createClient(account: AccountConfig, http: HttpFactory): ClientEntry {
   const ref = accountRef(account);
   switch (account.vendor) {
     case 'datadog':
       return {
         ref,
         vendor: 'datadog',
-        client: new DatadogClient(ref, http(account, deps, datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id'])),
+        client: new DatadogClient(ref, http(datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id'])),
       };
     case 'chronosphere':
       // The contract names no request-id header; `x-request-id` is read when a proxy adds one.
-      return { ref, vendor: 'chronosphere', client: new ChronosphereClient(ref, http(account, deps, chronosphereAuth(account.apiToken), parseChronosphereError, ['x-request-id'])) };
+      return { ref, vendor: 'chronosphere', client: new ChronosphereClient(ref, http(chronosphereAuth(account.apiToken), parseChronosphereError, ['x-request-id'])) };
     case 'mongodb':
       // Cloud Manager names no request-id header (none in the recordings); a proxy's `x-request-id` is read.
       return {
         ref,
         vendor: 'mongodb',
-        client: new MongoDbClient(ref, account.groupIds, http(account, deps, mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
+        client: new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
       };
     case 'cortex':
       // Cortex names no request-id header; its error bodies carry a `requestId` instead.
-      return { ref, vendor: 'cortex', client: new CortexClient(ref, http(account, deps, cortexAuth(account.token), parseCortexError, ['x-request-id'])) };
+      return { ref, vendor: 'cortex', client: new CortexClient(ref, http(cortexAuth(account.token), parseCortexError, ['x-request-id'])) };
     case 'opsramp':
       // Two transports over the one dispatcher: the token endpoint (no auth) and the API (OAuth2 bearer).
-      return { ref, vendor: 'opsramp', client: createOpsRampClient(ref, account, (auth) => http(account, deps, auth, parseOpsRampError, OPSRAMP_REQUEST_ID_HEADERS)) };
+      return { ref, vendor: 'opsramp', client: createOpsRampClient(ref, account, (auth) => http(auth, parseOpsRampError, OPSRAMP_REQUEST_ID_HEADERS)) };
     default: {
       const unreachable: never = account;
       throw new Error(`unknown vendor ${String(unreachable)}`);

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { buildSchema } from '../resolvers/build-schema.js';
 import { createRequestContext, type GatewayContext, type GatewayDeps } from './context.js';
-import { PatchbayError } from './errors.js';
+import { InputValidationError, PatchbayError } from './errors.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
 
 const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
@@ -25,14 +25,20 @@ query Inventory {
  * keep their safe message and carry their type as `extensions.code`; anything else stays masked.
  */
 function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  // Duck-typed: under some loaders graphql-js is present twice, so `instanceof GraphQLError` can fail.
+  const original = typeof error === 'object' && error !== null && 'originalError' in error ? (error as { originalError: unknown }).originalError : error;
   if (original instanceof PatchbayError) {
     return new GraphQLError(original.message, {
-      ...(error instanceof GraphQLError ? { nodes: error.nodes ?? null, path: error.path ?? null } : {}),
-      extensions: { code: original.name },
+      ...(error instanceof GraphQLError ? { nodes: error.nodes ?? null, path: error.path ?? null } : pathOf(error)),
+      extensions: { code: original.name, ...(original instanceof InputValidationError ? { fieldErrors: original.fieldErrors } : {}) },
     });
   }
   return defaultMaskError(error, message, isDev);
+}
+
+function pathOf(error: unknown): { path?: readonly (string | number)[] } {
+  const path = typeof error === 'object' && error !== null ? (error as { path?: unknown }).path : undefined;
+  return Array.isArray(path) ? { path: path as (string | number)[] } : {};
 }
 
 /** Adds `extensions.vendorCalls` (route templates, statuses, timings; never headers or bodies). */

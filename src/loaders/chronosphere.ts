@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { RecordingCache } from './cache.js';
 import type { AccountRegistry } from '../accounts.js';
 import { NotFoundError } from '../errors.js';
 import type { CallScope } from '../http/vendor-http.js';
@@ -64,7 +65,10 @@ export function createChronosphereLoaders(accounts: AccountRegistry, scope: Call
       );
       return keys.map((key) => found.get(`${key.account}\u0000${key.slug}`) ?? new NotFoundError(`Chronosphere has no external connection "${key.slug}".`));
     },
-    { cacheKeyFn: (key) => `${key.account}\u0000${key.slug}` },
+    {
+      cacheKeyFn: (key) => `${key.account}\u0000${key.slug}`,
+      cacheMap: new RecordingCache(scope, { vendor: 'chronosphere', method: 'GET', route: '/api/v1/config/external-connections' }),
+    },
   );
 
   const chronosphereConnections = new DataLoader<string, readonly ChronosphereExternalConnection[], string>(async (accountKeys) =>

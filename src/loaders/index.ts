@@ -2,9 +2,11 @@ import DataLoader from 'dataloader';
 import type { AccountRegistry } from '../accounts.js';
 import { NotFoundError, VendorError } from '../errors.js';
 import type { CallScope } from '../http/vendor-http.js';
+import { createHealthLoader, type AccountHealth } from '../health.js';
 import type { DatadogActionConnection } from '../vendors/datadog/map.js';
 import { createChronosphereLoaders, type ChronosphereLoaders } from './chronosphere.js';
 import type { CortexPagerDutyConfiguration } from '../vendors/cortex/map.js';
+import { RecordingCache } from './cache.js';
 import { mapWithConcurrency, settle } from './concurrency.js';
 import { createMongoDbGroupLoader, type MongoDbGroupKey } from './mongodb.js';
 import type { MongoDbGroupIntegrations } from '../vendors/mongodb/map.js';
@@ -25,6 +27,8 @@ export interface Loaders extends ChronosphereLoaders, OpsRampLoaders {
   readonly cortexPagerDutyConfiguration: DataLoader<string, CortexPagerDutyConfiguration, string>;
   /** Keyed by account + Cloud Manager project: one list call (all pages) per project. */
   readonly mongoDbGroup: DataLoader<MongoDbGroupKey, MongoDbGroupIntegrations, string>;
+  /** Keyed by account: one live probe per account per request. */
+  readonly accountHealth: DataLoader<string, AccountHealth, string>;
 }
 
 /**
@@ -45,6 +49,7 @@ export function createLoaders(accounts: AccountRegistry, scope: CallScope): Load
     ...createChronosphereLoaders(accounts, scope),
     ...createOpsRampLoaders(accounts, scope),
     mongoDbGroup: createMongoDbGroupLoader(accounts, scope),
+    accountHealth: createHealthLoader(accounts, scope),
     datadogConnection: new DataLoader<DatadogConnectionKey, DatadogActionConnection, string>(
       async (keys) => {
         const byAccount = new Map<string, number[]>();
@@ -65,7 +70,10 @@ export function createLoaders(accounts: AccountRegistry, scope: CallScope): Load
         );
         return results;
       },
-      { cacheKeyFn: (key) => `${key.account}\u0000${key.connectionId}` },
+      {
+        cacheKeyFn: (key) => `${key.account}\u0000${key.connectionId}`,
+        cacheMap: new RecordingCache(scope, { vendor: 'datadog', method: 'GET', route: '/api/v2/actions/connections/{connection_id}' }),
+      },
     ),
     cortexPagerDutyConfiguration: new DataLoader<string, CortexPagerDutyConfiguration, string>((accountKeys) =>
       Promise.all(
@@ -75,6 +83,7 @@ export function createLoaders(accounts: AccountRegistry, scope: CallScope): Load
           return settle(entry.client.getConfiguration(scope));
         }),
       ),
+      { cacheMap: new RecordingCache(scope, { vendor: 'cortex', method: 'GET', route: '/api/v1/pagerduty/default-configuration' }) },
     ),
   };
 }

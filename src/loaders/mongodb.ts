@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { RecordingCache } from './cache.js';
 import type { AccountRegistry } from '../accounts.js';
 import { NotFoundError, VendorError } from '../errors.js';
 import type { CallScope } from '../http/vendor-http.js';
@@ -36,7 +37,7 @@ export function createMongoDbGroupLoader(accounts: AccountRegistry, scope: CallS
           return settle(entry.client.listIntegrations(scope, key.groupId));
         }),
       ),
-    { cacheKeyFn: mongoDbGroupCacheKey },
+    { cacheKeyFn: mongoDbGroupCacheKey, cacheMap: new RecordingCache(scope, { vendor: 'mongodb', method: 'GET', route: '/groups/{groupId}/integrations' }) },
   );
 }
 

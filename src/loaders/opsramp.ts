@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { RecordingCache } from './cache.js';
 import type { AccountRegistry } from '../accounts.js';
 import { NotFoundError } from '../errors.js';
 import type { CallScope } from '../http/vendor-http.js';
@@ -56,7 +57,7 @@ export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope
       );
       return keys.map((key) => found.get(keyOf(key)) ?? missing(key.installedId));
     },
-    { cacheKeyFn: keyOf },
+    { cacheKeyFn: keyOf, cacheMap: new RecordingCache(scope, { vendor: 'opsramp', method: 'GET', route: '/api/v2/tenants/{tenantId}/integrations/installed/{installedIntgId}' }) },
   );
 
   const opsRampInstalledIntegrations = new DataLoader<string, readonly OpsRampInstalledIntegration[], string>(async (accountKeys) =>

@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, isObjectType, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.js';
 import { InputValidationError } from './errors.js';
 import { decodeGlobalId, encodeGlobalId } from './ids.js';
@@ -44,10 +44,30 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
     nodeTypeOptions: { description: 'An object with a stable global id (Relay).' },
     pageInfoTypeOptions: { description: 'Where a page sits in a list (Relay).' },
-    nodeQueryOptions: { description: 'Looks up any object by its global id; null when the id is unknown.' },
-    nodesQueryOptions: { description: 'Looks up objects by global id, in the order given; null for each unknown id.' },
+    // Ids that are malformed or name a type that is not a node resolve to null, never an error.
+    // The plugin's resolve callbacks load `args.id(s)` whatever they are passed, so unknown ids
+    // are rewritten in place into a lookup that yields null (an account key that cannot exist).
+    nodeQueryOptions: {
+      description: 'Looks up any object by its global id; null when the id is unknown.',
+      resolve: (_root, args, _context, info, resolveNode) => (isNodeType(info.schema, args.id.typename) ? resolveNode(args.id) : null),
+    },
+    nodesQueryOptions: {
+      description: 'Looks up objects by global id, in the order given; null for each unknown id.',
+      resolve: (_root, args, _context, info, resolveNodes) => {
+        const ids = args.ids as { typename: string; id: string }[];
+        ids.forEach((id, index) => {
+          if (!isNodeType(info.schema, id.typename)) ids[index] = { typename: 'VendorAccount', id: '' };
+        });
+        return resolveNodes(ids);
+      },
+    },
   },
 });
+
+function isNodeType(schema: GraphQLSchema, typename: string): boolean {
+  const type = schema.getType(typename);
+  return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
+}
 
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',

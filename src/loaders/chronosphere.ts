@@ -33,6 +33,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export function createChronosphereLoaders(accounts: AccountRegistry, scope: CallScope): ChronosphereLoaders {
   const missingAccount = (account: string) => new NotFoundError(`No Chronosphere account "${account}" is configured.`);
 
+  // The whole-account lists this request asked for, by account: lookups by slug reuse one in flight.
+  const accountLists = new Map<string, Promise<readonly ChronosphereExternalConnection[]>>();
+
   const chronosphereConnection = new DataLoader<ChronosphereConnectionKey, ChronosphereExternalConnection, string>(
     async (keys) => {
       const byAccount = new Map<string, Set<string>>();
@@ -45,6 +48,12 @@ export function createChronosphereLoaders(accounts: AccountRegistry, scope: Call
           const put = (slug: string, value: ChronosphereExternalConnection | Error) => found.set(`${account}\u0000${slug}`, value);
           if (!entry) {
             for (const slug of slugs) put(slug, missingAccount(account));
+            return;
+          }
+          const whole = accountLists.get(account);
+          if (whole) {
+            const listed = await settle(whole);
+            for (const slug of slugs) put(slug, listed instanceof Error ? listed : (listed.find((c) => c.slug === slug) ?? new NotFoundError(`Chronosphere has no external connection "${slug}".`)));
             return;
           }
           if (slugs.length === 1) {
@@ -83,6 +92,7 @@ export function createChronosphereLoaders(accounts: AccountRegistry, scope: Call
         return listed;
       }),
     ),
+    { cacheMap: accountLists },
   );
 
   return { chronosphereConnection, chronosphereConnections };

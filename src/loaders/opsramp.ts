@@ -32,6 +32,9 @@ export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope
   const missingAccount = (account: string) => new NotFoundError(`No OpsRamp account "${account}" is configured.`);
   const missing = (id: string) => new NotFoundError(`OpsRamp has no installed integration "${id}".`, id);
 
+  // The whole-account lists this request asked for, by account: lookups by id reuse one in flight.
+  const accountLists = new Map<string, Promise<readonly OpsRampInstalledIntegration[]>>();
+
   const opsRampInstalledIntegration = new DataLoader<OpsRampIntegrationKey, OpsRampInstalledIntegration, string>(
     async (keys) => {
       const byAccount = new Map<string, Set<string>>();
@@ -44,6 +47,12 @@ export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope
           const put = (installedId: string, value: OpsRampInstalledIntegration | Error) => found.set(keyOf({ account, installedId }), value);
           if (!entry) {
             for (const id of ids) put(id, missingAccount(account));
+            return;
+          }
+          const whole = accountLists.get(account);
+          if (whole) {
+            const listed = await settle(whole);
+            for (const id of ids) put(id, listed instanceof Error ? listed : (listed.find((i) => i.installedId === id) ?? missing(id)));
             return;
           }
           if (ids.length <= SINGLE_READS_PER_ACCOUNT) {
@@ -72,6 +81,7 @@ export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope
         return listed;
       }),
     ),
+    { cacheMap: accountLists },
   );
 
   return { opsRampInstalledIntegration, opsRampInstalledIntegrations };

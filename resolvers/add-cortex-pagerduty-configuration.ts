@@ -2,6 +2,7 @@ import { builder } from '../src/builder.js';
 import { AddCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../schema/cortex/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
+import { settleByReadBack } from '../src/settle.js';
 import { connectionGlobalId } from '../src/connections.js';
 import { requireAccount } from '../src/lookup.js';
 import { buildConfigurationBody } from '../src/vendors/cortex/input.js';
@@ -16,11 +17,19 @@ builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'addCortexPagerDutyConfiguration', account: input.account, targetId: null },
+        { operation: 'addCortexPagerDutyConfiguration', account: input.account, targetId: null, input },
         async () => {
           const { client, ref } = requireAccount(context, input.account, 'cortex');
           const built = buildConfigurationBody(input);
-          const configuration = await client.addConfiguration(context.scope, built);
+          // Natural key: the workspace. Settled when it now holds a configuration like the one sent.
+          const tail = input.token.slice(-4);
+          const configuration = await settleByReadBack(
+            () => client.addConfiguration(context.scope, built),
+            async () => {
+              const found = await client.findConfiguration(context.scope);
+              return found && found.isTokenReadonly === input.isTokenReadonly && found.secrets.some((s) => s.lastFour === tail) ? found : null;
+            },
+          );
           context.loaders.cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
           return { configuration };
         },

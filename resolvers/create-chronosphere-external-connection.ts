@@ -2,6 +2,7 @@ import { builder } from '../src/builder.js';
 import { ChronosphereExternalConnectionPayload, CreateChronosphereExternalConnectionInput } from '../schema/chronosphere/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
+import { settleByReadBack } from '../src/settle.js';
 import { connectionGlobalId } from '../src/connections.js';
 import { requireAccount } from '../src/lookup.js';
 import { buildConnection } from '../src/vendors/chronosphere/input.js';
@@ -20,7 +21,17 @@ builder.mutationField('createChronosphereExternalConnection', (t) =>
         async () => {
           const { client } = requireAccount(context, input.account, 'chronosphere');
           const built = buildConnection(input);
-          const result = await client.createConnection(context.scope, built, { dryRun: input.dryRun === true });
+          const dryRun = input.dryRun === true;
+          const slug = typeof input.slug === 'string' ? input.slug : null;
+          // Natural key: the slug, when the caller chose it. Settled when that slug now holds this name.
+          const result = await settleByReadBack(
+            () => client.createConnection(context.scope, built, { dryRun }),
+            async () => {
+              if (dryRun || slug === null) return null;
+              const found = await client.readConnection(context.scope, slug);
+              return found.name === input.name ? { dryRun: false, connection: found, unsetSecrets: built.unsetSecrets } : null;
+            },
+          );
           if (result.connection) {
             context.loaders.chronosphereConnection.clear({ account: input.account, slug: result.connection.slug }).prime({ account: input.account, slug: result.connection.slug }, result.connection);
             context.loaders.chronosphereConnections.clear(input.account);

@@ -2,6 +2,7 @@ import { builder } from '../src/builder.js';
 import { CreateMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../schema/mongodb/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
+import { settleByReadBack } from '../src/settle.js';
 import { connectionGlobalId } from '../src/connections.js';
 import { rememberMongoDbWrite } from '../src/loaders/mongodb.js';
 import { requireAccount } from '../src/lookup.js';
@@ -22,7 +23,15 @@ builder.mutationField('createMongoDbIntegration', (t) =>
           const { client } = requireAccount(context, input.account, 'mongodb');
           const groupId = checkGroupId(input.groupId, client.groupIds);
           const built = buildIntegrationBody(input.integration);
-          const result = await client.createIntegration(context.scope, groupId, built);
+          // Natural key: project + type. Settled when the type now exists in the project.
+          const result = await settleByReadBack(
+            () => client.createIntegration(context.scope, groupId, built),
+            async () => {
+              const group = await client.listIntegrations(context.scope, groupId);
+              const integration = group.integrations.find((i) => i.type === built.type);
+              return integration ? { integration, group, complete: true } : null;
+            },
+          );
           rememberMongoDbWrite(context.loaders.mongoDbGroup, input.account, result);
           return { integration: result.integration, groupIntegrations: result.group.integrations };
         },

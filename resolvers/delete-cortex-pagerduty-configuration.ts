@@ -16,7 +16,7 @@ builder.mutationField('deleteCortexPagerDutyConfiguration', (t) =>
     resolve: (_, { input }, context) => {
       // The configuration's global id follows from the account alone (one per workspace).
       const globalId = encodeGlobalId(CortexPagerDutyConfigurationRef.name, innerId(input.account));
-      return audited(context, { operation: 'deleteCortexPagerDutyConfiguration', account: input.account, targetId: globalId }, async () => {
+      return audited(context, { operation: 'deleteCortexPagerDutyConfiguration', account: input.account, targetId: globalId, input }, async () => {
         const { client, ref } = requireAccount(context, input.account, 'cortex');
         try {
           await client.deleteConfiguration(context.scope);

@@ -16,7 +16,7 @@ builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'replaceCortexPagerDutyConfiguration', account: input.account, targetId: null },
+        { operation: 'replaceCortexPagerDutyConfiguration', account: input.account, targetId: null, input },
         async () => {
           const { client, ref } = requireAccount(context, input.account, 'cortex');
           const built = buildConfigurationBody(input);

@@ -12,7 +12,7 @@ builder.mutationField('validateCortexPagerDutyConfiguration', (t) =>
     args: { input: t.arg({ type: ValidateCortexPagerDutyConfigurationInput, required: true, description: 'The workspace.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'ValidateCortexPagerDutyConfigurationResult', description: 'Cortex’s validation results, or why validation could not run.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'validateCortexPagerDutyConfiguration', account: input.account, targetId: null }, async () => {
+      audited(context, { operation: 'validateCortexPagerDutyConfiguration', account: input.account, targetId: null, input }, async () => {
         const { client } = requireAccount(context, input.account, 'cortex');
         return { results: await client.validateConfiguration(context.scope) };
       }),

@@ -1,4 +1,5 @@
 import { builder } from '../../src/builder.js';
+import { idempotencyKeyField } from '../idempotency.js';
 import type { CortexPagerDutyConfiguration, CortexPagerDutyValidation } from '../../src/vendors/cortex/map.js';
 import { CortexPagerDutyConfigurationRef, CortexPagerDutyConfigurationValidationType } from './pagerduty-configuration.js';
 
@@ -9,6 +10,7 @@ const readonlyArg = { description: 'Whether the token is a read-only PagerDuty A
 export const AddCortexPagerDutyConfigurationInput = builder.inputType('AddCortexPagerDutyConfigurationInput', {
   description: "Sets up a Cortex workspace's PagerDuty integration.",
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     token: t.string({ required: true, ...tokenArg }),
     isTokenReadonly: t.boolean({ required: true, ...readonlyArg }),
@@ -18,6 +20,7 @@ export const AddCortexPagerDutyConfigurationInput = builder.inputType('AddCortex
 export const ReplaceCortexPagerDutyConfigurationInput = builder.inputType('ReplaceCortexPagerDutyConfigurationInput', {
   description: "Replaces a Cortex workspace's PagerDuty configuration as a whole (Cortex needs the token again).",
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     token: t.string({ required: true, ...tokenArg }),
     isTokenReadonly: t.boolean({ required: true, ...readonlyArg }),
@@ -27,6 +30,7 @@ export const ReplaceCortexPagerDutyConfigurationInput = builder.inputType('Repla
 export const ValidateCortexPagerDutyConfigurationInput = builder.inputType('ValidateCortexPagerDutyConfigurationInput', {
   description: "Names the Cortex workspace whose PagerDuty configuration to validate.",
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
   }),
 });
@@ -34,6 +38,7 @@ export const ValidateCortexPagerDutyConfigurationInput = builder.inputType('Vali
 export const DeleteCortexPagerDutyConfigurationInput = builder.inputType('DeleteCortexPagerDutyConfigurationInput', {
   description: "Names the Cortex workspace whose PagerDuty configuration to delete.",
   fields: (t) => ({
+    idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
   }),
 });

@@ -53,7 +53,8 @@ const faultSchema = z.object({
     })
     .optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
-  action: z.enum(['reset', 'hang', 'truncate', 'malformed']).optional(),
+  /** `applied-reset`: the vendor does the work, then the connection drops before the answer. */
+  action: z.enum(['reset', 'hang', 'truncate', 'malformed', 'applied-reset']).optional(),
 });
 
 /** A fault as posted to `POST /__simulator/faults`. */
@@ -248,7 +249,12 @@ export class SimulatorServer {
           params[name] = raw;
         }
       });
-      send(res, await route.handler({ ...request, params }));
+      const answer = await route.handler({ ...request, params });
+      if (fault?.spec.action === 'applied-reset') {
+        req.socket.resetAndDestroy();
+        return;
+      }
+      send(res, answer);
       return;
     }
     send(res, this.definition.notFound?.(request) ?? { status: 404, body: { error: 'not found' } });

@@ -91,9 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
   };
 
-  // Warm up, then measure the heap the run should come back to.
   for (let i = 0; i < 20; i++) await post(INVENTORY);
-  const heapStartMb = heapMb();
 
   for (const { simulator } of simulators) {
     simulator.server.addFault({ probability: 0.1, response: { status: 503, body: { error: 'injected 5xx' } } });
@@ -120,8 +118,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     record[key] = (record[key] ?? 0) + 1;
   };
 
+  let limit = 0;
   const client = async (clientId: number) => {
-    while (issued < options.operations && Date.now() < deadline) {
+    while (issued < limit && Date.now() < deadline) {
       const n = issued++;
       const roll = (n * 7919 + clientId * 104_729) % 100;
       if (roll < 55) {
@@ -169,7 +168,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }
     }
   };
-  await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
+  // A first tenth warms every path (and the heap) up; the heap is measured after it, idle, and
+  // again after the rest: a gateway that leaks per request would not come back to it.
+  const runUpTo = async (operations: number) => {
+    limit = operations;
+    await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
+  };
+  await runUpTo(Math.ceil(options.operations / 10));
+  const heapStartMb = heapMb();
+  await runUpTo(options.operations);
   clearInterval(burst);
   for (const { simulator } of simulators) simulator.server.clearFaults();
 
@@ -196,6 +203,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
   if (unhandled.length > 0) violations.push(`${unhandled.length} unhandled errors, first: ${String(unhandled[0])}`);
 
+  const heapEndMb = heapMb();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await runtime.close();
@@ -203,7 +211,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   await store.close();
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
-  const heapEndMb = heapMb();
   const seconds = (Date.now() - started) / 1000;
   log(`operations ${issued} in ${seconds.toFixed(1)} s`);
   return { operations: Math.min(issued, options.operations), byKind, outcomes, violations, heapStartMb, heapEndMb, seconds };

@@ -2,7 +2,7 @@ import { builder } from '../src/builder.js';
 import { ChronosphereExternalConnectionDeletedPayload, ChronosphereExternalConnectionIdInput } from '../schema/chronosphere/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
-import { requireObjectId } from '../src/lookup.js';
+import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
 import { checkSlug } from '../src/vendors/chronosphere/input.js';
 
 builder.mutationField('deleteChronosphereExternalConnection', (t) =>
@@ -13,7 +13,7 @@ builder.mutationField('deleteChronosphereExternalConnection', (t) =>
     args: { input: t.arg({ type: ChronosphereExternalConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteChronosphereExternalConnectionResult', description: 'The deleted connection, or why it could not be deleted.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'deleteChronosphereExternalConnection', account: null, targetId: input.id, input }, async () => {
+      audited(context, { operation: 'deleteChronosphereExternalConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'ChronosphereExternalConnection', 'chronosphere', 1);
         const slug = checkSlug(parts[0], ['id']);
         await entry.client.deleteConnection(context.scope, slug);

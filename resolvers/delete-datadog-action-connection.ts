@@ -3,8 +3,8 @@ import { DatadogConnectionIdInput, DeletedPayload } from '../schema/datadog/muta
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
 import { NotFoundError } from '../src/errors.js';
-import { requireObjectId } from '../src/lookup.js';
-import { checkUuid } from '../src/vendors/datadog/input.js';
+import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
+import { isUuid } from '../src/vendors/datadog/input.js';
 
 builder.mutationField('deleteDatadogActionConnection', (t) =>
   t.field({
@@ -13,10 +13,9 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'deleteDatadogActionConnection', account: null, targetId: input.id, input }, async () => {
-        const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
+      audited(context, { operation: 'deleteDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+        const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1, ([key]) => isUuid(key ?? ''));
         const connectionId = parts[0] as string;
-        checkUuid(connectionId, ['id']);
         try {
           await entry.client.deleteConnection(context.scope, connectionId);
         } catch (error) {

@@ -6,7 +6,7 @@ import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
 import { NotFoundError } from '../src/errors.js';
 import { decodeGlobalId } from '../src/ids.js';
-import { requireAccount } from '../src/lookup.js';
+import { accountOfGlobalId, requireAccount } from '../src/lookup.js';
 
 builder.mutationField('deleteMongoDbIntegration', (t) =>
   t.field({
@@ -15,7 +15,7 @@ builder.mutationField('deleteMongoDbIntegration', (t) =>
     args: { input: t.arg({ type: DeleteMongoDbIntegrationInput, required: true, description: 'The integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteMongoDbIntegrationResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'deleteMongoDbIntegration', account: null, targetId: input.id, input }, async () => {
+      audited(context, { operation: 'deleteMongoDbIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const decoded = decodeGlobalId(input.id);
         const key = decoded.typename === 'MongoDbIntegration' ? parseMongoDbIntegrationId(context, decoded.id) : null;
         if (!key) throw new NotFoundError(`No MongoDbIntegration has the id "${input.id}".`, input.id);

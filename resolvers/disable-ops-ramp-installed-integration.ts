@@ -1,4 +1,5 @@
 import { builder } from '../src/builder.js';
+import { accountOfGlobalId } from '../src/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { requireOpsRampIntegration } from '../schema/opsramp/installed-integration.js';
 import { OpsRampInstalledIntegrationIdInput, OpsRampIntegrationStatusPayload, type OpsRampStatusChange } from '../schema/opsramp/mutations.js';
@@ -12,7 +13,7 @@ builder.mutationField('disableOpsRampInstalledIntegration', (t) =>
     args: { input: t.arg({ type: OpsRampInstalledIntegrationIdInput, required: true, description: 'The integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DisableOpsRampInstalledIntegrationResult', description: 'The disabled integration, or why it could not be disabled.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'disableOpsRampInstalledIntegration', account: null, targetId: input.id, input }, async (): Promise<OpsRampStatusChange> => {
+      audited(context, { operation: 'disableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async (): Promise<OpsRampStatusChange> => {
         const { entry, installedId } = requireOpsRampIntegration(context, input.id);
         await entry.client.disable(context.scope, installedId);
         const key = { account: entry.ref.key, installedId };

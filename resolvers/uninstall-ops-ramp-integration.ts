@@ -1,4 +1,5 @@
 import { builder } from '../src/builder.js';
+import { accountOfGlobalId } from '../src/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { requireOpsRampIntegration } from '../schema/opsramp/installed-integration.js';
 import { OpsRampUninstalledIntegrationPayload, UninstallOpsRampIntegrationInput } from '../schema/opsramp/mutations.js';
@@ -12,7 +13,7 @@ builder.mutationField('uninstallOpsRampIntegration', (t) =>
     args: { input: t.arg({ type: UninstallOpsRampIntegrationInput, required: true, description: 'The integration and the reason.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UninstallOpsRampIntegrationResult', description: "The uninstalled integration's id, or why it could not be uninstalled." } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'uninstallOpsRampIntegration', account: null, targetId: input.id, input }, async () => {
+      audited(context, { operation: 'uninstallOpsRampIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, installedId } = requireOpsRampIntegration(context, input.id);
         const reason = checkUninstallReason(input.reason);
         await entry.client.uninstall(context.scope, installedId, reason);

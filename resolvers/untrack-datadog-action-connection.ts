@@ -3,7 +3,7 @@ import { DatadogConnectionIdInput, DeletedPayload } from '../schema/datadog/muta
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
 import { NotFoundError } from '../src/errors.js';
-import { requireObjectId } from '../src/lookup.js';
+import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
 
 builder.mutationField('untrackDatadogActionConnection', (t) =>
   t.field({
@@ -12,7 +12,7 @@ builder.mutationField('untrackDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UntrackDatadogActionConnectionResult' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'untrackDatadogActionConnection', account: null, targetId: input.id, input }, async () => {
+      audited(context, { operation: 'untrackDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
         const removed = await context.store.untrackDatadogConnection(entry.ref.key, parts[0] as string);
         if (!removed) throw new NotFoundError(`Patchbay does not track the connection "${input.id}".`, input.id);

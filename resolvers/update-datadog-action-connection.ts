@@ -2,8 +2,8 @@ import { builder } from '../src/builder.js';
 import { DatadogConnectionPayload, UpdateDatadogActionConnectionInput } from '../schema/datadog/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { audited } from '../src/audit.js';
-import { requireObjectId } from '../src/lookup.js';
-import { buildUpdateBody, checkUuid } from '../src/vendors/datadog/input.js';
+import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
+import { buildUpdateBody, isUuid } from '../src/vendors/datadog/input.js';
 
 builder.mutationField('updateDatadogActionConnection', (t) =>
   t.field({
@@ -12,10 +12,9 @@ builder.mutationField('updateDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: UpdateDatadogActionConnectionInput, required: true, description: 'The changes.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateDatadogActionConnectionResult' } },
     resolve: (_, { input }, context) => {
-      return audited(context, { operation: 'updateDatadogActionConnection', account: null, targetId: input.id, input }, async () => {
-        const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);
+      return audited(context, { operation: 'updateDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+        const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1, ([key]) => isUuid(key ?? ''));
         const connectionId = parts[0] as string;
-        checkUuid(connectionId, ['id']);
         // The integration type cannot change, so read the current one only when the input touches it.
         const currentType = input.integration ? (await entry.client.getConnection(context.scope, connectionId)).integration.type : null;
         const built = buildUpdateBody(input, currentType);

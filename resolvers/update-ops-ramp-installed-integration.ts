@@ -1,4 +1,5 @@
 import { builder } from '../src/builder.js';
+import { accountOfGlobalId } from '../src/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { requireOpsRampIntegration } from '../schema/opsramp/installed-integration.js';
 import { OpsRampInstalledIntegrationPayload, UpdateOpsRampInstalledIntegrationInput } from '../schema/opsramp/mutations.js';
@@ -13,7 +14,7 @@ builder.mutationField('updateOpsRampInstalledIntegration', (t) =>
     args: { input: t.arg({ type: UpdateOpsRampInstalledIntegrationInput, required: true, description: 'The changes.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateOpsRampInstalledIntegrationResult', description: 'The changed integration, or why it could not be changed.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'updateOpsRampInstalledIntegration', account: null, targetId: input.id, input }, async () => {
+      audited(context, { operation: 'updateOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, installedId } = requireOpsRampIntegration(context, input.id);
         const built = buildUpdateBody(input);
         const integration = await entry.client.update(context.scope, installedId, built);

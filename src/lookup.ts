@@ -22,10 +22,24 @@ export function requireObjectId<V extends VendorId>(
   typename: string,
   vendor: V,
   keyParts: number,
+  accept: (keyParts: readonly string[]) => boolean = () => true,
 ): { entry: Extract<AccountEntry, { vendor: V }>; parts: string[] } {
   const decoded = decodeGlobalId(globalId);
   const parts = decoded.typename === typename ? splitInnerId(decoded.id, keyParts + 1) : null;
   const entry = parts ? context.accounts.ofVendor(parts[0] as string, vendor) : undefined;
-  if (!parts || !entry) throw new NotFoundError(`No ${typename} has the id "${globalId}".`, globalId);
+  if (!parts || !entry || !accept(parts.slice(1))) throw new NotFoundError(`No ${typename} has the id "${globalId}".`, globalId);
   return { entry, parts: parts.slice(1) };
+}
+
+/** The configured account a global id names, for the audit log; null when it names none. */
+export function accountOfGlobalId(context: GatewayContext, globalId: string): string | null {
+  const decoded = decodeGlobalId(globalId);
+  const account = decoded.id.split('/')[0];
+  if (account === undefined) return null;
+  try {
+    const key = decodeURIComponent(account);
+    return context.accounts.get(key) ? key : null;
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ import { builder } from '../../src/builder.js';
 import { NotFoundError } from '../../src/errors.js';
 import { connectionInnerId } from '../../src/connections.js';
 import { splitInnerId } from '../../src/ids.js';
+import { isUuid } from '../../src/vendors/datadog/input.js';
 import { loadOnce } from '../../src/loaders/index.js';
 import type { DatadogActionConnection } from '../../src/vendors/datadog/map.js';
 import { VendorConnectionInterface } from '../vendor-connection.js';
@@ -12,7 +13,8 @@ export const DatadogActionConnectionRef = builder.objectRef<DatadogActionConnect
 /** The key of a Datadog connection inside its global id: account, then Datadog's UUID. */
 export function parseDatadogConnectionId(inner: string): { account: string; connectionId: string } | null {
   const parts = splitInnerId(inner, 2);
-  return parts ? { account: parts[0] as string, connectionId: parts[1] as string } : null;
+  // Datadog keys are UUIDs: anything else is not one of our ids (and costs no vendor call).
+  return parts && isUuid(parts[1] as string) ? { account: parts[0] as string, connectionId: parts[1] as string } : null;
 }
 
 builder.node(DatadogActionConnectionRef, {

@@ -14,7 +14,8 @@ export function retryAfterSeconds(headers: Headers, now: number = Date.now()): n
   const retryAfter = header(headers, 'retry-after')?.trim();
   if (retryAfter) {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter);
-    const date = Date.parse(retryAfter);
+    // Only an HTTP date (it has a weekday and month name): `Date.parse` would read "-1" or "1.5" as years.
+    const date = /[A-Za-z]/.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - now) / 1000));
   }
   for (const name of ['x-ratelimit-reset', 'ratelimit-reset']) {

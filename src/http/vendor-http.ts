@@ -472,7 +472,9 @@ export class VendorHttp {
       }
       return { status, headers, body: parsed.data };
     }
-    const json = parseJson(text);
+    // Secrets are taken out of the body before the vendor's parser shortens or reshapes it, and
+    // once more from what the parser made of it.
+    const json = parseJson(scrubText(text, request.sensitive ?? []));
     const details = scrub(this.options.parseError(status, json), request.sensitive ?? []);
     const facts = this.facts(status, headers, details);
     const summary = details.summary ? `: ${details.summary}` : '.';
@@ -513,6 +515,18 @@ interface AttemptOutcome {
 
 function safeRequestId(value: string | null | undefined): string | null {
   return value && /^[\w.:-]{1,128}$/.test(value) ? value : null;
+}
+
+function scrubText(text: string, sensitive: readonly string[]): string {
+  let out = text;
+  for (const secret of sensitive) {
+    if (secret.length < 4) continue;
+    out = out.split(secret).join('[redacted]');
+    // The same secret as it appears inside a JSON string.
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) out = out.split(escaped).join('[redacted]');
+  }
+  return out;
 }
 
 /** Replaces any secret the request carried wherever the vendor's error echoes it. */

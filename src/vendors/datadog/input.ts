@@ -76,7 +76,7 @@ function checkTags(tags: unknown, path: readonly string[], out: Collector): stri
   }
   tags.forEach((tag, index) => {
     if (typeof tag !== 'string' || !TAG.test(tag)) out.fail([...path, String(index)], 'must be key:value');
-    else if (tag.split(':')[0] === 'default') out.fail([...path, String(index)], 'the tag key "default" is reserved');
+    else if (tag.split(':')[0]?.toLowerCase() === 'default') out.fail([...path, String(index)], 'the tag key "default" is reserved');
   });
   return tags.filter((t): t is string => typeof t === 'string');
 }
@@ -277,7 +277,12 @@ export function buildUpdateBody(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a value has the shape of a Datadog id (a UUID). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** Datadog ids are UUIDs; anything else is refused before a call is made. */
 export function checkUuid(value: string, path: readonly string[]): void {
-  if (!UUID.test(value)) throw InputValidationError.single(path, 'must be a UUID');
+  if (!isUuid(value)) throw InputValidationError.single(path, 'must be a UUID');
 }

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: QUERY, variables: { first: 100 } }),
     });
     const body = (await response.json()) as { errors?: unknown; extensions?: { vendorCalls?: unknown[] }; data?: { connections?: { totalCount: number; failures: unknown[] } } };
-    if (body.errors || (body.data?.connections?.failures.length ?? 0) > 0) throw new Error(`unexpected response: ${JSON.stringify(body).slice(0, 500)}`);
+    if (body.errors || (body.data?.connections?.failures.length ?? 0) > 0) throw new Error(`unexpected response: ${JSON.stringify(body.errors ?? body.data?.connections?.failures).slice(0, 800)}`);
     return { calls: body.extensions?.vendorCalls?.length ?? 0, items: body.data?.connections?.totalCount ?? 0 };
   };
   for (let i = 0; i < warmup; i++) await run();

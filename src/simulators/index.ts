@@ -56,7 +56,9 @@ export const SIMULATOR_KITS: readonly SimulatorKit[] = [
   },
   {
     vendor: 'opsramp',
-    create: () => createOpsRampSimulator(),
+    // Demo and benchmark traffic is not throttled (as for Cloud Manager); tests of OpsRamp's
+    // documented per-tenant limits start their own simulator with them.
+    create: () => createOpsRampSimulator({ rateLimits: false }),
     demoAccount: (baseUrl) => ({
       id: 'opsramp-demo',
       vendor: 'opsramp',

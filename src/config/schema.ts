@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { VENDORS } from '../vendor.js';
 import type { VendorId } from '../vendor.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, SamplingBreaker, circuitBreaker, handleWhen, type IBreaker } from 'cockatiel';
 import { retryAfterSeconds } from './rate-limit-headers.js';
 
 /** Time as the HTTP layer sees it; tests inject one that does not really sleep. */
@@ -101,15 +101,53 @@ export class QuotaGate {
   }
 }
 
-/** Circuit breaker settings. */
-export interface BreakerOptions {
-  /** Consecutive vendor faults that open the circuit. */
-  readonly consecutiveFailures: number;
+/**
+ * Circuit breaker settings, by default a failure-rate breaker: it opens when more than
+ * `failureRatio` of the attempts to the account in the last `windowMs` were vendor faults, once
+ * at least `minimumAttempts` were made in that window.
+ *
+ * A rate is what tells an outage from noise at any volume. A count of faults *in a row* does
+ * not: with a vendor that fails a steady 10% of calls, five in a row happen about once per
+ * 110 000 attempts, so an account busy enough to make that many (an inventory fans out to one
+ * GET per stored Datadog connection) has its circuit opened by chance, and every caller gets
+ * `CircuitOpenError` for `halfOpenAfterMs` while the vendor is 90% healthy.
+ */
+export interface SamplingBreakerOptions {
+  /** Share of attempts in the window (strictly between 0 and 1) that must be vendor faults. */
+  readonly failureRatio: number;
+  /** The sliding window the share is measured over. */
+  readonly windowMs: number;
+  /** Fewest attempts in the window before the share is judged: a quiet account's stray fault never opens it. */
+  readonly minimumAttempts: number;
   /** How long it stays open before a single probe is let through. */
   readonly halfOpenAfterMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = { consecutiveFailures: 5, halfOpenAfterMs: 15_000 };
+/**
+ * The older count model: opens after `consecutiveFailures` vendor faults in a row, whatever else
+ * happens. Predictable for serial traffic (tests use it, some with a huge count to keep the
+ * circuit out of the way); wrong under concurrency, see {@link SamplingBreakerOptions}.
+ */
+export interface ConsecutiveBreakerOptions {
+  readonly consecutiveFailures: number;
+  readonly halfOpenAfterMs: number;
+}
+
+export type BreakerOptions = SamplingBreakerOptions | ConsecutiveBreakerOptions;
+
+/** More than half of at least five attempts in the last 10 s were vendor faults. */
+export const DEFAULT_BREAKER: SamplingBreakerOptions = { failureRatio: 0.5, windowMs: 10_000, minimumAttempts: 5, halfOpenAfterMs: 15_000 };
+
+function breakerModel(options: BreakerOptions): IBreaker {
+  if ('consecutiveFailures' in options) return new ConsecutiveBreaker(options.consecutiveFailures);
+  if (!Number.isInteger(options.minimumAttempts) || options.minimumAttempts < 1) {
+    throw new RangeError(`minimumAttempts must be a positive integer, got ${options.minimumAttempts}`);
+  }
+  // cockatiel takes a minimum rate and judges once `attempts >= duration × rate`, with its duration
+  // rounded to whole sub-windows: half an attempt less keeps that comparison clear of the rounding.
+  const minimumRps = ((options.minimumAttempts - 0.5) * 1000) / options.windowMs;
+  return new SamplingBreaker({ threshold: options.failureRatio, duration: options.windowMs, minimumRps });
+}
 
 /** What `accounts { health }` shows of a breaker. */
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
@@ -123,7 +161,8 @@ export class CountedFault extends Error {
 
 /**
  * One account's circuit breaker (cockatiel): opens after repeated vendor faults, answers at
- * once while open, and lets a single probe through when half-open.
+ * once while open, and lets a single probe through when half-open; callers that arrive while
+ * the probe is out are answered at once too (see `VendorHttp.guarded`), not queued behind it.
  */
 export class AccountBreaker {
   readonly policy: CircuitBreakerPolicy;
@@ -135,7 +174,7 @@ export class AccountBreaker {
   ) {
     this.policy = circuitBreaker(
       handleWhen((error) => error instanceof CountedFault),
-      { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.consecutiveFailures) },
+      { halfOpenAfter: options.halfOpenAfterMs, breaker: breakerModel(options) },
     );
     this.policy.onBreak(() => {
       this.openedAt = this.clock.now();
@@ -154,8 +193,9 @@ export class AccountBreaker {
     }
   }
 
-  /** Seconds until a probe may go, while open. */
+  /** Seconds until a probe may go while open; 1 while a probe is out (its answer decides). */
   retryAfterSeconds(): number {
+    if (this.policy.state === CircuitState.HalfOpen) return 1;
     return Math.max(0, Math.ceil((this.openedAt + this.options.halfOpenAfterMs - this.clock.now()) / 1000));
   }
 }

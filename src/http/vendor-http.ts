@@ -291,6 +291,9 @@ export class VendorHttp {
 
   /** One attempt through the account's circuit breaker; vendor faults count against it. */
   private async guarded(scope: CallScope, request: VendorRequest<unknown>): Promise<AttemptOutcome> {
+    // While the single probe is out, everyone else is answered at once: cockatiel would hold them
+    // until the probe settles and then send them all, a burst at a vendor that just recovered.
+    if (this.breaker.state === 'HALF_OPEN') throw this.circuitOpen();
     try {
       return await this.breaker.policy.execute(async () => {
         let outcome: AttemptOutcome;
@@ -305,12 +308,7 @@ export class VendorHttp {
         return outcome;
       });
     } catch (error) {
-      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-        throw new CircuitOpenError(
-          `${VENDOR_NAMES[this.vendor]} account "${this.account}" failed repeatedly; calls are paused until a probe succeeds.`,
-          { ...this.facts(null), retryAfterSeconds: this.breaker.retryAfterSeconds() },
-        );
-      }
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw this.circuitOpen();
       if (error instanceof CountedFault) {
         const original = error.original;
         if (original instanceof TransportFailure) throw original;
@@ -318,6 +316,13 @@ export class VendorHttp {
       }
       throw error;
     }
+  }
+
+  private circuitOpen(): CircuitOpenError {
+    return new CircuitOpenError(
+      `${VENDOR_NAMES[this.vendor]} account "${this.account}" failed repeatedly; calls are paused until a probe succeeds.`,
+      { ...this.facts(null), retryAfterSeconds: this.breaker.retryAfterSeconds() },
+    );
   }
 
   private facts(status: number | null, headers?: AttemptOutcome['headers'], parsed?: ParsedVendorError): VendorCallFacts {

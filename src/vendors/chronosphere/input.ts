@@ -1,4 +1,5 @@
-import { InputValidationError, type FieldError } from '../../errors.js';
+import { InputValidationError } from '../../errors.js';
+import { InputChecks, isRecord, type InputRecord } from '../../input-check.js';
 import {
   CLOUDFLARE_TOKEN_PREFIXES,
   CONTROL_CHARACTERS,
@@ -10,8 +11,6 @@ import {
   type ChronosphereBlock,
 } from './catalogue.js';
 
-/** A GraphQL input object as resolvers receive it. */
-export type InputRecord = Readonly<Record<string, unknown>>;
 
 /** The `external_connection` object to send, and what Patchbay must know about it. */
 export interface BuiltConnection {
@@ -54,30 +53,11 @@ export const SECRET_FIELDS: Readonly<Record<ChronosphereBlock, readonly string[]
   datadog: ['apiKey', 'appKey'],
 };
 
-class Collector {
-  readonly errors: FieldError[] = [];
-  readonly sensitive: string[] = [];
+class Collector extends InputChecks {
   /** Secret fields given, relative to the block, e.g. `httpConfig.bearerToken`. */
   readonly secretsSent = new Set<string>();
-
-  fail(path: readonly string[], message: string): void {
-    this.errors.push({ path, message });
-  }
-
-  throwIfAny(): void {
-    if (this.errors.length === 0) return;
-    const first = this.errors[0];
-    const summary = first ? `${first.path.join('.')}: ${first.message}` : 'invalid input';
-    throw new InputValidationError(
-      this.errors.length === 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${this.errors.length - 1} more).`,
-      this.errors,
-    );
-  }
 }
 
-function isRecord(value: unknown): value is InputRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function given(value: unknown): boolean {
   return value !== undefined && value !== null;

@@ -1,4 +1,5 @@
-import { InputValidationError, type FieldError } from '../../errors.js';
+import { InputValidationError } from '../../errors.js';
+import { InputChecks, isRecord, type InputRecord } from '../../input-check.js';
 import {
   DATADOG_INTEGRATIONS,
   HTTP_CREDENTIAL_TYPE,
@@ -11,8 +12,6 @@ import {
   type IntegrationSpec,
 } from './catalogue.js';
 
-/** A GraphQL input object as resolvers receive it. */
-export type InputRecord = Readonly<Record<string, unknown>>;
 
 /** A request body for Datadog plus the secret values it carries (to scrub from vendor errors). */
 export interface BuiltBody {
@@ -22,30 +21,10 @@ export interface BuiltBody {
 
 type Mode = 'create' | 'update';
 
-class Collector {
-  readonly errors: FieldError[] = [];
-  readonly sensitive: string[] = [];
-  fail(path: readonly string[], message: string): void {
-    this.errors.push({ path, message });
-  }
-  throwIfAny(): void {
-    if (this.errors.length > 0) {
-      const first = this.errors[0];
-      const summary = first ? `${first.path.join('.')}: ${first.message}` : 'invalid input';
-      throw new InputValidationError(
-        this.errors.length === 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${this.errors.length - 1} more).`,
-        this.errors,
-      );
-    }
-  }
-}
 
-function isRecord(value: unknown): value is InputRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The single member set on a `@oneOf` input, or a validation failure. */
-function oneOf(value: InputRecord, path: readonly string[], out: Collector): [string, InputRecord] | null {
+function oneOf(value: InputRecord, path: readonly string[], out: InputChecks): [string, InputRecord] | null {
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   if (set.length !== 1) {
     out.fail(path, `exactly one of ${Object.keys(value).join(', ') || 'its fields'} must be given`);
@@ -59,7 +38,7 @@ function oneOf(value: InputRecord, path: readonly string[], out: Collector): [st
   return [key, member];
 }
 
-function checkName(name: unknown, path: readonly string[], out: Collector): string | undefined {
+function checkName(name: unknown, path: readonly string[], out: InputChecks): string | undefined {
   if (name === undefined || name === null) return undefined;
   if (typeof name !== 'string' || name.trim() === '') {
     out.fail(path, 'must not be empty');
@@ -68,7 +47,7 @@ function checkName(name: unknown, path: readonly string[], out: Collector): stri
   return name;
 }
 
-function checkTags(tags: unknown, path: readonly string[], out: Collector): string[] | undefined {
+function checkTags(tags: unknown, path: readonly string[], out: InputChecks): string[] | undefined {
   if (tags === undefined || tags === null) return undefined;
   if (!Array.isArray(tags)) {
     out.fail(path, 'must be a list of key:value strings');
@@ -81,7 +60,7 @@ function checkTags(tags: unknown, path: readonly string[], out: Collector): stri
   return tags.filter((t): t is string => typeof t === 'string');
 }
 
-function flatCredentials(variant: CredentialVariant, input: InputRecord, mode: Mode, path: readonly string[], out: Collector): Record<string, unknown> {
+function flatCredentials(variant: CredentialVariant, input: InputRecord, mode: Mode, path: readonly string[], out: InputChecks): Record<string, unknown> {
   const credentials: Record<string, unknown> = { type: variant.type };
   const known = new Set(variant.fields.filter((f) => !f.readOnly).map((f) => camel(f.wire)));
   for (const key of Object.keys(input)) {
@@ -117,7 +96,7 @@ function httpItems(
   kind: 'headers' | 'tokens' | 'urlParameters',
   mode: Mode,
   path: readonly string[],
-  out: Collector,
+  out: InputChecks,
 ): Record<string, unknown>[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) {
@@ -153,7 +132,7 @@ function httpItems(
   });
 }
 
-function httpIntegration(input: InputRecord, mode: Mode, path: readonly string[], out: Collector): Record<string, unknown> {
+function httpIntegration(input: InputRecord, mode: Mode, path: readonly string[], out: InputChecks): Record<string, unknown> {
   const allowed = new Set(['baseUrl', 'headers', 'tokens', 'urlParameters', 'body']);
   for (const key of Object.keys(input)) if (!allowed.has(key)) out.fail([...path, key], 'is not a field of the HTTP integration');
   const integration: Record<string, unknown> = { type: HTTP_INTEGRATION_TYPE };
@@ -195,7 +174,7 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function integrationBody(input: InputRecord, mode: Mode, path: readonly string[], out: Collector): { spec: IntegrationSpec; wire: Record<string, unknown> } | null {
+function integrationBody(input: InputRecord, mode: Mode, path: readonly string[], out: InputChecks): { spec: IntegrationSpec; wire: Record<string, unknown> } | null {
   const chosen = oneOf(input, path, out);
   if (!chosen) return null;
   const [key, member] = chosen;
@@ -230,7 +209,7 @@ function integrationBody(input: InputRecord, mode: Mode, path: readonly string[]
  * JSON:API body. Throws `InputValidationError` listing every problem; nothing is sent then.
  */
 export function buildCreateBody(input: { name: unknown; tags?: unknown; integration: unknown }): BuiltBody {
-  const out = new Collector();
+  const out = new InputChecks();
   const name = checkName(input.name, ['name'], out);
   if (name === undefined && !out.errors.length) out.fail(['name'], 'is required');
   const tags = checkTags(input.tags, ['tags'], out);
@@ -250,7 +229,7 @@ export function buildUpdateBody(
   input: { name?: unknown; tags?: unknown; integration?: unknown },
   currentType: string | null,
 ): BuiltBody {
-  const out = new Collector();
+  const out = new InputChecks();
   const name = checkName(input.name, ['name'], out);
   const tags = checkTags(input.tags, ['tags'], out);
   let integration: Record<string, unknown> | undefined;

@@ -1,8 +1,7 @@
-import { InputValidationError, type FieldError } from '../../errors.js';
+import { InputValidationError } from '../../errors.js';
+import { InputChecks, isRecord, type InputRecord } from '../../input-check.js';
 import { GROUP_ID_PATTERN, INPUT_KEYS, MONGODB_INTEGRATION_TYPES, REQUEST_FIELDS, type MongoDbIntegrationType } from './catalogue.js';
 
-/** A GraphQL input object as resolvers receive it. */
-export type InputRecord = Readonly<Record<string, unknown>>;
 
 /** A POST/PUT body for one integration type plus the secret values it carries. */
 export interface BuiltIntegration {
@@ -24,26 +23,7 @@ const MASKED = /\*{4,}/;
 const SECRET_REQUIRED =
   'is required: Cloud Manager replaces the whole integration on every write and Patchbay never sends back a secret it read, so the secret must be given again';
 
-class Collector {
-  readonly errors: FieldError[] = [];
-  readonly sensitive: string[] = [];
-  fail(path: readonly string[], message: string): void {
-    this.errors.push({ path, message });
-  }
-  throwIfAny(): void {
-    const first = this.errors[0];
-    if (first === undefined) return;
-    const summary = `${first.path.join('.')}: ${first.message}`;
-    throw new InputValidationError(
-      this.errors.length === 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${this.errors.length - 1} more).`,
-      this.errors,
-    );
-  }
-}
 
-function isRecord(value: unknown): value is InputRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 interface TextRule {
   readonly required?: boolean;
@@ -53,7 +33,7 @@ interface TextRule {
 }
 
 /** Reads one string field; returns it when valid, undefined otherwise (with the error noted). */
-function text(member: InputRecord, name: string, path: readonly string[], out: Collector, rule: TextRule): string | undefined {
+function text(member: InputRecord, name: string, path: readonly string[], out: InputChecks, rule: TextRule): string | undefined {
   const value = member[name];
   const at = [...path, name];
   if (value === undefined || value === null) {
@@ -86,7 +66,7 @@ function text(member: InputRecord, name: string, path: readonly string[], out: C
   return value;
 }
 
-function httpUrl(member: InputRecord, name: string, path: readonly string[], out: Collector, required: boolean): string | undefined {
+function httpUrl(member: InputRecord, name: string, path: readonly string[], out: InputChecks, required: boolean): string | undefined {
   const value = text(member, name, path, out, { required, secret: true, max: MAX_URL });
   if (value === undefined) return undefined;
   try {
@@ -99,7 +79,7 @@ function httpUrl(member: InputRecord, name: string, path: readonly string[], out
   return undefined;
 }
 
-function oneOfValue(member: InputRecord, name: string, allowed: readonly string[], path: readonly string[], out: Collector, fallback?: string): string | undefined {
+function oneOfValue(member: InputRecord, name: string, allowed: readonly string[], path: readonly string[], out: InputChecks, fallback?: string): string | undefined {
   const value = member[name];
   if (value === undefined || value === null) {
     if (fallback === undefined) out.fail([...path, name], 'is required');
@@ -115,7 +95,7 @@ function oneOfValue(member: InputRecord, name: string, allowed: readonly string[
 /** `host:port` or `[ipv6]:port`, as Cloud Manager's Prometheus `listenAddress`. */
 const LISTEN_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
-function fields(type: MongoDbIntegrationType, member: InputRecord, path: readonly string[], out: Collector): Record<string, unknown> {
+function fields(type: MongoDbIntegrationType, member: InputRecord, path: readonly string[], out: InputChecks): Record<string, unknown> {
   const body: Record<string, unknown> = { type };
   const put = (name: string, value: unknown): void => {
     if (value !== undefined) body[name] = value;
@@ -187,7 +167,7 @@ function fields(type: MongoDbIntegrationType, member: InputRecord, path: readonl
  * `InputValidationError` listing every problem; nothing is sent then.
  */
 export function buildIntegrationBody(integration: unknown, path: readonly string[] = ['integration']): BuiltIntegration {
-  const out = new Collector();
+  const out = new InputChecks();
   if (!isRecord(integration)) {
     out.fail(path, 'is required');
     out.throwIfAny();

@@ -1,4 +1,5 @@
-import { InputValidationError, type FieldError } from '../../errors.js';
+import { InputValidationError } from '../../errors.js';
+import { InputChecks, isRecord, type InputRecord } from '../../input-check.js';
 import {
   OPSRAMP_CATEGORIES,
   OPSRAMP_DIRECTIONS,
@@ -18,8 +19,6 @@ import {
  * `grantType: PASSWORD`.
  */
 
-/** A GraphQL input object as resolvers receive it. */
-export type InputRecord = Readonly<Record<string, unknown>>;
 
 /** A request body for OpsRamp plus the secret values it carries (to scrub from vendor errors). */
 export interface BuiltBody {
@@ -38,33 +37,12 @@ const INSTALLED_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Inputs are single-line printable text; control characters are refused outright. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-class Collector {
-  readonly errors: FieldError[] = [];
-  readonly sensitive: string[] = [];
 
-  fail(path: readonly string[], message: string): void {
-    this.errors.push({ path, message });
-  }
-
-  throwIfAny(): void {
-    if (this.errors.length === 0) return;
-    const first = this.errors[0];
-    const summary = first ? `${first.path.join('.')}: ${first.message}` : 'invalid input';
-    throw new InputValidationError(
-      this.errors.length === 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${this.errors.length - 1} more).`,
-      this.errors,
-    );
-  }
-}
-
-function isRecord(value: unknown): value is InputRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const absent = (value: unknown): value is null | undefined => value === null || value === undefined;
 
 /** A plain text field: optional unless `required`, non-empty, one line, bounded. */
-function textField(value: unknown, path: readonly string[], out: Collector, required = false, max = MAX_TEXT): string | undefined {
+function textField(value: unknown, path: readonly string[], out: InputChecks, required = false, max = MAX_TEXT): string | undefined {
   if (absent(value)) {
     if (required) out.fail(path, 'is required');
     return undefined;
@@ -88,7 +66,7 @@ function textField(value: unknown, path: readonly string[], out: Collector, requ
  * A secret: sent, remembered as sensitive, never returned. A value made only of asterisks is what
  * OpsRamp's own examples show for a masked secret; sending it back would overwrite the real one.
  */
-function secretField(value: unknown, path: readonly string[], out: Collector, required: boolean): string | undefined {
+function secretField(value: unknown, path: readonly string[], out: InputChecks, required: boolean): string | undefined {
   const secret = textField(value, path, out, required, 4096);
   if (secret === undefined) return undefined;
   if (/^\*+$/.test(secret)) {
@@ -99,7 +77,7 @@ function secretField(value: unknown, path: readonly string[], out: Collector, re
   return secret;
 }
 
-function enumField<T extends string>(values: readonly T[], value: unknown, path: readonly string[], out: Collector, required = false): T | undefined {
+function enumField<T extends string>(values: readonly T[], value: unknown, path: readonly string[], out: InputChecks, required = false): T | undefined {
   if (absent(value)) {
     if (required) out.fail(path, 'is required');
     return undefined;
@@ -109,7 +87,7 @@ function enumField<T extends string>(values: readonly T[], value: unknown, path:
   return found;
 }
 
-function list(value: unknown, path: readonly string[], out: Collector, max: number): readonly unknown[] | undefined {
+function list(value: unknown, path: readonly string[], out: InputChecks, max: number): readonly unknown[] | undefined {
   if (absent(value)) return undefined;
   if (!Array.isArray(value)) {
     out.fail(path, 'must be a list');
@@ -122,7 +100,7 @@ function list(value: unknown, path: readonly string[], out: Collector, max: numb
   return value;
 }
 
-function mapAttributes(value: unknown, path: readonly string[], out: Collector): Record<string, unknown>[] | undefined {
+function mapAttributes(value: unknown, path: readonly string[], out: InputChecks): Record<string, unknown>[] | undefined {
   const items = list(value, path, out, MAX_MAPPINGS);
   if (!items) return undefined;
   return items.map((raw, index) => {
@@ -147,7 +125,7 @@ function mapAttributes(value: unknown, path: readonly string[], out: Collector):
   });
 }
 
-function keyValues(value: unknown, path: readonly string[], out: Collector, secretValues: boolean): Record<string, unknown>[] | undefined {
+function keyValues(value: unknown, path: readonly string[], out: InputChecks, secretValues: boolean): Record<string, unknown>[] | undefined {
   const items = list(value, path, out, MAX_KEY_VALUES);
   if (!items) return undefined;
   return items.map((raw, index) => {
@@ -169,7 +147,7 @@ const NOTIFIER_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 const NOTIFIER_CREDENTIAL_FIELDS = ['grantType', 'userName', 'password', 'accessTokenUri', 'apiKey', 'apiSecret', 'tokenUrl', 'tokenPayload', 'tokenHeaders', 'tokensPath', 'resourceAuthHeaders'];
 
-function notifier(input: InputRecord, path: readonly string[], out: Collector): Record<string, unknown> {
+function notifier(input: InputRecord, path: readonly string[], out: InputChecks): Record<string, unknown> {
   const type = enumField(OPSRAMP_NOTIFIER_TYPES, input['type'], [...path, 'type'], out, true);
   const baseUri = textField(input['baseUri'], [...path, 'baseUri'], out, true, 2048);
   if (baseUri !== undefined && /\s/.test(baseUri)) out.fail([...path, 'baseUri'], 'must not contain spaces');
@@ -226,7 +204,7 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function inboundConfig(input: unknown, path: readonly string[], out: Collector, roleRequired: boolean): Record<string, unknown> | undefined {
+function inboundConfig(input: unknown, path: readonly string[], out: InputChecks, roleRequired: boolean): Record<string, unknown> | undefined {
   if (absent(input)) {
     if (roleRequired) out.fail([...path, 'authentication', 'roleUniqueId'], 'is required for a Custom-category install');
     return undefined;
@@ -254,7 +232,7 @@ function inboundConfig(input: unknown, path: readonly string[], out: Collector, 
   return wire;
 }
 
-function outboundConfig(input: unknown, path: readonly string[], out: Collector): Record<string, unknown> | undefined {
+function outboundConfig(input: unknown, path: readonly string[], out: InputChecks): Record<string, unknown> | undefined {
   if (absent(input)) return undefined;
   if (!isRecord(input)) {
     out.fail(path, 'must be an object');
@@ -296,7 +274,7 @@ export interface InstallInput {
  * install needs a role for its inbound user (the spec's `authentication.role`).
  */
 export function buildInstallBody(input: InstallInput): { integrationId: string; built: BuiltBody } {
-  const out = new Collector();
+  const out = new InputChecks();
   const integrationId = textField(input.integrationId, ['integrationId'], out, true, 64);
   if (integrationId !== undefined && !INTEGRATION_ID.test(integrationId)) out.fail(['integrationId'], 'must be an OpsRamp integration id such as CUSTOM or SLACK');
   const isCustom = catalogueEntry(integrationId)?.kind === 'CUSTOM';
@@ -342,7 +320,7 @@ export interface UpdateInput {
  * fills them in from what it read.
  */
 export function buildUpdateBody(input: UpdateInput): BuiltBody {
-  const out = new Collector();
+  const out = new InputChecks();
   const body = {
     displayName: textField(input.displayName, ['displayName'], out),
     description: textField(input.description, ['description'], out, false, 1024),
@@ -362,7 +340,7 @@ export function checkInstalledId(id: string, path: readonly string[]): void {
 
 /** Checks the uninstall reason OpsRamp requires in the DELETE body. */
 export function checkUninstallReason(reason: unknown, path: readonly string[] = ['reason']): string {
-  const out = new Collector();
+  const out = new InputChecks();
   const value = textField(reason, path, out, true, MAX_REASON);
   out.throwIfAny();
   return value as string;
@@ -373,7 +351,7 @@ export function checkUninstallReason(reason: unknown, path: readonly string[] = 
  * are OpsRamp's separators, so a search term may not contain them.
  */
 export function availableQueryString(search: unknown, path: readonly string[] = ['search']): string | undefined {
-  const out = new Collector();
+  const out = new InputChecks();
   const value = textField(search, path, out, false, MAX_SEARCH);
   if (value !== undefined && /[+:]/.test(value)) out.fail(path, 'must not contain "+" or ":"');
   out.throwIfAny();

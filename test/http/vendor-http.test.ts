@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   CircuitOpenError,
@@ -15,7 +15,7 @@ import {
   type PatchbayError,
 } from '../../src/errors.js';
 import { createDispatcher } from '../../src/http/dispatcher.js';
-import type { Clock } from '../../src/http/resilience.js';
+import { DEFAULT_BREAKER, type Clock } from '../../src/http/resilience.js';
 import {
   VendorHttp,
   type AuthStrategy,
@@ -571,7 +571,8 @@ describe('the circuit breaker', () => {
     const http = layer({ breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } });
     upstream.always(json(404, {}));
     for (let i = 0; i < 3; i++) expect(await failure(http.request({}, { method: 'POST', route: '/x', json: {} }))).toBeInstanceOf(NotFoundError);
-    upstream.reset();
+    // Not `reset()`: it drops the keep-alive sockets, and a POST sent on one is OutcomeUnknown.
+    upstream.seen.length = 0;
     upstream.always(json(500, {}));
     for (let i = 0; i < 2; i++) expect(await failure(http.request({}, { method: 'POST', route: '/x', json: {} }))).toBeInstanceOf(VendorUnavailableError);
     const { scope, records } = recordingScope();
@@ -581,6 +582,89 @@ describe('the circuit breaker', () => {
     expect((open as CircuitOpenError).facts.retryAfterSeconds).toBeGreaterThan(0);
     expect(upstream.seen).toHaveLength(2);
     expect(records).toMatchObject([{ status: null, attempts: 0 }]);
+  });
+
+  // The default is a failure-rate breaker: five faults in a row are noise when they sit among
+  // many successes (at 10% faults that happens once per ~110 000 calls, i.e. often under load).
+  it('by default a minority of faults never opens it, however many come in a row', async () => {
+    const http = layer({ breaker: DEFAULT_BREAKER });
+    const ok = () => http.request({}, { method: 'GET', route: '/x', schema: okSchema });
+    for (let round = 0; round < 3; round++) {
+      upstream.reply(...Array.from({ length: 20 }, () => json(200, { ok: true })), ...Array.from({ length: 7 }, () => json(500, {})));
+      for (let i = 0; i < 20; i++) await ok();
+      for (let i = 0; i < 7; i++) expect(await failure(ok())).toBeInstanceOf(VendorUnavailableError);
+    }
+    expect(http.breakerState).toBe('CLOSED');
+    await expect(ok()).resolves.toMatchObject({ body: { ok: true } });
+    expect(upstream.seen).toHaveLength(3 * 27 + 1);
+  });
+
+  it('by default opens when most recent attempts are vendor faults (4xx and 429 are answers, not faults)', async () => {
+    const http = layer({ breaker: { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 } });
+    upstream.reply(json(404, {}), json(429, {}, { 'retry-after': '0' }), json(400, {}));
+    expect(await failure(http.request({}, { method: 'POST', route: '/x', json: {} }))).toBeInstanceOf(NotFoundError);
+    expect(await failure(http.request({}, { method: 'POST', route: '/x', json: {} }))).toBeInstanceOf(VendorRateLimitedError);
+    expect(await failure(http.request({}, { method: 'POST', route: '/x', json: {} }))).toBeInstanceOf(VendorValidationError);
+    upstream.always(json(503, {}));
+    // 3 answers and then faults: 1/4, 2/5 and 3/6 are not more than half; 4/7 is.
+    for (let i = 0; i < 4; i++) expect(await failure(http.request({}, { method: 'POST', route: '/x', json: {} }))).toBeInstanceOf(VendorUnavailableError);
+    expect(http.breakerState).toBe('OPEN');
+    const open = await failure(http.request({}, { method: 'POST', route: '/x', json: {} }));
+    expect(open).toBeInstanceOf(CircuitOpenError);
+    expect((open as CircuitOpenError).facts.retryAfterSeconds).toBeGreaterThan(50);
+    expect(upstream.seen).toHaveLength(7);
+  });
+
+  it('half-open sends one probe, answers everyone else at once, and closes on its success', async () => {
+    const http = layer({ breaker: { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 } });
+    const read = () => http.request({}, { method: 'GET', route: '/x', schema: okSchema });
+    upstream.always(json(500, {}));
+    for (let i = 0; i < 5; i++) expect(await failure(read())).toBeInstanceOf(VendorUnavailableError);
+    expect(await failure(read())).toBeInstanceOf(CircuitOpenError);
+    expect(upstream.seen).toHaveLength(5);
+    upstream.seen.length = 0;
+    // The probe is slow; the vendor answers 500 to anything else, which must never be asked.
+    upstream.reply((seen, res) => setTimeout(() => json(200, { ok: true })(seen, res), 300));
+    // cockatiel reads Date.now for the half-open timer: move it past halfOpenAfter.
+    const realNow = Date.now.bind(Date);
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
+    try {
+      const probe = read();
+      await vi.waitFor(() => expect(http.breakerState).toBe('HALF_OPEN'));
+      const started = performance.now();
+      const others = await Promise.all(Array.from({ length: 10 }, () => failure(read())));
+      expect(performance.now() - started).toBeLessThan(150);
+      for (const other of others) {
+        expect(other).toBeInstanceOf(CircuitOpenError);
+        expect((other as CircuitOpenError).facts.retryAfterSeconds).toBe(1);
+      }
+      await expect(probe).resolves.toMatchObject({ body: { ok: true } });
+      expect(upstream.seen).toHaveLength(1);
+      expect(http.breakerState).toBe('CLOSED');
+      upstream.always(json(200, { ok: true }));
+      await expect(read()).resolves.toMatchObject({ body: { ok: true } });
+      expect(upstream.seen).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a failed probe opens it again, and the vendor is left alone', async () => {
+    const http = layer({ breaker: { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 } });
+    const read = () => http.request({}, { method: 'GET', route: '/x', schema: okSchema });
+    upstream.always(json(500, {}));
+    for (let i = 0; i < 5; i++) await failure(read());
+    const realNow = Date.now.bind(Date);
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
+    try {
+      expect(await failure(read())).toBeInstanceOf(VendorUnavailableError);
+      expect(upstream.seen).toHaveLength(6);
+      expect(http.breakerState).toBe('OPEN');
+      expect(await failure(read())).toBeInstanceOf(CircuitOpenError);
+      expect(upstream.seen).toHaveLength(6);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

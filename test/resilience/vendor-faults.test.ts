@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.js';
 import { encodeGlobalId, innerId } from '../../src/ids.js';
+import { DEFAULT_BREAKER, type BreakerOptions } from '../../src/http/resilience.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fakeClock } from './fake-clock.js';
 
@@ -24,7 +25,7 @@ let h: Harness;
 let accountSeq = 0;
 
 /** A fresh account (own breaker and quota) over the simulator, so tests do not share state. */
-async function freshHarness(gateway: Record<string, number> = {}, breaker = { consecutiveFailures: 5, halfOpenAfterMs: 15_000 }) {
+async function freshHarness(gateway: Record<string, number> = {}, breaker: BreakerOptions = DEFAULT_BREAKER) {
   clock = fakeClock();
   const key = `dd-${++accountSeq}`;
   h = await startHarness({
@@ -144,8 +145,9 @@ describe('vendor quotas', () => {
 });
 
 describe('circuit breaker', () => {
+  // The production breaker (a failure rate over 10 s, judged from five attempts on), not a test double.
   it('opens after five failures, then the vendor sees nothing until the probe', async () => {
-    const { id } = await freshHarness({}, { consecutiveFailures: 5, halfOpenAfterMs: 60_000 });
+    const { id } = await freshHarness({}, { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 });
     sim.server.addFault({ match: { method: 'GET' }, response: { status: 500, body: { errors: ['Internal'] } } });
     for (let i = 0; i < 5; i++) {
       expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'VendorUnavailableError' });
@@ -170,7 +172,8 @@ describe('circuit breaker', () => {
   });
 
   it('a tenant’s bad input (4xx) never opens the circuit', async () => {
-    const { id } = await freshHarness({}, { consecutiveFailures: 2, halfOpenAfterMs: 60_000 });
+    // Judged from the second attempt on: if a 4xx counted, two of them would open it.
+    const { id } = await freshHarness({}, { ...DEFAULT_BREAKER, minimumAttempts: 2, halfOpenAfterMs: 60_000 });
     sim.server.addFault({ match: { method: 'GET' }, times: 4, response: { status: 400, body: { errors: [{ title: 'Bad Request' }] } } });
     for (let i = 0; i < 4; i++) await h.gql(READ, { id });
     expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });

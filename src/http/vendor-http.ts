@@ -301,7 +301,8 @@ export class VendorHttp {
           outcome = await this.attempt(scope, request);
         } catch (error) {
           // A body over the cap is the vendor's contract problem, not an outage.
-          if (error instanceof TransportFailure && !(error.error instanceof VendorContractError)) throw new CountedFault(error);
+          // A client that went away is not a vendor fault.
+          if (error instanceof TransportFailure && !(error.error instanceof VendorContractError) && !scope.signal?.aborted) throw new CountedFault(error);
           throw error;
         }
         if (outcome.status >= 500) throw new CountedFault(outcome);

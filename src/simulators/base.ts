@@ -80,11 +80,16 @@ export interface SimulatorDefinition {
   readonly authenticate?: (request: SimRequest) => SimResponse | null | Promise<SimResponse | null>;
   /** Restores the seed state. Called at start and on `POST /__simulator/reset`. */
   readonly reset: () => void;
+  /** How many requests the log keeps (default REQUEST_LOG_LIMIT). */
+  readonly requestLogLimit?: number;
   /** Answer for a path no route knows. */
   readonly notFound?: (request: SimRequest) => SimResponse;
 }
 
 const CONTROL_PREFIX = '/__simulator/';
+
+/** The request log keeps this many entries (oldest dropped first), so a long demo stays bounded. */
+export const REQUEST_LOG_LIMIT = 10_000;
 
 /**
  * The shared machinery of every vendor simulator: a real `node:http` server on 127.0.0.1, a
@@ -200,6 +205,8 @@ export class SimulatorServer {
       this.control(method, url.pathname.slice(CONTROL_PREFIX.length), rawBody, res);
       return;
     }
+    const limit = this.definition.requestLogLimit ?? REQUEST_LOG_LIMIT;
+    if (this.log.length >= limit) this.log.splice(0, this.log.length - limit + 1);
     this.log.push({
       method,
       path: url.pathname,

@@ -11,7 +11,7 @@ builder.mutationField('createDatadogActionConnection', (t) =>
     type: DatadogConnectionPayload,
     description: 'Creates a Datadog action connection and tracks its id (Datadog cannot list connections).',
     args: { input: t.arg({ type: CreateDatadogActionConnectionInput, required: true, description: 'The new connection.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateDatadogActionConnectionResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateDatadogActionConnectionResult', description: 'The created connection, or why it could not be created.' } },
     resolve: (_, { input }, context) =>
       audited(
         context,

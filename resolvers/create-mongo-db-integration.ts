@@ -14,7 +14,7 @@ builder.mutationField('createMongoDbIntegration', (t) =>
     description:
       'Adds an integration to a Cloud Manager project (POST). A project holds one integration per type: when the type exists, the result is a `ConflictError` (use `upsertMongoDbIntegration`).',
     args: { input: t.arg({ type: CreateMongoDbIntegrationInput, required: true, description: 'The new integration.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateMongoDbIntegrationResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateMongoDbIntegrationResult', description: 'The created integration, or why it could not be created.' } },
     resolve: (_, { input }, context) =>
       audited(
         context,

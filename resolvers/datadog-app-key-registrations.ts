@@ -22,7 +22,7 @@ builder.queryField('datadogAppKeyRegistrations', (t) =>
       first: t.arg.int({ description: 'Page size, at most 100 (default 50).' }),
       after: t.arg.string({ description: 'A cursor from a previous page.' }),
     },
-    errors: { types: [...READ_ERRORS], directResult: true, union: { name: 'DatadogAppKeyRegistrationsResult' } },
+    errors: { types: [...READ_ERRORS], directResult: true, union: { name: 'DatadogAppKeyRegistrationsResult', description: 'A page of registrations, or why it could not be read.' } },
     resolve: async (_, args, context) => {
       const { client } = requireAccount(context, args.account, 'datadog');
       const size = pageSize(args.first);

@@ -11,7 +11,7 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
     type: DeletedPayload,
     description: 'Deletes a Datadog action connection at Datadog and stops tracking it.',
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult', description: 'The id of the deleted connection, or why it could not be deleted.' } },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'deleteDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1, ([key]) => isUuid(key ?? ''));

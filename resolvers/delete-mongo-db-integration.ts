@@ -13,7 +13,7 @@ builder.mutationField('deleteMongoDbIntegration', (t) =>
     type: DeletedPayload,
     description: 'Removes one integration from its Cloud Manager project.',
     args: { input: t.arg({ type: DeleteMongoDbIntegrationInput, required: true, description: 'The integration.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteMongoDbIntegrationResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteMongoDbIntegrationResult', description: 'The id of the deleted integration, or why it could not be deleted.' } },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'deleteMongoDbIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const decoded = decodeGlobalId(input.id);

@@ -10,7 +10,7 @@ builder.mutationField('registerDatadogAppKey', (t) =>
     type: AppKeyRegistrationPayload,
     description: 'Registers an application key for Actions; Datadog refuses connection calls made with unregistered keys.',
     args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to register.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'RegisterDatadogAppKeyResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'RegisterDatadogAppKeyResult', description: 'The registration, or why the key could not be registered.' } },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'registerDatadogAppKey', account: input.account, targetId: input.appKeyId, input }, async () => {
         const { client } = requireAccount(context, input.account, 'datadog');

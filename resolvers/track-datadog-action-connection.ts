@@ -11,7 +11,7 @@ builder.mutationField('trackDatadogActionConnection', (t) =>
     type: DatadogConnectionPayload,
     description: 'Adopts an existing Datadog connection: reads it from Datadog, then lists it from now on.',
     args: { input: t.arg({ type: TrackDatadogActionConnectionInput, required: true, description: 'The connection to adopt.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'TrackDatadogActionConnectionResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'TrackDatadogActionConnectionResult', description: 'The adopted connection, or why it could not be adopted.' } },
     resolve: (_, { input }, context) =>
       audited(
         context,

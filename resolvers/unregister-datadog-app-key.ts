@@ -10,7 +10,7 @@ builder.mutationField('unregisterDatadogAppKey', (t) =>
     type: AppKeyUnregisteredPayload,
     description: 'Unregisters an application key for Actions.',
     args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to unregister.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UnregisterDatadogAppKeyResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UnregisterDatadogAppKeyResult', description: 'The unregistered key id, or why it could not be unregistered.' } },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'unregisterDatadogAppKey', account: input.account, targetId: input.appKeyId, input }, async () => {
         const { client } = requireAccount(context, input.account, 'datadog');

@@ -10,7 +10,7 @@ builder.mutationField('untrackDatadogActionConnection', (t) =>
     type: DeletedPayload,
     description: 'Stops listing a Datadog connection. The connection itself stays at Datadog.',
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UntrackDatadogActionConnectionResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UntrackDatadogActionConnectionResult', description: 'The id no longer tracked, or why it could not be untracked.' } },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'untrackDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1);

@@ -10,7 +10,7 @@ builder.mutationField('updateDatadogActionConnection', (t) =>
     type: DatadogConnectionPayload,
     description: 'Changes a Datadog action connection (PATCH). Secrets left out of the input stay as they are at Datadog.',
     args: { input: t.arg({ type: UpdateDatadogActionConnectionInput, required: true, description: 'The changes.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateDatadogActionConnectionResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateDatadogActionConnectionResult', description: 'The changed connection, or why it could not be changed.' } },
     resolve: (_, { input }, context) => {
       return audited(context, { operation: 'updateDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, parts } = requireObjectId(context, input.id, 'DatadogActionConnection', 'datadog', 1, ([key]) => isUuid(key ?? ''));

@@ -13,7 +13,7 @@ builder.mutationField('upsertMongoDbIntegration', (t) =>
     description:
       'Creates or replaces, whole, the integration of one type in a Cloud Manager project (PUT). Every required setting must be given, secrets included: Patchbay never sends back a value it read, and settings left out are removed at the vendor.',
     args: { input: t.arg({ type: UpsertMongoDbIntegrationInput, required: true, description: 'The integration, whole.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpsertMongoDbIntegrationResult' } },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpsertMongoDbIntegrationResult', description: 'The integration as written, or why it could not be written.' } },
     resolve: (_, { input }, context) =>
       audited(
         context,

@@ -43,6 +43,11 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
     nodeTypeOptions: { description: 'An object with a stable global id (Relay).' },
+    idFieldOptions: { description: 'The global id: opaque, stable, and accepted by `node`, `nodes` and the mutations.' },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items come before this page.' },
+    startCursorFieldOptions: { description: 'The cursor of the first item on this page.' },
+    endCursorFieldOptions: { description: 'The cursor of the last item on this page; pass it as `after` for the next.' },
     pageInfoTypeOptions: { description: 'Where a page sits in a list (Relay).' },
     // Ids that are malformed or name a type that is not a node resolve to null, never an error.
     // The plugin's resolve callbacks load `args.id(s)` whatever they are passed, so unknown ids

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     if (vendor && url) urls.set(vendor, url);
     if (urls.size === SIMULATOR_KITS.length) break;
   }
-  const accounts = SIMULATOR_KITS.map((kit) => kit.demoAccount(urls.get(kit.vendor) ?? ''));
+  // The CLI prints each account's base URL; the demo account is rebuilt from the server's origin.
+  const accounts = SIMULATOR_KITS.map((kit) => kit.demoAccount(new URL(urls.get(kit.vendor) ?? 'http://127.0.0.1').origin));
   const store = await openStore({ dataDir: null });
   for (const kit of SIMULATOR_KITS) {
     const account = accounts.find((a) => a.vendor === kit.vendor);

@@ -5,6 +5,7 @@ import type { GatewayDeps } from './context.js';
 import { createDispatcher } from './http/dispatcher.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
+import { withTrackedIdCache } from './store/tracked-cache.js';
 import { createGateway } from './yoga.js';
 
 /** The gateway settings a config file gets when it says nothing. */
@@ -42,7 +43,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const deps: GatewayDeps = {
     accounts,
-    store: options.store,
+    store: withTrackedIdCache(options.store),
     logger: options.logger,
     gateway: options.gateway,
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,

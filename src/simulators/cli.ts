@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const portBase = parsePortBase(process.argv.slice(2));
   if (Number.isNaN(portBase)) return;
   const running = await startSimulators(portBase === undefined ? {} : { portBase });
-  for (const { kit, baseUrl } of running) process.stdout.write(`${kit.vendor} ${baseUrl}\n`);
+  // The base URL a config file's account needs (Cloud Manager's includes its API path).
+  for (const { kit, baseUrl } of running) process.stdout.write(`${kit.vendor} ${kit.demoAccount(baseUrl).baseUrl}\n`);
   const stop = () => {
     void stopSimulators(running).then(() => process.exit(0));
   };

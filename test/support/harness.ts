@@ -52,7 +52,8 @@ export async function startHarness(options: {
   });
   return {
     runtime,
-    store,
+    // The gateway's own view of the store, so writes a test makes are seen by the next request.
+    store: runtime.deps.store,
     logger,
     async gql(query, variables) {
       const response = await runtime.yoga.fetch('http://patchbay.test/graphql', {

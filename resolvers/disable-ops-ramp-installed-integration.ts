@@ -1,10 +1,9 @@
 import { builder } from '../src/builder.js';
 import { accountOfGlobalId } from '../src/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { requireOpsRampIntegration } from '../schema/opsramp/installed-integration.js';
-import { OpsRampInstalledIntegrationIdInput, OpsRampIntegrationStatusPayload, type OpsRampStatusChange } from '../schema/opsramp/mutations.js';
+import { OpsRampInstalledIntegrationIdInput, OpsRampIntegrationStatusPayload } from '../schema/opsramp/mutations.js';
 import { audited } from '../src/audit.js';
-import { PatchbayError } from '../src/errors.js';
+import { setOpsRampIntegrationEnabled } from '../src/opsramp.js';
 
 builder.mutationField('disableOpsRampInstalledIntegration', (t) =>
   t.field({
@@ -13,24 +12,6 @@ builder.mutationField('disableOpsRampInstalledIntegration', (t) =>
     args: { input: t.arg({ type: OpsRampInstalledIntegrationIdInput, required: true, description: 'The integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DisableOpsRampInstalledIntegrationResult', description: 'The disabled integration, or why it could not be disabled.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'disableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async (): Promise<OpsRampStatusChange> => {
-        const { entry, installedId } = requireOpsRampIntegration(context, input.id);
-        await entry.client.disable(context.scope, installedId);
-        const key = { account: entry.ref.key, installedId };
-        context.loaders.opsRampInstalledIntegration.clear(key);
-        context.loaders.opsRampInstalledIntegrations.clear(entry.ref.key);
-        try {
-          const integration = await entry.client.get(context.scope, installedId);
-          context.loaders.opsRampInstalledIntegration.prime(key, integration);
-          return { id: input.id, enabled: false, integration };
-        } catch (error) {
-          // The integration is disabled either way; a failed read-back must not report the change as failed.
-          if (error instanceof PatchbayError) {
-            context.logger.warn('OpsRamp integration disabled but not read back', { account: entry.ref.key, reason: error.name });
-            return { id: input.id, enabled: false, integration: null };
-          }
-          throw error;
-        }
-      }),
+      audited(context, { operation: 'disableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, () => setOpsRampIntegrationEnabled(context, input.id, false)),
   }),
 );

@@ -1,7 +1,7 @@
 import { builder } from '../src/builder.js';
 import { accountOfGlobalId } from '../src/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { requireOpsRampIntegration } from '../schema/opsramp/installed-integration.js';
+import { requireOpsRampIntegration } from '../src/opsramp.js';
 import { OpsRampUninstalledIntegrationPayload, UninstallOpsRampIntegrationInput } from '../schema/opsramp/mutations.js';
 import { audited } from '../src/audit.js';
 import { checkUninstallReason } from '../src/vendors/opsramp/input.js';

@@ -1,4 +1,3 @@
-import type { AccountEntry } from '../../src/accounts.js';
 import { builder } from '../../src/builder.js';
 import { connectionInnerId } from '../../src/connections.js';
 import type { GatewayContext } from '../../src/context.js';
@@ -6,8 +5,6 @@ import { NotFoundError } from '../../src/errors.js';
 import { splitInnerId } from '../../src/ids.js';
 import { loadOnce } from '../../src/loaders/index.js';
 import type { OpsRampIntegrationKey } from '../../src/loaders/opsramp.js';
-import { requireObjectId } from '../../src/lookup.js';
-import { checkInstalledId } from '../../src/vendors/opsramp/input.js';
 import type {
   OpsRampAlertSource,
   OpsRampApiKeyPair,
@@ -293,14 +290,3 @@ builder.node(OpsRampInstalledIntegrationRef, {
   }),
 });
 
-/**
- * The account and OpsRamp id behind a global id, for mutations. An id that is malformed, of
- * another type, of an unconfigured account or of another tenant is `NotFoundError`.
- */
-export function requireOpsRampIntegration(context: GatewayContext, globalId: string): { entry: Extract<AccountEntry, { vendor: 'opsramp' }>; installedId: string } {
-  const { entry, parts } = requireObjectId(context, globalId, 'OpsRampInstalledIntegration', 'opsramp', 2);
-  const [tenantId, installedId] = parts as [string, string];
-  if (tenantId !== entry.client.tenantId) throw new NotFoundError(`No OpsRampInstalledIntegration has the id "${globalId}".`, globalId);
-  checkInstalledId(installedId, ['id']);
-  return { entry, installedId };
-}

@@ -1,4 +1,5 @@
 import { builder } from '../../src/builder.js';
+import type { OpsRampStatusChange } from '../../src/opsramp.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { OpsRampCatalogueIntegration, OpsRampInstalledIntegration } from '../../src/vendors/opsramp/map.js';
 import {
@@ -154,12 +155,6 @@ export const OpsRampUninstalledIntegrationPayload = builder.objectRef<{ uninstal
   }),
 });
 
-/** What enable and disable answer. */
-export interface OpsRampStatusChange {
-  readonly id: string;
-  readonly enabled: boolean;
-  readonly integration: OpsRampInstalledIntegration | null;
-}
 
 /** Payload of enable and disable. */
 export const OpsRampIntegrationStatusPayload = builder.objectRef<OpsRampStatusChange>('OpsRampIntegrationStatusPayload').implement({

@@ -4,6 +4,7 @@ import type { GatewayContext } from './context.js';
 import { NotFoundError, PatchbayError } from './errors.js';
 import { loadOnce } from './loaders/index.js';
 import type { ConnectedService, VendorId } from './vendor.js';
+import { CHRONOSPHERE_BLOCKS, CONNECTION_TYPE_OF_BLOCK, SERVICE_OF_BLOCK, type ChronosphereConnectionType } from './vendors/chronosphere/catalogue.js';
 
 /** How a list across accounts is narrowed. */
 export interface ConnectionFilter {
@@ -25,8 +26,17 @@ export interface Inventory {
   readonly failures: readonly AccountFailure[];
 }
 
+/**
+ * The Chronosphere `connection_types` that cover `services`, so the vendor filters before it
+ * pages; null when a service (such as OTHER) has no exact type and the whole list is needed.
+ */
+function chronosphereTypesFor(services: readonly ConnectedService[] | null | undefined): ChronosphereConnectionType[] | null {
+  if (!services?.length || services.includes('OTHER')) return null;
+  return CHRONOSPHERE_BLOCKS.filter((block) => services.includes(SERVICE_OF_BLOCK[block])).map((block) => CONNECTION_TYPE_OF_BLOCK[block]);
+}
+
 /** Lists one account's connections. Datadog has no list endpoint: its tracked ids are read one by one. */
-async function listAccount(context: GatewayContext, entry: AccountEntry): Promise<AnyConnection[]> {
+async function listAccount(context: GatewayContext, entry: AccountEntry, filter: ConnectionFilter): Promise<AnyConnection[]> {
   switch (entry.vendor) {
     case 'datadog': {
       const tracked = await context.store.listTrackedDatadogConnections(entry.ref.key);
@@ -43,9 +53,13 @@ async function listAccount(context: GatewayContext, entry: AccountEntry): Promis
       );
       return loaded.filter((c): c is NonNullable<typeof c> => c !== null);
     }
-    case 'chronosphere':
+    case 'chronosphere': {
+      // A service filter goes to Chronosphere as `connection_types`.
+      const types = chronosphereTypesFor(filter.services);
+      if (types !== null) return types.length === 0 ? [] : entry.client.listAll(context.scope, { connectionTypes: types });
       // The client follows `page.next_token` to the end, with a hard page limit (DEFAULT_MAX_PAGES).
       return [...(await loadOnce(context.loaders.chronosphereConnections, entry.ref.key))];
+    }
     case 'cortex': {
       // No pagination: a workspace holds at most one PagerDuty configuration, and 404 means none.
       try {
@@ -89,7 +103,7 @@ export async function collectInventory(context: GatewayContext, filter: Connecti
   const settled = await Promise.all(
     entries.map(async (entry) => {
       try {
-        return { entry, connections: await listAccount(context, entry) };
+        return { entry, connections: await listAccount(context, entry, filter) };
       } catch (error) {
         if (error instanceof PatchbayError) return { entry, error };
         throw error;

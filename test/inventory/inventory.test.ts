@@ -72,6 +72,8 @@ describe('connections across every account', () => {
     const slack = await page({ first: 100, filter: { services: ['SLACK'] } });
     expect(slack.edges.length).toBeGreaterThan(0);
     expect(slack.edges.every((e) => e.node.service === 'SLACK')).toBe(true);
+    // Chronosphere was asked to filter by connection type itself.
+    expect(fleet.sim('chronosphere').server.requests.map((r) => r.query)).toContainEqual(expect.objectContaining({ connection_types: 'SLACK' }));
     for (const { simulator } of fleet.simulators) simulator.server.clearRequests();
     const onlyCortex = await page({ first: 100, filter: { vendors: ['CORTEX'] } });
     expect(onlyCortex.edges.every((e) => e.node.vendor === 'CORTEX')).toBe(true);

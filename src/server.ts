@@ -64,9 +64,13 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS });
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
+    // Keep-alive sockets turn idle as their last request finishes: close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
     server.close(() => {
       void (async () => {
         clearTimeout(force);
+        clearInterval(sweep);
         await runtime.close();
         await store.close();
         await stopSimulators(simulators);

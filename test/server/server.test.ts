@@ -109,4 +109,30 @@ describe('npm start with PATCHBAY_CONFIG', () => {
       expect(await server.exit).toBe(0);
     }
   }, 60_000);
+
+  it('on SIGTERM finishes a request in flight, accepts no new one, then exits', async () => {
+    const path = join(dir, 'drain.yaml');
+    await writeFile(path, `accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: k\n    appKey: a\n`);
+    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'drain-data') });
+    const url = await server.url;
+    sim.server.addFault({ match: { method: 'GET' }, delayMs: 1_500 });
+    try {
+      const inFlight = fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ connection(id: "RGF0YWRvZ0FjdGlvbkNvbm5lY3Rpb246ZGQvMGI2ZjNjMWUtNWEyZC00ZThmLTljNzEtM2Q0YTViNmM3ZTgw") { __typename } }' }),
+      });
+      // Let the request reach the vendor, then ask the gateway to stop.
+      for (let i = 0; i < 50 && sim.server.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      server.child.kill('SIGTERM');
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { connection: { __typename: 'DatadogActionConnection' } } });
+      await expect(fetch(new URL('/healthz', url))).rejects.toThrow();
+      expect(await server.exit).toBe(0);
+    } finally {
+      sim.server.clearFaults();
+      server.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

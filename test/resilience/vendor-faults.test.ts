@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FaultSpec } from '../../src/simulators/base.js';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.js';
 import { encodeGlobalId, innerId } from '../../src/ids.js';
@@ -36,8 +37,27 @@ async function freshHarness(gateway: Record<string, number> = {}, breaker: Break
   return { key, id: encodeGlobalId('DatadogActionConnection', innerId(key, AWS_ID)) };
 }
 
-function gets(): number {
-  return sim.server.requests.filter((r) => r.method === 'GET').length;
+/** The simulator's HTTP control surface, as an operator or another process would drive it. */
+const control = {
+  async fault(spec: FaultSpec): Promise<void> {
+    const response = await fetch(`${sim.server.baseUrl}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+    if (response.status !== 201) throw new Error(`fault refused: ${response.status}`);
+  },
+  async requests(method: string): Promise<number> {
+    const response = await fetch(`${sim.server.baseUrl}/__simulator/requests`);
+    const body = (await response.json()) as { requests: { method: string }[] };
+    return body.requests.filter((r) => r.method === method).length;
+  },
+  async clearFaults(): Promise<void> {
+    await fetch(`${sim.server.baseUrl}/__simulator/faults`, { method: 'DELETE' });
+  },
+  async reset(): Promise<void> {
+    await fetch(`${sim.server.baseUrl}/__simulator/reset`, { method: 'POST' });
+  },
+};
+
+function gets(): Promise<number> {
+  return control.requests('GET');
 }
 
 beforeAll(async () => {
@@ -45,7 +65,7 @@ beforeAll(async () => {
   await sim.server.listen();
 });
 afterEach(async () => {
-  sim.server.reset();
+  await control.reset();
   await h.close();
 });
 afterAll(async () => {
@@ -55,10 +75,10 @@ afterAll(async () => {
 describe('retries', () => {
   it('a read that gets 503, 503, 200 succeeds after 3 attempts', async () => {
     const { id } = await freshHarness();
-    sim.server.addFault({ match: { method: 'GET' }, times: 2, response: { status: 503, body: { errors: ['Service Unavailable'] } } });
+    await control.fault({ match: { method: 'GET' }, times: 2, response: { status: 503, body: { errors: ['Service Unavailable'] } } });
     const result = await h.gql(READ, { id });
     expect(result.data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
-    expect(gets()).toBe(3);
+    expect(await gets()).toBe(3);
     expect(result.extensions?.['vendorCalls']).toEqual([expect.objectContaining({ method: 'GET', status: 200, attempts: 3 })]);
     expect(clock.sleeps).toHaveLength(2);
     expect(clock.sleeps[1]).toBeGreaterThan(clock.sleeps[0] ?? Infinity);
@@ -66,73 +86,73 @@ describe('retries', () => {
 
   it('gives up after the attempt budget with VendorUnavailableError', async () => {
     const { id } = await freshHarness();
-    sim.server.addFault({ match: { method: 'GET' }, response: { status: 502, body: '<html><body>Bad gateway</body></html>' } });
+    await control.fault({ match: { method: 'GET' }, response: { status: 502, body: '<html><body>Bad gateway</body></html>' } });
     const result = await h.gql(READ, { id });
     expect(result.data?.['connection']).toMatchObject({ __typename: 'VendorUnavailableError', httpStatus: 502 });
-    expect(gets()).toBe(3);
+    expect(await gets()).toBe(3);
   });
 
   it('never retries a 500 (a vendor bug repeats) nor a 4xx', async () => {
     const { id } = await freshHarness();
-    sim.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 500, body: { errors: ['Internal'] } } });
+    await control.fault({ match: { method: 'GET' }, times: 1, response: { status: 500, body: { errors: ['Internal'] } } });
     expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'VendorUnavailableError' });
-    expect(gets()).toBe(1);
+    expect(await gets()).toBe(1);
   });
 
   it('does not retry a create after it may have reached the vendor: a hang is OutcomeUnknownError with one POST', async () => {
     const { key } = await freshHarness({ vendorCallTimeoutMs: 300 });
-    sim.server.addFault({ match: { method: 'POST' }, action: 'hang' });
+    await control.fault({ match: { method: 'POST' }, action: 'hang' });
     const result = await h.gql(CREATE, { input: { account: key, name: 'hung', integration: { openAi: { apiToken: 'sk-hang-0123456789' } } } });
     expect(result.data?.['createDatadogActionConnection']).toMatchObject({ __typename: 'OutcomeUnknownError' });
     expect((result.data?.['createDatadogActionConnection'] as { check: string }).check).toMatch(/before trying again/);
-    expect(sim.server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(await control.requests('POST')).toBe(1);
   });
 
   it('a reset after the create was sent is OutcomeUnknownError, never a retry', async () => {
     const { key } = await freshHarness();
-    sim.server.addFault({ match: { method: 'POST' }, times: 1, action: 'reset' });
+    await control.fault({ match: { method: 'POST' }, times: 1, action: 'reset' });
     const result = await h.gql(CREATE, { input: { account: key, name: 'reset', integration: { openAi: { apiToken: 'sk-reset-0123456789' } } } });
     expect(result.data?.['createDatadogActionConnection']).toMatchObject({ __typename: 'OutcomeUnknownError' });
-    expect(sim.server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(await control.requests('POST')).toBe(1);
   });
 
   it('a reset on a read is retried', async () => {
     const { id } = await freshHarness();
-    sim.server.addFault({ match: { method: 'GET' }, times: 1, action: 'reset' });
+    await control.fault({ match: { method: 'GET' }, times: 1, action: 'reset' });
     const result = await h.gql(READ, { id });
     expect(result.data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
-    expect(gets()).toBe(2);
+    expect(await gets()).toBe(2);
   });
 });
 
 describe('vendor quotas', () => {
   it('a 429 with Retry-After: 2 holds the next call to that account until the reset', async () => {
     const { id } = await freshHarness();
-    sim.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 429, headers: { 'retry-after': '2' }, body: { errors: ['Too many requests'] } } });
+    await control.fault({ match: { method: 'GET' }, times: 1, response: { status: 429, headers: { 'retry-after': '2' }, body: { errors: ['Too many requests'] } } });
     const result = await h.gql(READ, { id });
     // The read itself waited for the window (on the injected clock) and then succeeded.
     expect(result.data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
     expect(clock.sleeps).toContain(2000);
-    expect(gets()).toBe(2);
+    expect(await gets()).toBe(2);
   });
 
   it('answers VendorRateLimitedError at once when the wait would pass the deadline', async () => {
     const { id } = await freshHarness({ requestDeadlineMs: 1000 });
-    sim.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 429, headers: { 'retry-after': '30' }, body: { errors: ['Too many requests'] } } });
+    await control.fault({ match: { method: 'GET' }, times: 1, response: { status: 429, headers: { 'retry-after': '30' }, body: { errors: ['Too many requests'] } } });
     const first = await h.gql(READ, { id });
     expect(first.data?.['connection']).toMatchObject({ __typename: 'VendorRateLimitedError', retryAfterSeconds: 30 });
-    expect(gets()).toBe(1);
+    expect(await gets()).toBe(1);
     const second = await h.gql(READ, { id });
     expect(second.data?.['connection']).toMatchObject({ __typename: 'VendorRateLimitedError' });
     expect((second.data?.['connection'] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(25);
     // The vendor was not asked again while its window is closed.
-    expect(gets()).toBe(1);
+    expect(await gets()).toBe(1);
   });
 
   it('learns from X-RateLimit-Remaining: 0 on a success and holds the next call', async () => {
     const { id } = await freshHarness();
     const real = await fetch(`${sim.server.baseUrl}/api/v2/actions/connections/${AWS_ID}`, { headers: { 'DD-API-KEY': 'k', 'DD-APPLICATION-KEY': 'a' } });
-    sim.server.addFault({
+    await control.fault({
       match: { method: 'GET' },
       times: 1,
       response: { status: 200, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3', 'content-type': 'application/vnd.api+json' }, body: await real.json() },
@@ -148,16 +168,16 @@ describe('circuit breaker', () => {
   // The production breaker (a failure rate over 10 s, judged from five attempts on), not a test double.
   it('opens after five failures, then the vendor sees nothing until the probe', async () => {
     const { id } = await freshHarness({}, { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 });
-    sim.server.addFault({ match: { method: 'GET' }, response: { status: 500, body: { errors: ['Internal'] } } });
+    await control.fault({ match: { method: 'GET' }, response: { status: 500, body: { errors: ['Internal'] } } });
     for (let i = 0; i < 5; i++) {
       expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'VendorUnavailableError' });
     }
-    expect(gets()).toBe(5);
+    expect(await gets()).toBe(5);
     const open = await h.gql(READ, { id });
     expect(open.data?.['connection']).toMatchObject({ __typename: 'CircuitOpenError' });
     expect((open.data?.['connection'] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
-    expect(gets()).toBe(5);
-    sim.server.clearFaults();
+    expect(await gets()).toBe(5);
+    await control.clearFaults();
     // cockatiel reads Date.now for the half-open timer: move it past halfOpenAfter for the probe.
     const realNow = Date.now();
     const spy = vi.spyOn(Date, 'now').mockReturnValue(realNow + 61_000);
@@ -167,14 +187,14 @@ describe('circuit breaker', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(gets()).toBe(6);
+    expect(await gets()).toBe(6);
     expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
   });
 
   it('a tenant’s bad input (4xx) never opens the circuit', async () => {
     // Judged from the second attempt on: if a 4xx counted, two of them would open it.
     const { id } = await freshHarness({}, { ...DEFAULT_BREAKER, minimumAttempts: 2, halfOpenAfterMs: 60_000 });
-    sim.server.addFault({ match: { method: 'GET' }, times: 4, response: { status: 400, body: { errors: [{ title: 'Bad Request' }] } } });
+    await control.fault({ match: { method: 'GET' }, times: 4, response: { status: 400, body: { errors: [{ title: 'Bad Request' }] } } });
     for (let i = 0; i < 4; i++) await h.gql(READ, { id });
     expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
   });

@@ -136,3 +136,27 @@ describe('npm start with PATCHBAY_CONFIG', () => {
     }
   }, 60_000);
 });
+
+describe('npm run simulators', () => {
+  it('starts every simulator on consecutive ports from --port-base and prints `<vendor> <baseUrl>`', async () => {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulators/cli.ts', '--port-base', String(base)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.trim().split('\n').length >= 5) resolve();
+        });
+        child.once('exit', () => reject(new Error(`exited early: ${output}`)));
+      });
+      const lines = output.trim().split('\n').map((line) => line.split(' '));
+      expect(lines.map(([vendor]) => vendor)).toEqual(['datadog', 'chronosphere', 'mongodb', 'cortex', 'opsramp']);
+      lines.forEach(([, url], index) => expect(new URL(url ?? '').port).toBe(String(base + index)));
+      const requests = await fetch(`${lines[0]?.[1]}/__simulator/requests`);
+      expect(requests.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 30_000);
+});

@@ -6,7 +6,8 @@ import { createRequestContext, type GatewayContext, type GatewayDeps } from './c
 import { InputValidationError, PatchbayError } from './errors.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
 
-const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
+/** The query GraphiQL opens with. */
+export const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
 query Inventory {
   accounts { key vendor displayName }
   connections(first: 20) {

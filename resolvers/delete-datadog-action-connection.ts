@@ -23,7 +23,12 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
           if (error instanceof NotFoundError) await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
           throw error;
         }
-        await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
+        try {
+          await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
+        } catch (error) {
+          // Deleted at Datadog: that stands. A stale tracked id only shows as gone in later lists.
+          context.logger.error('deleted a Datadog connection but could not untrack it', { account: entry.ref.key, connectionId, reason: error instanceof Error ? error.name : 'unknown' });
+        }
         context.loaders.datadogConnection.clear({ account: entry.ref.key, connectionId });
         return { deletedId: input.id };
       }),

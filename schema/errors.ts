@@ -117,6 +117,7 @@ export const READ_ERRORS = [
   InputValidationError,
   NotFoundError,
   VendorValidationError,
+  ConflictError,
   VendorAuthError,
   VendorRateLimitedError,
   VendorUnavailableError,
@@ -127,7 +128,6 @@ export const READ_ERRORS = [
 /** Errors any field that writes to a vendor may return. */
 export const WRITE_ERRORS = [
   ...READ_ERRORS,
-  ConflictError,
   OutcomeUnknownError,
   UnsupportedOperationError,
 ] as const;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { accountSecrets } from './config/redact.js';
 import type { AccountConfig, GatewayConfig } from './config/schema.js';
 import type { AccountRef } from './domain.js';
 import { VendorHttp, type AuthStrategy, type VendorErrorParser, type VendorHttpOptions } from './http/vendor-http.js';
@@ -73,6 +74,7 @@ function createHttp(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy
     callTimeoutMs: account.callTimeoutMs ?? deps.gateway.vendorCallTimeoutMs,
     maxBodyBytes: deps.gateway.maxResponseBytes,
     requestIdHeaders,
+    secrets: accountSecrets(account),
     ...deps.resilience,
     ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
   });

@@ -31,6 +31,9 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget, r
       const claim = await context.store.claimIdempotencyKey(key, target.operation, hashInput(target.input));
       if (claim.state === 'mismatch') throw InputValidationError.single(['idempotencyKey'], 'was already used with a different input');
       if (claim.state === 'in-progress') throw InputValidationError.single(['idempotencyKey'], 'a mutation with this key is still running; ask again shortly');
+      if (claim.state === 'abandoned') {
+        throw InputValidationError.single(['idempotencyKey'], 'an earlier mutation with this key never finished, so its outcome is unknown: check the vendor, then use a new key');
+      }
       if (claim.state === 'done') {
         const stored = decodeOutcome(claim.outcome);
         outcome = 'REPLAYED';
@@ -42,7 +45,15 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget, r
     const result = await run();
     outcome = 'OK';
     targetId = targetOf?.(result) ?? targetId;
-    if (claimed && key !== null) await context.store.completeIdempotencyKey(key, target.operation, encodeSuccess(result));
+    claimed = false;
+    if (key !== null) {
+      // The vendor has changed: failing to record that must not report a failure (nor free the key).
+      try {
+        await context.store.completeIdempotencyKey(key, target.operation, encodeSuccess(result));
+      } catch (error) {
+        context.logger.error('idempotency outcome not recorded', { operation: target.operation, reason: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
     return result;
   } catch (error) {
     if (outcome !== 'REPLAYED' && error instanceof PatchbayError) outcome = error.name;

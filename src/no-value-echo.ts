@@ -17,6 +17,8 @@ export function scrubValueEcho(message: string): string {
     text = `${variable[1]} got an invalid value${where}${reason}`;
   }
   return text
+    // Syntax errors name the token they tripped on, quoting its text.
+    .replace(/\b(String|BlockString|Int|Float|Name) "(?:[^"\\]|\\.)*"/g, '$1')
     .replace(/(cannot represent [^:;]*?): [\s\S]*$/, '$1.')
     .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.')
     .replace(/(Enum "[^"]+" cannot represent non-enum value): [\s\S]*$/, '$1.');
@@ -30,6 +32,9 @@ function scrubErrors<E extends Error>(errors: readonly E[]): E[] {
 
 export function noValueEchoPlugin(): Plugin {
   return {
+    onParse: () => ({ result }) => {
+      if (result instanceof Error) result.message = scrubValueEcho(result.message);
+    },
     onValidate: () => ({ result, setResult }) => {
       if (result.length > 0) setResult(scrubErrors(result));
     },

@@ -110,6 +110,8 @@ export interface VendorHttpOptions {
   readonly maxBodyBytes?: number;
   /** Response headers that carry the vendor's request id, first match wins. */
   readonly requestIdHeaders?: readonly string[];
+  /** The account's own credentials: scrubbed from anything the vendor says back, like request secrets. */
+  readonly secrets?: readonly string[];
   /** A static limit towards this account, before the vendor says anything. */
   readonly maxRequestsPerMinute?: number;
   readonly retry?: RetryOptions;
@@ -480,8 +482,9 @@ export class VendorHttp {
     }
     // Secrets are taken out of the body before the vendor's parser shortens or reshapes it, and
     // once more from what the parser made of it.
-    const json = parseJson(scrubText(text, request.sensitive ?? []));
-    const details = scrub(this.options.parseError(status, json), request.sensitive ?? []);
+    const sensitive = [...(request.sensitive ?? []), ...(this.options.secrets ?? [])];
+    const json = parseJson(scrubText(text, sensitive));
+    const details = scrub(this.options.parseError(status, json), sensitive);
     const facts = this.facts(status, headers, details);
     const summary = details.summary ? `: ${details.summary}` : '.';
     if (status === 400 || status === 422) {

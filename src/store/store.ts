@@ -11,11 +11,16 @@ export interface TrackedConnection {
   readonly trackedAt: Date;
 }
 
+/** A claim older than this without an outcome was left by a process that died mid-way. */
+export const IDEMPOTENCY_CLAIM_TIMEOUT_MINUTES = 15;
+
 /** What claiming an idempotency key found. */
 export type IdempotencyClaim =
   | { readonly state: 'claimed' }
   | { readonly state: 'done'; readonly outcome: unknown }
   | { readonly state: 'in-progress' }
+  /** Claimed long ago and never completed (the process died mid-way): the outcome is unknown. */
+  | { readonly state: 'abandoned' }
   | { readonly state: 'mismatch' };
 
 /** Flat, secret-free facts attached to an audit entry. */
@@ -263,15 +268,17 @@ export async function createStore(sql: SqlClient): Promise<Store> {
         [key, operation, inputHash],
       );
       if (inserted.length > 0) return { state: 'claimed' };
-      const rows = await sql.query<{ input_hash: string; outcome: unknown }>(
-        'SELECT input_hash, outcome FROM idempotency_records WHERE key = $1 AND operation = $2',
+      const rows = await sql.query<{ input_hash: string; outcome: unknown; stale: boolean }>(
+        `SELECT input_hash, outcome, created_at < now() - interval '${IDEMPOTENCY_CLAIM_TIMEOUT_MINUTES} minutes' AS stale
+         FROM idempotency_records WHERE key = $1 AND operation = $2`,
         [key, operation],
       );
       const row = rows[0];
       // Released between our insert and select: try once more.
       if (!row) return store.claimIdempotencyKey(key, operation, inputHash);
       if (row.input_hash !== inputHash) return { state: 'mismatch' };
-      return row.outcome === null || row.outcome === undefined ? { state: 'in-progress' } : { state: 'done', outcome: row.outcome };
+      if (row.outcome !== null && row.outcome !== undefined) return { state: 'done', outcome: row.outcome };
+      return row.stale ? { state: 'abandoned' } : { state: 'in-progress' };
     },
 
     async completeIdempotencyKey(key, operation, outcome) {

@@ -4,6 +4,7 @@ import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulat
 import { startHarness, type Harness } from '../support/harness.js';
 
 const SECRET = 'sk-CANARY-7d1f0c5e9b2a44e1';
+const ACCOUNT_KEY = 'dd-account-key-CANARY-5b7e';
 
 describe('scrubValueEcho', () => {
   it('drops the value graphql-js quotes and keeps where and why', () => {
@@ -24,7 +25,7 @@ describe('a secret in a malformed request never comes back', () => {
   beforeAll(async () => {
     sim = createDatadogSimulator();
     await sim.server.listen();
-    h = await startHarness({ accounts: [{ id: 'dd-echo', vendor: 'datadog', baseUrl: sim.server.baseUrl, apiKey: 'k', appKey: 'a' }] });
+    h = await startHarness({ accounts: [{ id: 'dd-echo', vendor: 'datadog', baseUrl: sim.server.baseUrl, apiKey: ACCOUNT_KEY, appKey: 'a' }] });
   });
   afterAll(async () => {
     await h.close();
@@ -50,5 +51,25 @@ describe('a secret in a malformed request never comes back', () => {
     expect(result.errors).toBeDefined();
     expect(result.raw).not.toContain(SECRET);
     expect(h.logger.lines.join('')).not.toContain(SECRET);
+  });
+
+  it('in a document that does not parse', async () => {
+    const result = await h.gql(`mutation { createDatadogActionConnection(input: { integration: { openAi: { apiToken "${SECRET}" } } }) { __typename } }`);
+    expect(result.errors?.[0]?.message).toContain('Syntax Error');
+    expect(result.raw).not.toContain(SECRET);
+  });
+
+  it("in a vendor error that repeats the account's own credentials", async () => {
+    sim.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 400, body: { errors: [{ title: 'Bad key', detail: `key ${ACCOUNT_KEY} is not valid` }] } } });
+    const result = await h.gql(`{ connection(id: "RGF0YWRvZ0FjdGlvbkNvbm5lY3Rpb246ZGQtZWNoby8wYjZmM2MxZS01YTJkLTRlOGYtOWM3MS0zZDRhNWI2YzdlODA") { __typename ... on Error { message } } }`);
+    expect(result.data?.['connection']).toMatchObject({ __typename: 'VendorValidationError' });
+    expect(result.raw).not.toContain(ACCOUNT_KEY);
+  });
+
+  it('a vendor 409 on a read is a typed result, not a lost response', async () => {
+    sim.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 409, body: { errors: [{ title: 'Conflict' }] } } });
+    const result = await h.gql(`{ accounts { key } connection(id: "RGF0YWRvZ0FjdGlvbkNvbm5lY3Rpb246ZGQtZWNoby8wYjZmM2MxZS01YTJkLTRlOGYtOWM3MS0zZDRhNWI2YzdlODA") { __typename } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.['connection']).toEqual({ __typename: 'ConflictError' });
   });
 });

@@ -37,7 +37,9 @@ export function chronosphereSeedConnections(): StoredConnection[] {
       createdAt: '2025-11-04T09:12:31Z',
       updatedAt: '2026-02-17T14:03:09Z',
       block: 'pagerduty',
-      config: { events: { api_key: 'demo0pd0routing0payments07c41e9a2', version: 'PAGERDUTY_EVENTS_VERSION_V2' } },
+      // The same Events v2 key as the payments project's PAGER_DUTY integration in Cloud Manager: one
+      // PagerDuty service wired into two vendors (Cloud Manager shows its last four; Chronosphere redacts it).
+      config: { events: { api_key: 'R0b8Kx2mQ7vN4pL9sT3wY6zA1cE5gH8j', version: 'PAGERDUTY_EVENTS_VERSION_V2' } },
     },
     {
       slug: s.pagerdutyNotes,

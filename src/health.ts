@@ -3,6 +3,7 @@ import type { AccountEntry, AccountRegistry } from './accounts.js';
 import { CircuitOpenError, NotFoundError, PatchbayError, VendorRateLimitedError } from './errors.js';
 import type { CallScope } from './http/vendor-http.js';
 import type { BreakerState } from './http/resilience.js';
+import { loadOnce, type Loaders } from './loaders/index.js';
 
 export type HealthStatus = 'HEALTHY' | 'DEGRADED' | 'FAILING';
 
@@ -23,7 +24,7 @@ export interface AccountHealth {
  * One cheap authenticated read per vendor: it proves the credentials work and carry at least
  * read permission on the resource Patchbay manages.
  */
-async function probe(entry: AccountEntry, scope: CallScope): Promise<void> {
+async function probe(entry: AccountEntry, scope: CallScope, loaders: Loaders): Promise<void> {
   switch (entry.vendor) {
     case 'datadog':
       await entry.client.listAppKeyRegistrations(scope, { size: 1, number: 0 });
@@ -33,12 +34,12 @@ async function probe(entry: AccountEntry, scope: CallScope): Promise<void> {
       return;
     case 'mongodb': {
       const [groupId] = entry.client.groupIds;
-      if (groupId) await entry.client.listIntegrations(scope, groupId);
+      if (groupId) await loadOnce(loaders.mongoDbGroup, { account: entry.ref.key, groupId });
       return;
     }
     case 'cortex':
-      // No configuration yet is a healthy account.
-      await entry.client.findConfiguration(scope);
+      // No configuration yet (NotFoundError) is a healthy account.
+      await loadOnce(loaders.cortexPagerDutyConfiguration, entry.ref.key);
       return;
     case 'opsramp':
       await entry.client.searchInstalled(scope, { pageSize: 1 });
@@ -55,11 +56,11 @@ function circuitOf(entry: AccountEntry): BreakerState {
   return states.includes('OPEN') ? 'OPEN' : states.includes('HALF_OPEN') ? 'HALF_OPEN' : 'CLOSED';
 }
 
-async function check(entry: AccountEntry, scope: CallScope): Promise<AccountHealth> {
+async function check(entry: AccountEntry, scope: CallScope, loaders: Loaders): Promise<AccountHealth> {
   const started = performance.now();
   let error: PatchbayError | null = null;
   try {
-    await probe(entry, scope);
+    await probe(entry, scope, loaders);
   } catch (caught) {
     if (!(caught instanceof PatchbayError)) throw caught;
     error = caught instanceof NotFoundError ? null : caught;
@@ -73,12 +74,12 @@ async function check(entry: AccountEntry, scope: CallScope): Promise<AccountHeal
 }
 
 /** Per-request loader: each account is probed at most once per request, all accounts at once. */
-export function createHealthLoader(accounts: AccountRegistry, scope: CallScope): DataLoader<string, AccountHealth, string> {
+export function createHealthLoader(accounts: AccountRegistry, scope: CallScope, loaders: () => Loaders): DataLoader<string, AccountHealth, string> {
   return new DataLoader<string, AccountHealth, string>((keys) =>
     Promise.all(
       keys.map(async (key) => {
         const entry = accounts.get(key);
-        return entry ? check(entry, scope) : new NotFoundError(`No account "${key}" is configured.`);
+        return entry ? check(entry, scope, loaders()) : new NotFoundError(`No account "${key}" is configured.`);
       }),
     ),
   );

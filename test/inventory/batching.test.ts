@@ -104,6 +104,16 @@ describe('each vendor resource is fetched at most once per request', () => {
   });
 });
 
+describe('health shares what the request already read', () => {
+  it('health next to the inventory costs no second Cloud Manager or Cortex read', async () => {
+    const groups = (fleet.accounts.find((a) => a.vendor === 'mongodb') as { groupIds: string[] }).groupIds.length;
+    const result = await fleet.h.gql(`{ accounts { key health { status } } connections(first: 100) { totalCount } }`);
+    expect(result.errors).toBeUndefined();
+    expect(countRequests('mongodb', (r) => r.path.endsWith('/integrations'))).toBe(groups);
+    expect(countRequests('cortex')).toBe(1);
+  });
+});
+
 describe('health tells which account is broken and why', () => {
   it('bad credentials are FAILING with VendorAuthError; a rate-limited account is DEGRADED', async () => {
     const broken = await startFleet();

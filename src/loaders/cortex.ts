@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { AccountRegistry } from '../accounts.js';
+import { NotFoundError } from '../errors.js';
+import type { CallScope } from '../http/vendor-http.js';
+import type { CortexPagerDutyConfiguration } from '../vendors/cortex/map.js';
+import { RecordingCache } from './cache.js';
+import { settle } from './concurrency.js';
+
+/** Keyed by Cortex account: each workspace has one PagerDuty configuration (one GET). */
+export function createCortexConfigurationLoader(accounts: AccountRegistry, scope: CallScope): DataLoader<string, CortexPagerDutyConfiguration, string> {
+  return new DataLoader<string, CortexPagerDutyConfiguration, string>(
+    (accountKeys) =>
+      Promise.all(
+        accountKeys.map((account) => {
+          const entry = accounts.ofVendor(account, 'cortex');
+          if (!entry) return Promise.resolve(new NotFoundError(`No Cortex account "${account}" is configured.`));
+          return settle(entry.client.getConfiguration(scope));
+        }),
+      ),
+    { cacheMap: new RecordingCache(scope, { vendor: 'cortex', method: 'GET', route: '/api/v1/pagerduty/default-configuration' }) },
+  );
+}

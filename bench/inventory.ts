@@ -11,10 +11,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { silentLogger } from '../src/logger.js';
-import { createRuntime, defaultGatewayConfig } from '../src/runtime.js';
+import { silentLogger } from '../src/core/logger.js';
+import { createRuntime, defaultGatewayConfig } from '../src/server/runtime.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
-import { openStore } from '../src/store/store.js';
+import { openStore } from '../src/core/store/store.js';
 
 const QUERY = `query Inventory($first: Int) {
   accounts { key vendor }

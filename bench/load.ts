@@ -13,12 +13,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeGlobalId, innerId } from '../src/ids.js';
-import { silentLogger } from '../src/logger.js';
-import { createRuntime, defaultGatewayConfig } from '../src/runtime.js';
+import { encodeGlobalId, innerId } from '../src/core/ids.js';
+import { silentLogger } from '../src/core/logger.js';
+import { createRuntime, defaultGatewayConfig } from '../src/server/runtime.js';
 import type { DatadogSimulator } from '../src/simulators/datadog/simulator.js';
 import { startSimulators, stopSimulators } from '../src/simulators/index.js';
-import { openStore } from '../src/store/store.js';
+import { openStore } from '../src/core/store/store.js';
 
 export interface LoadOptions {
   readonly operations: number;

@@ -1,4 +1,4 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { VendorAccountRef } from '../schema/vendor-account.js';
 
 builder.queryField('accounts', (t) =>

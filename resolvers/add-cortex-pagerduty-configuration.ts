@@ -1,10 +1,10 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { AddCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../schema/cortex/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { settleByReadBack } from '../src/settle.js';
-import { connectionGlobalId } from '../src/connections.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { settleByReadBack } from '../src/app/settle.js';
+import { connectionGlobalId } from '../src/app/connections.js';
+import { requireAccount } from '../src/app/lookup.js';
 import { buildConfigurationBody } from '../src/vendors/cortex/input.js';
 
 builder.mutationField('addCortexPagerDutyConfiguration', (t) =>

@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import './index.js';
 
 let built: GraphQLSchema | null = null;

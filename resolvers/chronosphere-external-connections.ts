@@ -1,12 +1,12 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import {
   ChronosphereExternalConnectionFilterInput,
   ChronosphereExternalConnectionPageRef,
 } from '../schema/chronosphere/external-connection.js';
 import { READ_ERRORS } from '../schema/errors.js';
-import { InputValidationError } from '../src/errors.js';
-import { requireAccount } from '../src/lookup.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../src/pagination.js';
+import { InputValidationError } from '../src/core/errors.js';
+import { requireAccount } from '../src/app/lookup.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../src/core/pagination.js';
 
 const CURSOR_PREFIX = 'chronosphere:';
 

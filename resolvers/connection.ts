@@ -1,16 +1,16 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { ConnectionResultUnion } from '../schema/integration-connection.js';
 import { parseDatadogConnectionId } from '../schema/datadog/action-connection.js';
 import { parseChronosphereConnectionId } from '../schema/chronosphere/external-connection.js';
 import { parseCortexConfigurationId } from '../schema/cortex/pagerduty-configuration.js';
 import { parseMongoDbIntegrationId } from '../schema/mongodb/integration.js';
 import { opsRampIntegrationKey } from '../schema/opsramp/installed-integration.js';
-import { loadMongoDbIntegration } from '../src/loaders/mongodb.js';
-import type { AnyConnection } from '../src/connections.js';
-import { NotFoundError } from '../src/errors.js';
+import { loadMongoDbIntegration } from '../src/vendors/mongodb/loaders.js';
+import type { AnyConnection } from '../src/app/connections.js';
+import { NotFoundError } from '../src/core/errors.js';
 import { isReadError, type ReadError } from '../schema/errors.js';
-import { decodeGlobalId } from '../src/ids.js';
-import { loadOnce } from '../src/loaders/index.js';
+import { decodeGlobalId } from '../src/core/ids.js';
+import { loadOnce } from '../src/app/loaders/index.js';
 
 builder.queryField('connection', (t) =>
   t.field({

@@ -1,8 +1,8 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { IntegrationConnectionPageRef, ConnectionFilterInput } from '../schema/connection-page.js';
-import { connectionGlobalId } from '../src/connections.js';
-import { collectInventory } from '../src/inventory.js';
-import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from '../src/pagination.js';
+import { connectionGlobalId } from '../src/app/connections.js';
+import { collectInventory } from '../src/app/inventory.js';
+import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from '../src/core/pagination.js';
 
 builder.queryField('connections', (t) =>
   t.field({

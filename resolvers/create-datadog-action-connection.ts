@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { CreateDatadogActionConnectionInput, DatadogConnectionPayload } from '../schema/datadog/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { connectionGlobalId } from '../src/connections.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { connectionGlobalId } from '../src/app/connections.js';
+import { requireAccount } from '../src/app/lookup.js';
 import { buildCreateBody } from '../src/vendors/datadog/input.js';
 
 builder.mutationField('createDatadogActionConnection', (t) =>

@@ -1,11 +1,11 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { CreateMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../schema/mongodb/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { settleByReadBack } from '../src/settle.js';
-import { connectionGlobalId } from '../src/connections.js';
-import { rememberMongoDbWrite } from '../src/loaders/mongodb.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { settleByReadBack } from '../src/app/settle.js';
+import { connectionGlobalId } from '../src/app/connections.js';
+import { rememberMongoDbWrite } from '../src/vendors/mongodb/loaders.js';
+import { requireAccount } from '../src/app/lookup.js';
 import { buildIntegrationBody, checkGroupId } from '../src/vendors/mongodb/input.js';
 
 builder.mutationField('createMongoDbIntegration', (t) =>

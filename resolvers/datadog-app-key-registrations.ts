@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { DatadogAppKeyRegistrationPageRef } from '../schema/datadog/app-key-registration.js';
 import { READ_ERRORS } from '../schema/errors.js';
-import { InputValidationError } from '../src/errors.js';
-import { requireAccount } from '../src/lookup.js';
-import { pageSize } from '../src/pagination.js';
+import { InputValidationError } from '../src/core/errors.js';
+import { requireAccount } from '../src/app/lookup.js';
+import { pageSize } from '../src/core/pagination.js';
 
 /** Datadog pages by number; our cursor is the next page number, opaque to clients. */
 function decodePageCursor(after: string | null | undefined): number {

@@ -1,8 +1,8 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { ChronosphereExternalConnectionDeletedPayload, ChronosphereExternalConnectionIdInput } from '../schema/chronosphere/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { accountOfGlobalId, requireObjectId } from '../src/app/lookup.js';
 import { checkSlug } from '../src/vendors/chronosphere/input.js';
 
 builder.mutationField('deleteChronosphereExternalConnection', (t) =>

@@ -1,11 +1,11 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { DeleteCortexPagerDutyConfigurationInput } from '../schema/cortex/mutations.js';
 import { CortexPagerDutyConfigurationRef } from '../schema/cortex/pagerduty-configuration.js';
 import { DeletedPayload } from '../schema/datadog/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { encodeGlobalId, innerId } from '../src/ids.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { encodeGlobalId, innerId } from '../src/core/ids.js';
+import { requireAccount } from '../src/app/lookup.js';
 
 builder.mutationField('deleteCortexPagerDutyConfiguration', (t) =>
   t.field({

@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { DatadogConnectionIdInput, DeletedPayload } from '../schema/datadog/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { NotFoundError } from '../src/errors.js';
-import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { NotFoundError } from '../src/core/errors.js';
+import { accountOfGlobalId, requireObjectId } from '../src/app/lookup.js';
 import { isUuid } from '../src/vendors/datadog/input.js';
 
 builder.mutationField('deleteDatadogActionConnection', (t) =>

@@ -1,12 +1,12 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { DeletedPayload } from '../schema/datadog/mutations.js';
 import { DeleteMongoDbIntegrationInput } from '../schema/mongodb/mutations.js';
 import { parseMongoDbIntegrationId } from '../schema/mongodb/integration.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { NotFoundError } from '../src/errors.js';
-import { decodeGlobalId } from '../src/ids.js';
-import { accountOfGlobalId, requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { NotFoundError } from '../src/core/errors.js';
+import { decodeGlobalId } from '../src/core/ids.js';
+import { accountOfGlobalId, requireAccount } from '../src/app/lookup.js';
 
 builder.mutationField('deleteMongoDbIntegration', (t) =>
   t.field({

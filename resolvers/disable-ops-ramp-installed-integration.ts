@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
-import { accountOfGlobalId } from '../src/lookup.js';
+import { builder } from '../schema/builder.js';
+import { accountOfGlobalId } from '../src/app/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
 import { OpsRampInstalledIntegrationIdInput, OpsRampIntegrationStatusPayload } from '../schema/opsramp/mutations.js';
-import { audited } from '../src/audit.js';
-import { setOpsRampIntegrationEnabled } from '../src/opsramp.js';
+import { audited } from '../src/app/audit.js';
+import { setOpsRampIntegrationEnabled } from '../src/vendors/opsramp/status.js';
 
 builder.mutationField('disableOpsRampInstalledIntegration', (t) =>
   t.field({

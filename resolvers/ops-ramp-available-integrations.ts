@@ -1,7 +1,7 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { READ_ERRORS } from '../schema/errors.js';
 import { OpsRampAvailableIntegrationListType } from '../schema/opsramp/mutations.js';
-import { requireAccount } from '../src/lookup.js';
+import { requireAccount } from '../src/app/lookup.js';
 import { availableQueryString } from '../src/vendors/opsramp/input.js';
 
 builder.queryField('opsRampAvailableIntegrations', (t) =>

@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { ReplaceCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../schema/cortex/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { connectionGlobalId } from '../src/connections.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { connectionGlobalId } from '../src/app/connections.js';
+import { requireAccount } from '../src/app/lookup.js';
 import { buildConfigurationBody } from '../src/vendors/cortex/input.js';
 
 builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>

@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { ChronosphereExternalConnectionPayload, UpdateChronosphereExternalConnectionInput } from '../schema/chronosphere/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { encodeGlobalId, innerId } from '../src/ids.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { encodeGlobalId, innerId } from '../src/core/ids.js';
+import { requireAccount } from '../src/app/lookup.js';
 import { buildConnection } from '../src/vendors/chronosphere/input.js';
 
 builder.mutationField('updateChronosphereExternalConnection', (t) =>

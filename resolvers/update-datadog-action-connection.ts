@@ -1,8 +1,8 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { DatadogConnectionPayload, UpdateDatadogActionConnectionInput } from '../schema/datadog/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { accountOfGlobalId, requireObjectId } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { accountOfGlobalId, requireObjectId } from '../src/app/lookup.js';
 import { buildUpdateBody, isUuid } from '../src/vendors/datadog/input.js';
 
 builder.mutationField('updateDatadogActionConnection', (t) =>

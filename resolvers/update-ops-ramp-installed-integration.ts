@@ -1,9 +1,9 @@
-import { builder } from '../src/builder.js';
-import { accountOfGlobalId } from '../src/lookup.js';
+import { builder } from '../schema/builder.js';
+import { accountOfGlobalId } from '../src/app/lookup.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { requireOpsRampIntegration } from '../src/opsramp.js';
+import { requireOpsRampIntegration } from '../src/vendors/opsramp/status.js';
 import { OpsRampInstalledIntegrationPayload, UpdateOpsRampInstalledIntegrationInput } from '../schema/opsramp/mutations.js';
-import { audited } from '../src/audit.js';
+import { audited } from '../src/app/audit.js';
 import { buildUpdateBody } from '../src/vendors/opsramp/input.js';
 
 builder.mutationField('updateOpsRampInstalledIntegration', (t) =>

@@ -1,8 +1,8 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { ValidateCortexPagerDutyConfigurationInput, ValidateCortexPagerDutyConfigurationPayload } from '../schema/cortex/mutations.js';
 import { WRITE_ERRORS } from '../schema/errors.js';
-import { audited } from '../src/audit.js';
-import { requireAccount } from '../src/lookup.js';
+import { audited } from '../src/app/audit.js';
+import { requireAccount } from '../src/app/lookup.js';
 
 builder.mutationField('validateCortexPagerDutyConfiguration', (t) =>
   t.field({

@@ -1,4 +1,4 @@
-import { builder } from '../src/builder.js';
+import { builder } from '../schema/builder.js';
 import { AccountHealthRef } from '../schema/account-health.js';
 import { VendorAccountRef } from '../schema/vendor-account.js';
 

@@ -1,5 +1,5 @@
-import { builder } from '../src/builder.js';
-import type { AccountHealth } from '../src/health.js';
+import { builder } from './builder.js';
+import type { AccountHealth } from '../src/app/health.js';
 import { ErrorInterface } from './errors.js';
 
 export const HealthStatusEnum = builder.enumType('AccountHealthStatus', {

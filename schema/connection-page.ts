@@ -1,6 +1,6 @@
-import { builder } from '../src/builder.js';
-import type { AnyConnection } from '../src/connections.js';
-import type { AccountFailure } from '../src/inventory.js';
+import { builder } from './builder.js';
+import type { AnyConnection } from '../src/app/connections.js';
+import type { AccountFailure } from '../src/app/inventory.js';
 import { ConnectedServiceEnum, VendorEnum } from './enums.js';
 import { ErrorInterface } from './errors.js';
 import { IntegrationConnectionUnion } from './integration-connection.js';

@@ -1,5 +1,5 @@
-import { builder } from '../src/builder.js';
-import { CONNECTED_SERVICES, type ConnectedService, type VendorId } from '../src/vendor.js';
+import { builder } from './builder.js';
+import { CONNECTED_SERVICES, type ConnectedService, type VendorId } from '../src/core/vendor.js';
 
 const VENDOR_VALUES = {
   DATADOG: { value: 'datadog', description: 'Datadog (Action Connections, API v2).' },

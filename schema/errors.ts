@@ -1,4 +1,4 @@
-import { builder } from '../src/builder.js';
+import { builder } from './builder.js';
 import {
   CircuitOpenError,
   ConflictError,
@@ -15,7 +15,7 @@ import {
   type FieldError,
   VENDOR_ERROR_CLASSES,
   type PatchbayError,
-} from '../src/errors.js';
+} from '../src/core/errors.js';
 import { VendorEnum } from './enums.js';
 
 export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').implement({

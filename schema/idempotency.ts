@@ -1,5 +1,5 @@
 import type { InputFieldBuilder } from '@pothos/core';
-import type { builder } from '../src/builder.js';
+import type { builder } from './builder.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 

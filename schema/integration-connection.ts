@@ -1,6 +1,6 @@
-import { builder } from '../src/builder.js';
-import { CONNECTION_TYPENAMES, type AnyConnection } from '../src/connections.js';
-import type { PatchbayError } from '../src/errors.js';
+import { builder } from './builder.js';
+import { CONNECTION_TYPENAMES, type AnyConnection } from '../src/app/connections.js';
+import type { PatchbayError } from '../src/core/errors.js';
 import { DatadogActionConnectionRef } from './datadog/action-connection.js';
 import { ChronosphereExternalConnectionRef } from './chronosphere/external-connection.js';
 import { CortexPagerDutyConfigurationRef } from './cortex/pagerduty-configuration.js';

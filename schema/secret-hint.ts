@@ -1,5 +1,5 @@
-import { builder } from '../src/builder.js';
-import type { SecretHint } from '../src/domain.js';
+import { builder } from './builder.js';
+import type { SecretHint } from '../src/core/domain.js';
 
 export const SecretHintType = builder.objectRef<SecretHint>('SecretHint').implement({
   description: 'What may be said about a secret. Secrets are write-only: their values never come back.',

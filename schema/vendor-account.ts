@@ -1,5 +1,5 @@
-import { builder } from '../src/builder.js';
-import type { AccountRef } from '../src/domain.js';
+import { builder } from './builder.js';
+import type { AccountRef } from '../src/core/domain.js';
 import { VendorEnum } from './enums.js';
 
 export const VendorAccountRef = builder.objectRef<AccountRef>('VendorAccount');

@@ -1,5 +1,5 @@
-import { builder } from '../src/builder.js';
-import type { ConnectionBase } from '../src/domain.js';
+import { builder } from './builder.js';
+import type { ConnectionBase } from '../src/core/domain.js';
 import { ConnectedServiceEnum, VendorEnum } from './enums.js';
 import { SecretHintType } from './secret-hint.js';
 import { VendorAccountRef } from './vendor-account.js';

@@ -1,8 +1,8 @@
-import { builder } from '../../src/builder.js';
-import { connectionInnerId } from '../../src/connections.js';
-import { NotFoundError } from '../../src/errors.js';
-import { splitInnerId } from '../../src/ids.js';
-import { loadOnce } from '../../src/loaders/index.js';
+import { builder } from '../builder.js';
+import { connectionInnerId } from '../../src/app/connections.js';
+import { NotFoundError } from '../../src/core/errors.js';
+import { splitInnerId } from '../../src/core/ids.js';
+import { loadOnce } from '../../src/app/loaders/index.js';
 import { CHRONOSPHERE_CONNECTION_TYPES, type ChronosphereConnectionType } from '../../src/vendors/chronosphere/catalogue.js';
 import type { ChronosphereExternalConnection } from '../../src/vendors/chronosphere/map.js';
 import { VendorConnectionInterface } from '../vendor-connection.js';

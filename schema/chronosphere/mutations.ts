@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { ChronosphereWriteResult } from '../../src/vendors/chronosphere/client.js';
 import { ChronosphereExternalConnectionRef } from './external-connection.js';

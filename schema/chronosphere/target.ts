@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import type { ChronosphereHttpConfig, ChronosphereTarget } from '../../src/vendors/chronosphere/map.js';
 import { SecretHintType } from '../secret-hint.js';
 

@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { CortexPagerDutyConfiguration, CortexPagerDutyValidation } from '../../src/vendors/cortex/map.js';
 import { CortexPagerDutyConfigurationRef, CortexPagerDutyConfigurationValidationType } from './pagerduty-configuration.js';

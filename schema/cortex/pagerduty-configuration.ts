@@ -1,8 +1,8 @@
-import { builder } from '../../src/builder.js';
-import { connectionInnerId } from '../../src/connections.js';
-import { NotFoundError } from '../../src/errors.js';
-import { splitInnerId } from '../../src/ids.js';
-import { loadOnce } from '../../src/loaders/index.js';
+import { builder } from '../builder.js';
+import { connectionInnerId } from '../../src/app/connections.js';
+import { NotFoundError } from '../../src/core/errors.js';
+import { splitInnerId } from '../../src/core/ids.js';
+import { loadOnce } from '../../src/app/loaders/index.js';
 import type { CortexPagerDutyConfiguration, CortexPagerDutyValidation } from '../../src/vendors/cortex/map.js';
 import { SecretHintType } from '../secret-hint.js';
 import { VendorConnectionInterface } from '../vendor-connection.js';

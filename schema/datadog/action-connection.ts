@@ -1,9 +1,9 @@
-import { builder } from '../../src/builder.js';
-import { NotFoundError } from '../../src/errors.js';
-import { connectionInnerId } from '../../src/connections.js';
-import { splitInnerId } from '../../src/ids.js';
+import { builder } from '../builder.js';
+import { NotFoundError } from '../../src/core/errors.js';
+import { connectionInnerId } from '../../src/app/connections.js';
+import { splitInnerId } from '../../src/core/ids.js';
 import { isUuid } from '../../src/vendors/datadog/input.js';
-import { loadOnce } from '../../src/loaders/index.js';
+import { loadOnce } from '../../src/app/loaders/index.js';
 import type { DatadogActionConnection } from '../../src/vendors/datadog/map.js';
 import { VendorConnectionInterface } from '../vendor-connection.js';
 import { DatadogIntegrationUnion } from './integration.js';

@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import type { DatadogAppKeyRegistration } from '../../src/vendors/datadog/map.js';
 import { VendorAccountRef } from '../vendor-account.js';
 

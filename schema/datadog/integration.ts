@@ -1,5 +1,5 @@
-import { builder } from '../../src/builder.js';
-import { secretHint } from '../../src/domain.js';
+import { builder } from '../builder.js';
+import { secretHint } from '../../src/core/domain.js';
 import {
   DATADOG_INTEGRATIONS,
   HTTP_INTEGRATION_TYPE,

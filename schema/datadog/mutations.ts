@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { DatadogActionConnection, DatadogAppKeyRegistration } from '../../src/vendors/datadog/map.js';
 import { DatadogActionConnectionRef } from './action-connection.js';

@@ -1,9 +1,9 @@
-import { builder } from '../../src/builder.js';
-import { connectionInnerId } from '../../src/connections.js';
-import type { GatewayContext } from '../../src/context.js';
-import { NotFoundError } from '../../src/errors.js';
-import { splitInnerId } from '../../src/ids.js';
-import { loadMongoDbIntegration, type MongoDbIntegrationKey } from '../../src/loaders/mongodb.js';
+import { builder } from '../builder.js';
+import { connectionInnerId } from '../../src/app/connections.js';
+import type { GatewayContext } from '../../src/app/context.js';
+import { NotFoundError } from '../../src/core/errors.js';
+import { splitInnerId } from '../../src/core/ids.js';
+import { loadMongoDbIntegration, type MongoDbIntegrationKey } from '../../src/vendors/mongodb/loaders.js';
 import { GROUP_ID_PATTERN, TYPE_PATTERN } from '../../src/vendors/mongodb/catalogue.js';
 import type {
   MongoDbIntegration,

@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import type { MongoDbIntegration } from '../../src/vendors/mongodb/map.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import { MongoDbIntegrationRef } from './integration.js';

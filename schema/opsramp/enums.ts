@@ -1,4 +1,4 @@
-import { builder } from '../../src/builder.js';
+import { builder } from '../builder.js';
 import {
   OPSRAMP_CATEGORIES,
   OPSRAMP_DIRECTIONS,

@@ -1,10 +1,10 @@
-import { builder } from '../../src/builder.js';
-import { connectionInnerId } from '../../src/connections.js';
-import type { GatewayContext } from '../../src/context.js';
-import { NotFoundError } from '../../src/errors.js';
-import { splitInnerId } from '../../src/ids.js';
-import { loadOnce } from '../../src/loaders/index.js';
-import type { OpsRampIntegrationKey } from '../../src/loaders/opsramp.js';
+import { builder } from '../builder.js';
+import { connectionInnerId } from '../../src/app/connections.js';
+import type { GatewayContext } from '../../src/app/context.js';
+import { NotFoundError } from '../../src/core/errors.js';
+import { splitInnerId } from '../../src/core/ids.js';
+import { loadOnce } from '../../src/app/loaders/index.js';
+import type { OpsRampIntegrationKey } from '../../src/vendors/opsramp/loaders.js';
 import type {
   OpsRampAlertSource,
   OpsRampApiKeyPair,

@@ -1,5 +1,5 @@
-import { builder } from '../../src/builder.js';
-import type { OpsRampStatusChange } from '../../src/opsramp.js';
+import { builder } from '../builder.js';
+import type { OpsRampStatusChange } from '../../src/vendors/opsramp/status.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { OpsRampCatalogueIntegration, OpsRampInstalledIntegration } from '../../src/vendors/opsramp/map.js';
 import {

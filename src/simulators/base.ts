@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
-import type { VendorId } from '../vendor.js';
+import type { VendorId } from '../core/vendor.js';
 
 /** A request as a simulator handler sees it. */
 export interface SimRequest {

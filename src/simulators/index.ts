@@ -1,6 +1,6 @@
-import type { AccountConfig } from '../config/schema.js';
-import type { Store } from '../store/store.js';
-import type { VendorId } from '../vendor.js';
+import type { AccountConfig } from '../core/config/schema.js';
+import type { Store } from '../core/store/store.js';
+import type { VendorId } from '../core/vendor.js';
 import type { Simulator } from './base.js';
 import { createDatadogSimulator } from './datadog/simulator.js';
 import { DATADOG_SEED_CONNECTION_IDS } from './datadog/seed.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRef } from '../../src/domain.js';
-import { InputValidationError, NotFoundError, VendorContractError } from '../../src/errors.js';
-import { createDispatcher } from '../../src/http/dispatcher.js';
-import { VendorHttp } from '../../src/http/vendor-http.js';
-import { silentLogger } from '../../src/logger.js';
+import type { AccountRef } from '../../src/core/domain.js';
+import { InputValidationError, NotFoundError, VendorContractError } from '../../src/core/errors.js';
+import { createDispatcher } from '../../src/core/http/dispatcher.js';
+import { VendorHttp } from '../../src/core/http/vendor-http.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { CHRONOSPHERE_SEED_SLUGS as S, chronosphereSeedConnections } from '../../src/simulators/chronosphere/seed.js';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { ChronosphereClient, chronosphereAuth } from '../../src/vendors/chronosphere/client.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
-import type { AccountConfig } from '../../src/config/schema.js';
-import { encodeGlobalId, innerId } from '../../src/ids.js';
+import type { AccountConfig } from '../../src/core/config/schema.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { createChronosphereSimulator, type ChronosphereSimulator, type ChronosphereSimulatorOptions } from '../../src/simulators/chronosphere/simulator.js';
 import { startHarness, type GqlResponse, type Harness } from '../support/harness.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { encodeGlobalId } from '../../src/ids.js';
+import { encodeGlobalId } from '../../src/core/ids.js';
 import type { GqlResponse } from '../support/harness.js';
 
 /** Fields of a configuration every test reads. */

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { datadogAuth, DatadogClient } from '../../src/vendors/datadog/client.js';
 import { parseDatadogError } from '../../src/vendors/datadog/errors.js';
-import { createDispatcher } from '../../src/http/dispatcher.js';
-import { VendorHttp } from '../../src/http/vendor-http.js';
-import { createMemoryLogger } from '../../src/logger.js';
-import { NotFoundError, VendorValidationError } from '../../src/errors.js';
+import { createDispatcher } from '../../src/core/http/dispatcher.js';
+import { VendorHttp } from '../../src/core/http/vendor-http.js';
+import { createMemoryLogger } from '../../src/core/logger.js';
+import { NotFoundError, VendorValidationError } from '../../src/core/errors.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import {
   APP_KEYS,

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.js';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/core/store/store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { CREATE, GET, LIST, TRACK, UNTRACK, at, connectionGid, datadogAccount, field, list, text, unique } from './support.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
-import type { AuditEntry } from '../../src/store/store.js';
+import type { AuditEntry } from '../../src/core/store/store.js';
 import type { GqlResponse } from '../support/harness.js';
 import {
   API_PATHS,

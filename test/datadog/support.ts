@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
-import type { AccountConfig, GatewayConfig } from '../../src/config/schema.js';
-import { encodeGlobalId, innerId } from '../../src/ids.js';
+import type { AccountConfig, GatewayConfig } from '../../src/core/config/schema.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { createDatadogSimulator, type DatadogSimulator, type DatadogSimulatorOptions } from '../../src/simulators/datadog/simulator.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/core/store/store.js';
 import { DATADOG_INTEGRATIONS, type CredentialField, type CredentialVariant, type IntegrationSpec } from '../../src/vendors/datadog/catalogue.js';
 import { startHarness, type GqlResponse, type Harness } from '../support/harness.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_QUERY } from '../../src/yoga.js';
+import { FIRST_QUERY } from '../../src/server/yoga.js';
 import { startFleet, type Fleet } from '../inventory/support.js';
 
 /** The GraphQL examples of the README run against the demo and answer without errors. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaGate } from '../../src/http/resilience.js';
+import { QuotaGate } from '../../src/core/http/resilience.js';
 import { fakeClock } from '../resilience/fake-clock.js';
 
 describe('QuotaGate', () => {

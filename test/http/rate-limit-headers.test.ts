@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterSeconds } from '../../src/http/rate-limit-headers.js';
+import { retryAfterSeconds } from '../../src/core/http/rate-limit-headers.js';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 

@@ -13,9 +13,9 @@ import {
   VendorUnavailableError,
   VendorValidationError,
   type PatchbayError,
-} from '../../src/errors.js';
-import { createDispatcher } from '../../src/http/dispatcher.js';
-import { DEFAULT_BREAKER, type Clock } from '../../src/http/resilience.js';
+} from '../../src/core/errors.js';
+import { createDispatcher } from '../../src/core/http/dispatcher.js';
+import { DEFAULT_BREAKER, type Clock } from '../../src/core/http/resilience.js';
 import {
   VendorHttp,
   type AuthStrategy,
@@ -24,8 +24,8 @@ import {
   type VendorCallRecord,
   type VendorErrorParser,
   type VendorHttpOptions,
-} from '../../src/http/vendor-http.js';
-import { createMemoryLogger } from '../../src/logger.js';
+} from '../../src/core/http/vendor-http.js';
+import { createMemoryLogger } from '../../src/core/logger.js';
 
 /*
  * Unit tests of the vendor HTTP layer against a real node:http server on 127.0.0.1: request

@@ -1,6 +1,6 @@
-import type { AccountConfig } from '../../src/config/schema.js';
+import type { AccountConfig } from '../../src/core/config/schema.js';
 import { startSimulators, stopSimulators, type RunningSimulator } from '../../src/simulators/index.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/core/store/store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 /** Every simulator with its demo account, a seeded store and a gateway over them. */

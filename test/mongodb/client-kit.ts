@@ -1,12 +1,12 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { AccountRef } from '../../src/domain.js';
-import { VendorHttp, type CallScope, type VendorCallRecord } from '../../src/http/vendor-http.js';
-import { createMemoryLogger } from '../../src/logger.js';
+import type { AccountRef } from '../../src/core/domain.js';
+import { VendorHttp, type CallScope, type VendorCallRecord } from '../../src/core/http/vendor-http.js';
+import { createMemoryLogger } from '../../src/core/logger.js';
 import { MongoDbClient, type MongoDbClientOptions } from '../../src/vendors/mongodb/client.js';
 import { MongoDbDigestAuth } from '../../src/vendors/mongodb/digest.js';
 import { parseMongoDbError } from '../../src/vendors/mongodb/errors.js';
 
-/** A Cloud Manager client wired as `src/accounts.ts` wires it, without retries or a breaker in the way. */
+/** A Cloud Manager client wired as `src/app/accounts.ts` wires it, without retries or a breaker in the way. */
 export function makeClient(options: {
   baseUrl: string;
   groupIds: readonly string[];

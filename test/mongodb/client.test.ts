@@ -1,6 +1,6 @@
 import { MockAgent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, VendorAuthError, VendorContractError } from '../../src/errors.js';
+import { NotFoundError, VendorAuthError, VendorContractError } from '../../src/core/errors.js';
 import { MONGODB_DEMO_GROUP_IDS } from '../../src/simulators/mongodb/seed.js';
 import { createMongoDbSimulator, type MongoDbSimulator, type StoredIntegration } from '../../src/simulators/mongodb/simulator.js';
 import type { MongoDbIntegrationType } from '../../src/vendors/mongodb/catalogue.js';

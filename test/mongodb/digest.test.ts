@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthRequest } from '../../src/http/vendor-http.js';
+import type { AuthRequest } from '../../src/core/http/vendor-http.js';
 import { MongoDbDigestAuth, digestResponse, parseAuthHeader, pickChallenge } from '../../src/vendors/mongodb/digest.js';
 
 const CHALLENGE = 'Digest realm="MMS Public API", domain="", nonce="n0nce+/A==", algorithm=MD5, qop="auth", stale=false';

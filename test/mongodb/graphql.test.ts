@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../../src/ids.js';
+import { encodeGlobalId } from '../../src/core/ids.js';
 import { MONGODB_DEMO_GROUP_IDS, mongoDbSeedGroups } from '../../src/simulators/mongodb/seed.js';
 import { createMongoDbSimulator, type MongoDbSimulator } from '../../src/simulators/mongodb/simulator.js';
 import type { MongoDbIntegrationType } from '../../src/vendors/mongodb/catalogue.js';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../src/errors.js';
+import { NotFoundError } from '../../src/core/errors.js';
 import { buildIntegrationBody } from '../../src/vendors/mongodb/input.js';
 import { parseMongoDbError } from '../../src/vendors/mongodb/errors.js';
 import { mapIntegration, type MongoDbIntegration } from '../../src/vendors/mongodb/map.js';

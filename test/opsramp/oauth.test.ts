@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRef } from '../../src/domain.js';
-import { VendorAuthError, VendorContractError, VendorRateLimitedError, VendorUnavailableError } from '../../src/errors.js';
-import { createDispatcher } from '../../src/http/dispatcher.js';
-import { VendorHttp } from '../../src/http/vendor-http.js';
-import { createMemoryLogger } from '../../src/logger.js';
+import type { AccountRef } from '../../src/core/domain.js';
+import { VendorAuthError, VendorContractError, VendorRateLimitedError, VendorUnavailableError } from '../../src/core/errors.js';
+import { createDispatcher } from '../../src/core/http/dispatcher.js';
+import { VendorHttp } from '../../src/core/http/vendor-http.js';
+import { createMemoryLogger } from '../../src/core/logger.js';
 import { OPSRAMP_SEED_IDS } from '../../src/simulators/opsramp/seed.js';
 import { createOpsRampSimulator, type OpsRampSimulator } from '../../src/simulators/opsramp/simulator.js';
 import { createOpsRampClient, type OpsRampClient } from '../../src/vendors/opsramp/client.js';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { AccountConfig } from '../../src/config/schema.js';
-import { encodeGlobalId, innerId } from '../../src/ids.js';
+import type { AccountConfig } from '../../src/core/config/schema.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { OPSRAMP_DEMO_TENANT } from '../../src/simulators/opsramp/seed.js';
 import type { OpsRampSimulator } from '../../src/simulators/opsramp/simulator.js';
 import type { GqlResponse } from '../support/harness.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/http/resilience.js';
+import type { Clock } from '../../src/core/http/resilience.js';
 
 /** A clock whose sleeps return at once and move its time forward; it remembers every sleep. */
 export function fakeClock(): Clock & { readonly sleeps: number[]; advance(ms: number): void } {

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { FaultSpec } from '../../src/simulators/base.js';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.js';
-import { encodeGlobalId, innerId } from '../../src/ids.js';
-import { DEFAULT_BREAKER, type BreakerOptions } from '../../src/http/resilience.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
+import { DEFAULT_BREAKER, type BreakerOptions } from '../../src/core/http/resilience.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fakeClock } from './fake-clock.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrubValueEcho } from '../../src/no-value-echo.js';
+import { scrubValueEcho } from '../../src/server/no-value-echo.js';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { startHarness, type Harness } from '../support/harness.js';
 

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 
-/** Starts `src/server.ts` the way `npm start` does, on an ephemeral port. */
+/** Starts `src/server/main.ts` the way `npm start` does, on an ephemeral port. */
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: process.cwd(),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PATCHBAY_CONFIG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

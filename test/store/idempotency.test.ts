@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, type SqlClient } from '../../src/store/sql.js';
-import { createStore, type Store } from '../../src/store/store.js';
+import { openPglite, type SqlClient } from '../../src/core/store/sql.js';
+import { createStore, type Store } from '../../src/core/store/store.js';
 
 let sql: SqlClient;
 let store: Store;

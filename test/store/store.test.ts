@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
-import { openPglite, openPostgres, TransactionAbortedError } from '../../src/store/sql.js';
-import type { SqlClient } from '../../src/store/sql.js';
-import { createStore, openStore } from '../../src/store/store.js';
-import type { Store } from '../../src/store/store.js';
+import { MIGRATIONS, migrate } from '../../src/core/store/migrations.js';
+import { openPglite, openPostgres, TransactionAbortedError } from '../../src/core/store/sql.js';
+import type { SqlClient } from '../../src/core/store/sql.js';
+import { createStore, openStore } from '../../src/core/store/store.js';
+import type { Store } from '../../src/core/store/store.js';
 
 const PG_URL = process.env['PATCHBAY_TEST_DATABASE_URL'] ?? '';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/store.js';
-import { withTrackedIdCache } from '../../src/store/tracked-cache.js';
+import { openStore, type Store } from '../../src/core/store/store.js';
+import { withTrackedIdCache } from '../../src/core/store/tracked-cache.js';
 
 let raw: Store;
 let reads = 0;

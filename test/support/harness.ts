@@ -1,7 +1,7 @@
-import type { AccountConfig, GatewayConfig } from '../../src/config/schema.js';
-import { createMemoryLogger, type Logger } from '../../src/logger.js';
-import { createRuntime, defaultGatewayConfig, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import type { AccountConfig, GatewayConfig } from '../../src/core/config/schema.js';
+import { createMemoryLogger, type Logger } from '../../src/core/logger.js';
+import { createRuntime, defaultGatewayConfig, type Runtime, type RuntimeOptions } from '../../src/server/runtime.js';
+import { openStore, type Store } from '../../src/core/store/store.js';
 
 /** One GraphQL response as a test sees it. */
 export interface GqlResponse {

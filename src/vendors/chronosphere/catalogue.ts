@@ -1,4 +1,4 @@
-import type { ConnectedService } from '../../vendor.js';
+import type { ConnectedService } from '../../core/vendor.js';
 
 /*
  * What Chronosphere's Config API v1 says about external connections, shared by the client and the

@@ -1,6 +1,6 @@
-import type { AccountRef } from '../../domain.js';
-import { VendorContractError, type VendorCallFacts } from '../../errors.js';
-import type { AuthStrategy, CallScope, VendorHttp } from '../../http/vendor-http.js';
+import type { AccountRef } from '../../core/domain.js';
+import { VendorContractError, type VendorCallFacts } from '../../core/errors.js';
+import type { AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
 import type { ChronosphereConnectionType } from './catalogue.js';
 import type { BuiltConnection } from './input.js';
 import { mapConnection, type ChronosphereExternalConnection } from './map.js';

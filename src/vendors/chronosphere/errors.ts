@@ -1,4 +1,4 @@
-import type { ParsedVendorError } from '../../http/vendor-http.js';
+import type { ParsedVendorError } from '../../core/http/vendor-http.js';
 
 const MAX_SUMMARY = 200;
 

@@ -1,6 +1,6 @@
-import type { AccountRef } from '../../domain.js';
-import { NotFoundError, VendorAuthError, VendorValidationError } from '../../errors.js';
-import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../http/vendor-http.js';
+import type { AccountRef } from '../../core/domain.js';
+import { NotFoundError, VendorAuthError, VendorValidationError } from '../../core/errors.js';
+import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import { isPagerDutyFailureCode } from './errors.js';
 import type { BuiltBody } from './input.js';
 import { mapConfiguration, mapValidation, type CortexPagerDutyConfiguration, type CortexPagerDutyValidation } from './map.js';

@@ -1,4 +1,4 @@
-import type { ParsedVendorError, VendorErrorParser } from '../../http/vendor-http.js';
+import type { ParsedVendorError, VendorErrorParser } from '../../core/http/vendor-http.js';
 import { errorResponse, tooManyRequestsProblem } from './wire.js';
 
 const MAX_SUMMARY = 200;

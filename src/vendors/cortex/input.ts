@@ -1,4 +1,4 @@
-import { InputValidationError, type FieldError } from '../../errors.js';
+import { InputValidationError, type FieldError } from '../../core/errors.js';
 
 /** A request body for Cortex plus the secret values it carries (to scrub from vendor errors). */
 export interface BuiltBody {

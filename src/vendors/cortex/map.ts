@@ -1,4 +1,4 @@
-import type { AccountRef, ConnectionBase, SecretHint } from '../../domain.js';
+import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
 import type { ConfigValidationData, PagerDutyConfigurationData } from './wire.js';
 
 /** The name Patchbay gives the configuration: Cortex gives it none, and there is one per workspace. */

@@ -1,4 +1,4 @@
-import type { ConnectedService } from '../../vendor.js';
+import type { ConnectedService } from '../../core/vendor.js';
 
 /**
  * Datadog's Action Connection integration types as its v2 spec defines them

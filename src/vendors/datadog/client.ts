@@ -1,5 +1,5 @@
-import type { AccountRef } from '../../domain.js';
-import type { AuthStrategy, CallScope, VendorHttp } from '../../http/vendor-http.js';
+import type { AccountRef } from '../../core/domain.js';
+import type { AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
 import type { BuiltBody } from './input.js';
 import { mapAppKeyRegistration, mapConnection, type DatadogActionConnection, type DatadogAppKeyRegistration } from './map.js';
 import { appKeyRegistrationList, appKeyRegistrationResponse, connectionResponse } from './wire.js';

@@ -1,5 +1,5 @@
-import { InputValidationError } from '../../errors.js';
-import { InputChecks, isRecord, type InputRecord } from '../../input-check.js';
+import { InputValidationError } from '../../core/errors.js';
+import { InputChecks, isRecord, type InputRecord } from '../../core/input-check.js';
 import {
   DATADOG_INTEGRATIONS,
   HTTP_CREDENTIAL_TYPE,

@@ -1,5 +1,5 @@
-import type { AccountRef, ConnectionBase, SecretHint } from '../../domain.js';
-import { secretHint } from '../../domain.js';
+import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
+import { secretHint } from '../../core/domain.js';
 import { HTTP_INTEGRATION_TYPE, camel, integrationSpec } from './catalogue.js';
 import type { AppKeyRegistrationData, ConnectionData } from './wire.js';
 

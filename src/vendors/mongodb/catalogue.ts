@@ -1,4 +1,4 @@
-import type { ConnectedService } from '../../vendor.js';
+import type { ConnectedService } from '../../core/vendor.js';
 
 /**
  * The Cloud Manager integration types Patchbay reads and writes, with the wire names of their

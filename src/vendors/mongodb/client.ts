@@ -1,6 +1,6 @@
-import type { AccountRef } from '../../domain.js';
-import { InputValidationError, NotFoundError, VendorContractError, VendorValidationError } from '../../errors.js';
-import type { CallScope, VendorHttp } from '../../http/vendor-http.js';
+import type { AccountRef } from '../../core/domain.js';
+import { InputValidationError, NotFoundError, VendorContractError, VendorValidationError } from '../../core/errors.js';
+import type { CallScope, VendorHttp } from '../../core/http/vendor-http.js';
 import { GROUP_ID_PATTERN, TYPE_PATTERN } from './catalogue.js';
 import type { BuiltIntegration } from './input.js';
 import { mapIntegration, type MongoDbGroupIntegrations, type MongoDbIntegration } from './map.js';

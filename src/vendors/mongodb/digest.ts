@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuthChallenge, AuthRequest, AuthStrategy } from '../../http/vendor-http.js';
+import type { AuthChallenge, AuthRequest, AuthStrategy } from '../../core/http/vendor-http.js';
 
 /*
  * HTTP Digest access authentication (RFC 7616) as MongoDB Cloud Manager uses it: the public key

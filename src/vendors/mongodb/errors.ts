@@ -1,5 +1,5 @@
-import type { FieldError } from '../../errors.js';
-import type { ParsedVendorError } from '../../http/vendor-http.js';
+import type { FieldError } from '../../core/errors.js';
+import type { ParsedVendorError } from '../../core/http/vendor-http.js';
 import { apiErrorWire } from './wire.js';
 
 /** Error codes whose first parameter names the refused attribute (Atlas/Cloud Manager `ApiError`). */

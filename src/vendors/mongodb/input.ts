@@ -1,5 +1,5 @@
-import { InputValidationError } from '../../errors.js';
-import { InputChecks, isRecord, type InputRecord } from '../../input-check.js';
+import { InputValidationError } from '../../core/errors.js';
+import { InputChecks, isRecord, type InputRecord } from '../../core/input-check.js';
 import { GROUP_ID_PATTERN, INPUT_KEYS, MONGODB_INTEGRATION_TYPES, REQUEST_FIELDS, type MongoDbIntegrationType } from './catalogue.js';
 
 

@@ -1,5 +1,5 @@
-import type { AccountRef, ConnectionBase, SecretHint } from '../../domain.js';
-import { secretHint } from '../../domain.js';
+import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
+import { secretHint } from '../../core/domain.js';
 import { TYPE_LABELS, TYPE_SERVICES } from './catalogue.js';
 import {
   microsoftTeamsWire,

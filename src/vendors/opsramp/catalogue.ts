@@ -1,4 +1,4 @@
-import type { ConnectedService } from '../../vendor.js';
+import type { ConnectedService } from '../../core/vendor.js';
 
 /*
  * OpsRamp's closed value sets (../shared/vendor-contracts/opsramp/CONTRACT.md, "Object model")

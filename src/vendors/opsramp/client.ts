@@ -1,6 +1,6 @@
-import type { AccountRef } from '../../domain.js';
-import { VendorAuthError, VendorContractError } from '../../errors.js';
-import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../http/vendor-http.js';
+import type { AccountRef } from '../../core/domain.js';
+import { VendorAuthError, VendorContractError } from '../../core/errors.js';
+import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import type { BuiltBody } from './input.js';
 import { mapAvailableIntegration, mapInstalledIntegration, type OpsRampCatalogueIntegration, type OpsRampInstalledIntegration } from './map.js';
 import { OpsRampOAuth } from './oauth.js';

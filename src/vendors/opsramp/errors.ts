@@ -1,4 +1,4 @@
-import type { ParsedVendorError } from '../../http/vendor-http.js';
+import type { ParsedVendorError } from '../../core/http/vendor-http.js';
 import { errorBodyWire } from './wire.js';
 
 /** Longest summary kept from a vendor message. */

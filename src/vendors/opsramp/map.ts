@@ -1,5 +1,5 @@
-import type { AccountRef, ConnectionBase, SecretHint } from '../../domain.js';
-import { secretHint } from '../../domain.js';
+import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
+import { secretHint } from '../../core/domain.js';
 import {
   OPSRAMP_CATEGORIES,
   OPSRAMP_DIRECTIONS,
@@ -24,7 +24,7 @@ import {
   type Unknown,
 } from './catalogue.js';
 import type { AuthenticationWire, AvailableIntegrationWire, InstalledIntegrationWire, MapAttributeWire, NotifierWire } from './wire.js';
-import type { ConnectedService } from '../../vendor.js';
+import type { ConnectedService } from '../../core/vendor.js';
 
 /** An integration OpsRamp offers (its catalogue), as installed or as available. */
 export interface OpsRampCatalogueIntegration {

@@ -1,5 +1,5 @@
-import { VendorAuthError, VendorContractError, VendorValidationError } from '../../errors.js';
-import type { AuthChallenge, AuthRequest, AuthStrategy, CallScope, VendorHttp } from '../../http/vendor-http.js';
+import { VendorAuthError, VendorContractError, VendorValidationError } from '../../core/errors.js';
+import type { AuthChallenge, AuthRequest, AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
 import { tokenWire } from './wire.js';
 
 /** OpsRamp's token endpoint (opsramp-auth.v2.yaml), on the same host as the API. */

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import { RecordingCache } from './cache.js';
-import type { AccountRegistry } from '../accounts.js';
-import { NotFoundError } from '../errors.js';
-import type { CallScope } from '../http/vendor-http.js';
-import type { OpsRampInstalledIntegration } from '../vendors/opsramp/map.js';
-import { mapWithConcurrency, settle } from './concurrency.js';
+import { RecordingCache } from '../../app/loaders/cache.js';
+import type { AccountRegistry } from '../../app/accounts.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { CallScope } from '../../core/http/vendor-http.js';
+import type { OpsRampInstalledIntegration } from './map.js';
+import { mapWithConcurrency, settle } from '../../app/loaders/concurrency.js';
 
 /**
  * Up to this many integrations of one account are read one GET each (at most this many at once);

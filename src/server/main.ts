@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
-import { ConfigError, loadConfigFile } from './config/load.js';
-import type { AccountConfig, GatewayConfig } from './config/schema.js';
-import { createJsonLogger } from './logger.js';
+import { ConfigError, loadConfigFile } from '../core/config/load.js';
+import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
+import { createJsonLogger } from '../core/logger.js';
 import { createRuntime, defaultGatewayConfig } from './runtime.js';
-import { startSimulators, stopSimulators, type RunningSimulator } from './simulators/index.js';
-import { openStore, type Store } from './store/store.js';
+import { startSimulators, stopSimulators, type RunningSimulator } from '../simulators/index.js';
+import { openStore, type Store } from '../core/store/store.js';
 
 /**
  * The only file that reads the environment and listens. Without PATCHBAY_CONFIG it runs the

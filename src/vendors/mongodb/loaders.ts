@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import { RecordingCache } from './cache.js';
-import type { AccountRegistry } from '../accounts.js';
-import { NotFoundError, VendorError } from '../errors.js';
-import type { CallScope } from '../http/vendor-http.js';
-import type { MongoDbGroupIntegrations, MongoDbIntegration } from '../vendors/mongodb/map.js';
-import { settle } from './concurrency.js';
+import { RecordingCache } from '../../app/loaders/cache.js';
+import type { AccountRegistry } from '../../app/accounts.js';
+import { NotFoundError, VendorError } from '../../core/errors.js';
+import type { CallScope } from '../../core/http/vendor-http.js';
+import type { MongoDbGroupIntegrations, MongoDbIntegration } from './map.js';
+import { settle } from '../../app/loaders/concurrency.js';
 
 /** One Cloud Manager project of one account. */
 export interface MongoDbGroupKey {

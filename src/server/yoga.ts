@@ -2,9 +2,9 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 // The Yoga factory is the composition root: it alone reaches up to the assembled schema.
-import { buildSchema } from '../resolvers/build-schema.js';
-import { createRequestContext, type GatewayContext, type GatewayDeps } from './context.js';
-import { InputValidationError, PatchbayError } from './errors.js';
+import { buildSchema } from '../../resolvers/build-schema.js';
+import { createRequestContext, type GatewayContext, type GatewayDeps } from '../app/context.js';
+import { InputValidationError, PatchbayError } from '../core/errors.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
 
 /** The query GraphiQL opens with. */

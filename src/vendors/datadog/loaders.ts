@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import type { AccountRegistry } from '../accounts.js';
-import { NotFoundError } from '../errors.js';
-import type { CallScope } from '../http/vendor-http.js';
-import type { DatadogActionConnection } from '../vendors/datadog/map.js';
-import { RecordingCache } from './cache.js';
-import { mapWithConcurrency, settle } from './concurrency.js';
+import type { AccountRegistry } from '../../app/accounts.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { CallScope } from '../../core/http/vendor-http.js';
+import type { DatadogActionConnection } from './map.js';
+import { RecordingCache } from '../../app/loaders/cache.js';
+import { mapWithConcurrency, settle } from '../../app/loaders/concurrency.js';
 
 /** Datadog has no batch read: this many GETs per account run at once, the rest queue. */
 const DATADOG_CONCURRENCY = 8;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as errors from './errors.js';
-import { PatchbayError } from './errors.js';
+import * as errors from '../core/errors.js';
+import { PatchbayError } from '../core/errors.js';
 
 /**
  * Mutation outcomes kept under an idempotency key, so that a repeat returns the first outcome

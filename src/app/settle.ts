@@ -1,4 +1,4 @@
-import { OutcomeUnknownError, PatchbayError } from './errors.js';
+import { OutcomeUnknownError, PatchbayError } from '../core/errors.js';
 
 /**
  * A create whose answer was lost (timeout or reset after sending) is `OutcomeUnknownError`. Where

@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
-import { createAccountRegistry, type ClientDeps } from './accounts.js';
-import { configSchema, type AccountConfig, type GatewayConfig } from './config/schema.js';
-import type { GatewayDeps } from './context.js';
-import { createDispatcher } from './http/dispatcher.js';
-import type { Logger } from './logger.js';
-import type { Store } from './store/store.js';
-import { withTrackedIdCache } from './store/tracked-cache.js';
+import { createAccountRegistry, type ClientDeps } from '../app/accounts.js';
+import { configSchema, type AccountConfig, type GatewayConfig } from '../core/config/schema.js';
+import type { GatewayDeps } from '../app/context.js';
+import { createDispatcher } from '../core/http/dispatcher.js';
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../core/store/store.js';
+import { withTrackedIdCache } from '../core/store/tracked-cache.js';
 import { createGateway } from './yoga.js';
 
 /** The gateway settings a config file gets when it says nothing. */

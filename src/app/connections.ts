@@ -1,9 +1,9 @@
-import { encodeGlobalId, innerId } from './ids.js';
-import type { DatadogActionConnection } from './vendors/datadog/map.js';
-import type { ChronosphereExternalConnection } from './vendors/chronosphere/map.js';
-import type { CortexPagerDutyConfiguration } from './vendors/cortex/map.js';
-import type { MongoDbIntegration } from './vendors/mongodb/map.js';
-import type { OpsRampInstalledIntegration } from './vendors/opsramp/map.js';
+import { encodeGlobalId, innerId } from '../core/ids.js';
+import type { DatadogActionConnection } from '../vendors/datadog/map.js';
+import type { ChronosphereExternalConnection } from '../vendors/chronosphere/map.js';
+import type { CortexPagerDutyConfiguration } from '../vendors/cortex/map.js';
+import type { MongoDbIntegration } from '../vendors/mongodb/map.js';
+import type { OpsRampInstalledIntegration } from '../vendors/opsramp/map.js';
 
 /** Any vendor's connection, discriminated by `kind`. */
 export type AnyConnection = DatadogActionConnection | ChronosphereExternalConnection | CortexPagerDutyConfiguration | MongoDbIntegration | OpsRampInstalledIntegration;

@@ -1,10 +1,10 @@
 import type { AccountEntry } from './accounts.js';
 import type { AnyConnection } from './connections.js';
 import type { GatewayContext } from './context.js';
-import { NotFoundError, PatchbayError } from './errors.js';
+import { NotFoundError, PatchbayError } from '../core/errors.js';
 import { loadOnce } from './loaders/index.js';
-import type { ConnectedService, VendorId } from './vendor.js';
-import { CHRONOSPHERE_BLOCKS, CONNECTION_TYPE_OF_BLOCK, SERVICE_OF_BLOCK, type ChronosphereConnectionType } from './vendors/chronosphere/catalogue.js';
+import type { ConnectedService, VendorId } from '../core/vendor.js';
+import { CHRONOSPHERE_BLOCKS, CONNECTION_TYPE_OF_BLOCK, SERVICE_OF_BLOCK, type ChronosphereConnectionType } from '../vendors/chronosphere/catalogue.js';
 
 /** How a list across accounts is narrowed. */
 export interface ConnectionFilter {

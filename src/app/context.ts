@@ -1,9 +1,9 @@
 import type { AccountRegistry } from './accounts.js';
-import type { GatewayConfig } from './config/schema.js';
-import type { CallScope, VendorCallRecord } from './http/vendor-http.js';
+import type { GatewayConfig } from '../core/config/schema.js';
+import type { CallScope, VendorCallRecord } from '../core/http/vendor-http.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
-import type { Logger } from './logger.js';
-import type { Store } from './store/store.js';
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../core/store/store.js';
 
 /** What a gateway is built from; long-lived and shared by every request. */
 export interface GatewayDeps {

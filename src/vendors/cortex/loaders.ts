@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import type { AccountRegistry } from '../accounts.js';
-import { NotFoundError } from '../errors.js';
-import type { CallScope } from '../http/vendor-http.js';
-import type { CortexPagerDutyConfiguration } from '../vendors/cortex/map.js';
-import { RecordingCache } from './cache.js';
-import { settle } from './concurrency.js';
+import type { AccountRegistry } from '../../app/accounts.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { CallScope } from '../../core/http/vendor-http.js';
+import type { CortexPagerDutyConfiguration } from './map.js';
+import { RecordingCache } from '../../app/loaders/cache.js';
+import { settle } from '../../app/loaders/concurrency.js';
 
 /** Keyed by Cortex account: each workspace has one PagerDuty configuration (one GET). */
 export function createCortexConfigurationLoader(accounts: AccountRegistry, scope: CallScope): DataLoader<string, CortexPagerDutyConfiguration, string> {

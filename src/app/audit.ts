@@ -1,5 +1,5 @@
 import type { GatewayContext } from './context.js';
-import { InputValidationError, PatchbayError } from './errors.js';
+import { InputValidationError, PatchbayError } from '../core/errors.js';
 import { decodeOutcome, encodeFailure, encodeSuccess, hashInput, isKeptFailure } from './idempotency.js';
 
 /** What a mutation touches, for the audit log. Never a secret. */

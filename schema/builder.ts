@@ -3,9 +3,9 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, isObjectType, type GraphQLSchema } from 'graphql';
-import type { GatewayContext } from './context.js';
-import { InputValidationError } from './errors.js';
-import { decodeGlobalId, encodeGlobalId } from './ids.js';
+import type { GatewayContext } from '../src/app/context.js';
+import { InputValidationError } from '../src/core/errors.js';
+import { decodeGlobalId, encodeGlobalId } from '../src/core/ids.js';
 
 /**
  * The one SchemaBuilder. It configures plugins and scalars and defines no types: those live in

@@ -1,9 +1,9 @@
 import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
-import { InputValidationError, NotFoundError } from './errors.js';
-import { decodeGlobalId, splitInnerId } from './ids.js';
-import type { VendorId } from './vendor.js';
-import { VENDOR_NAMES } from './vendor.js';
+import { InputValidationError, NotFoundError } from '../core/errors.js';
+import { decodeGlobalId, splitInnerId } from '../core/ids.js';
+import type { VendorId } from '../core/vendor.js';
+import { VENDOR_NAMES } from '../core/vendor.js';
 
 /** The configured account `key` of `vendor`, or an input error naming the field. */
 export function requireAccount<V extends VendorId>(context: GatewayContext, key: string, vendor: V, path: readonly string[] = ['account']): Extract<AccountEntry, { vendor: V }> {

@@ -1,16 +1,16 @@
 import DataLoader from 'dataloader';
 import type { AccountRegistry } from '../accounts.js';
-import { VendorError } from '../errors.js';
-import type { CallScope } from '../http/vendor-http.js';
+import { VendorError } from '../../core/errors.js';
+import type { CallScope } from '../../core/http/vendor-http.js';
 import { createHealthLoader, type AccountHealth } from '../health.js';
-import type { DatadogActionConnection } from '../vendors/datadog/map.js';
-import { createChronosphereLoaders, type ChronosphereLoaders } from './chronosphere.js';
-import type { CortexPagerDutyConfiguration } from '../vendors/cortex/map.js';
-import { createCortexConfigurationLoader } from './cortex.js';
-import { createDatadogConnectionLoader, type DatadogConnectionKey } from './datadog.js';
-import { createMongoDbGroupLoader, type MongoDbGroupKey } from './mongodb.js';
-import type { MongoDbGroupIntegrations } from '../vendors/mongodb/map.js';
-import { createOpsRampLoaders, type OpsRampLoaders } from './opsramp.js';
+import type { DatadogActionConnection } from '../../vendors/datadog/map.js';
+import { createChronosphereLoaders, type ChronosphereLoaders } from '../../vendors/chronosphere/loaders.js';
+import type { CortexPagerDutyConfiguration } from '../../vendors/cortex/map.js';
+import { createCortexConfigurationLoader } from '../../vendors/cortex/loaders.js';
+import { createDatadogConnectionLoader, type DatadogConnectionKey } from '../../vendors/datadog/loaders.js';
+import { createMongoDbGroupLoader, type MongoDbGroupKey } from '../../vendors/mongodb/loaders.js';
+import type { MongoDbGroupIntegrations } from '../../vendors/mongodb/map.js';
+import { createOpsRampLoaders, type OpsRampLoaders } from '../../vendors/opsramp/loaders.js';
 
 export type { DatadogConnectionKey };
 

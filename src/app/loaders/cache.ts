@@ -1,5 +1,5 @@
-import type { CallScope, HttpMethod } from '../http/vendor-http.js';
-import type { VendorId } from '../vendor.js';
+import type { CallScope, HttpMethod } from '../../core/http/vendor-http.js';
+import type { VendorId } from '../../core/vendor.js';
 
 /**
  * A DataLoader cache that reports each hit in `extensions.vendorCalls` as a call served from

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { AccountEntry, AccountRegistry } from './accounts.js';
-import { CircuitOpenError, NotFoundError, PatchbayError, VendorRateLimitedError } from './errors.js';
-import type { CallScope } from './http/vendor-http.js';
-import type { BreakerState } from './http/resilience.js';
+import { CircuitOpenError, NotFoundError, PatchbayError, VendorRateLimitedError } from '../core/errors.js';
+import type { CallScope } from '../core/http/vendor-http.js';
+import type { BreakerState } from '../core/http/resilience.js';
 import { loadOnce, type Loaders } from './loaders/index.js';
 
 export type HealthStatus = 'HEALTHY' | 'DEGRADED' | 'FAILING';

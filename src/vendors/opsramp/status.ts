@@ -1,9 +1,9 @@
-import type { AccountEntry } from './accounts.js';
-import type { GatewayContext } from './context.js';
-import { NotFoundError, PatchbayError } from './errors.js';
-import { requireObjectId } from './lookup.js';
-import { checkInstalledId } from './vendors/opsramp/input.js';
-import type { OpsRampInstalledIntegration } from './vendors/opsramp/map.js';
+import type { AccountEntry } from '../../app/accounts.js';
+import type { GatewayContext } from '../../app/context.js';
+import { NotFoundError, PatchbayError } from '../../core/errors.js';
+import { requireObjectId } from '../../app/lookup.js';
+import { checkInstalledId } from './input.js';
+import type { OpsRampInstalledIntegration } from './map.js';
 
 /** What enable and disable answer. */
 export interface OpsRampStatusChange {

@@ -1,21 +1,21 @@
 import type { Dispatcher } from 'undici';
-import { accountSecrets } from './config/redact.js';
-import type { AccountConfig, GatewayConfig } from './config/schema.js';
-import type { AccountRef } from './domain.js';
-import { VendorHttp, type AuthStrategy, type VendorErrorParser, type VendorHttpOptions } from './http/vendor-http.js';
-import type { Logger } from './logger.js';
-import type { VendorId } from './vendor.js';
-import { DatadogClient, datadogAuth } from './vendors/datadog/client.js';
-import { parseDatadogError } from './vendors/datadog/errors.js';
-import { ChronosphereClient, chronosphereAuth } from './vendors/chronosphere/client.js';
-import { parseChronosphereError } from './vendors/chronosphere/errors.js';
-import { CortexClient, cortexAuth } from './vendors/cortex/client.js';
-import { parseCortexError } from './vendors/cortex/errors.js';
-import { MongoDbClient } from './vendors/mongodb/client.js';
-import { mongoDbDigestAuth } from './vendors/mongodb/digest.js';
-import { parseMongoDbError } from './vendors/mongodb/errors.js';
-import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from './vendors/opsramp/client.js';
-import { parseOpsRampError } from './vendors/opsramp/errors.js';
+import { accountSecrets } from '../core/config/redact.js';
+import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
+import type { AccountRef } from '../core/domain.js';
+import { VendorHttp, type AuthStrategy, type VendorErrorParser, type VendorHttpOptions } from '../core/http/vendor-http.js';
+import type { Logger } from '../core/logger.js';
+import type { VendorId } from '../core/vendor.js';
+import { DatadogClient, datadogAuth } from '../vendors/datadog/client.js';
+import { parseDatadogError } from '../vendors/datadog/errors.js';
+import { ChronosphereClient, chronosphereAuth } from '../vendors/chronosphere/client.js';
+import { parseChronosphereError } from '../vendors/chronosphere/errors.js';
+import { CortexClient, cortexAuth } from '../vendors/cortex/client.js';
+import { parseCortexError } from '../vendors/cortex/errors.js';
+import { MongoDbClient } from '../vendors/mongodb/client.js';
+import { mongoDbDigestAuth } from '../vendors/mongodb/digest.js';
+import { parseMongoDbError } from '../vendors/mongodb/errors.js';
+import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from '../vendors/opsramp/client.js';
+import { parseOpsRampError } from '../vendors/opsramp/errors.js';
 
 /** A configured account with its long-lived vendor client (sharing the one dispatcher). */
 export type AccountEntry = {

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import { RecordingCache } from './cache.js';
-import type { AccountRegistry } from '../accounts.js';
-import { NotFoundError } from '../errors.js';
-import type { CallScope } from '../http/vendor-http.js';
-import type { ChronosphereExternalConnection } from '../vendors/chronosphere/map.js';
-import { settle } from './concurrency.js';
+import { RecordingCache } from '../../app/loaders/cache.js';
+import type { AccountRegistry } from '../../app/accounts.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { CallScope } from '../../core/http/vendor-http.js';
+import type { ChronosphereExternalConnection } from './map.js';
+import { settle } from '../../app/loaders/concurrency.js';
 
 /** Slugs per list call when several connections of one account are wanted (keeps URLs short). */
 const SLUGS_PER_LIST = 50;

@@ -1,6 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { printSchema } from 'graphql';
-import { printableSchema } from './resolvers/build-schema.js';
+import { printableSchema } from './src/server/schema.js';
 
 /**
  * Prints the code-first schema as sorted SDL into schema/schema.graphql, the contract that

@@ -1,6 +1,6 @@
 import { builder } from '../schema/builder.js';
 import { IntegrationConnectionPageRef, ConnectionFilterInput } from '../schema/connection-page.js';
-import { connectionGlobalId } from '../src/app/connections.js';
+import { connectionGlobalId, vendorOf } from '../src/app/connections.js';
 import { collectInventory } from '../src/app/inventory.js';
 import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from '../src/core/pagination.js';
 
@@ -21,7 +21,7 @@ builder.queryField('connections', (t) =>
       const after: SortKey | null = args.after ? decodeCursor(args.after) : null;
       const inventory = await collectInventory(context, args.filter ?? {});
       const sorted = inventory.connections
-        .map((node) => ({ node, key: [node.name, connectionGlobalId(node)] as SortKey }))
+        .map((node) => ({ node, key: [node.name, connectionGlobalId(vendorOf(context.accounts, node), node)] as SortKey }))
         .sort((a, b) => compareKeys(a.key, b.key));
       const start = after ? sorted.findIndex((item) => compareKeys(item.key, after) > 0) : 0;
       const from = start === -1 ? sorted.length : start;

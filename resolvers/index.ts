@@ -1,31 +1,6 @@
-// Assembles the root fields by import; one file per field.
-import '../schema/index.js';
+// Assembles the shared root fields by import; one file per field. Each vendor's own fields come
+// with its module (src/vendors/<vendor>/index.ts imports resolvers/<vendor>/).
 import './accounts.js';
 import './vendor-account-health.js';
 import './connection.js';
 import './connections.js';
-import './datadog-app-key-registrations.js';
-import './create-datadog-action-connection.js';
-import './update-datadog-action-connection.js';
-import './delete-datadog-action-connection.js';
-import './track-datadog-action-connection.js';
-import './untrack-datadog-action-connection.js';
-import './register-datadog-app-key.js';
-import './unregister-datadog-app-key.js';
-import './chronosphere-external-connections.js';
-import './create-chronosphere-external-connection.js';
-import './update-chronosphere-external-connection.js';
-import './delete-chronosphere-external-connection.js';
-import './add-cortex-pagerduty-configuration.js';
-import './replace-cortex-pagerduty-configuration.js';
-import './validate-cortex-pagerduty-configuration.js';
-import './delete-cortex-pagerduty-configuration.js';
-import './create-mongo-db-integration.js';
-import './upsert-mongo-db-integration.js';
-import './delete-mongo-db-integration.js';
-import './ops-ramp-available-integrations.js';
-import './install-ops-ramp-integration.js';
-import './update-ops-ramp-installed-integration.js';
-import './uninstall-ops-ramp-integration.js';
-import './enable-ops-ramp-installed-integration.js';
-import './disable-ops-ramp-installed-integration.js';

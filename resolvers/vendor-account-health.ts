@@ -6,6 +6,6 @@ builder.objectField(VendorAccountRef, 'health', (t) =>
   t.field({
     type: AccountHealthRef,
     description: 'A live, typed health check of this account. Probes of all accounts run at once; each account is probed once per request.',
-    resolve: (account, _, context) => context.loaders.accountHealth.load(account.key),
+    resolve: (account, _, context) => context.accountHealth.load(account.key),
   }),
 );

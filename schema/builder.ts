@@ -1,18 +1,12 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
-import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, isObjectType, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../src/app/context.js';
-import { InputValidationError } from '../src/core/errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../src/core/ids.js';
 
-/**
- * The one SchemaBuilder. It configures plugins and scalars and defines no types: those live in
- * schema/ (shapes) and resolvers/ (data). Errors come before the other plugins so that typed
- * errors thrown while loading or validating become results.
- */
-export const builder = new SchemaBuilder<{
+/** The builder's types: what every Pothos ref of the schema is parameterised with. */
+export interface PatchbaySchemaTypes {
   Context: GatewayContext;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
@@ -20,23 +14,17 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     ID: { Input: string; Output: string };
   };
-}>({
-  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin],
+}
+
+/**
+ * The one SchemaBuilder. It configures plugins and scalars and defines no types: those live in
+ * schema/ (shapes) and resolvers/ (data). Errors come before relay so that typed errors thrown
+ * while loading become results. Input is checked by each vendor's input builder (GraphQL already
+ * guarantees types and `@oneOf`), so no validation plugin is used.
+ */
+export const builder = new SchemaBuilder<PatchbaySchemaTypes>({
+  plugins: [ErrorsPlugin, RelayPlugin],
   defaultFieldNullability: false,
-  errors: {
-    // Validation-plugin failures become our InputValidationError result, not a top-level error.
-    unsafelyHandleInputErrors: true,
-  },
-  validation: {
-    validationError: (result) =>
-      new InputValidationError(
-        `Invalid input (${result.issues[0]?.message ?? 'see fieldErrors'}).`,
-        result.issues.map((issue) => ({
-          path: (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)),
-          message: issue.message,
-        })),
-      ),
-  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

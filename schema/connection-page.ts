@@ -1,15 +1,15 @@
 import { builder } from './builder.js';
-import type { AnyConnection } from '../src/app/connections.js';
+import type { ConnectionBase } from '../src/core/domain.js';
 import type { AccountFailure } from '../src/app/inventory.js';
-import { ConnectedServiceEnum, VendorEnum } from './enums.js';
+import { ConnectedServiceEnum } from './enums.js';
+import { vendorTypes } from './vendors.js';
 import { ErrorInterface } from './errors.js';
-import { IntegrationConnectionUnion } from './integration-connection.js';
 import { VendorAccountRef } from './vendor-account.js';
 
 export const ConnectionFilterInput = builder.inputType('ConnectionFilter', {
   description: 'Narrows a list of connections. Every given criterion must hold.',
   fields: (t) => ({
-    vendors: t.field({ type: [VendorEnum], description: 'Only these vendors.' }),
+    vendors: t.field({ type: [vendorTypes().vendor], description: 'Only these vendors.' }),
     accounts: t.stringList({ description: 'Only these accounts (config keys).' }),
     services: t.field({ type: [ConnectedServiceEnum], description: 'Only connections to these services.' }),
     search: t.string({ description: 'Only names containing this text (case-insensitive).' }),
@@ -26,7 +26,7 @@ export const AccountFailureType = builder.objectRef<AccountFailure>('AccountFail
 
 export interface ConnectionEdgeShape {
   readonly cursor: string;
-  readonly node: AnyConnection;
+  readonly node: ConnectionBase;
 }
 
 export interface ConnectionPageShape {
@@ -41,7 +41,7 @@ const EdgeType = builder.objectRef<ConnectionEdgeShape>('IntegrationConnectionEd
   description: 'A connection and its cursor.',
   fields: (t) => ({
     cursor: t.exposeString('cursor', { description: 'Pass as `after` to continue after this item.' }),
-    node: t.field({ type: IntegrationConnectionUnion, description: 'The connection.', resolve: (e) => e.node }),
+    node: t.field({ type: vendorTypes().integrationConnection, description: 'The connection.', resolve: (e) => e.node }),
   }),
 });
 
@@ -49,7 +49,7 @@ export const IntegrationConnectionPageRef = builder.objectRef<ConnectionPageShap
   description: 'One page of connections across accounts, ordered by name then id, with the accounts that failed.',
   fields: (t) => ({
     edges: t.field({ type: [EdgeType], description: 'The items with their cursors.', resolve: (p) => [...p.edges] }),
-    nodes: t.field({ type: [IntegrationConnectionUnion], description: 'The items.', resolve: (p) => p.edges.map((e) => e.node) }),
+    nodes: t.field({ type: [vendorTypes().integrationConnection], description: 'The items.', resolve: (p) => p.edges.map((e) => e.node) }),
     pageInfo: t.field({
       type: builder.pageInfoRef(),
       description: 'Where this page sits.',

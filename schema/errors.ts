@@ -16,7 +16,7 @@ import {
   VENDOR_ERROR_CLASSES,
   type PatchbayError,
 } from '../src/core/errors.js';
-import { VendorEnum } from './enums.js';
+import { vendorTypes } from './vendors.js';
 
 export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').implement({
   description: 'Every typed failure. `message` is safe to show to a person.',
@@ -35,7 +35,7 @@ export const VendorErrorInterface = builder.interfaceRef<VendorError>('VendorErr
   interfaces: [ErrorInterface],
   resolveType: (error) => error.name,
   fields: (t) => ({
-    vendor: t.field({ type: VendorEnum, description: 'The vendor that was called.', resolve: (e) => e.facts.vendor }),
+    vendor: t.field({ type: vendorTypes().vendor, description: 'The vendor that was called.', resolve: (e) => e.facts.vendor }),
     account: t.string({ description: 'The config key of the account that was used.', resolve: (e) => e.facts.account }),
     httpStatus: t.int({ nullable: true, description: 'The HTTP status the vendor answered, if it answered.', resolve: (e) => e.facts.httpStatus }),
     vendorCode: t.string({ nullable: true, description: "The vendor's own error code, when it gives one.", resolve: (e) => e.facts.vendorCode }),
@@ -76,7 +76,7 @@ builder.objectType(UnsupportedOperationError, {
   description: 'The vendor offers no such operation.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    vendor: t.field({ type: VendorEnum, description: 'The vendor.', resolve: (e) => e.vendor }),
+    vendor: t.field({ type: vendorTypes().vendor, description: 'The vendor.', resolve: (e) => e.vendor }),
     operation: t.exposeString('operation', { description: 'The operation it lacks.' }),
   }),
 });

@@ -1,4 +1,5 @@
-// Assembles the graph's shapes by import; each file defines its own types.
+// Assembles the graph's shared shapes by import; each file defines its own types. Each vendor's
+// own types come with its module (src/vendors/<vendor>/index.ts imports schema/<vendor>/).
 import './roots.js';
 import './enums.js';
 import './errors.js';
@@ -6,19 +7,5 @@ import './secret-hint.js';
 import './vendor-account.js';
 import './account-health.js';
 import './vendor-connection.js';
-import './datadog/integration.js';
-import './datadog/action-connection.js';
-import './datadog/app-key-registration.js';
-import './datadog/mutations.js';
-import './chronosphere/target.js';
-import './chronosphere/external-connection.js';
-import './chronosphere/mutations.js';
-import './cortex/pagerduty-configuration.js';
-import './cortex/mutations.js';
-import './mongodb/integration.js';
-import './mongodb/mutations.js';
-import './opsramp/enums.js';
-import './opsramp/installed-integration.js';
-import './opsramp/mutations.js';
-import './integration-connection.js';
+import './deleted-payload.js';
 import './connection-page.js';

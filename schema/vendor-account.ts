@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import type { AccountRef } from '../src/core/domain.js';
-import { VendorEnum } from './enums.js';
+import { vendorTypes } from './vendors.js';
 
 export const VendorAccountRef = builder.objectRef<AccountRef>('VendorAccount');
 
@@ -10,7 +10,7 @@ builder.node(VendorAccountRef, {
   loadOne: (key, context) => context.accounts.get(key)?.ref ?? null,
   fields: (t) => ({
     key: t.exposeString('key', { description: "The account's id in the config file; mutations name accounts by it." }),
-    vendor: t.field({ type: VendorEnum, description: 'The vendor.', resolve: (account) => account.vendor }),
+    vendor: t.field({ type: vendorTypes().vendor, description: 'The vendor.', resolve: (account) => account.vendor }),
     displayName: t.exposeString('displayName', { description: 'A name for people (defaults to the key).' }),
     baseUrl: t.exposeString('baseUrl', { description: "The vendor API's base URL this account talks to." }),
   }),

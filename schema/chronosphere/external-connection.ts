@@ -1,36 +1,16 @@
 import { builder } from '../builder.js';
-import { connectionInnerId } from '../../src/app/connections.js';
-import { NotFoundError } from '../../src/core/errors.js';
-import { splitInnerId } from '../../src/core/ids.js';
-import { loadOnce } from '../../src/app/loaders/index.js';
+import { chronosphereRuntime } from '../../src/vendors/chronosphere/runtime.js';
 import { CHRONOSPHERE_CONNECTION_TYPES, type ChronosphereConnectionType } from '../../src/vendors/chronosphere/catalogue.js';
 import type { ChronosphereExternalConnection } from '../../src/vendors/chronosphere/map.js';
-import { VendorConnectionInterface } from '../vendor-connection.js';
+import { connectionNode } from '../vendor-connection.js';
 import { ChronosphereConnectionTargetUnion } from './target.js';
 
-export const ChronosphereExternalConnectionRef = builder.objectRef<ChronosphereExternalConnection>('ChronosphereExternalConnection');
+export const ChronosphereExternalConnectionRef = builder.objectRef<ChronosphereExternalConnection>(chronosphereRuntime.ids.typename);
 
-/** The key of a Chronosphere connection inside its global id: account, then slug. */
-export function parseChronosphereConnectionId(inner: string): { account: string; slug: string } | null {
-  const parts = splitInnerId(inner, 2);
-  return parts ? { account: parts[0] as string, slug: parts[1] as string } : null;
-}
 
 builder.node(ChronosphereExternalConnectionRef, {
   description: 'A Chronosphere external connection (Config API v1): where notification policies send alerts, with its credentials.',
-  interfaces: [VendorConnectionInterface],
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'chronosphere',
-  id: { resolve: (c) => connectionInnerId(c) },
-  loadOne: async (inner, context) => {
-    const key = parseChronosphereConnectionId(inner);
-    if (!key || !context.accounts.ofVendor(key.account, 'chronosphere')) return null;
-    try {
-      return await loadOnce(context.loaders.chronosphereConnection, key);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  },
+  ...connectionNode(chronosphereRuntime),
   fields: (t) => ({
     slug: t.exposeString('slug', { description: "Chronosphere's unique, immutable identifier for the connection." }),
     target: t.field({

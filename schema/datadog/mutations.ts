@@ -62,13 +62,6 @@ export const DatadogConnectionPayload = builder.objectRef<{ connection: DatadogA
   }),
 });
 
-export const DeletedPayload = builder.objectRef<{ deletedId: string }>('DeletedConnectionPayload').implement({
-  description: 'A connection that no longer exists (or is no longer tracked).',
-  fields: (t) => ({
-    deletedId: t.exposeID('deletedId', { description: 'The global id it had.' }),
-  }),
-});
-
 export const AppKeyRegistrationPayload = builder.objectRef<{ registration: DatadogAppKeyRegistration }>('DatadogAppKeyRegistrationPayload').implement({
   description: 'The registration after the change.',
   fields: (t) => ({

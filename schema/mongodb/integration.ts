@@ -1,10 +1,5 @@
 import { builder } from '../builder.js';
-import { connectionInnerId } from '../../src/app/connections.js';
-import type { GatewayContext } from '../../src/app/context.js';
-import { NotFoundError } from '../../src/core/errors.js';
-import { splitInnerId } from '../../src/core/ids.js';
-import { loadMongoDbIntegration, type MongoDbIntegrationKey } from '../../src/vendors/mongodb/loaders.js';
-import { GROUP_ID_PATTERN, TYPE_PATTERN } from '../../src/vendors/mongodb/catalogue.js';
+import { mongoDbRuntime } from '../../src/vendors/mongodb/runtime.js';
 import type {
   MongoDbIntegration,
   MongoDbMicrosoftTeamsSettings,
@@ -18,26 +13,11 @@ import type {
   MongoDbWebhookSettings,
 } from '../../src/vendors/mongodb/map.js';
 import { SecretHintType } from '../secret-hint.js';
-import { VendorConnectionInterface } from '../vendor-connection.js';
+import { connectionNode } from '../vendor-connection.js';
 
 /** The `MongoDbIntegration` node: one project's integration of one type. */
-export const MongoDbIntegrationRef = builder.objectRef<MongoDbIntegration>('MongoDbIntegration');
+export const MongoDbIntegrationRef = builder.objectRef<MongoDbIntegration>(mongoDbRuntime.ids.typename);
 
-/**
- * The key of a Cloud Manager integration inside its global id: account, project (group) id and
- * integration type, since a project holds at most one integration per type. Null when malformed,
- * when the account is not a configured Cloud Manager account, or when the project is not one of
- * its `groupIds`: such ids are foreign and read as "not found".
- */
-export function parseMongoDbIntegrationId(context: GatewayContext, inner: string): MongoDbIntegrationKey | null {
-  const parts = splitInnerId(inner, 3);
-  if (!parts) return null;
-  const [account, groupId, type] = parts as [string, string, string];
-  const entry = context.accounts.ofVendor(account, 'mongodb');
-  if (!entry || !GROUP_ID_PATTERN.test(groupId) || !TYPE_PATTERN.test(type)) return null;
-  if (!entry.client.groupIds.some((id) => id.toLowerCase() === groupId)) return null;
-  return { account, groupId, type };
-}
 
 const PagerDutySettings = builder.objectRef<MongoDbPagerDutySettings>('MongoDbPagerDutySettings').implement({
   description: 'A `PAGER_DUTY` integration: alerts go to a PagerDuty service (Events API v2 integration key).',
@@ -131,19 +111,7 @@ export const MongoDbIntegrationSettingsUnion = builder.unionType('MongoDbIntegra
 
 builder.node(MongoDbIntegrationRef, {
   description: 'A MongoDB Cloud Manager project third-party integration. A project holds at most one integration per type.',
-  interfaces: [VendorConnectionInterface],
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'mongodb',
-  id: { resolve: (i) => connectionInnerId(i) },
-  loadOne: async (inner, context) => {
-    const key = parseMongoDbIntegrationId(context, inner);
-    if (!key) return null;
-    try {
-      return await loadMongoDbIntegration(context.loaders.mongoDbGroup, key);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  },
+  ...connectionNode(mongoDbRuntime),
   fields: (t) => ({
     groupId: t.exposeString('groupId', { description: 'The Cloud Manager project (group) id, 24 hex digits.' }),
     type: t.exposeString('type', { description: "The vendor's `INTEGRATION-TYPE`, e.g. `PAGER_DUTY`." }),

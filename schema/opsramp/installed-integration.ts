@@ -1,10 +1,5 @@
 import { builder } from '../builder.js';
-import { connectionInnerId } from '../../src/app/connections.js';
-import type { GatewayContext } from '../../src/app/context.js';
-import { NotFoundError } from '../../src/core/errors.js';
-import { splitInnerId } from '../../src/core/ids.js';
-import { loadOnce } from '../../src/app/loaders/index.js';
-import type { OpsRampIntegrationKey } from '../../src/vendors/opsramp/loaders.js';
+import { opsRampRuntime } from '../../src/vendors/opsramp/runtime.js';
 import type {
   OpsRampAlertSource,
   OpsRampApiKeyPair,
@@ -22,7 +17,7 @@ import type {
 } from '../../src/vendors/opsramp/map.js';
 import { ConnectedServiceEnum } from '../enums.js';
 import { SecretHintType } from '../secret-hint.js';
-import { VendorConnectionInterface } from '../vendor-connection.js';
+import { connectionNode } from '../vendor-connection.js';
 import {
   OpsRampCategoryEnum,
   OpsRampDirectionEnum,
@@ -36,24 +31,9 @@ import {
 } from './enums.js';
 
 /** The GraphQL type of an installed OpsRamp integration (a `VendorConnection`). */
-export const OpsRampInstalledIntegrationRef = builder.objectRef<OpsRampInstalledIntegration>('OpsRampInstalledIntegration');
+export const OpsRampInstalledIntegrationRef = builder.objectRef<OpsRampInstalledIntegration>(opsRampRuntime.ids.typename);
 
-/** The key inside an OpsRamp global id: account, tenant, then OpsRamp's installed id. */
-export function parseOpsRampIntegrationId(inner: string): { account: string; tenantId: string; installedId: string } | null {
-  const parts = splitInnerId(inner, 3);
-  return parts ? { account: parts[0] as string, tenantId: parts[1] as string, installedId: parts[2] as string } : null;
-}
 
-/**
- * The loader key for an inner id, or null when the account is not a configured OpsRamp account
- * or now points at another tenant (an id from another tenant is never looked up in this one).
- */
-export function opsRampIntegrationKey(context: GatewayContext, inner: string): OpsRampIntegrationKey | null {
-  const key = parseOpsRampIntegrationId(inner);
-  const entry = key ? context.accounts.ofVendor(key.account, 'opsramp') : undefined;
-  if (!key || !entry || entry.client.tenantId !== key.tenantId) return null;
-  return { account: key.account, installedId: key.installedId };
-}
 
 /** An OpsRamp catalogue entry, as installed or as available. */
 export const OpsRampCatalogueIntegrationType = builder.objectRef<OpsRampCatalogueIntegration>('OpsRampCatalogueIntegration').implement({
@@ -256,19 +236,7 @@ const AlertSourceType = builder.objectRef<OpsRampAlertSource>('OpsRampAlertSourc
 builder.node(OpsRampInstalledIntegrationRef, {
   description:
     'An integration installed in an OpsRamp tenant: a catalogue integration (Slack, JIRA, a CUSTOM webhook, …) with its inbound and outbound configuration.',
-  interfaces: [VendorConnectionInterface],
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'opsramp',
-  id: { description: 'Its global id: the account, the tenant and OpsRamp’s installed id.', resolve: (i) => connectionInnerId(i) },
-  loadOne: async (inner, context) => {
-    const key = opsRampIntegrationKey(context, inner);
-    if (!key) return null;
-    try {
-      return await loadOnce(context.loaders.opsRampInstalledIntegration, key);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  },
+  ...connectionNode(opsRampRuntime, 'Its global id: the account, the tenant and OpsRamp’s installed id.'),
   fields: (t) => ({
     tenantId: t.exposeString('tenantId', { description: 'The OpsRamp tenant (client or partner id) it is installed in.' }),
     installedId: t.exposeString('installedId', { description: "OpsRamp's id of the installation (`INTG-…`)." }),

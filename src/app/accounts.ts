@@ -2,33 +2,22 @@ import type { Dispatcher } from 'undici';
 import { accountSecrets } from '../core/config/redact.js';
 import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
 import type { AccountRef } from '../core/domain.js';
-import { VendorHttp, type AuthStrategy, type VendorErrorParser, type VendorHttpOptions } from '../core/http/vendor-http.js';
+import { VendorHttp, type VendorHttpOptions } from '../core/http/vendor-http.js';
 import type { Logger } from '../core/logger.js';
-import type { VendorId } from '../core/vendor.js';
-import { DatadogClient, datadogAuth } from '../vendors/datadog/client.js';
-import { parseDatadogError } from '../vendors/datadog/errors.js';
-import { ChronosphereClient, chronosphereAuth } from '../vendors/chronosphere/client.js';
-import { parseChronosphereError } from '../vendors/chronosphere/errors.js';
-import { CortexClient, cortexAuth } from '../vendors/cortex/client.js';
-import { parseCortexError } from '../vendors/cortex/errors.js';
-import { MongoDbClient } from '../vendors/mongodb/client.js';
-import { mongoDbDigestAuth } from '../vendors/mongodb/digest.js';
-import { parseMongoDbError } from '../vendors/mongodb/errors.js';
-import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from '../vendors/opsramp/client.js';
-import { parseOpsRampError } from '../vendors/opsramp/errors.js';
+import type { HttpFactory, VendorRuntime } from './vendor-runtime.js';
 
-/** A configured account with its long-lived vendor client (sharing the one dispatcher). */
-export type AccountEntry = {
+/** A configured account with its vendor module and its long-lived client (sharing the one dispatcher). */
+export interface AccountEntry<Client = unknown> {
   readonly ref: AccountRef;
+  /** The module of the account's vendor: everything shared code asks of a vendor goes through it. */
+  readonly vendor: VendorRuntime;
+  readonly client: Client;
   /** The account's HTTP transports (OpsRamp has two: token endpoint and API), for health. */
   readonly transports: readonly VendorHttp[];
-} & (
-  | { readonly vendor: 'datadog'; readonly client: DatadogClient }
-  | { readonly vendor: 'chronosphere'; readonly client: ChronosphereClient }
-  | { readonly vendor: 'cortex'; readonly client: CortexClient }
-  | { readonly vendor: 'mongodb'; readonly client: MongoDbClient }
-  | { readonly vendor: 'opsramp'; readonly client: OpsRampClient }
-);
+}
+
+/** The client type a vendor module builds. */
+export type ClientOf<R> = R extends { createClient(...args: never[]): infer C } ? C : never;
 
 /** Everything the clients share. */
 export interface ClientDeps {
@@ -39,11 +28,15 @@ export interface ClientDeps {
   readonly resilience?: Pick<VendorHttpOptions, 'retry' | 'breaker' | 'clock' | 'random'>;
 }
 
-/** The accounts of one gateway, by config key, in config order. */
+/** The accounts of one gateway, by config key, in config order, with the vendor modules they use. */
 export class AccountRegistry {
   private readonly byKey: ReadonlyMap<string, AccountEntry>;
 
-  constructor(readonly entries: readonly AccountEntry[]) {
+  constructor(
+    readonly entries: readonly AccountEntry[],
+    /** Every registered vendor module, whether or not an account uses it. */
+    readonly vendors: readonly VendorRuntime[],
+  ) {
     this.byKey = new Map(entries.map((entry) => [entry.ref.key, entry]));
   }
 
@@ -51,82 +44,57 @@ export class AccountRegistry {
     return this.byKey.get(key);
   }
 
-  /** The entry for `key` when it belongs to `vendor`. */
-  ofVendor<V extends VendorId>(key: string, vendor: V): Extract<AccountEntry, { vendor: V }> | undefined {
+  /** The entry for `key` when it is an account of `vendor`, with that vendor's client type. */
+  ofVendor<R extends VendorRuntime>(key: string, vendor: R): AccountEntry<ClientOf<R>> | undefined {
     const entry = this.byKey.get(key);
-    return entry && entry.vendor === vendor ? (entry as Extract<AccountEntry, { vendor: V }>) : undefined;
+    // Vendor ids are unique in a registry, and the entry's client was built by that vendor's module.
+    return entry && entry.vendor.id === vendor.id ? (entry as AccountEntry<ClientOf<R>>) : undefined;
+  }
+
+  /** The vendor module whose connections have the GraphQL type `typename`. */
+  vendorOfTypename(typename: string): VendorRuntime | undefined {
+    return this.vendors.find((vendor) => vendor.ids.typename === typename);
   }
 }
 
-function accountRef(account: AccountConfig): AccountRef {
-  return { key: account.id, vendor: account.vendor, displayName: account.displayName ?? account.id, baseUrl: account.baseUrl };
-}
-
-function createHttp(account: AccountConfig, deps: ClientDeps, auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]): VendorHttp {
-  return new VendorHttp({
-    vendor: account.vendor,
-    account: account.id,
-    baseUrl: account.baseUrl,
-    dispatcher: deps.dispatcher,
-    auth,
-    parseError,
-    logger: deps.logger,
-    callTimeoutMs: account.callTimeoutMs ?? deps.gateway.vendorCallTimeoutMs,
-    maxBodyBytes: deps.gateway.maxResponseBytes,
-    requestIdHeaders,
-    secrets: accountSecrets(account),
-    ...deps.resilience,
-    ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
-  });
-}
-
-/** Builds one account's client from its config. */
-export function createAccountEntry(account: AccountConfig, deps: ClientDeps): AccountEntry {
+/** Builds one account's client from its config, through its vendor's module. */
+export function createAccountEntry(account: AccountConfig, vendor: VendorRuntime, deps: ClientDeps): AccountEntry {
+  const ref: AccountRef = { key: account.id, vendor: account.vendor, displayName: account.displayName ?? account.id, baseUrl: account.baseUrl };
+  const secrets = accountSecrets(account, vendor.account.secretFields);
   const transports: VendorHttp[] = [];
-  const http = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]): VendorHttp => {
-    const transport = createHttp(account, deps, auth, parseError, requestIdHeaders);
+  const http: HttpFactory = (auth, parseError, requestIdHeaders) => {
+    const transport = new VendorHttp({
+      vendor: account.vendor,
+      vendorName: vendor.name,
+      account: account.id,
+      baseUrl: account.baseUrl,
+      dispatcher: deps.dispatcher,
+      auth,
+      parseError,
+      logger: deps.logger,
+      callTimeoutMs: account.callTimeoutMs ?? deps.gateway.vendorCallTimeoutMs,
+      maxBodyBytes: deps.gateway.maxResponseBytes,
+      requestIdHeaders,
+      secrets,
+      ...deps.resilience,
+      ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
+    });
     transports.push(transport);
     return transport;
   };
-  return { ...createClient(account, http), transports };
+  return { ref, vendor, client: vendor.createClient(account, ref, http), transports };
 }
 
-type HttpFactory = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]) => VendorHttp;
-
-type ClientEntry = AccountEntry extends infer E ? (E extends AccountEntry ? Omit<E, 'transports'> : never) : never;
-
-function createClient(account: AccountConfig, http: HttpFactory): ClientEntry {
-  const ref = accountRef(account);
-  switch (account.vendor) {
-    case 'datadog':
-      return {
-        ref,
-        vendor: 'datadog',
-        client: new DatadogClient(ref, http(datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id'])),
-      };
-    case 'chronosphere':
-      // The contract names no request-id header; `x-request-id` is read when a proxy adds one.
-      return { ref, vendor: 'chronosphere', client: new ChronosphereClient(ref, http(chronosphereAuth(account.apiToken), parseChronosphereError, ['x-request-id'])) };
-    case 'mongodb':
-      // Cloud Manager names no request-id header (none in the recordings); a proxy's `x-request-id` is read.
-      return {
-        ref,
-        vendor: 'mongodb',
-        client: new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
-      };
-    case 'cortex':
-      // Cortex names no request-id header; its error bodies carry a `requestId` instead.
-      return { ref, vendor: 'cortex', client: new CortexClient(ref, http(cortexAuth(account.token), parseCortexError, ['x-request-id'])) };
-    case 'opsramp':
-      // Two transports over the one dispatcher: the token endpoint (no auth) and the API (OAuth2 bearer).
-      return { ref, vendor: 'opsramp', client: createOpsRampClient(ref, account, (auth) => http(auth, parseOpsRampError, OPSRAMP_REQUEST_ID_HEADERS)) };
-    default: {
-      const unreachable: never = account;
-      throw new Error(`unknown vendor ${String(unreachable)}`);
-    }
-  }
-}
-
-export function createAccountRegistry(accounts: readonly AccountConfig[], deps: ClientDeps): AccountRegistry {
-  return new AccountRegistry(accounts.map((account) => createAccountEntry(account, deps)));
+/** Builds every configured account; `vendors` is the registry, searched by each account's `vendor`. */
+export function createAccountRegistry(accounts: readonly AccountConfig[], vendors: readonly VendorRuntime[], deps: ClientDeps): AccountRegistry {
+  const ids = vendors.map((vendor) => vendor.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) throw new Error(`vendor "${repeated}" is registered twice`);
+  const entries = accounts.map((account) => {
+    const vendor = vendors.find((candidate) => candidate.id === account.vendor);
+    // The config schema is built from the same registry, so a parsed account always has its vendor.
+    if (!vendor) throw new Error(`account "${account.id}" names vendor "${account.vendor}", which is not registered`);
+    return createAccountEntry(account, vendor, deps);
+  });
+  return new AccountRegistry(entries, vendors);
 }

@@ -1,9 +1,11 @@
-import type { AccountRegistry } from './accounts.js';
+import type DataLoader from 'dataloader';
 import type { GatewayConfig } from '../core/config/schema.js';
 import type { CallScope, VendorCallRecord } from '../core/http/vendor-http.js';
-import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
+import type { AccountRegistry } from './accounts.js';
+import { createHealthLoader, type AccountHealth } from './health.js';
+import { RequestLoaders } from './loaders/index.js';
 
 /** What a gateway is built from; long-lived and shared by every request. */
 export interface GatewayDeps {
@@ -24,7 +26,10 @@ export interface GatewayContext {
   /** Who is asking; "anonymous" until authentication exists. */
   readonly caller: string;
   readonly scope: CallScope;
-  readonly loaders: Loaders;
+  /** Each vendor's loaders for this request (`loaders.of(vendor)`). */
+  readonly loaders: RequestLoaders;
+  /** One live probe per account per request; probes read through the vendors' loaders. */
+  readonly accountHealth: DataLoader<string, AccountHealth, string>;
   readonly vendorCalls: VendorCallRecord[];
 }
 
@@ -35,14 +40,16 @@ export function createRequestContext(deps: GatewayDeps, signal: AbortSignal | un
     ...(signal ? { signal } : {}),
     record: (call) => vendorCalls.push(call),
   };
-  return {
+  const context: GatewayContext = {
     deps,
     accounts: deps.accounts,
     store: deps.store,
     logger: deps.logger,
     caller: 'anonymous',
     scope,
-    loaders: createLoaders(deps.accounts, scope),
+    loaders: new RequestLoaders(deps.accounts, scope),
+    accountHealth: createHealthLoader(() => context),
     vendorCalls,
   };
+  return context;
 }

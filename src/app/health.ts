@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
-import type { AccountEntry, AccountRegistry } from './accounts.js';
+import type { AccountEntry } from './accounts.js';
+import type { GatewayContext } from './context.js';
 import { CircuitOpenError, NotFoundError, PatchbayError, VendorRateLimitedError } from '../core/errors.js';
-import type { CallScope } from '../core/http/vendor-http.js';
 import type { BreakerState } from '../core/http/resilience.js';
-import { loadOnce, type Loaders } from './loaders/index.js';
 
 export type HealthStatus = 'HEALTHY' | 'DEGRADED' | 'FAILING';
 
@@ -20,47 +19,17 @@ export interface AccountHealth {
   readonly error: PatchbayError | null;
 }
 
-/**
- * One cheap authenticated read per vendor: it proves the credentials work and carry at least
- * read permission on the resource Patchbay manages.
- */
-async function probe(entry: AccountEntry, scope: CallScope, loaders: Loaders): Promise<void> {
-  switch (entry.vendor) {
-    case 'datadog':
-      await entry.client.listAppKeyRegistrations(scope, { size: 1, number: 0 });
-      return;
-    case 'chronosphere':
-      await entry.client.listPage(scope, { pageSize: 1 });
-      return;
-    case 'mongodb': {
-      const [groupId] = entry.client.groupIds;
-      if (groupId) await loadOnce(loaders.mongoDbGroup, { account: entry.ref.key, groupId });
-      return;
-    }
-    case 'cortex':
-      // No configuration yet (NotFoundError) is a healthy account.
-      await loadOnce(loaders.cortexPagerDutyConfiguration, entry.ref.key);
-      return;
-    case 'opsramp':
-      await entry.client.searchInstalled(scope, { pageSize: 1 });
-      return;
-    default: {
-      const unreachable: never = entry;
-      throw new Error(`unknown vendor ${String(unreachable)}`);
-    }
-  }
-}
-
 function circuitOf(entry: AccountEntry): BreakerState {
   const states = entry.transports.map((t) => t.breakerState);
   return states.includes('OPEN') ? 'OPEN' : states.includes('HALF_OPEN') ? 'HALF_OPEN' : 'CLOSED';
 }
 
-async function check(entry: AccountEntry, scope: CallScope, loaders: Loaders): Promise<AccountHealth> {
+async function check(entry: AccountEntry, context: GatewayContext): Promise<AccountHealth> {
   const started = performance.now();
   let error: PatchbayError | null = null;
   try {
-    await probe(entry, scope, loaders);
+    // Each vendor's probe reads through the request's loaders, sharing what the request already read.
+    await entry.vendor.probe(context, entry);
   } catch (caught) {
     if (!(caught instanceof PatchbayError)) throw caught;
     error = caught instanceof NotFoundError ? null : caught;
@@ -74,12 +43,12 @@ async function check(entry: AccountEntry, scope: CallScope, loaders: Loaders): P
 }
 
 /** Per-request loader: each account is probed at most once per request, all accounts at once. */
-export function createHealthLoader(accounts: AccountRegistry, scope: CallScope, loaders: () => Loaders): DataLoader<string, AccountHealth, string> {
+export function createHealthLoader(context: () => GatewayContext): DataLoader<string, AccountHealth, string> {
   return new DataLoader<string, AccountHealth, string>((keys) =>
     Promise.all(
       keys.map(async (key) => {
-        const entry = accounts.get(key);
-        return entry ? check(entry, scope, loaders()) : new NotFoundError(`No account "${key}" is configured.`);
+        const entry = context().accounts.get(key);
+        return entry ? check(entry, context()) : new NotFoundError(`No account "${key}" is configured.`);
       }),
     ),
   );

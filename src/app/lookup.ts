@@ -1,34 +1,59 @@
-import type { AccountEntry } from './accounts.js';
+import type { AccountEntry, ClientOf } from './accounts.js';
 import type { GatewayContext } from './context.js';
+import type { ConnectionOf, KeyOf, VendorRuntime } from './vendor-runtime.js';
 import { InputValidationError, NotFoundError } from '../core/errors.js';
 import { decodeGlobalId, splitInnerId } from '../core/ids.js';
-import type { VendorId } from '../core/vendor.js';
-import { VENDOR_NAMES } from '../core/vendor.js';
 
 /** The configured account `key` of `vendor`, or an input error naming the field. */
-export function requireAccount<V extends VendorId>(context: GatewayContext, key: string, vendor: V, path: readonly string[] = ['account']): Extract<AccountEntry, { vendor: V }> {
+export function requireAccount<R extends VendorRuntime>(context: GatewayContext, key: string, vendor: R, path: readonly string[] = ['account']): AccountEntry<ClientOf<R>> {
   const entry = context.accounts.ofVendor(key, vendor);
-  if (!entry) throw InputValidationError.single(path, `no ${VENDOR_NAMES[vendor]} account "${key}" is configured`);
+  if (!entry) throw InputValidationError.single(path, `no ${vendor.name} account "${key}" is configured`);
   return entry;
 }
 
+/** What a connection's global id names: its vendor's account entry and the vendor's read key. */
+export interface ConnectionTarget<Client, Key> {
+  readonly entry: AccountEntry<Client>;
+  readonly key: Key;
+}
+
+/** The read key behind the inner part of one of `vendor`'s global ids; null when it names none. */
+export function parseInnerId<R extends VendorRuntime>(context: GatewayContext, vendor: R, inner: string): ConnectionTarget<ClientOf<R>, KeyOf<R>> | null {
+  const parts = splitInnerId(inner, vendor.ids.keyParts + 1);
+  if (!parts) return null;
+  const [account, ...keyParts] = parts as [string, ...string[]];
+  const entry = context.accounts.ofVendor(account, vendor);
+  if (!entry) return null;
+  // `vendor.ids.parse` returns `vendor`'s own key type.
+  const key = vendor.ids.parse(keyParts, entry) as KeyOf<R> | null;
+  return key === null ? null : { entry, key };
+}
+
 /**
- * Decodes a global id that must be of `typename` and name a configured account of `vendor`;
- * returns the account entry and the vendor key parts. Anything else is `NotFoundError`.
+ * Decodes a global id that must name one of `vendor`'s connections in a configured account.
+ * Anything else (malformed, another type, an unknown account, a foreign key) is `NotFoundError`.
  */
-export function requireObjectId<V extends VendorId>(
-  context: GatewayContext,
-  globalId: string,
-  typename: string,
-  vendor: V,
-  keyParts: number,
-  accept: (keyParts: readonly string[]) => boolean = () => true,
-): { entry: Extract<AccountEntry, { vendor: V }>; parts: string[] } {
+export function requireConnectionId<R extends VendorRuntime>(context: GatewayContext, vendor: R, globalId: string): ConnectionTarget<ClientOf<R>, KeyOf<R>> {
   const decoded = decodeGlobalId(globalId);
-  const parts = decoded.typename === typename ? splitInnerId(decoded.id, keyParts + 1) : null;
-  const entry = parts ? context.accounts.ofVendor(parts[0] as string, vendor) : undefined;
-  if (!parts || !entry || !accept(parts.slice(1))) throw new NotFoundError(`No ${typename} has the id "${globalId}".`, globalId);
-  return { entry, parts: parts.slice(1) };
+  const target = decoded.typename === vendor.ids.typename ? parseInnerId(context, vendor, decoded.id) : null;
+  if (!target) throw new NotFoundError(`No ${vendor.ids.typename} has the id "${globalId}".`, globalId);
+  return target;
+}
+
+/**
+ * Reads the connection an inner id names through its vendor's loaders; null when the id names
+ * none or the vendor has no such connection. Other failures are thrown as they are.
+ */
+export async function readByInnerId<R extends VendorRuntime>(context: GatewayContext, vendor: R, inner: string): Promise<ConnectionOf<R> | null> {
+  const target = parseInnerId(context, vendor, inner);
+  if (!target) return null;
+  try {
+    // `vendor.read` answers `vendor`'s own connection type.
+    return (await vendor.read(context, target.entry, target.key)) as ConnectionOf<R>;
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
 }
 
 /** The configured account a global id names, for the audit log; null when it names none. */

@@ -1,5 +1,4 @@
 import type { VendorId } from './vendor.js';
-import { VENDOR_NAMES } from './vendor.js';
 
 /**
  * The domain's one error hierarchy. Every class maps to one GraphQL object type
@@ -47,9 +46,10 @@ export class NotFoundError extends PatchbayError {
 export class UnsupportedOperationError extends PatchbayError {
   constructor(
     readonly vendor: VendorId,
+    vendorName: string,
     readonly operation: string,
   ) {
-    super(`${VENDOR_NAMES[vendor]} does not offer the operation "${operation}".`);
+    super(`${vendorName} does not offer the operation "${operation}".`);
   }
 }
 

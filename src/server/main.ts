@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
-import { ConfigError, loadConfigFile } from '../core/config/load.js';
+import { ConfigError } from '../core/config/load.js';
+import { loadConfigFile } from './config.js';
+import { startDemo, type Demo } from './demo.js';
 import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
 import { createJsonLogger } from '../core/logger.js';
 import { createRuntime, defaultGatewayConfig } from './runtime.js';
-import { startSimulators, stopSimulators, type RunningSimulator } from '../simulators/index.js';
 import { openStore, type Store } from '../core/store/store.js';
 
 /**
@@ -22,8 +23,7 @@ async function main(): Promise<void> {
   let accounts: readonly AccountConfig[];
   let gateway: GatewayConfig;
   let store: Store;
-  let simulators: RunningSimulator[] = [];
-  let demo = false;
+  let demo: Demo | null = null;
   const configPath = env['PATCHBAY_CONFIG'];
   if (configPath) {
     const config = await loadConfigFile(configPath, env);
@@ -32,21 +32,16 @@ async function main(): Promise<void> {
     store = await openStore({ databaseUrl: env['PATCHBAY_DATABASE_URL'] ?? null, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay', logger });
     logger.info('config mode', { config: configPath, accounts: accounts.length, store: store.kind });
   } else {
-    demo = true;
-    simulators = await startSimulators();
-    accounts = simulators.map(({ kit, baseUrl }) => kit.demoAccount(baseUrl));
+    demo = await startDemo({ logger });
+    accounts = demo.accounts;
+    store = demo.store;
     gateway = defaultGatewayConfig();
-    store = await openStore({ dataDir: null, logger });
-    for (const { kit } of simulators) {
-      const account = accounts.find((a) => a.vendor === kit.vendor);
-      if (account) await kit.seedStore?.(store, account.id);
-    }
     logger.info('demo mode: no PATCHBAY_CONFIG, serving the built-in vendor simulators with seed data', {
-      simulators: simulators.map((s) => `${s.kit.vendor} ${s.baseUrl}`),
+      simulators: demo.simulators.map((s) => `${s.kit.vendor} ${s.baseUrl}`),
     });
   }
 
-  const runtime = createRuntime({ accounts, gateway, store, logger, exposeVendorCalls: demo || gateway.exposeVendorCalls });
+  const runtime = createRuntime({ accounts, gateway, store, logger, exposeVendorCalls: demo !== null || gateway.exposeVendorCalls });
   const server = createServer(runtime.yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,8 +67,7 @@ async function main(): Promise<void> {
         clearTimeout(force);
         clearInterval(sweep);
         await runtime.close();
-        await store.close();
-        await stopSimulators(simulators);
+        await (demo ? demo.close() : store.close());
         logger.info('stopped');
       })();
     });

@@ -1,17 +1,17 @@
 import type { Dispatcher } from 'undici';
 import { createAccountRegistry, type ClientDeps } from '../app/accounts.js';
-import { configSchema, type AccountConfig, type GatewayConfig } from '../core/config/schema.js';
+import { defaultGatewayConfig, type AccountConfig, type GatewayConfig } from '../core/config/schema.js';
+import { VENDORS } from '../vendors/index.js';
+import type { VendorModule } from '../vendors/module.js';
 import type { GatewayDeps } from '../app/context.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
 import { withTrackedIdCache } from '../core/store/tracked-cache.js';
+import { buildSchema } from './schema.js';
 import { createGateway } from './yoga.js';
 
-/** The gateway settings a config file gets when it says nothing. */
-export function defaultGatewayConfig(): GatewayConfig {
-  return configSchema.parse({ accounts: [] }).gateway;
-}
+export { defaultGatewayConfig };
 
 export interface RuntimeOptions {
   readonly accounts: readonly AccountConfig[];
@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   readonly exposeVendorCalls?: boolean;
   /** Retry, breaker and clock overrides for every account. */
   readonly resilience?: ClientDeps['resilience'];
+  /** The vendor registry; tests may add a vendor module of their own. */
+  readonly vendors?: readonly VendorModule[];
   /** Defaults to a new keep-alive dispatcher owned (and closed) by the runtime. */
   readonly dispatcher?: Dispatcher;
 }
@@ -35,7 +37,8 @@ export interface Runtime {
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const dispatcher = options.dispatcher ?? createDispatcher();
-  const accounts = createAccountRegistry(options.accounts, {
+  const vendors = options.vendors ?? VENDORS;
+  const accounts = createAccountRegistry(options.accounts, vendors, {
     dispatcher,
     logger: options.logger,
     gateway: options.gateway,
@@ -49,7 +52,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
   };
   return {
-    yoga: createGateway(deps),
+    yoga: createGateway(deps, buildSchema(vendors)),
     deps,
     close: async () => {
       if (!options.dispatcher) await dispatcher.close();

@@ -1,8 +1,6 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-// The Yoga factory is the composition root: it alone reaches up to the assembled schema.
-import { buildSchema } from '../../resolvers/build-schema.js';
 import { createRequestContext, type GatewayContext, type GatewayDeps } from '../app/context.js';
 import { InputValidationError, PatchbayError } from '../core/errors.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
@@ -80,9 +78,9 @@ function probesPlugin(deps: GatewayDeps): Plugin {
 }
 
 /** Builds the gateway from its dependencies. It opens nothing and listens nowhere. */
-export function createGateway(deps: GatewayDeps): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+export function createGateway(deps: GatewayDeps, schema: GraphQLSchema): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema: buildSchema(),
+    schema,
     context: ({ request }) => createRequestContext(deps, request.signal),
     maskedErrors: { maskError },
     graphiql: { defaultQuery: FIRST_QUERY, title: 'Patchbay' },

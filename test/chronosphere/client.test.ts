@@ -22,6 +22,7 @@ beforeAll(async () => {
   const account: AccountRef = { key: 'direct', vendor: 'chronosphere', displayName: 'Direct', baseUrl };
   const http = new VendorHttp({
     vendor: 'chronosphere',
+    vendorName: 'Chronosphere',
     account: 'direct',
     baseUrl,
     dispatcher,

@@ -2,9 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, findJsonSyntaxError, loadConfigFile, parseConfigText } from '../../src/core/config/load.js';
+import { ConfigError, findJsonSyntaxError } from '../../src/core/config/load.js';
+import { accountSecrets, loadConfigFile, parseConfigText } from '../../src/server/config.js';
 import type { ConfigFormat } from '../../src/core/config/load.js';
-import { accountSecrets, publicAccount } from '../../src/core/config/redact.js';
+import { publicAccount } from '../../src/core/config/redact.js';
 import type { AccountConfig, PatchbayConfig } from '../../src/core/config/schema.js';
 
 const GROUP_A = '5f1e2d3c4b5a69788796a5b4';

@@ -384,6 +384,7 @@ describe('recordings no GraphQL field can reach, through the Datadog client', ()
       { key: ACCOUNT, vendor: 'datadog', displayName: ACCOUNT, baseUrl: replay.url },
       new VendorHttp({
         vendor: 'datadog',
+        vendorName: 'Datadog',
         account: ACCOUNT,
         baseUrl: replay.url,
         dispatcher,

@@ -155,6 +155,7 @@ let clock = new TestClock();
 function layer(over: Partial<VendorHttpOptions> = {}): VendorHttp {
   return new VendorHttp({
     vendor: 'datadog',
+    vendorName: 'Datadog',
     account: 'unit',
     baseUrl: upstream.url,
     dispatcher,
@@ -378,6 +379,23 @@ describe('secrets the request carried', () => {
       fieldErrors: [{ path: ['credentials', '[redacted]'], message: '[redacted]!' }],
     });
     expect(JSON.stringify(error)).not.toContain(secret);
+  });
+
+  it("the account's own secrets too, and every string the parser picked is one short line", async () => {
+    const accountSecret = 'account-secret-5c4b3a';
+    upstream.reply(
+      json(400, {
+        code: 'E\u0000CODE',
+        message: `line one\n\tline two ${accountSecret} ${'x'.repeat(400)}`,
+        fields: [{ path: ['a'], message: `bad\r\nvalue ${accountSecret}` }],
+      }),
+    );
+    const error = await failure(layer({ secrets: [accountSecret] }).request({}, { method: 'POST', route: '/x', json: {} }));
+    expect(error).toBeInstanceOf(VendorValidationError);
+    expect(error.message).toMatch(/^Datadog refused the input: line one line two \[redacted\] x+\.\.\.$/);
+    expect(error.message).toHaveLength('Datadog refused the input: '.length + 200);
+    expect(error).toMatchObject({ facts: { vendorCode: 'E CODE' }, fieldErrors: [{ path: ['a'], message: 'bad value [redacted]' }] });
+    expect(JSON.stringify(error)).not.toContain(accountSecret);
   });
 });
 
@@ -625,28 +643,23 @@ describe('the circuit breaker', () => {
     upstream.seen.length = 0;
     // The probe is slow; the vendor answers 500 to anything else, which must never be asked.
     upstream.reply((seen, res) => setTimeout(() => json(200, { ok: true })(seen, res), 300));
-    // cockatiel reads Date.now for the half-open timer: move it past halfOpenAfter.
-    const realNow = Date.now.bind(Date);
-    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
-    try {
-      const probe = read();
-      await vi.waitFor(() => expect(http.breakerState).toBe('HALF_OPEN'));
-      const started = performance.now();
-      const others = await Promise.all(Array.from({ length: 10 }, () => failure(read())));
-      expect(performance.now() - started).toBeLessThan(150);
-      for (const other of others) {
-        expect(other).toBeInstanceOf(CircuitOpenError);
-        expect((other as CircuitOpenError).facts.retryAfterSeconds).toBe(1);
-      }
-      await expect(probe).resolves.toMatchObject({ body: { ok: true } });
-      expect(upstream.seen).toHaveLength(1);
-      expect(http.breakerState).toBe('CLOSED');
-      upstream.always(json(200, { ok: true }));
-      await expect(read()).resolves.toMatchObject({ body: { ok: true } });
-      expect(upstream.seen).toHaveLength(2);
-    } finally {
-      spy.mockRestore();
+    // The breaker reads the injected clock: move it past halfOpenAfter.
+    clock.offset += 61_000;
+    const probe = read();
+    await vi.waitFor(() => expect(http.breakerState).toBe('HALF_OPEN'));
+    const started = performance.now();
+    const others = await Promise.all(Array.from({ length: 10 }, () => failure(read())));
+    expect(performance.now() - started).toBeLessThan(150);
+    for (const other of others) {
+      expect(other).toBeInstanceOf(CircuitOpenError);
+      expect((other as CircuitOpenError).facts.retryAfterSeconds).toBe(1);
     }
+    await expect(probe).resolves.toMatchObject({ body: { ok: true } });
+    expect(upstream.seen).toHaveLength(1);
+    expect(http.breakerState).toBe('CLOSED');
+    upstream.always(json(200, { ok: true }));
+    await expect(read()).resolves.toMatchObject({ body: { ok: true } });
+    expect(upstream.seen).toHaveLength(2);
   });
 
   it('a failed probe opens it again, and the vendor is left alone', async () => {
@@ -654,17 +667,12 @@ describe('the circuit breaker', () => {
     const read = () => http.request({}, { method: 'GET', route: '/x', schema: okSchema });
     upstream.always(json(500, {}));
     for (let i = 0; i < 5; i++) await failure(read());
-    const realNow = Date.now.bind(Date);
-    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
-    try {
-      expect(await failure(read())).toBeInstanceOf(VendorUnavailableError);
-      expect(upstream.seen).toHaveLength(6);
-      expect(http.breakerState).toBe('OPEN');
-      expect(await failure(read())).toBeInstanceOf(CircuitOpenError);
-      expect(upstream.seen).toHaveLength(6);
-    } finally {
-      spy.mockRestore();
-    }
+    clock.offset += 61_000;
+    expect(await failure(read())).toBeInstanceOf(VendorUnavailableError);
+    expect(upstream.seen).toHaveLength(6);
+    expect(http.breakerState).toBe('OPEN');
+    expect(await failure(read())).toBeInstanceOf(CircuitOpenError);
+    expect(upstream.seen).toHaveLength(6);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { MongoDbAccountConfig } from '../../src/vendors/mongodb/runtime.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFleet, vendorRequests, type Fleet } from './support.js';
 
@@ -106,7 +107,7 @@ describe('each vendor resource is fetched at most once per request', () => {
 
 describe('health shares what the request already read', () => {
   it('health next to the inventory costs no second Cloud Manager or Cortex read', async () => {
-    const groups = (fleet.accounts.find((a) => a.vendor === 'mongodb') as { groupIds: string[] }).groupIds.length;
+    const groups = (fleet.accounts.find((a) => a.vendor === 'mongodb') as MongoDbAccountConfig).groupIds.length;
     const result = await fleet.h.gql(`{ accounts { key health { status } } connections(first: 100) { totalCount } }`);
     expect(result.errors).toBeUndefined();
     expect(countRequests('mongodb', (r) => r.path.endsWith('/integrations'))).toBe(groups);

@@ -20,6 +20,7 @@ export function makeClient(options: {
   const dispatcher = options.dispatcher ?? new Agent();
   const http = new VendorHttp({
     vendor: 'mongodb',
+    vendorName: 'MongoDB Cloud Manager',
     account: ref.key,
     baseUrl: options.baseUrl,
     dispatcher,

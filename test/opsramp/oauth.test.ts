@@ -36,7 +36,7 @@ function client(sim: OpsRampSimulator, secret = CLIENT_SECRET): { client: OpsRam
   const built = createOpsRampClient(
     REF,
     { tenantId: TENANT, clientId: CLIENT_ID, clientSecret: secret },
-    (auth) => new VendorHttp({ vendor: 'opsramp', account: REF.key, baseUrl: sim.server.baseUrl, dispatcher, auth, parseError: parseOpsRampError, logger }),
+    (auth) => new VendorHttp({ vendor: 'opsramp', vendorName: 'OpsRamp', account: REF.key, baseUrl: sim.server.baseUrl, dispatcher, auth, parseError: parseOpsRampError, logger }),
     clock,
   );
   return { client: built, lines: logger.lines };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSchema } from '../../resolvers/build-schema.js';
+import { buildSchema } from '../../src/server/schema.js';
 
 /*
  * The SDL is the public documentation: every OpsRamp type, field, argument and value is described.

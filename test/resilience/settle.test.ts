@@ -1,3 +1,4 @@
+import type { MongoDbAccountConfig } from '../../src/vendors/mongodb/runtime.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../inventory/support.js';
 
@@ -49,7 +50,7 @@ describe('Cortex: the workspace is the natural key', () => {
 
 describe('Cloud Manager: project + type is the natural key', () => {
   it('settles a lost create when the type now exists in the project', async () => {
-    const groupId = (fleet.accounts.find((a) => a.vendor === 'mongodb') as { groupIds: string[] }).groupIds[0];
+    const groupId = (fleet.accounts.find((a) => a.vendor === 'mongodb') as MongoDbAccountConfig).groupIds[0];
     const list = await fleet.h.gql(`{ connections(first: 100, filter: { vendors: [MONGODB_CLOUD_MANAGER] }) { nodes { ... on MongoDbIntegration { id groupId type } } } }`);
     const existing = (list.data?.['connections'] as { nodes: { id: string; groupId: string; type: string }[] }).nodes.filter((n) => n.groupId === groupId);
     const victim = existing.find((n) => n.type === 'WEBHOOK') ?? existing[0];

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/simulators/base.js';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.js';
@@ -167,7 +167,9 @@ describe('vendor quotas', () => {
 describe('circuit breaker', () => {
   // The production breaker (a failure rate over 10 s, judged from five attempts on), not a test double.
   it('opens after five failures, then the vendor sees nothing until the probe', async () => {
-    const { id } = await freshHarness({}, { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 });
+    // The request deadline is stamped on the wall clock and measured on the injected one, which
+    // this test moves 61 s ahead: the deadline leaves room for that.
+    const { id } = await freshHarness({ requestDeadlineMs: 120_000 }, { ...DEFAULT_BREAKER, halfOpenAfterMs: 60_000 });
     await control.fault({ match: { method: 'GET' }, response: { status: 500, body: { errors: ['Internal'] } } });
     for (let i = 0; i < 5; i++) {
       expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'VendorUnavailableError' });
@@ -178,15 +180,10 @@ describe('circuit breaker', () => {
     expect((open.data?.['connection'] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
     expect(await gets()).toBe(5);
     await control.clearFaults();
-    // cockatiel reads Date.now for the half-open timer: move it past halfOpenAfter for the probe.
-    const realNow = Date.now();
-    const spy = vi.spyOn(Date, 'now').mockReturnValue(realNow + 61_000);
-    try {
-      const probe = await h.gql(READ, { id });
-      expect(probe.data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
-    } finally {
-      spy.mockRestore();
-    }
+    // The breaker reads the injected clock: move it past halfOpenAfter for the probe.
+    clock.advance(61_000);
+    const probe = await h.gql(READ, { id });
+    expect(probe.data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
     expect(await gets()).toBe(6);
     expect((await h.gql(READ, { id })).data?.['connection']).toMatchObject({ __typename: 'DatadogActionConnection' });
   });

@@ -3,9 +3,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { ErrorCode as YamlErrorCode } from 'yaml';
 import type { z } from 'zod';
-import { VENDORS } from '../vendor.js';
-import { configSchema } from './schema.js';
-import type { PatchbayConfig } from './schema.js';
+import { createConfigSchema, type AccountConfig, type AccountSchema, type PatchbayConfig } from './schema.js';
 
 /**
  * Reading the config file. The file holds credentials, so no message built here ever
@@ -47,8 +45,9 @@ export function parseConfigText(
   text: string,
   format: ConfigFormat,
   env: Record<string, string | undefined>,
+  accounts: readonly AccountSchema[],
 ): PatchbayConfig {
-  return validate(parseSyntax(text, format), env);
+  return validate(parseSyntax(text, format), env, accounts);
 }
 
 /**
@@ -57,7 +56,8 @@ export function parseConfigText(
  */
 export async function loadConfigFile(
   path: string,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
+  accounts: readonly AccountSchema[],
 ): Promise<PatchbayConfig> {
   let text: string;
   try {
@@ -79,7 +79,7 @@ export async function loadConfigFile(
         parsed = parseSyntax(text, 'yaml');
       }
     }
-    return validate(parsed, env);
+    return validate(parsed, env, accounts);
   } catch (error: unknown) {
     if (error instanceof ConfigError && error.source === undefined) {
       throw new ConfigError(error.issues, path);
@@ -402,9 +402,10 @@ export function interpolateEnv(value: unknown, env: Record<string, string | unde
 // ---------------------------------------------------------------------------------------
 // Validation
 
-function validate(parsed: unknown, env: Record<string, string | undefined>): PatchbayConfig {
+function validate(parsed: unknown, env: Record<string, string | undefined>, accounts: readonly AccountSchema[]): PatchbayConfig {
   const interpolated = interpolateEnv(parsed, env);
-  const result = configSchema.safeParse(interpolated.value, { error: configErrorMap });
+  const vendorIds = accounts.map((schema) => schema.shape.vendor.value);
+  const result = createConfigSchema(accounts).safeParse(interpolated.value, { error: configErrorMap(vendorIds) });
   const schemaIssues = result.success ? [] : zodIssuesToConfigIssues(result.error.issues);
   const issues = [
     ...interpolated.issues,
@@ -414,7 +415,14 @@ function validate(parsed: unknown, env: Record<string, string | undefined>): Pat
   if (issues.length > 0 || !result.success) {
     throw new ConfigError(issues.length > 0 ? issues : [{ path: '', message: 'invalid config' }]);
   }
-  return result.data;
+  return { accounts: result.data.accounts.map(asAccount), gateway: result.data.gateway };
+}
+
+/** A parsed account entry, typed: zod has checked these fields; TypeScript sees a record. */
+function asAccount(entry: Record<string, unknown>): AccountConfig {
+  const { id, vendor, baseUrl } = entry;
+  if (typeof id !== 'string' || typeof vendor !== 'string' || typeof baseUrl !== 'string') throw new Error('a parsed account lacks id, vendor or baseUrl');
+  return { ...entry, id, vendor, baseUrl };
 }
 
 /** `accounts[1].apiKey`; keys that are not identifiers are written `["like this"]`. */
@@ -485,7 +493,9 @@ function isIntegerSchema(inst: unknown): boolean {
  * Messages for zod's built-in issues, written from the issue's code and limits only:
  * never from the received value. Schema-level messages (ours) take precedence over this.
  */
-export const configErrorMap = (issue: z.core.$ZodRawIssue): string => {
+export const configErrorMap =
+  (vendorIds: readonly string[]) =>
+  (issue: z.core.$ZodRawIssue): string => {
   switch (issue.code) {
     case 'invalid_type': {
       const atRoot = (issue.path ?? []).length === 0;
@@ -500,7 +510,7 @@ export const configErrorMap = (issue: z.core.$ZodRawIssue): string => {
     }
     case 'invalid_union': {
       if (issue.discriminator !== undefined) {
-        const listed: readonly unknown[] = Array.isArray(issue.options) ? issue.options : VENDORS;
+        const listed: readonly unknown[] = Array.isArray(issue.options) ? issue.options : vendorIds;
         const options = listed.map((option) => String(option)).join(', ');
         const input: unknown = issue.input;
         const discriminant =

@@ -1,11 +1,9 @@
-import type { VendorId } from '../vendor.js';
-import { SECRET_FIELDS } from './schema.js';
 import type { AccountConfig } from './schema.js';
 
 /** The only shape of an account that may leave the process (GraphQL, logs, errors). */
 export interface PublicAccount {
   readonly id: string;
-  readonly vendor: VendorId;
+  readonly vendor: string;
   readonly baseUrl: string;
   /** The configured display name, or the id. */
   readonly displayName: string;
@@ -21,15 +19,13 @@ export function publicAccount(account: AccountConfig): PublicAccount {
 }
 
 /**
- * The secret values of an account (see SECRET_FIELDS), for checking that logs and
- * responses never contain them.
+ * The secret values of an account (its vendor's `secretFields`), for scrubbing them from
+ * anything a vendor says and checking that logs and responses never contain them.
  */
-export function accountSecrets(account: AccountConfig): string[] {
-  const fields: readonly string[] = SECRET_FIELDS[account.vendor];
-  const values: Record<string, unknown> = account;
+export function accountSecrets(account: AccountConfig, secretFields: readonly string[]): string[] {
   const secrets: string[] = [];
-  for (const field of fields) {
-    const value = values[field];
+  for (const field of secretFields) {
+    const value = account[field];
     if (typeof value === 'string' && value !== '') secrets.push(value);
   }
   return secrets;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { VendorId } from '../vendor.js';
 
 /**
  * The config file's shape. Every message written here is ours and never quotes the value
@@ -11,9 +10,6 @@ import type { VendorId } from '../vendor.js';
 export const CONFIG_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const CONFIG_KEY_MESSAGE = "must be 1-64 characters of A-Z, a-z, 0-9, '_', '.' or '-'";
 
-/** A MongoDB Cloud Manager / Atlas project (group) id. */
-export const MONGODB_GROUP_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
-
 export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
 export const DEFAULT_VENDOR_CALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -21,7 +17,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 const configKey = z.string().regex(CONFIG_KEY_PATTERN, { error: CONFIG_KEY_MESSAGE });
 
 /** A credential: any non-empty string. */
-const credential = z.string().min(1, { error: 'must not be empty' });
+export const credential = z.string().min(1, { error: 'must not be empty' });
 
 /**
  * Any absolute http(s) URL without user info, query or fragment. Trailing slashes are
@@ -55,8 +51,8 @@ export const baseUrlSchema = z.string().transform((raw, ctx) => {
   return url.href.replace(/\/+$/, '');
 });
 
-/** Fields every account has, whatever its vendor. */
-const commonAccountFields = {
+/** Fields every account has, whatever its vendor; each vendor's schema spreads them. */
+export const accountFields = {
   id: configKey,
   baseUrl: baseUrlSchema,
   displayName: z
@@ -73,55 +69,6 @@ const commonAccountFields = {
   /** Client-side rate limit towards this account's vendor. */
   maxRequestsPerMinute: z.int().positive({ error: 'must be greater than 0' }).optional(),
 };
-
-export const datadogAccountSchema = z.strictObject({
-  vendor: z.literal('datadog'),
-  ...commonAccountFields,
-  apiKey: credential,
-  appKey: credential,
-});
-
-export const chronosphereAccountSchema = z.strictObject({
-  vendor: z.literal('chronosphere'),
-  ...commonAccountFields,
-  apiToken: credential,
-});
-
-export const mongodbAccountSchema = z.strictObject({
-  vendor: z.literal('mongodb'),
-  ...commonAccountFields,
-  publicKey: credential,
-  privateKey: credential,
-  groupIds: z
-    .array(
-      z
-        .string()
-        .regex(MONGODB_GROUP_ID_PATTERN, { error: 'must be a 24-character hexadecimal project id' }),
-    )
-    .min(1, { error: 'must list at least one project id' }),
-});
-
-export const cortexAccountSchema = z.strictObject({
-  vendor: z.literal('cortex'),
-  ...commonAccountFields,
-  token: credential,
-});
-
-export const opsrampAccountSchema = z.strictObject({
-  vendor: z.literal('opsramp'),
-  ...commonAccountFields,
-  tenantId: credential,
-  clientId: credential,
-  clientSecret: credential,
-});
-
-export const accountSchema = z.discriminatedUnion('vendor', [
-  datadogAccountSchema,
-  chronosphereAccountSchema,
-  mongodbAccountSchema,
-  cortexAccountSchema,
-  opsrampAccountSchema,
-]);
 
 export const gatewaySchema = z.strictObject({
   /** Budget for one whole GraphQL request. */
@@ -142,9 +89,17 @@ export const gatewaySchema = z.strictObject({
   maxResponseBytes: z.int().positive({ error: 'must be greater than 0' }).default(DEFAULT_MAX_RESPONSE_BYTES),
 });
 
-export const configSchema = z
+/**
+ * The whole file's shape for the given vendors' account schemas (each a strict object whose
+ * `vendor` is a literal): the composition root passes the registry's.
+ */
+export function createConfigSchema(accountSchemas: readonly AccountSchema[]) {
+  const [first, ...rest] = accountSchemas;
+  if (first === undefined) throw new Error('at least one vendor must be registered');
+  const account = z.discriminatedUnion('vendor', [first, ...rest]);
+  return z
   .strictObject({
-    accounts: z.array(accountSchema),
+    accounts: z.array(account),
     /** Always present in the output, with defaults filled in. */
     gateway: gatewaySchema.prefault({}),
   })
@@ -172,28 +127,30 @@ export const configSchema = z
     },
     { when: () => true },
   );
+}
 
-export type PatchbayConfig = z.output<typeof configSchema>;
+/** Any vendor's account, as parsed: the shared fields, then the vendor's own (credentials among them). */
+export interface AccountConfig {
+  readonly id: string;
+  readonly vendor: string;
+  readonly baseUrl: string;
+  readonly displayName?: string | undefined;
+  readonly callTimeoutMs?: number | undefined;
+  readonly maxRequestsPerMinute?: number | undefined;
+  readonly [field: string]: unknown;
+}
+
+/** A vendor's account entry: a strict object whose `vendor` is the vendor's id. */
+export type AccountSchema = z.ZodObject<{ vendor: z.ZodLiteral<string> } & typeof accountFields & z.core.$ZodLooseShape, z.core.$strict>;
+
 export type GatewayConfig = z.output<typeof gatewaySchema>;
-export type AccountConfig = z.output<typeof accountSchema>;
-export type DatadogAccountConfig = z.output<typeof datadogAccountSchema>;
-export type ChronosphereAccountConfig = z.output<typeof chronosphereAccountSchema>;
-export type MongodbAccountConfig = z.output<typeof mongodbAccountSchema>;
-export type CortexAccountConfig = z.output<typeof cortexAccountSchema>;
-export type OpsrampAccountConfig = z.output<typeof opsrampAccountSchema>;
 
-/** The account type for one vendor. */
-export type AccountConfigFor<V extends VendorId> = Extract<AccountConfig, { vendor: V }>;
+/** The gateway settings a config file gets when it says nothing. */
+export function defaultGatewayConfig(): GatewayConfig {
+  return gatewaySchema.parse({});
+}
 
-/**
- * The fields of each vendor's account that hold secrets. OpsRamp's `tenantId` is required
- * but not listed: it is an identifier that appears in API paths, not a secret.
- */
-export const SECRET_FIELDS = {
-  datadog: ['apiKey', 'appKey'],
-  chronosphere: ['apiToken'],
-  mongodb: ['publicKey', 'privateKey'],
-  cortex: ['token'],
-  opsramp: ['clientId', 'clientSecret'],
-} as const satisfies { [V in VendorId]: readonly (keyof AccountConfigFor<V>)[] };
-
+export interface PatchbayConfig {
+  readonly accounts: readonly AccountConfig[];
+  readonly gateway: GatewayConfig;
+}

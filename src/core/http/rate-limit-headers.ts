@@ -1,3 +1,5 @@
+import { realClock } from './clock.js';
+
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 function header(headers: Headers, name: string): string | undefined {
@@ -10,7 +12,7 @@ function header(headers: Headers, name: string): string | undefined {
  * `Retry-After` (seconds or an HTTP date), Datadog/OpsRamp `X-RateLimit-Reset` (seconds until the
  * window resets) and the IETF draft `RateLimit-Reset` used by Cloud Manager. Null when none says.
  */
-export function retryAfterSeconds(headers: Headers, now: number = Date.now()): number | null {
+export function retryAfterSeconds(headers: Headers, now: number = realClock.now()): number | null {
   const retryAfter = header(headers, 'retry-after')?.trim();
   if (retryAfter) {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter);

@@ -1,28 +1,7 @@
-import { CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, SamplingBreaker, circuitBreaker, handleWhen, type IBreaker } from 'cockatiel';
+import type { Clock } from './clock.js';
 import { retryAfterSeconds } from './rate-limit-headers.js';
 
-/** Time as the HTTP layer sees it; tests inject one that does not really sleep. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export type { Clock } from './clock.js';
 
 /** How reads and idempotent writes are retried. */
 export interface RetryOptions {
@@ -138,64 +117,194 @@ export type BreakerOptions = SamplingBreakerOptions | ConsecutiveBreakerOptions;
 /** More than half of at least five attempts in the last 10 s were vendor faults. */
 export const DEFAULT_BREAKER: SamplingBreakerOptions = { failureRatio: 0.5, windowMs: 10_000, minimumAttempts: 5, halfOpenAfterMs: 15_000 };
 
-function breakerModel(options: BreakerOptions): IBreaker {
-  if ('consecutiveFailures' in options) return new ConsecutiveBreaker(options.consecutiveFailures);
-  if (!Number.isInteger(options.minimumAttempts) || options.minimumAttempts < 1) {
-    throw new RangeError(`minimumAttempts must be a positive integer, got ${options.minimumAttempts}`);
-  }
-  // cockatiel takes a minimum rate and judges once `attempts >= duration × rate`, with its duration
-  // rounded to whole sub-windows: half an attempt less keeps that comparison clear of the rounding.
-  const minimumRps = ((options.minimumAttempts - 0.5) * 1000) / options.windowMs;
-  return new SamplingBreaker({ threshold: options.failureRatio, duration: options.windowMs, minimumRps });
-}
 
 /** What `accounts { health }` shows of a breaker. */
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
-/** Marks a failure the breaker should count (vendor faults, not the caller's bad input). */
-export class CountedFault extends Error {
-  constructor(readonly original: unknown) {
-    super('vendor fault');
+/** How the breaker let an attempt through: as an ordinary attempt, or as the one probe of a half-open circuit. */
+export type BreakerPass = 'ordinary' | 'probe';
+
+/**
+ * What an attempt tells the breaker: `fault` for the vendor failing (5xx, connection failures,
+ * timeouts), `success` for any answer that is not one (4xx and 429 are answers), `neutral` when
+ * the attempt says nothing about the vendor (the client went away, a bug, a refusal before sending).
+ */
+export type BreakerVerdict = 'success' | 'fault' | 'neutral';
+
+/** Counts faults and answers; says when the circuit should open. */
+interface FaultCounter {
+  success(now: number): void;
+  /** Counts a fault; true when the faults so far call for opening the circuit. */
+  fault(now: number): boolean;
+  forget(): void;
+}
+
+class ConsecutiveFaults implements FaultCounter {
+  private inARow = 0;
+
+  constructor(private readonly limit: number) {}
+
+  success(): void {
+    this.inARow = 0;
+  }
+
+  fault(): boolean {
+    this.inARow += 1;
+    return this.inARow >= this.limit;
+  }
+
+  forget(): void {
+    this.inARow = 0;
   }
 }
 
+interface Slice {
+  /** Which tenth of the window, counted from the epoch. */
+  readonly index: number;
+  attempts: number;
+  faults: number;
+}
+
+/** The window is counted in this many slices, so that memory stays bounded at any volume. */
+const SLICES = 10;
+
+/** The failure rate over a sliding window, counted in tenths of it (the current tenth and the nine before). */
+class FaultRate implements FaultCounter {
+  private readonly sliceMs: number;
+  private slices: (Slice | undefined)[] = [];
+
+  constructor(private readonly options: SamplingBreakerOptions) {
+    this.sliceMs = options.windowMs / SLICES;
+  }
+
+  success(now: number): void {
+    this.slice(now).attempts += 1;
+  }
+
+  fault(now: number): boolean {
+    const slice = this.slice(now);
+    slice.attempts += 1;
+    slice.faults += 1;
+    const current = Math.floor(now / this.sliceMs);
+    let attempts = 0;
+    let faults = 0;
+    for (const counted of this.slices) {
+      if (counted === undefined || counted.index <= current - SLICES || counted.index > current) continue;
+      attempts += counted.attempts;
+      faults += counted.faults;
+    }
+    return attempts >= this.options.minimumAttempts && faults > this.options.failureRatio * attempts;
+  }
+
+  forget(): void {
+    this.slices = [];
+  }
+
+  private slice(now: number): Slice {
+    const index = Math.floor(now / this.sliceMs);
+    const position = ((index % SLICES) + SLICES) % SLICES;
+    const found = this.slices[position];
+    if (found?.index === index) return found;
+    const fresh: Slice = { index, attempts: 0, faults: 0 };
+    this.slices[position] = fresh;
+    return fresh;
+  }
+}
+
+function faultCounter(options: BreakerOptions): FaultCounter {
+  if ('consecutiveFailures' in options) {
+    if (!Number.isInteger(options.consecutiveFailures) || options.consecutiveFailures < 1) {
+      throw new RangeError(`consecutiveFailures must be a positive integer, got ${options.consecutiveFailures}`);
+    }
+    return new ConsecutiveFaults(options.consecutiveFailures);
+  }
+  if (!Number.isInteger(options.minimumAttempts) || options.minimumAttempts < 1) {
+    throw new RangeError(`minimumAttempts must be a positive integer, got ${options.minimumAttempts}`);
+  }
+  if (!(options.failureRatio > 0 && options.failureRatio < 1)) {
+    throw new RangeError(`failureRatio must be strictly between 0 and 1, got ${options.failureRatio}`);
+  }
+  if (!(options.windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${options.windowMs}`);
+  return new FaultRate(options);
+}
+
+type Phase = { readonly name: 'CLOSED' } | { readonly name: 'OPEN'; readonly since: number } | { readonly name: 'HALF_OPEN' };
+
 /**
- * One account's circuit breaker (cockatiel): opens after repeated vendor faults, answers at
- * once while open, and lets a single probe through when half-open; callers that arrive while
- * the probe is out are answered at once too (see `VendorHttp.guarded`), not queued behind it.
+ * One account's circuit breaker, on the injected clock: opens when the fault counter says so,
+ * answers at once while open, and after `halfOpenAfterMs` lets a single probe through. While the
+ * probe is out everyone else is answered at once too, not queued behind it (a queue would be
+ * released as a burst at a vendor that just recovered). The probe's success closes the circuit;
+ * its fault opens it again for another `halfOpenAfterMs`.
  */
 export class AccountBreaker {
-  readonly policy: CircuitBreakerPolicy;
-  private openedAt = 0;
+  private phase: Phase = { name: 'CLOSED' };
+  private readonly counter: FaultCounter;
 
   constructor(
     private readonly options: BreakerOptions,
     private readonly clock: Clock,
   ) {
-    this.policy = circuitBreaker(
-      handleWhen((error) => error instanceof CountedFault),
-      { halfOpenAfter: options.halfOpenAfterMs, breaker: breakerModel(options) },
-    );
-    this.policy.onBreak(() => {
-      this.openedAt = this.clock.now();
-    });
+    this.counter = faultCounter(options);
   }
 
   get state(): BreakerState {
-    switch (this.policy.state) {
-      case CircuitState.Open:
-      case CircuitState.Isolated:
-        return 'OPEN';
-      case CircuitState.HalfOpen:
-        return 'HALF_OPEN';
+    return this.phase.name;
+  }
+
+  /** Lets an attempt through, or answers null while the circuit is open (or its probe is out). */
+  admit(): BreakerPass | null {
+    switch (this.phase.name) {
+      case 'CLOSED':
+        return 'ordinary';
+      case 'HALF_OPEN':
+        return null;
+      case 'OPEN':
+        if (this.clock.now() - this.phase.since < this.options.halfOpenAfterMs) return null;
+        this.phase = { name: 'HALF_OPEN' };
+        return 'probe';
       default:
-        return 'CLOSED';
+        return unreachable(this.phase);
     }
+  }
+
+  /** Learns how an attempt it let through ended. */
+  settle(pass: BreakerPass, verdict: BreakerVerdict): void {
+    const now = this.clock.now();
+    if (pass === 'probe') {
+      if (verdict === 'success') {
+        this.counter.forget();
+        this.counter.success(now);
+        this.phase = { name: 'CLOSED' };
+      } else if (verdict === 'fault') {
+        this.counter.fault(now);
+        this.phase = { name: 'OPEN', since: now };
+      } else {
+        // A probe that learned nothing about the vendor hands its turn to the next caller.
+        this.phase = { name: 'OPEN', since: now - this.options.halfOpenAfterMs };
+      }
+      return;
+    }
+    if (verdict === 'success') this.counter.success(now);
+    // Attempts that were already out when the circuit opened are counted, but only the probe decides.
+    else if (verdict === 'fault' && this.counter.fault(now) && this.phase.name === 'CLOSED') this.phase = { name: 'OPEN', since: now };
   }
 
   /** Seconds until a probe may go while open; 1 while a probe is out (its answer decides). */
   retryAfterSeconds(): number {
-    if (this.policy.state === CircuitState.HalfOpen) return 1;
-    return Math.max(0, Math.ceil((this.openedAt + this.options.halfOpenAfterMs - this.clock.now()) / 1000));
+    switch (this.phase.name) {
+      case 'CLOSED':
+        return 0;
+      case 'HALF_OPEN':
+        return 1;
+      case 'OPEN':
+        return Math.max(0, Math.ceil((this.phase.since + this.options.halfOpenAfterMs - this.clock.now()) / 1000));
+      default:
+        return unreachable(this.phase);
+    }
   }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected breaker phase ${JSON.stringify(value)}`);
 }

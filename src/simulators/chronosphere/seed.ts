@@ -1,4 +1,4 @@
-import type { StoredConnection } from './simulator.js';
+import type { StoredConnection } from './state.js';
 
 /**
  * Demo state of the Chronosphere simulator: the external connections a platform team's tenant

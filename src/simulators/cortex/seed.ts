@@ -1,4 +1,4 @@
-import type { StoredConfiguration } from './simulator.js';
+import type { StoredConfiguration } from './state.js';
 
 /**
  * Demo state of the Cortex simulator: the workspace's PagerDuty integration, set up with a

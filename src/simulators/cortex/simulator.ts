@@ -1,19 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { SimulatorServer, type SimRequest, type SimResponse, type Simulator } from '../base.js';
-import { cortexSeedConfiguration } from './seed.js';
+import { RATE_LIMIT_PER_MINUTE, RATE_WINDOW_MS } from './contract.js';
+import { errorResponse, tooManyRequests } from './render.js';
+import { registerCortexRoutes } from './routes.js';
+import { CortexState, type StoredConfiguration } from './state.js';
 
-/*
- * Faithful fake of the Cortex REST API's PagerDuty integration (five operations, one
- * configuration per workspace). Contract: ../shared/vendor-contracts/cortex/CONTRACT.md and
- * openapi-pagerduty.yaml. Where the contract lists an unknown, the choice made here is
- * commented at the place it matters.
- */
-
-/** The configuration as the simulator holds it, token included (never sent back). */
-export interface StoredConfiguration {
-  readonly token: string;
-  readonly isTokenReadonly: boolean;
-}
+export type { StoredConfiguration } from './state.js';
 
 /** Options of {@link createCortexSimulator}. */
 export interface CortexSimulatorOptions {
@@ -37,56 +28,34 @@ export interface CortexSimulator extends Simulator {
   storedConfiguration(): StoredConfiguration | null;
 }
 
-const BASE = '/api/v1/pagerduty';
-const DEFAULT_RATE_LIMIT = 1000;
-const WINDOW_MS = 60_000;
-const PROBLEM_JSON: Readonly<Record<string, string>> = { 'content-type': 'application/problem+json' };
-
 /**
- * Creates the Cortex simulator (not yet listening; call `server.listen()`). State is in memory;
- * `POST /__simulator/reset` restores the seed (./seed.ts) and clears the rate-limit windows.
+ * Creates the Cortex simulator: a faithful fake of the Cortex REST API's PagerDuty integration
+ * (five operations, one configuration per workspace; CONTRACT.md), not yet
+ * listening (call `server.listen()`). State is in memory; `POST /__simulator/reset` restores the
+ * seed (./seed.ts) and clears the rate-limit windows.
  */
 export function createCortexSimulator(options: CortexSimulatorOptions = {}): CortexSimulator {
-  let configuration: StoredConfiguration | null = null;
-  const windows = new Map<string, { start: number; count: number }>();
-  const limit = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const state = new CortexState(options.seeded !== false);
+  const limit = options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE;
   const now = options.now ?? Date.now;
   const forbidden = new Set(options.forbiddenTokens ?? []);
 
-  const reset = (): void => {
-    configuration = options.seeded === false ? null : cortexSeedConfiguration();
-    windows.clear();
-  };
-
-  /** Fixed one-minute windows per API key (CONTRACT.md, Rate limits: 1000 per minute per client). */
+  /** Fixed one-minute windows per API key (CONTRACT.md, "Rate limits": 1000 per minute per client). */
   const rateLimited = (key: string, path: string): SimResponse | null => {
     const at = now();
-    let window = windows.get(key);
-    if (!window || at - window.start >= WINDOW_MS) {
+    let window = state.windows.get(key);
+    if (!window || at - window.start >= RATE_WINDOW_MS) {
       window = { start: at, count: 0 };
-      windows.set(key, window);
+      state.windows.set(key, window);
     }
     window.count += 1;
     if (window.count <= limit) return null;
-    const retryAfter = Math.max(1, Math.ceil((window.start + WINDOW_MS - at) / 1000));
-    // `about:blank` is RFC 9457's type for "nothing more than the status"; the spec only says uri-reference.
-    return {
-      status: 429,
-      headers: { ...PROBLEM_JSON, 'retry-after': String(retryAfter) },
-      body: {
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: `Rate limit of ${limit} requests per minute exceeded.`,
-        instance: path,
-        retryAfter,
-      },
-    };
+    return tooManyRequests(limit, Math.max(1, Math.ceil((window.start + RATE_WINDOW_MS - at) / 1000)), path);
   };
 
   const server = new SimulatorServer({
     vendor: 'cortex',
-    reset,
+    reset: () => state.reset(),
     authenticate: (request) => {
       const token = bearerToken(request);
       const limited = rateLimited(token ?? '', request.path);
@@ -97,55 +66,16 @@ export function createCortexSimulator(options: CortexSimulatorOptions = {}): Cor
         // answered by the authentication layer in front of the API: a bare 401 and a challenge.
         return { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
       }
-      if (forbidden.has(token)) {
-        return errorResponse(403, 'FORBIDDEN', 'Your API key is missing the required permission: Configure integrations.');
-      }
+      if (forbidden.has(token)) return errorResponse(403, 'FORBIDDEN', 'Your API key is missing the required permission: Configure integrations.');
       return null;
     },
     notFound: (request) => errorResponse(404, 'NOT_FOUND', `No endpoint ${request.method} ${request.path}.`),
   });
-
-  const notConfigured = (): SimResponse => errorResponse(404, 'NOT_FOUND', 'PagerDuty configuration not found.');
-
-  server.route('GET', `${BASE}/default-configuration`, () => (configuration ? ok(render(configuration)) : notConfigured()));
-
-  server.route('POST', `${BASE}/configuration`, (request) => {
-    const parsed = parseConfigurationRequest(request);
-    if ('response' in parsed) return parsed.response;
-    // Unknown (CONTRACT.md): what POST does when a configuration exists. PagerDuty allows only one
-    // per workspace, so "add" refuses with the ErrorResponse CONFLICT type rather than overwrite.
-    if (configuration) return errorResponse(409, 'CONFLICT', 'A PagerDuty configuration already exists; replace it instead.');
-    configuration = parsed.configuration;
-    return ok({ configurations: [render(configuration)] });
-  });
-
-  server.route('PUT', `${BASE}/configuration`, (request) => {
-    const parsed = parseConfigurationRequest(request);
-    if ('response' in parsed) return parsed.response;
-    // PUT declares no 404: replacing when nothing is configured stores the configuration.
-    configuration = parsed.configuration;
-    return ok({ configurations: [render(configuration)] });
-  });
-
-  server.route('POST', `${BASE}/configuration/validate`, () => {
-    if (!configuration) return notConfigured();
-    return ok({ configurations: [validateToken(configuration.token)] });
-  });
-
-  server.route('DELETE', `${BASE}/configurations`, () => {
-    // Unknown (CONTRACT.md): whether DELETE answers with the removed or the remaining
-    // configurations. The documented example lists one, so the removed one is returned; with
-    // nothing to delete the answer is the same 404 the other routes give.
-    if (!configuration) return notConfigured();
-    const removed = configuration;
-    configuration = null;
-    return ok({ configurations: [render(removed)] });
-  });
-
+  registerCortexRoutes(server, state);
   return {
     vendor: 'cortex',
     server,
-    storedConfiguration: () => (configuration ? { ...configuration } : null),
+    storedConfiguration: () => (state.configuration ? { ...state.configuration } : null),
   };
 }
 
@@ -155,51 +85,4 @@ function bearerToken(request: SimRequest): string | null {
   const value = (Array.isArray(raw) ? raw[0] : raw) ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
   return match?.[1] ?? null;
-}
-
-/** `PagerdutyConfiguration`: the token shows only as its last four characters. */
-function render(configuration: StoredConfiguration): { isTokenReadonly: boolean; lastFour: string } {
-  return { isTokenReadonly: configuration.isTokenReadonly, lastFour: configuration.token.slice(-4) };
-}
-
-/**
- * What Cortex learns by calling PagerDuty with the token. Here a token containing "invalid"
- * stands for one PagerDuty refuses. Unknown (CONTRACT.md): what `alias` holds for PagerDuty,
- * which has no aliases; it is left out, as optional members are when null.
- */
-function validateToken(token: string): Record<string, unknown> {
-  if (/invalid/i.test(token)) {
-    return { isValid: false, message: 'PagerDuty rejected the API token: 401 Unauthorized. Check that the key exists and has not been revoked.' };
-  }
-  return { isValid: true };
-}
-
-type ParsedRequest = { readonly configuration: StoredConfiguration } | { readonly response: SimResponse };
-
-/** `PagerdutyConfigurationRequest`: `token` and `isTokenReadonly` are both required. */
-function parseConfigurationRequest(request: SimRequest): ParsedRequest {
-  const body = request.body;
-  if (request.bodyInvalid || typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { response: errorResponse(400, 'BAD_REQUEST', 'Malformed JSON request body.') };
-  }
-  const { token, isTokenReadonly } = body as Record<string, unknown>;
-  if (typeof token !== 'string' || typeof isTokenReadonly !== 'boolean') {
-    const wrong = [typeof token === 'string' ? null : 'token', typeof isTokenReadonly === 'boolean' ? null : 'isTokenReadonly'].filter(Boolean);
-    return { response: errorResponse(400, 'BAD_REQUEST', `Invalid request body: ${wrong.join(', ')} must be present with the right type.`) };
-  }
-  if (token.trim() === '') return { response: errorResponse(400, 'ILLEGAL_ARGUMENT_ERROR', 'token must not be blank.') };
-  return { configuration: { token, isTokenReadonly } };
-}
-
-function ok(body: unknown): SimResponse {
-  return { status: 200, headers: { 'content-type': 'application/json' }, body };
-}
-
-/** Cortex's `ErrorResponse`, with a fresh `requestId` as Cortex includes for support. */
-function errorResponse(status: number, type: string, message: string): SimResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json' },
-    body: { type, message, httpStatus: status, requestId: randomUUID() },
-  };
 }

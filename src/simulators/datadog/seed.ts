@@ -1,4 +1,4 @@
-import type { StoredConnection } from './simulator.js';
+import type { StoredConnection } from './state.js';
 
 /**
  * Demo state of the Datadog simulator: what a platform team's Workflow Automation org might hold.

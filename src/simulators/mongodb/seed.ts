@@ -1,4 +1,4 @@
-import type { StoredIntegration } from './simulator.js';
+import type { StoredIntegration } from './state.js';
 
 /**
  * Demo state of the Cloud Manager simulator: three projects of one organisation, wired to the

@@ -1,4 +1,4 @@
-import type { StoredIntegration } from './simulator.js';
+import type { StoredIntegration } from './state.js';
 
 /**
  * Demo state of the OpsRamp simulator: what one client tenant might have installed. Ids are fixed

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { RecordingCache } from '../../app/loaders/cache.js';
-import type { AccountRegistry } from '../../app/accounts.js';
+import type { VendorAccounts } from '../../app/vendor-runtime.js';
+import type { ChronosphereClient } from './client.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { ChronosphereExternalConnection } from './map.js';
@@ -30,7 +31,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The Chronosphere loaders of one request (see `Loaders` in ./index.ts). */
-export function createChronosphereLoaders(accounts: AccountRegistry, scope: CallScope): ChronosphereLoaders {
+export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereClient>, scope: CallScope): ChronosphereLoaders {
   const missingAccount = (account: string) => new NotFoundError(`No Chronosphere account "${account}" is configured.`);
 
   // The whole-account lists this request asked for, by account: lookups by slug reuse one in flight.
@@ -43,7 +44,7 @@ export function createChronosphereLoaders(accounts: AccountRegistry, scope: Call
       const found = new Map<string, ChronosphereExternalConnection | Error>();
       await Promise.all(
         [...byAccount].map(async ([account, slugSet]) => {
-          const entry = accounts.ofVendor(account, 'chronosphere');
+          const entry = accounts.get(account);
           const slugs = [...slugSet];
           const put = (slug: string, value: ChronosphereExternalConnection | Error) => found.set(`${account}\u0000${slug}`, value);
           if (!entry) {
@@ -83,7 +84,7 @@ export function createChronosphereLoaders(accounts: AccountRegistry, scope: Call
   const chronosphereConnections = new DataLoader<string, readonly ChronosphereExternalConnection[], string>(async (accountKeys) =>
     Promise.all(
       accountKeys.map(async (account) => {
-        const entry = accounts.ofVendor(account, 'chronosphere');
+        const entry = accounts.get(account);
         if (!entry) return missingAccount(account);
         const listed = await settle(entry.client.listAll(scope));
         if (!(listed instanceof Error)) {

@@ -1,8 +1,6 @@
 import type { ParsedVendorError, VendorErrorParser } from '../../core/http/vendor-http.js';
 import { errorResponse, tooManyRequestsProblem } from './wire.js';
 
-const MAX_SUMMARY = 200;
-
 /** RFC 9457's "no further semantics" problem type; says nothing worth showing as a code. */
 const BLANK_PROBLEM_TYPE = 'about:blank';
 
@@ -10,19 +8,20 @@ const BLANK_PROBLEM_TYPE = 'about:blank';
  * Reads Cortex's two error bodies (CONTRACT.md, Errors): the `ErrorResponse` of every declared
  * error, whose `type` becomes the vendor code and `message` the summary, and the
  * `application/problem+json` body of a 429, whose `retryAfter` member (seconds) is the wait. The
- * status still decides the error type. `details` is never read: it may carry internal text.
+ * status still decides the error type. `details` is never read: it may carry internal text. The
+ * HTTP layer cleans every string returned here.
  */
 export const parseCortexError: VendorErrorParser = (_status: number, body: unknown): ParsedVendorError => {
   const error = errorResponse.safeParse(body);
   if (error.success) {
-    return { vendorCode: clip(error.data.type), summary: clip(error.data.message) };
+    return { vendorCode: error.data.type, summary: error.data.message };
   }
   const problem = tooManyRequestsProblem.safeParse(body);
   if (problem.success) {
     const type = problem.data.type.trim();
     return {
-      vendorCode: type === '' || type === BLANK_PROBLEM_TYPE ? null : clip(type),
-      summary: clip(problem.data.title),
+      vendorCode: type === '' || type === BLANK_PROBLEM_TYPE ? null : type,
+      summary: problem.data.title,
       // Null lets the HTTP layer fall back to the Retry-After header.
       retryAfterSeconds: problem.data.retryAfter ?? null,
     };
@@ -36,11 +35,4 @@ export const parseCortexError: VendorErrorParser = (_status: number, body: unkno
  */
 export function isPagerDutyFailureCode(code: string | null): boolean {
   return code !== null && code.startsWith('INTEGRATION_');
-}
-
-/** One line of vendor text, without control characters, at most {@link MAX_SUMMARY} characters. */
-function clip(text: string): string | null {
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  if (line === '') return null;
-  return line.length > MAX_SUMMARY ? `${line.slice(0, MAX_SUMMARY - 3)}...` : line;
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { AccountRegistry } from '../../app/accounts.js';
+import type { VendorAccounts } from '../../app/vendor-runtime.js';
+import type { CortexClient } from './client.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { CortexPagerDutyConfiguration } from './map.js';
@@ -7,12 +8,12 @@ import { RecordingCache } from '../../app/loaders/cache.js';
 import { settle } from '../../app/loaders/concurrency.js';
 
 /** Keyed by Cortex account: each workspace has one PagerDuty configuration (one GET). */
-export function createCortexConfigurationLoader(accounts: AccountRegistry, scope: CallScope): DataLoader<string, CortexPagerDutyConfiguration, string> {
+export function createCortexConfigurationLoader(accounts: VendorAccounts<CortexClient>, scope: CallScope): DataLoader<string, CortexPagerDutyConfiguration, string> {
   return new DataLoader<string, CortexPagerDutyConfiguration, string>(
     (accountKeys) =>
       Promise.all(
         accountKeys.map((account) => {
-          const entry = accounts.ofVendor(account, 'cortex');
+          const entry = accounts.get(account);
           if (!entry) return Promise.resolve(new NotFoundError(`No Cortex account "${account}" is configured.`));
           return settle(entry.client.getConfiguration(scope));
         }),

@@ -6,6 +6,7 @@ import { errorBody } from './wire.js';
  * Reads Datadog's JSON:API error body. The status decides the error type (CONTRACT.md: map by
  * status, never by parsing `detail`); `title` becomes the vendor code, and `source` pointers the
  * field errors. `detail` carries internal gRPC text, so only its last clause is kept as a summary.
+ * The HTTP layer cleans every string returned here.
  */
 export function parseDatadogError(_status: number, body: unknown): ParsedVendorError {
   const parsed = errorBody.safeParse(body);
@@ -23,15 +24,15 @@ export function parseDatadogError(_status: number, body: unknown): ParsedVendorE
   }
   return {
     vendorCode: first.title ?? null,
-    summary: summarise(first.detail) ?? first.title ?? null,
+    summary: lastClause(first.detail) ?? first.title ?? null,
     fieldErrors,
   };
 }
 
-function summarise(detail: string | undefined): string | null {
+/** The innermost cause of a gRPC error chain ("… caused by: …", "… desc = …"). */
+function lastClause(detail: string | undefined): string | null {
   if (!detail) return null;
   const clauses = detail.split(/caused by: |desc = /);
-  const last = clauses[clauses.length - 1]?.replace(/\s+/g, ' ').trim();
-  if (!last) return null;
-  return last.length > 200 ? `${last.slice(0, 197)}...` : last;
+  const last = clauses[clauses.length - 1];
+  return last && last.trim() !== '' ? last : null;
 }

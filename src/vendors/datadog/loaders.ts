@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { AccountRegistry } from '../../app/accounts.js';
+import type { VendorAccounts } from '../../app/vendor-runtime.js';
+import type { DatadogClient } from './client.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { DatadogActionConnection } from './map.js';
@@ -15,7 +16,7 @@ export interface DatadogConnectionKey {
 }
 
 /** One GET per connection, grouped by account and capped per account. */
-export function createDatadogConnectionLoader(accounts: AccountRegistry, scope: CallScope): DataLoader<DatadogConnectionKey, DatadogActionConnection, string> {
+export function createDatadogConnectionLoader(accounts: VendorAccounts<DatadogClient>, scope: CallScope): DataLoader<DatadogConnectionKey, DatadogActionConnection, string> {
   return new DataLoader<DatadogConnectionKey, DatadogActionConnection, string>(
     async (keys) => {
       const byAccount = new Map<string, number[]>();
@@ -23,7 +24,7 @@ export function createDatadogConnectionLoader(accounts: AccountRegistry, scope: 
       const results = new Array<DatadogActionConnection | Error>(keys.length);
       await Promise.all(
         [...byAccount].map(async ([account, indexes]) => {
-          const entry = accounts.ofVendor(account, 'datadog');
+          const entry = accounts.get(account);
           const loaded = await mapWithConcurrency(indexes, DATADOG_CONCURRENCY, (index) => {
             const key = keys[index] as DatadogConnectionKey;
             if (!entry) return Promise.resolve(new NotFoundError(`No Datadog account "${account}" is configured.`));

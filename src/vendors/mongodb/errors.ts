@@ -5,19 +5,12 @@ import { apiErrorWire } from './wire.js';
 /** Error codes whose first parameter names the refused attribute (Atlas/Cloud Manager `ApiError`). */
 const ATTRIBUTE_CODES: ReadonlySet<string> = new Set(['MISSING_ATTRIBUTE', 'INVALID_ATTRIBUTE', 'ATTRIBUTE_READ_ONLY']);
 
-const MAX_SUMMARY = 200;
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_SUMMARY ? `${flat.slice(0, MAX_SUMMARY - 3)}...` : flat;
-}
-
 /**
  * Reads Cloud Manager's `ApiError` body `{detail, error, errorCode, parameters, reason}`
  * (CONTRACT.md, "Errors"). The status decides the error type; `errorCode` becomes the vendor
- * code, `detail` a clipped summary, and `badRequestDetail.fields` (or the attribute named by
- * `MISSING_ATTRIBUTE`-style codes) the field errors. Secrets the request carried are scrubbed
- * from all of it by `VendorHttp`.
+ * code, `detail` the summary, and `badRequestDetail.fields` (or the attribute named by
+ * `MISSING_ATTRIBUTE`-style codes) the field errors. The HTTP layer cleans all of it and scrubs
+ * the secrets the request carried.
  */
 export function parseMongoDbError(_status: number, body: unknown): ParsedVendorError {
   const parsed = apiErrorWire.safeParse(body);
@@ -25,15 +18,15 @@ export function parseMongoDbError(_status: number, body: unknown): ParsedVendorE
   const { detail, errorCode, parameters, badRequestDetail } = parsed.data;
   const fieldErrors: FieldError[] = [];
   for (const field of badRequestDetail?.fields ?? []) {
-    if (field.field) fieldErrors.push({ path: field.field.split('.'), message: clip(field.description ?? 'invalid') });
+    if (field.field) fieldErrors.push({ path: field.field.split('.'), message: field.description ?? 'invalid' });
   }
   const first = parameters?.[0];
   if (fieldErrors.length === 0 && errorCode && ATTRIBUTE_CODES.has(errorCode) && typeof first === 'string' && /^[A-Za-z][\w.]{0,99}$/.test(first)) {
-    fieldErrors.push({ path: first.split('.'), message: clip(detail ?? errorCode) });
+    fieldErrors.push({ path: first.split('.'), message: detail ?? errorCode });
   }
   return {
     vendorCode: errorCode ?? null,
-    summary: detail ? clip(detail) : (errorCode ?? null),
+    summary: detail ? detail : (errorCode ?? null),
     fieldErrors,
   };
 }

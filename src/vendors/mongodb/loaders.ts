@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { RecordingCache } from '../../app/loaders/cache.js';
-import type { AccountRegistry } from '../../app/accounts.js';
+import type { VendorAccounts } from '../../app/vendor-runtime.js';
+import type { MongoDbClient } from './client.js';
 import { NotFoundError, VendorError } from '../../core/errors.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { MongoDbGroupIntegrations, MongoDbIntegration } from './map.js';
@@ -27,12 +28,12 @@ export function mongoDbGroupCacheKey(key: MongoDbGroupKey): string {
  * integrations in one call and has no cheaper read, so N integrations of one project cost one
  * list (all its pages), and every project in a batch is listed concurrently.
  */
-export function createMongoDbGroupLoader(accounts: AccountRegistry, scope: CallScope): DataLoader<MongoDbGroupKey, MongoDbGroupIntegrations, string> {
+export function createMongoDbGroupLoader(accounts: VendorAccounts<MongoDbClient>, scope: CallScope): DataLoader<MongoDbGroupKey, MongoDbGroupIntegrations, string> {
   return new DataLoader<MongoDbGroupKey, MongoDbGroupIntegrations, string>(
     (keys) =>
       Promise.all(
         keys.map((key) => {
-          const entry = accounts.ofVendor(key.account, 'mongodb');
+          const entry = accounts.get(key.account);
           if (!entry) return Promise.resolve(new NotFoundError(`No MongoDB Cloud Manager account "${key.account}" is configured.`));
           return settle(entry.client.listIntegrations(scope, key.groupId));
         }),

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { RecordingCache } from '../../app/loaders/cache.js';
-import type { AccountRegistry } from '../../app/accounts.js';
+import type { VendorAccounts } from '../../app/vendor-runtime.js';
+import type { OpsRampClient } from './client.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { OpsRampInstalledIntegration } from './map.js';
@@ -28,7 +29,7 @@ export interface OpsRampLoaders {
 const keyOf = (key: OpsRampIntegrationKey): string => `${key.account}\u0000${key.installedId}`;
 
 /** Creates the OpsRamp loaders of one request; both read through the account's client and `scope`. */
-export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope): OpsRampLoaders {
+export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, scope: CallScope): OpsRampLoaders {
   const missingAccount = (account: string) => new NotFoundError(`No OpsRamp account "${account}" is configured.`);
   const missing = (id: string) => new NotFoundError(`OpsRamp has no installed integration "${id}".`, id);
 
@@ -42,7 +43,7 @@ export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope
       const found = new Map<string, OpsRampInstalledIntegration | Error>();
       await Promise.all(
         [...byAccount].map(async ([account, idSet]) => {
-          const entry = accounts.ofVendor(account, 'opsramp');
+          const entry = accounts.get(account);
           const ids = [...idSet];
           const put = (installedId: string, value: OpsRampInstalledIntegration | Error) => found.set(keyOf({ account, installedId }), value);
           if (!entry) {
@@ -72,7 +73,7 @@ export function createOpsRampLoaders(accounts: AccountRegistry, scope: CallScope
   const opsRampInstalledIntegrations = new DataLoader<string, readonly OpsRampInstalledIntegration[], string>(async (accountKeys) =>
     Promise.all(
       accountKeys.map(async (account) => {
-        const entry = accounts.ofVendor(account, 'opsramp');
+        const entry = accounts.get(account);
         if (!entry) return missingAccount(account);
         const listed = await settle(entry.client.listInstalled(scope));
         if (!(listed instanceof Error)) {

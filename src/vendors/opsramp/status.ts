@@ -1,9 +1,11 @@
 import type { AccountEntry } from '../../app/accounts.js';
 import type { GatewayContext } from '../../app/context.js';
-import { NotFoundError, PatchbayError } from '../../core/errors.js';
-import { requireObjectId } from '../../app/lookup.js';
+import { PatchbayError } from '../../core/errors.js';
+import { requireConnectionId } from '../../app/lookup.js';
+import type { OpsRampClient } from './client.js';
 import { checkInstalledId } from './input.js';
 import type { OpsRampInstalledIntegration } from './map.js';
+import { opsRampLoaders, opsRampRuntime } from './runtime.js';
 
 /** What enable and disable answer. */
 export interface OpsRampStatusChange {
@@ -16,12 +18,10 @@ export interface OpsRampStatusChange {
  * The account and OpsRamp id behind a global id, for mutations. An id that is malformed, of
  * another type, of an unconfigured account or of another tenant is `NotFoundError`.
  */
-export function requireOpsRampIntegration(context: GatewayContext, globalId: string): { entry: Extract<AccountEntry, { vendor: 'opsramp' }>; installedId: string } {
-  const { entry, parts } = requireObjectId(context, globalId, 'OpsRampInstalledIntegration', 'opsramp', 2);
-  const [tenantId, installedId] = parts as [string, string];
-  if (tenantId !== entry.client.tenantId) throw new NotFoundError(`No OpsRampInstalledIntegration has the id "${globalId}".`, globalId);
-  checkInstalledId(installedId, ['id']);
-  return { entry, installedId };
+export function requireOpsRampIntegration(context: GatewayContext, globalId: string): { entry: AccountEntry<OpsRampClient>; installedId: string } {
+  const { entry, key } = requireConnectionId(context, opsRampRuntime, globalId);
+  checkInstalledId(key.installedId, ['id']);
+  return { entry, installedId: key.installedId };
 }
 
 
@@ -33,11 +33,11 @@ export async function setOpsRampIntegrationEnabled(context: GatewayContext, id: 
   const { entry, installedId } = requireOpsRampIntegration(context, id);
   await (enabled ? entry.client.enable(context.scope, installedId) : entry.client.disable(context.scope, installedId));
   const key = { account: entry.ref.key, installedId };
-  context.loaders.opsRampInstalledIntegration.clear(key);
-  context.loaders.opsRampInstalledIntegrations.clear(entry.ref.key);
+  opsRampLoaders(context).opsRampInstalledIntegration.clear(key);
+  opsRampLoaders(context).opsRampInstalledIntegrations.clear(entry.ref.key);
   try {
     const integration = await entry.client.get(context.scope, installedId);
-    context.loaders.opsRampInstalledIntegration.prime(key, integration);
+    opsRampLoaders(context).opsRampInstalledIntegration.prime(key, integration);
     return { id, enabled, integration };
   } catch (error) {
     if (!(error instanceof PatchbayError)) throw error;

@@ -1,0 +1,45 @@
+import { builder } from '../../schema/builder.js';
+import { ChronosphereExternalConnectionPayload, CreateChronosphereExternalConnectionInput } from '../../schema/chronosphere/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { settleByReadBack } from '../../src/app/settle.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildConnection } from '../../src/vendors/chronosphere/input.js';
+import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
+
+builder.mutationField('createChronosphereExternalConnection', (t) =>
+  t.field({
+    type: ChronosphereExternalConnectionPayload,
+    description:
+      'Creates a Chronosphere external connection (or, with `dryRun`, only has Chronosphere validate it). A slug that already exists is a `ConflictError`.',
+    args: { input: t.arg({ type: CreateChronosphereExternalConnectionInput, required: true, description: 'The new connection.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateChronosphereExternalConnectionResult', description: 'What the create (or dry run) did, or why it failed.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'createChronosphereExternalConnection', account: input.account, targetId: null, input },
+        async () => {
+          const { client } = requireAccount(context, input.account, chronosphereRuntime);
+          const built = buildConnection(input);
+          const dryRun = input.dryRun === true;
+          const slug = typeof input.slug === 'string' ? input.slug : null;
+          // Natural key: the slug, when the caller chose it. Settled when that slug now holds this name.
+          const result = await settleByReadBack(
+            () => client.createConnection(context.scope, built, { dryRun }),
+            async () => {
+              if (dryRun || slug === null) return null;
+              const found = await client.readConnection(context.scope, slug);
+              return found.name === input.name ? { dryRun: false, connection: found, unsetSecrets: built.unsetSecrets } : null;
+            },
+          );
+          if (result.connection) {
+            chronosphereLoaders(context).chronosphereConnection.clear({ account: input.account, slug: result.connection.slug }).prime({ account: input.account, slug: result.connection.slug }, result.connection);
+            chronosphereLoaders(context).chronosphereConnections.clear(input.account);
+          }
+          return result;
+        },
+        (payload) => (payload.connection ? connectionGlobalId(chronosphereRuntime, payload.connection) : null),
+      ),
+  }),
+);

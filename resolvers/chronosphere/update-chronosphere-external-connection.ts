@@ -1,0 +1,44 @@
+import { builder } from '../../schema/builder.js';
+import { ChronosphereExternalConnectionPayload, UpdateChronosphereExternalConnectionInput } from '../../schema/chronosphere/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildConnection } from '../../src/vendors/chronosphere/input.js';
+import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
+
+builder.mutationField('updateChronosphereExternalConnection', (t) =>
+  t.field({
+    type: ChronosphereExternalConnectionPayload,
+    description:
+      'Replaces a Chronosphere external connection (PUT, a full replace): the input is its whole new state, secrets included. Secrets the input leaves out hold no value afterwards and are listed in `unsetSecrets`; Patchbay never re-sends a value it read (Chronosphere reads secrets back as `**REDACTED**`). With `createIfMissing` it creates the connection when the slug is unknown; with `dryRun` Chronosphere only validates.',
+    args: { input: t.arg({ type: UpdateChronosphereExternalConnectionInput, required: true, description: 'The connection’s new state.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateChronosphereExternalConnectionResult', description: 'What the replace (or dry run) did, or why it failed.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        {
+          operation: 'updateChronosphereExternalConnection',
+          account: input.account,
+          targetId: encodeGlobalId('ChronosphereExternalConnection', innerId(input.account, input.slug)),
+          input,
+        },
+        async () => {
+          const { client } = requireAccount(context, input.account, chronosphereRuntime);
+          // Validated with the rest of the input, so every problem is reported at once.
+          const built = buildConnection({ slug: input.slug, name: input.name, target: input.target });
+          const slug = input.slug;
+          const result = await client.updateConnection(context.scope, slug, built, {
+            createIfMissing: input.createIfMissing === true,
+            dryRun: input.dryRun === true,
+          });
+          if (result.connection) {
+            const key = { account: input.account, slug };
+            chronosphereLoaders(context).chronosphereConnection.clear(key).prime(key, result.connection);
+            chronosphereLoaders(context).chronosphereConnections.clear(input.account);
+          }
+          return result;
+        },
+      ),
+  }),
+);

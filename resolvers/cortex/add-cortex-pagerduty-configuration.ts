@@ -1,0 +1,40 @@
+import { builder } from '../../schema/builder.js';
+import { AddCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../../schema/cortex/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { settleByReadBack } from '../../src/app/settle.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildConfigurationBody } from '../../src/vendors/cortex/input.js';
+import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
+
+builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
+  t.field({
+    type: CortexPagerDutyConfigurationPayload,
+    description:
+      "Sets up a Cortex workspace's PagerDuty integration (POST). Cortex keeps one per workspace: when one exists, use `replaceCortexPagerDutyConfiguration`.",
+    args: { input: t.arg({ type: AddCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the PagerDuty token.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'AddCortexPagerDutyConfigurationResult', description: 'The added configuration, or why it could not be added.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'addCortexPagerDutyConfiguration', account: input.account, targetId: null, input },
+        async () => {
+          const { client, ref } = requireAccount(context, input.account, cortexRuntime);
+          const built = buildConfigurationBody(input);
+          // Natural key: the workspace. Settled when it now holds a configuration like the one sent.
+          const tail = input.token.slice(-4);
+          const configuration = await settleByReadBack(
+            () => client.addConfiguration(context.scope, built),
+            async () => {
+              const found = await client.findConfiguration(context.scope);
+              return found && found.isTokenReadonly === input.isTokenReadonly && found.secrets.some((s) => s.lastFour === tail) ? found : null;
+            },
+          );
+          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
+          return { configuration };
+        },
+        (payload) => connectionGlobalId(cortexRuntime, payload.configuration),
+      ),
+  }),
+);

@@ -1,0 +1,31 @@
+import { builder } from '../../schema/builder.js';
+import { DeleteCortexPagerDutyConfigurationInput } from '../../schema/cortex/mutations.js';
+import { DeletedPayload } from '../../schema/deleted-payload.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
+
+builder.mutationField('deleteCortexPagerDutyConfiguration', (t) =>
+  t.field({
+    type: DeletedPayload,
+    description: "Removes a Cortex workspace's PagerDuty integration. `NotFoundError` when it has none.",
+    args: { input: t.arg({ type: DeleteCortexPagerDutyConfigurationInput, required: true, description: 'The workspace.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteCortexPagerDutyConfigurationResult', description: 'The deleted configuration’s id, or why it could not be deleted.' } },
+    resolve: (_, { input }, context) => {
+      // The configuration's global id follows from the account alone (one per workspace).
+      const globalId = encodeGlobalId(cortexRuntime.ids.typename, innerId(input.account));
+      return audited(context, { operation: 'deleteCortexPagerDutyConfiguration', account: input.account, targetId: globalId, input }, async () => {
+        const { client, ref } = requireAccount(context, input.account, cortexRuntime);
+        try {
+          await client.deleteConfiguration(context.scope);
+        } finally {
+          // Whatever the answer, what this request cached about the workspace may be stale now.
+          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key);
+        }
+        return { deletedId: globalId };
+      });
+    },
+  }),
+);

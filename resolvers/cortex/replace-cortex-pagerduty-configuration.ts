@@ -1,0 +1,31 @@
+import { builder } from '../../schema/builder.js';
+import { ReplaceCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../../schema/cortex/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildConfigurationBody } from '../../src/vendors/cortex/input.js';
+import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
+
+builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
+  t.field({
+    type: CortexPagerDutyConfigurationPayload,
+    description:
+      "Replaces a Cortex workspace's PagerDuty configuration (PUT) with a new token and read-only flag; the token must be given again, as Cortex never returns it.",
+    args: { input: t.arg({ type: ReplaceCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the new PagerDuty token.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'ReplaceCortexPagerDutyConfigurationResult', description: 'The replaced configuration, or why it could not be replaced.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'replaceCortexPagerDutyConfiguration', account: input.account, targetId: null, input },
+        async () => {
+          const { client, ref } = requireAccount(context, input.account, cortexRuntime);
+          const built = buildConfigurationBody(input);
+          const configuration = await client.replaceConfiguration(context.scope, built);
+          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
+          return { configuration };
+        },
+        (payload) => connectionGlobalId(cortexRuntime, payload.configuration),
+      ),
+  }),
+);

@@ -1,0 +1,39 @@
+import { builder } from '../../schema/builder.js';
+import { DatadogConnectionIdInput } from '../../schema/datadog/mutations.js';
+import { DeletedPayload } from '../../schema/deleted-payload.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { NotFoundError } from '../../src/core/errors.js';
+import { accountOfGlobalId, requireConnectionId } from '../../src/app/lookup.js';
+import { datadogLoaders, datadogRuntime } from '../../src/vendors/datadog/runtime.js';
+
+builder.mutationField('deleteDatadogActionConnection', (t) =>
+  t.field({
+    type: DeletedPayload,
+    description: 'Deletes a Datadog action connection at Datadog and stops tracking it.',
+    args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult', description: 'The id of the deleted connection, or why it could not be deleted.' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'deleteDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+        const {
+          entry,
+          key: { connectionId },
+        } = requireConnectionId(context, datadogRuntime, input.id);
+        try {
+          await entry.client.deleteConnection(context.scope, connectionId);
+        } catch (error) {
+          // Already gone at Datadog: forget it here too, and say it was not found.
+          if (error instanceof NotFoundError) await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
+          throw error;
+        }
+        try {
+          await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
+        } catch (error) {
+          // Deleted at Datadog: that stands. A stale tracked id only shows as gone in later lists.
+          context.logger.error('deleted a Datadog connection but could not untrack it', { account: entry.ref.key, connectionId, reason: error instanceof Error ? error.name : 'unknown' });
+        }
+        datadogLoaders(context).datadogConnection.clear({ account: entry.ref.key, connectionId });
+        return { deletedId: input.id };
+      }),
+  }),
+);

@@ -1,0 +1,30 @@
+import { builder } from '../../schema/builder.js';
+import { DatadogConnectionPayload, TrackDatadogActionConnectionInput } from '../../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { checkUuid } from '../../src/vendors/datadog/input.js';
+import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
+
+builder.mutationField('trackDatadogActionConnection', (t) =>
+  t.field({
+    type: DatadogConnectionPayload,
+    description: 'Adopts an existing Datadog connection: reads it from Datadog, then lists it from now on.',
+    args: { input: t.arg({ type: TrackDatadogActionConnectionInput, required: true, description: 'The connection to adopt.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'TrackDatadogActionConnectionResult', description: 'The adopted connection, or why it could not be adopted.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null, input },
+        async () => {
+          const { client } = requireAccount(context, input.account, datadogRuntime);
+          checkUuid(input.connectionId, ['connectionId']);
+          const connection = await client.getConnection(context.scope, input.connectionId);
+          await context.store.trackDatadogConnection(input.account, connection.connectionId, connection.name);
+          return { connection };
+        },
+        (payload) => connectionGlobalId(datadogRuntime, payload.connection),
+      ),
+  }),
+);

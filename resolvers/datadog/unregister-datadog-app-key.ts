@@ -1,0 +1,23 @@
+import { builder } from '../../schema/builder.js';
+import { AppKeyUnregisteredPayload, DatadogAppKeyInput } from '../../schema/datadog/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { checkUuid } from '../../src/vendors/datadog/input.js';
+import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
+
+builder.mutationField('unregisterDatadogAppKey', (t) =>
+  t.field({
+    type: AppKeyUnregisteredPayload,
+    description: 'Unregisters an application key for Actions.',
+    args: { input: t.arg({ type: DatadogAppKeyInput, required: true, description: 'The key to unregister.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UnregisterDatadogAppKeyResult', description: 'The unregistered key id, or why it could not be unregistered.' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'unregisterDatadogAppKey', account: input.account, targetId: input.appKeyId, input }, async () => {
+        const { client } = requireAccount(context, input.account, datadogRuntime);
+        checkUuid(input.appKeyId, ['appKeyId']);
+        await client.unregisterAppKey(context.scope, input.appKeyId);
+        return { appKeyId: input.appKeyId };
+      }),
+  }),
+);

@@ -1,0 +1,42 @@
+import { builder } from '../../schema/builder.js';
+import { CreateMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../../schema/mongodb/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { settleByReadBack } from '../../src/app/settle.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildIntegrationBody, checkGroupId } from '../../src/vendors/mongodb/input.js';
+import { mongoDbRuntime, mongoDbLoaders } from '../../src/vendors/mongodb/runtime.js';
+
+builder.mutationField('createMongoDbIntegration', (t) =>
+  t.field({
+    type: MongoDbIntegrationPayload,
+    description:
+      'Adds an integration to a Cloud Manager project (POST). A project holds one integration per type: when the type exists, the result is a `ConflictError` (use `upsertMongoDbIntegration`).',
+    args: { input: t.arg({ type: CreateMongoDbIntegrationInput, required: true, description: 'The new integration.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateMongoDbIntegrationResult', description: 'The created integration, or why it could not be created.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'createMongoDbIntegration', account: input.account, targetId: null, input },
+        async () => {
+          const { client } = requireAccount(context, input.account, mongoDbRuntime);
+          const groupId = checkGroupId(input.groupId, client.groupIds);
+          const built = buildIntegrationBody(input.integration);
+          // Natural key: project + type. Settled when the type now exists in the project.
+          const result = await settleByReadBack(
+            () => client.createIntegration(context.scope, groupId, built),
+            async () => {
+              const group = await client.listIntegrations(context.scope, groupId);
+              const integration = group.integrations.find((i) => i.type === built.type);
+              return integration ? { integration, group, complete: true } : null;
+            },
+          );
+          rememberMongoDbWrite(mongoDbLoaders(context).mongoDbGroup, input.account, result);
+          return { integration: result.integration, groupIntegrations: result.group.integrations };
+        },
+        (payload) => connectionGlobalId(mongoDbRuntime, payload.integration),
+      ),
+  }),
+);

@@ -1,0 +1,33 @@
+import { builder } from '../../schema/builder.js';
+import { UpsertMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../../schema/mongodb/mutations.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { audited } from '../../src/app/audit.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildIntegrationBody, checkGroupId } from '../../src/vendors/mongodb/input.js';
+import { mongoDbRuntime, mongoDbLoaders } from '../../src/vendors/mongodb/runtime.js';
+
+builder.mutationField('upsertMongoDbIntegration', (t) =>
+  t.field({
+    type: MongoDbIntegrationPayload,
+    description:
+      'Creates or replaces, whole, the integration of one type in a Cloud Manager project (PUT). Every required setting must be given, secrets included: Patchbay never sends back a value it read, and settings left out are removed at the vendor.',
+    args: { input: t.arg({ type: UpsertMongoDbIntegrationInput, required: true, description: 'The integration, whole.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpsertMongoDbIntegrationResult', description: 'The integration as written, or why it could not be written.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'upsertMongoDbIntegration', account: input.account, targetId: null, input },
+        async () => {
+          const { client } = requireAccount(context, input.account, mongoDbRuntime);
+          const groupId = checkGroupId(input.groupId, client.groupIds);
+          const built = buildIntegrationBody(input.integration);
+          const result = await client.upsertIntegration(context.scope, groupId, built);
+          rememberMongoDbWrite(mongoDbLoaders(context).mongoDbGroup, input.account, result);
+          return { integration: result.integration, groupIntegrations: result.group.integrations };
+        },
+        (payload) => connectionGlobalId(mongoDbRuntime, payload.integration),
+      ),
+  }),
+);

@@ -1,0 +1,33 @@
+import { builder } from '../../schema/builder.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { InstallOpsRampIntegrationInput, OpsRampInstalledIntegrationPayload } from '../../schema/opsramp/mutations.js';
+import { audited } from '../../src/app/audit.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { requireAccount } from '../../src/app/lookup.js';
+import { buildInstallBody } from '../../src/vendors/opsramp/input.js';
+import { opsRampRuntime, opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
+
+builder.mutationField('installOpsRampIntegration', (t) =>
+  t.field({
+    type: OpsRampInstalledIntegrationPayload,
+    description:
+      'Installs an integration from the OpsRamp catalogue in the account’s tenant. OpsRamp generates the inbound token or key pair; only hints of them are returned. An integration that allows one installation and is already installed is a `ConflictError`.',
+    args: { input: t.arg({ type: InstallOpsRampIntegrationInput, required: true, description: 'What to install.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'InstallOpsRampIntegrationResult', description: 'The installed integration, or why it could not be installed.' } },
+    resolve: (_, { input }, context) =>
+      audited(
+        context,
+        { operation: 'installOpsRampIntegration', account: input.account, targetId: null, input },
+        async () => {
+          const { client } = requireAccount(context, input.account, opsRampRuntime);
+          const { integrationId, built } = buildInstallBody(input);
+          const integration = await client.install(context.scope, integrationId, built);
+          const key = { account: input.account, installedId: integration.installedId };
+          opsRampLoaders(context).opsRampInstalledIntegration.clear(key).prime(key, integration);
+          opsRampLoaders(context).opsRampInstalledIntegrations.clear(input.account);
+          return { integration };
+        },
+        (payload) => connectionGlobalId(opsRampRuntime, payload.integration),
+      ),
+  }),
+);

@@ -1,0 +1,26 @@
+import { builder } from '../../schema/builder.js';
+import { accountOfGlobalId } from '../../src/app/lookup.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { requireOpsRampIntegration } from '../../src/vendors/opsramp/status.js';
+import { OpsRampUninstalledIntegrationPayload, UninstallOpsRampIntegrationInput } from '../../schema/opsramp/mutations.js';
+import { audited } from '../../src/app/audit.js';
+import { checkUninstallReason } from '../../src/vendors/opsramp/input.js';
+import { opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
+
+builder.mutationField('uninstallOpsRampIntegration', (t) =>
+  t.field({
+    type: OpsRampUninstalledIntegrationPayload,
+    description: 'Uninstalls an OpsRamp integration (DELETE with the reason OpsRamp requires in its body).',
+    args: { input: t.arg({ type: UninstallOpsRampIntegrationInput, required: true, description: 'The integration and the reason.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UninstallOpsRampIntegrationResult', description: "The uninstalled integration's id, or why it could not be uninstalled." } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'uninstallOpsRampIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+        const { entry, installedId } = requireOpsRampIntegration(context, input.id);
+        const reason = checkUninstallReason(input.reason);
+        await entry.client.uninstall(context.scope, installedId, reason);
+        opsRampLoaders(context).opsRampInstalledIntegration.clear({ account: entry.ref.key, installedId });
+        opsRampLoaders(context).opsRampInstalledIntegrations.clear(entry.ref.key);
+        return { uninstalledId: input.id };
+      }),
+  }),
+);

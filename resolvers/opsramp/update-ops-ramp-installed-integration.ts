@@ -1,0 +1,28 @@
+import { builder } from '../../schema/builder.js';
+import { accountOfGlobalId } from '../../src/app/lookup.js';
+import { WRITE_ERRORS } from '../../schema/errors.js';
+import { requireOpsRampIntegration } from '../../src/vendors/opsramp/status.js';
+import { OpsRampInstalledIntegrationPayload, UpdateOpsRampInstalledIntegrationInput } from '../../schema/opsramp/mutations.js';
+import { audited } from '../../src/app/audit.js';
+import { buildUpdateBody } from '../../src/vendors/opsramp/input.js';
+import { opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
+
+builder.mutationField('updateOpsRampInstalledIntegration', (t) =>
+  t.field({
+    type: OpsRampInstalledIntegrationPayload,
+    description:
+      'Changes an installed OpsRamp integration (POST with a partial body). A notifier given here replaces the current one and must carry its secrets; Patchbay never re-sends a value it read.',
+    args: { input: t.arg({ type: UpdateOpsRampInstalledIntegrationInput, required: true, description: 'The changes.' }) },
+    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UpdateOpsRampInstalledIntegrationResult', description: 'The changed integration, or why it could not be changed.' } },
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'updateOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+        const { entry, installedId } = requireOpsRampIntegration(context, input.id);
+        const built = buildUpdateBody(input);
+        const integration = await entry.client.update(context.scope, installedId, built);
+        const key = { account: entry.ref.key, installedId };
+        opsRampLoaders(context).opsRampInstalledIntegration.clear(key).prime(key, integration);
+        opsRampLoaders(context).opsRampInstalledIntegrations.clear(entry.ref.key);
+        return { integration };
+      }),
+  }),
+);

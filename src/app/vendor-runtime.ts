@@ -1,0 +1,86 @@
+import type { AccountConfig, AccountSchema } from '../core/config/schema.js';
+import type { AccountRef, ConnectionBase } from '../core/domain.js';
+import type { AuthStrategy, CallScope, VendorErrorParser, VendorHttp } from '../core/http/vendor-http.js';
+import type { AccountEntry } from './accounts.js';
+import type { GatewayContext } from './context.js';
+import type { ConnectionFilter } from './inventory.js';
+
+/** Builds one HTTP transport of an account (OpsRamp has two: its token endpoint and its API). */
+export type HttpFactory = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]) => VendorHttp;
+
+/** One vendor's configured accounts, by config key (another vendor's key finds nothing). */
+export interface VendorAccounts<Client> {
+  get(key: string): AccountEntry<Client> | undefined;
+}
+
+/**
+ * How the inventory lists an account's connections. Vendors with a list endpoint page through it
+ * (`vendor`); a vendor without one (Datadog) lists the ids Patchbay remembers and reads each one
+ * (`tracked`), so a connection made elsewhere shows only once it is tracked.
+ */
+export type Listing<Client, Connection, Key> =
+  | {
+      readonly kind: 'vendor';
+      /** Every connection of the account that may match `filter` (the inventory filters again). */
+      list(context: GatewayContext, entry: AccountEntry<Client>, filter: ConnectionFilter): Promise<readonly Connection[]>;
+    }
+  | {
+      readonly kind: 'tracked';
+      /** The keys Patchbay tracks for the account; each is read with the module's `read`. */
+      trackedKeys(context: GatewayContext, entry: AccountEntry<Client>): Promise<readonly Key[]>;
+    };
+
+/**
+ * What every vendor answers, in the shape the shared code (inventory, lookups, health, accounts)
+ * asks. Each vendor implements it once in `src/vendors/<vendor>/runtime.ts`; nothing shared
+ * switches on a vendor's name. Every member is required: a capability a vendor lacks is said
+ * explicitly (see {@link Listing}).
+ *
+ * Methods are written as methods (not function-typed properties) on purpose: the registry holds
+ * modules of different clients and connections as one `VendorRuntime`, and the shared code only
+ * ever passes a module values that the same module produced (its entries, its keys).
+ */
+export interface VendorRuntime<Account extends AccountConfig = AccountConfig, Client = unknown, Connection extends ConnectionBase = ConnectionBase, Key = unknown, Loaders = unknown> {
+  /** The `vendor` value of its accounts in the config file. */
+  readonly id: string;
+  /** Its name in messages, e.g. "MongoDB Cloud Manager". */
+  readonly name: string;
+  readonly account: {
+    /** The config file's account entry for this vendor: a strict object whose `vendor` is the id. */
+    readonly schema: AccountSchema;
+    /** The account fields that hold credentials: never shown, logged or echoed. */
+    readonly secretFields: readonly string[];
+  };
+  /** Builds the account's long-lived client over transports from `http` (all share one dispatcher). */
+  createClient(account: Account, ref: AccountRef, http: HttpFactory): Client;
+  /** The vendor's per-request loaders over its own accounts; every cache key starts with the account. */
+  createLoaders(accounts: VendorAccounts<Client>, scope: CallScope): Loaders;
+  readonly listing: Listing<Client, Connection, Key>;
+  /** The vendor's part of a connection's global id. */
+  readonly ids: {
+    /** The GraphQL type of its connections (the member of `IntegrationConnection`). */
+    readonly typename: string;
+    /** How many key parts follow the account in the inner id. */
+    readonly keyParts: number;
+    /** The vendor's own key of a connection (after the account). */
+    keyOf(connection: Connection): readonly string[];
+    /** The read key for `parts` in `entry`'s account; null when they cannot name one of its connections. */
+    parse(parts: readonly string[], entry: AccountEntry<Client>): Key | null;
+  };
+  /** Reads one connection through the request's loaders; `NotFoundError` when there is none. */
+  read(context: GatewayContext, entry: AccountEntry<Client>, key: Key): Promise<Connection>;
+  /**
+   * One cheap authenticated read that proves the credentials work and may read what Patchbay
+   * manages. A `NotFoundError` counts as healthy (e.g. a Cortex workspace without a configuration).
+   */
+  probe(context: GatewayContext, entry: AccountEntry<Client>): Promise<void>;
+}
+
+/** The per-request loaders of `runtime`, typed. */
+export type LoadersOf<R> = R extends { createLoaders(...args: never[]): infer L } ? L : never;
+
+/** The read key type of a vendor module. */
+export type KeyOf<R> = R extends { read(context: never, entry: never, key: infer K): unknown } ? K : never;
+
+/** The connection type of a vendor module. */
+export type ConnectionOf<R> = R extends { read(...args: never[]): Promise<infer C> } ? C : never;

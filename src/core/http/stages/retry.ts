@@ -1,0 +1,41 @@
+import { RETRYABLE_STATUSES, backoffDelay, type RetryOptions } from '../resilience.js';
+import { remainingMs } from './deadline.js';
+import { unreachable, type Call, type Callee, type Outcome, type Stage } from './stage.js';
+
+/**
+ * The write-safety rule: whether an attempt's outcome may be answered by sending the request
+ * again. A request that never left this process may always go again. GET, PUT and DELETE also go
+ * again after 429/502/503/504, or when no answer came before the connection failed (not when the
+ * attempt timed out: that already spent the time). POST and PATCH never go again once they may
+ * have reached the vendor, and nothing goes again once an answer started to arrive.
+ */
+export function mayResend(outcome: Outcome, call: Call): boolean {
+  switch (outcome.kind) {
+    case 'answer':
+      return call.idempotent && RETRYABLE_STATUSES.has(outcome.status);
+    case 'failure':
+      return outcome.progress === 'not-sent' || (call.idempotent && outcome.progress === 'sent' && !outcome.timedOut);
+    case 'oversized':
+      return false;
+    default:
+      return unreachable(outcome);
+  }
+}
+
+/**
+ * Sends a call up to `maxAttempts` times while {@link mayResend} allows it, sleeping a jittered
+ * backoff between attempts when the deadline leaves room for it. Gives back the last outcome.
+ */
+export function retry(callee: Callee, options: RetryOptions, random: () => number): Stage {
+  return (next) => async (call) => {
+    for (let round = 1; ; round++) {
+      const outcome = await next(call);
+      if (round >= options.maxAttempts || !mayResend(outcome, call)) return outcome;
+      // After a 429 the quota gate already holds the account until the vendor's reset.
+      if (outcome.kind === 'answer' && outcome.status === 429) continue;
+      const delay = backoffDelay(round, options, random);
+      if (delay >= remainingMs(call.scope, callee.clock)) return outcome;
+      await callee.clock.sleep(delay);
+    }
+  };
+}

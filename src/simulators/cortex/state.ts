@@ -1,0 +1,22 @@
+import { cortexSeedConfiguration } from './seed.js';
+
+/** The configuration as the simulator holds it, token included (never sent back). */
+export interface StoredConfiguration {
+  readonly token: string;
+  readonly isTokenReadonly: boolean;
+}
+
+/** What one Cortex workspace holds: at most one PagerDuty configuration, and rate-limit windows. */
+export class CortexState {
+  configuration: StoredConfiguration | null = null;
+  /** Fixed one-minute window per API key. */
+  readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly seeded: boolean) {}
+
+  /** Restores the seed (./seed.ts), or nothing when the workspace starts unconfigured. */
+  reset(): void {
+    this.configuration = this.seeded ? cortexSeedConfiguration() : null;
+    this.windows.clear();
+  }
+}

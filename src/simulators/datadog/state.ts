@@ -1,0 +1,66 @@
+import { DATADOG_SEED_APP_KEY_IDS, datadogSeedConnections } from './seed.js';
+
+/** One HTTP header or URL parameter of an HTTP connection. */
+export interface HttpNameValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** One HTTP token; `value` is a secret. */
+export interface HttpToken {
+  readonly name: string;
+  readonly type: string;
+  readonly value: string;
+}
+
+/** The optional request body template of an HTTP connection. */
+export interface HttpBody {
+  readonly content?: string;
+  readonly content_type?: string;
+}
+
+/** Stored credentials of every integration type except HTTP: flat wire fields, secrets included. */
+export interface StoredFieldsIntegration {
+  readonly kind: 'fields';
+  readonly type: string;
+  readonly credentialType: string;
+  /** Wire name → value; empty optional fields are absent. AWS includes `external_id`, `principal_id`. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Stored HTTP integration (`HTTPTokenAuth`), token values included. */
+export interface StoredHttpIntegration {
+  readonly kind: 'http';
+  readonly type: string;
+  readonly credentialType: string;
+  readonly baseUrl: string;
+  readonly headers: readonly HttpNameValue[];
+  readonly tokens: readonly HttpToken[];
+  readonly urlParameters: readonly HttpNameValue[];
+  readonly body?: HttpBody;
+}
+
+export type StoredIntegration = StoredFieldsIntegration | StoredHttpIntegration;
+
+/** An action connection as the simulator holds it, secrets included (never sent by default). */
+export interface StoredConnection {
+  readonly id: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly integration: StoredIntegration;
+}
+
+/** What one Datadog org holds: action connections and app key registrations, in memory. */
+export class DatadogState {
+  readonly connections = new Map<string, StoredConnection>();
+  /** Registered app key ids, in registration order. */
+  readonly appKeys = new Set<string>();
+
+  /** Restores the demo seed (./seed.ts). */
+  reset(): void {
+    this.connections.clear();
+    for (const connection of datadogSeedConnections()) this.connections.set(connection.id, connection);
+    this.appKeys.clear();
+    for (const id of DATADOG_SEED_APP_KEY_IDS) this.appKeys.add(id);
+  }
+}

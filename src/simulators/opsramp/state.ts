@@ -1,0 +1,109 @@
+import { opsRampSeedIntegrations } from './seed.js';
+
+/** One OpsRamp value and the third-party value it maps to. */
+export interface StoredAttrValue {
+  readonly attrValue: string;
+  readonly thirdPartyAttrValue: string;
+}
+
+/** A mapping attribute, stored with the names of OpsRamp's examples. */
+export interface StoredMapping {
+  readonly name: string;
+  readonly attrName: string;
+  readonly entityType: string;
+  readonly thirdPartyAttrName: string;
+  readonly thirdPartyEntityType: string;
+  readonly mode?: string;
+  readonly attrValues: readonly StoredAttrValue[];
+}
+
+export interface StoredKeyValue {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Inbound authentication, generated credentials included. */
+export interface StoredAuthentication {
+  readonly authType: string;
+  readonly role?: { readonly uniqueId: string; readonly name?: string };
+  readonly token?: string;
+  readonly apiKeyPairs?: readonly { readonly key: string; readonly secret: string }[];
+}
+
+/** A base notifier as sent, secrets included. */
+export interface StoredNotifier {
+  readonly type: string;
+  readonly baseURI: string;
+  readonly authType: string;
+  readonly grantType?: string;
+  readonly userName?: string;
+  readonly password?: string;
+  readonly apiKey?: string;
+  readonly apiSecret?: string;
+  readonly accessTokenURI?: string;
+  readonly tokenURL?: string;
+  readonly tokenPayload?: unknown;
+  readonly tokenHeaders?: readonly StoredKeyValue[];
+  readonly tokensPath?: readonly StoredKeyValue[];
+  readonly resourceAuthHeaders?: readonly StoredKeyValue[];
+}
+
+export interface StoredInboundConfig {
+  readonly authentication?: StoredAuthentication;
+  readonly mapAttributes?: readonly StoredMapping[];
+  readonly dropAlerts?: boolean;
+  readonly entityTypes?: readonly string[];
+}
+
+export interface StoredOutboundConfig {
+  readonly mapAttributes?: readonly StoredMapping[];
+  readonly baseNotifier?: StoredNotifier;
+}
+
+/** An installed integration as the simulator holds it, secrets included (never all sent back). */
+export interface StoredIntegration {
+  readonly id: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly integration: { readonly id: string; readonly name: string; readonly multipleInstallations: boolean };
+  readonly category?: string;
+  readonly direction?: string;
+  readonly status: string;
+  readonly installedBy: string;
+  readonly installedTime: string;
+  readonly alertSource?: { readonly id: number; readonly name: string; readonly displayName: string; readonly techUid: string };
+  readonly parentIntg?: { readonly id: string };
+  readonly inboundConfig?: StoredInboundConfig;
+  readonly outboundConfig?: StoredOutboundConfig;
+}
+
+/** A write the simulator received, body included (tests only; never logged). */
+export interface RecordedWrite {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+/** What one OpsRamp partner holds: installed integrations, issued tokens, rate windows and the writes seen. */
+export class OpsRampState {
+  /** Installed integrations by id, in install order. */
+  readonly integrations = new Map<string, StoredIntegration>();
+  /** Issued access tokens and when they expire (epoch ms). */
+  readonly tokens = new Map<string, { expiresAt: number }>();
+  /** Request counts per tenant, class and minute. */
+  readonly windows = new Map<string, { window: number; count: number }>();
+  readonly writes: RecordedWrite[] = [];
+  tokensIssued = 0;
+
+  /**
+   * Restores the demo seed (./seed.ts). Issued tokens stay valid: a reset restores the tenant's
+   * data, not the sessions of its API clients.
+   */
+  reset(): void {
+    this.integrations.clear();
+    for (const integration of opsRampSeedIntegrations()) this.integrations.set(integration.id, integration);
+    this.windows.clear();
+    this.writes.length = 0;
+    this.tokensIssued = 0;
+  }
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { GatewayContext } from '../../app/context.js';
+import { loadOnce } from '../../app/loaders/index.js';
+import type { VendorRuntime } from '../../app/vendor-runtime.js';
+import { accountFields, credential } from '../../core/config/schema.js';
+import { NotFoundError } from '../../core/errors.js';
+import { CortexClient, cortexAuth } from './client.js';
+import { parseCortexError } from './errors.js';
+import { createCortexConfigurationLoader } from './loaders.js';
+import type { CortexPagerDutyConfiguration } from './map.js';
+
+/** A Cortex account in the config file: one workspace, reached with its API key. */
+export const cortexAccountSchema = z.strictObject({
+  vendor: z.literal('cortex'),
+  ...accountFields,
+  token: credential,
+});
+export type CortexAccountConfig = z.output<typeof cortexAccountSchema>;
+
+/** The per-request Cortex loaders. */
+export interface CortexLoaders {
+  /** Keyed by Cortex account: each workspace has one PagerDuty configuration (one GET). */
+  readonly cortexPagerDutyConfiguration: ReturnType<typeof createCortexConfigurationLoader>;
+}
+
+/** A configuration's read key: its account (one configuration per workspace). */
+export type CortexConfigurationKey = string;
+
+/** Cortex's answer to what every vendor must do. */
+export const cortexRuntime: VendorRuntime<CortexAccountConfig, CortexClient, CortexPagerDutyConfiguration, CortexConfigurationKey, CortexLoaders> = {
+  id: 'cortex',
+  name: 'Cortex',
+  account: { schema: cortexAccountSchema, secretFields: ['token'] },
+  // Cortex names no request-id header; its error bodies carry a `requestId` instead.
+  createClient: (account, ref, http) => new CortexClient(ref, http(cortexAuth(account.token), parseCortexError, ['x-request-id'])),
+  createLoaders: (accounts, scope) => ({ cortexPagerDutyConfiguration: createCortexConfigurationLoader(accounts, scope) }),
+  listing: {
+    kind: 'vendor',
+    // No pagination: a workspace holds at most one PagerDuty configuration, and 404 means none.
+    list: async (context, entry) => {
+      try {
+        return [await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key)];
+      } catch (error) {
+        if (error instanceof NotFoundError) return [];
+        throw error;
+      }
+    },
+  },
+  ids: {
+    typename: 'CortexPagerDutyConfiguration',
+    // One configuration per workspace: the account is its whole key.
+    keyParts: 0,
+    keyOf: () => [],
+    parse: (_parts, entry) => entry.ref.key,
+  },
+  read: (context, _entry, key) => loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, key),
+  // No configuration yet (NotFoundError) is a healthy account.
+  probe: async (context, entry) => {
+    await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key);
+  },
+};
+
+/** The request's Cortex loaders. */
+export function cortexLoaders(context: GatewayContext): CortexLoaders {
+  return context.loaders.of(cortexRuntime);
+}

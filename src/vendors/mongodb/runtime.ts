@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { GatewayContext } from '../../app/context.js';
+import { loadOnce } from '../../app/loaders/index.js';
+import type { VendorRuntime } from '../../app/vendor-runtime.js';
+import { accountFields, credential } from '../../core/config/schema.js';
+import { GROUP_ID_PATTERN, TYPE_PATTERN } from './catalogue.js';
+import { MongoDbClient } from './client.js';
+import { mongoDbDigestAuth } from './digest.js';
+import { parseMongoDbError } from './errors.js';
+import { createMongoDbGroupLoader, loadMongoDbIntegration, type MongoDbIntegrationKey } from './loaders.js';
+import type { MongoDbIntegration } from './map.js';
+
+/** A MongoDB Cloud Manager / Atlas project (group) id as the config file may write it. */
+export const MONGODB_GROUP_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
+
+/** A Cloud Manager account in the config file: an API key pair and the projects it manages. */
+export const mongoDbAccountSchema = z.strictObject({
+  vendor: z.literal('mongodb'),
+  ...accountFields,
+  publicKey: credential,
+  privateKey: credential,
+  groupIds: z
+    .array(z.string().regex(MONGODB_GROUP_ID_PATTERN, { error: 'must be a 24-character hexadecimal project id' }))
+    .min(1, { error: 'must list at least one project id' }),
+});
+export type MongoDbAccountConfig = z.output<typeof mongoDbAccountSchema>;
+
+/** The per-request Cloud Manager loaders. */
+export interface MongoDbLoaders {
+  /** Keyed by account + project: one list call (all pages) per project. */
+  readonly mongoDbGroup: ReturnType<typeof createMongoDbGroupLoader>;
+}
+
+/** Cloud Manager's answer to what every vendor must do. */
+export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, MongoDbIntegration, MongoDbIntegrationKey, MongoDbLoaders> = {
+  id: 'mongodb',
+  name: 'MongoDB Cloud Manager',
+  account: { schema: mongoDbAccountSchema, secretFields: ['publicKey', 'privateKey'] },
+  // Cloud Manager names no request-id header (none in the recordings); a proxy's `x-request-id` is read.
+  createClient: (account, ref, http) =>
+    new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
+  createLoaders: (accounts, scope) => ({ mongoDbGroup: createMongoDbGroupLoader(accounts, scope) }),
+  listing: {
+    kind: 'vendor',
+    // One list per configured project, concurrently; the client reads every `pageNum` with a hard
+    // page limit. A project that fails fails the account (it becomes its AccountFailure).
+    list: async (context, entry) => {
+      const { mongoDbGroup } = mongoDbLoaders(context);
+      const groups = await Promise.all(entry.client.groupIds.map((groupId) => loadOnce(mongoDbGroup, { account: entry.ref.key, groupId })));
+      return groups.flatMap((group) => group.integrations);
+    },
+  },
+  ids: {
+    typename: 'MongoDbIntegration',
+    // One integration per type per project: group and type are the vendor's key.
+    keyParts: 2,
+    keyOf: (integration) => [integration.groupId, integration.type],
+    // Null also for a project outside the account's configured groupIds: such ids are foreign.
+    parse: ([groupId, type], entry) => {
+      if (groupId === undefined || type === undefined || !GROUP_ID_PATTERN.test(groupId) || !TYPE_PATTERN.test(type)) return null;
+      if (!entry.client.groupIds.some((id) => id.toLowerCase() === groupId)) return null;
+      return { account: entry.ref.key, groupId, type };
+    },
+  },
+  read: (context, _entry, key) => loadMongoDbIntegration(mongoDbLoaders(context).mongoDbGroup, key),
+  probe: async (context, entry) => {
+    const [groupId] = entry.client.groupIds;
+    if (groupId) await loadOnce(mongoDbLoaders(context).mongoDbGroup, { account: entry.ref.key, groupId });
+  },
+};
+
+/** The request's Cloud Manager loaders. */
+export function mongoDbLoaders(context: GatewayContext): MongoDbLoaders {
+  return context.loaders.of(mongoDbRuntime);
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { GatewayContext } from '../../app/context.js';
+import { loadOnce } from '../../app/loaders/index.js';
+import type { VendorRuntime } from '../../app/vendor-runtime.js';
+import { accountFields, credential } from '../../core/config/schema.js';
+import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from './client.js';
+import { parseOpsRampError } from './errors.js';
+import { createOpsRampLoaders, type OpsRampIntegrationKey, type OpsRampLoaders } from './loaders.js';
+import type { OpsRampInstalledIntegration } from './map.js';
+
+/**
+ * An OpsRamp account in the config file: a tenant and OAuth2 client credentials. `tenantId` is
+ * an identifier that appears in API paths, not a secret.
+ */
+export const opsRampAccountSchema = z.strictObject({
+  vendor: z.literal('opsramp'),
+  ...accountFields,
+  tenantId: credential,
+  clientId: credential,
+  clientSecret: credential,
+});
+export type OpsRampAccountConfig = z.output<typeof opsRampAccountSchema>;
+
+/** OpsRamp's answer to what every vendor must do. */
+export const opsRampRuntime: VendorRuntime<OpsRampAccountConfig, OpsRampClient, OpsRampInstalledIntegration, OpsRampIntegrationKey, OpsRampLoaders> = {
+  id: 'opsramp',
+  name: 'OpsRamp',
+  account: { schema: opsRampAccountSchema, secretFields: ['clientId', 'clientSecret'] },
+  // Two transports over the one dispatcher: the token endpoint (no auth) and the API (OAuth2 bearer).
+  createClient: (account, ref, http) => createOpsRampClient(ref, account, (auth) => http(auth, parseOpsRampError, OPSRAMP_REQUEST_ID_HEADERS)),
+  createLoaders: (accounts, scope) => createOpsRampLoaders(accounts, scope),
+  listing: {
+    kind: 'vendor',
+    // The client follows `nextPage` through /installed/search, with a hard limit (OPSRAMP_MAX_PAGES).
+    list: (context, entry) => loadOnce(opsRampLoaders(context).opsRampInstalledIntegrations, entry.ref.key),
+  },
+  ids: {
+    typename: 'OpsRampInstalledIntegration',
+    // Tenant + installed id: an id read through one tenant never resolves in another.
+    keyParts: 2,
+    keyOf: (integration) => [integration.tenantId, integration.installedId],
+    parse: ([tenantId, installedId], entry) =>
+      tenantId === undefined || installedId === undefined || tenantId !== entry.client.tenantId ? null : { account: entry.ref.key, installedId },
+  },
+  read: (context, _entry, key) => loadOnce(opsRampLoaders(context).opsRampInstalledIntegration, key),
+  probe: async (context, entry) => {
+    await entry.client.searchInstalled(context.scope, { pageSize: 1 });
+  },
+};
+
+/** The request's OpsRamp loaders. */
+export function opsRampLoaders(context: GatewayContext): OpsRampLoaders {
+  return context.loaders.of(opsRampRuntime);
+}

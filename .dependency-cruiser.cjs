@@ -1,86 +1,83 @@
 /**
  * Patchbay's layers as import rules (`npm run lint:layers`). Imports flow one way:
  *
- *   src/core  <-  src/app  <-  src/vendors/<v>  <-  schema  <-  resolvers  <-  src/server (composition root)
+ *   src/core  <-  src/app  <-  vendor runtime  <-  schema  <-  resolvers  <-  vendor module  <-  registry  <-  src/server
  *
- * src/simulators stand beside the vendors: a vendor folder may use its own simulator kit, a simulator never
- * imports the vendor code it imitates. test/ and bench/ may import anything. test/architecture/layering.test.ts
- * proves that these rules refuse a wrong import; rule names appear in that test and in error output.
+ * - src/core: errors, domain, ids, logger, http, store, config. Imports no other layer.
+ * - src/app: the use cases (accounts, context, loaders, inventory, lookup, health, audit, idempotency, settle)
+ *   and the `VendorRuntime` interface they ask vendors through. Knows no vendor.
+ * - src/vendors/<v>/ (all but index.ts): one vendor's runtime: client, wire, map, errors, input, loaders, runtime.
+ * - schema/ and resolvers/: the graph. Shared files (top level) know no vendor; schema/<v>/ and resolvers/<v>/
+ *   are one vendor's types and root fields, over that vendor's runtime.
+ * - src/vendors/<v>/index.ts: the vendor module, composing its runtime, graph and simulator kit.
+ * - src/vendors/index.ts: the registry, the only list of vendors; read by the composition root (src/server),
+ *   the demo wiring (src/simulators/index.ts) and tests.
+ * - src/simulators/<v>/: imitate a vendor from the outside, never importing the code that calls it.
+ *
+ * test/ and bench/ may import anything. test/architecture/layering.test.ts proves that a wrong import is refused.
  */
 
-/** Everything outside src/core that src/core must never import. */
-const OUTSIDE_CORE = '^(src/(app|vendors|server|simulators)|schema|resolvers)/';
+/** The vendor folders of each layer. */
+const VENDOR_FOLDER = '^(src/vendors|schema|resolvers|src/simulators)/[^/]+/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'core-imports-only-core',
-      comment: 'src/core (errors, domain, ids, logger, http, store, config, pagination, input-check) is the bottom layer: it imports no other layer.',
+      comment: 'src/core is the bottom layer: it imports no other layer.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: OUTSIDE_CORE },
+      to: { path: '^(src/(app|vendors|server|simulators)|schema|resolvers)/' },
     },
     {
       name: 'app-imports-only-core',
-      comment: 'src/app (use cases) may import src/core only: not vendors, simulators, the server, schema or resolvers.',
+      comment: 'src/app (use cases) imports src/core only: vendors reach it through the VendorRuntime interface, never by import.',
       severity: 'error',
       from: { path: '^src/app/' },
       to: { path: '^(src/(vendors|server|simulators)|schema|resolvers)/' },
     },
     {
-      name: 'vendor-not-other-vendor',
-      comment: 'A vendor folder never imports another vendor folder (nor the registry src/vendors/index.ts).',
+      name: 'shared-code-knows-no-vendor',
+      comment: 'Shared code (everything outside the vendor folders) never imports a vendor folder; only the composition root and the demo wiring read the registry.',
       severity: 'error',
-      from: { path: '^src/vendors/([^/]+)/' },
-      to: { path: '^src/vendors/', pathNot: '^src/vendors/$1/' },
+      from: { path: '^(src|schema|resolvers)/', pathNot: `${VENDOR_FOLDER}|^src/vendors/index\\.ts$` },
+      to: { path: VENDOR_FOLDER },
     },
     {
-      name: 'vendor-only-own-simulator-kit',
-      comment: 'A vendor folder may import its own simulator kit (src/simulators/<same vendor>/), no other simulator code.',
+      name: 'registry-only-from-root',
+      comment: 'The registry src/vendors/index.ts is read by the composition root (src/server) and the demo wiring (src/simulators/index.ts, cli.ts) only.',
       severity: 'error',
-      from: { path: '^src/vendors/([^/]+)/' },
-      to: { path: '^src/simulators/', pathNot: '^src/simulators/$1/' },
-    },
-    {
-      name: 'vendor-not-outward',
-      comment: 'Vendor code (folders and registry) never imports schema, resolvers or the server.',
-      severity: 'error',
-      from: { path: '^src/vendors/' },
-      to: { path: '^(schema|resolvers|src/server)/' },
-    },
-    {
-      name: 'vendor-registry-imports-vendor-index',
-      comment: 'The registry src/vendors/index.ts reaches each vendor through its src/vendors/<v>/index.ts only.',
-      severity: 'error',
-      from: { path: '^src/vendors/[^/]+$' },
-      to: { path: '^src/vendors/[^/]+/', pathNot: '^src/vendors/[^/]+/index\\.ts$' },
-    },
-    {
-      name: 'simulators-not-product-code',
-      comment:
-        'Simulators imitate vendors from the outside: they never import src/vendors, src/app, src/server, schema or resolvers. ' +
-        'src/simulators/index.ts and cli.ts (demo wiring) may read the registry src/vendors/index.ts.',
-      severity: 'error',
-      from: { path: '^src/simulators/' },
-      to: {
-        path: '^(src/(vendors|app|server)|schema|resolvers)/',
-        pathNot: '^src/vendors/index\\.ts$',
-      },
-    },
-    {
-      name: 'simulators-registry-only-from-wiring',
-      comment: 'Only the demo wiring (src/simulators/index.ts, cli.ts) may import the vendor registry.',
-      severity: 'error',
-      from: { path: '^src/simulators/', pathNot: '^src/simulators/(index|cli)\\.ts$' },
+      from: { path: '^(src|schema|resolvers)/', pathNot: '^(src/server/|src/simulators/(index|cli)\\.ts$)' },
       to: { path: '^src/vendors/index\\.ts$' },
     },
     {
-      name: 'simulators-not-other-simulator',
-      comment: "A vendor's simulator imports its own folder and src/simulators/base.ts, not another vendor's simulator.",
+      name: 'vendor-not-other-vendor',
+      comment: "A vendor's folders (src/vendors/<v>, schema/<v>, resolvers/<v>, src/simulators/<v>) never import another vendor's.",
       severity: 'error',
-      from: { path: '^src/simulators/([^/]+)/' },
-      to: { path: '^src/simulators/', pathNot: '^src/simulators/($1/|base\\.ts$)' },
+      from: { path: '^(src/vendors|schema|resolvers|src/simulators)/([^/]+)/' },
+      to: { path: VENDOR_FOLDER, pathNot: '^(src/vendors|schema|resolvers|src/simulators)/$2/' },
+    },
+    {
+      name: 'vendor-runtime-not-outward',
+      comment: "A vendor's runtime (src/vendors/<v>/ but index.ts) imports src/core, src/app and its own folder: not the graph, the server or simulators.",
+      severity: 'error',
+      from: { path: '^src/vendors/[^/]+/', pathNot: '^src/vendors/[^/]+/index\\.ts$' },
+      to: { path: '^(schema|resolvers|src/server|src/simulators)/' },
+    },
+    {
+      name: 'vendor-module-composes-own-layers',
+      comment: "A vendor module (src/vendors/<v>/index.ts) may import its own schema/<v>, resolvers/<v> and src/simulators/<v>, never the shared graph or the server.",
+      severity: 'error',
+      from: { path: '^src/vendors/[^/]+/index\\.ts$' },
+      to: { path: '^(schema|resolvers|src/server)/', pathNot: '^(schema|resolvers)/[^/]+/' },
+    },
+    {
+      name: 'simulators-not-product-code',
+      comment: 'Simulators imitate vendors from the outside: they never import src/vendors, src/app, src/server, schema or resolvers (the demo wiring reads the registry).',
+      severity: 'error',
+      from: { path: '^src/simulators/' },
+      to: { path: '^(src/(vendors|app|server)|schema|resolvers)/', pathNot: '^src/vendors/(index|module)\\.ts$' },
     },
     {
       name: 'simulators-core-types-only',
@@ -91,36 +88,35 @@ module.exports = {
     },
     {
       name: 'schema-not-resolvers-or-server',
-      comment: 'schema/ may import src/core, src/app and src/vendors; never resolvers/, src/server or the simulators.',
+      comment: 'schema/ never imports resolvers/, src/server or the simulators.',
       severity: 'error',
       from: { path: '^schema/' },
       to: { path: '^(resolvers|src/server|src/simulators)/' },
     },
     {
       name: 'resolvers-not-server',
-      comment: 'resolvers/ may import schema/ and src/*, never the composition root src/server.',
+      comment: 'resolvers/ never imports the composition root src/server.',
       severity: 'error',
       from: { path: '^resolvers/' },
       to: { path: '^src/server/' },
     },
     {
-      name: 'build-schema-only-from-root',
+      name: 'assembled-schema-only-from-root',
       comment: 'Only the composition root (src/server), codegen.ts, test/ and bench/ import the assembled schema.',
       severity: 'error',
       from: { pathNot: '^(src/server/|test/|bench/|codegen\\.ts$)' },
-      // The assembly lives in src/server/schema.ts (formerly resolvers/build-schema.ts).
-      to: { path: '^(src/server/schema|resolvers/build-schema)\\.ts$' },
+      to: { path: '^src/server/schema\\.ts$' },
     },
     {
       name: 'no-circular',
-      comment: 'No import cycles among src/, schema/ and resolvers/ (type-only imports included).',
+      comment: 'No import cycles that run code among src/, schema/ and resolvers/ (a cycle through a type-only import is harmless at run time).',
       severity: 'error',
       from: { path: '^(src|schema|resolvers)/' },
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'not-to-unresolvable',
-      comment: 'Every relative import resolves to a file (keeps the layer rules honest: an unresolved import is checked by none of them).',
+      comment: 'Every relative import resolves to a file (an unresolved import is checked by no rule).',
       severity: 'error',
       from: { path: '^(src|schema|resolvers|test|bench)/' },
       to: { couldNotResolve: true },

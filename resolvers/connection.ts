@@ -1,6 +1,6 @@
 import { builder } from '../schema/builder.js';
 import { isReadError, type ReadError } from '../schema/errors.js';
-import { vendorTypes } from '../schema/vendors.js';
+import { vendorTypes } from '../schema/vendor-types.js';
 import { readByInnerId } from '../src/app/lookup.js';
 import type { ConnectionBase } from '../src/core/domain.js';
 import { NotFoundError } from '../src/core/errors.js';

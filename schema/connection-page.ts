@@ -2,7 +2,7 @@ import { builder } from './builder.js';
 import type { ConnectionBase } from '../src/core/domain.js';
 import type { AccountFailure } from '../src/app/inventory.js';
 import { ConnectedServiceEnum } from './enums.js';
-import { vendorTypes } from './vendors.js';
+import { vendorTypes } from './vendor-types.js';
 import { ErrorInterface } from './errors.js';
 import { VendorAccountRef } from './vendor-account.js';
 

@@ -16,7 +16,7 @@ import {
   VENDOR_ERROR_CLASSES,
   type PatchbayError,
 } from '../src/core/errors.js';
-import { vendorTypes } from './vendors.js';
+import { vendorTypes } from './vendor-types.js';
 
 export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').implement({
   description: 'Every typed failure. `message` is safe to show to a person.',

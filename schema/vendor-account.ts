@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import type { AccountRef } from '../src/core/domain.js';
-import { vendorTypes } from './vendors.js';
+import { vendorTypes } from './vendor-types.js';
 
 export const VendorAccountRef = builder.objectRef<AccountRef>('VendorAccount');
 

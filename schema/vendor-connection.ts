@@ -5,7 +5,7 @@ import { readByInnerId } from '../src/app/lookup.js';
 import type { ConnectionOf, VendorRuntime } from '../src/app/vendor-runtime.js';
 import type { ConnectionBase } from '../src/core/domain.js';
 import { ConnectedServiceEnum } from './enums.js';
-import { vendorTypes } from './vendors.js';
+import { vendorTypes } from './vendor-types.js';
 import { SecretHintType } from './secret-hint.js';
 import { VendorAccountRef } from './vendor-account.js';
 

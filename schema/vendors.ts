@@ -1,8 +1,9 @@
-import type { EnumRef, ObjectRef, UnionRef } from '@pothos/core';
+import type { ObjectRef } from '@pothos/core';
 import type { ConnectionBase } from '../src/core/domain.js';
 import type { PatchbayError } from '../src/core/errors.js';
 import { builder } from './builder.js';
 import { READ_ERRORS } from './errors.js';
+import { setVendorTypes, type VendorTypes } from './vendor-types.js';
 
 type Types = (typeof builder)['$inferSchemaTypes'];
 
@@ -23,25 +24,12 @@ export interface GraphVendor {
   readonly graphql: VendorGraphQL<ConnectionBase>;
 }
 
-/** The types whose members are the registered vendors. */
-export interface VendorTypes {
-  /** `enum Vendor`: one value per registered vendor. */
-  readonly vendor: EnumRef<Types, string, string>;
-  /** `union IntegrationConnection`: every vendor's connection type. */
-  readonly integrationConnection: UnionRef<Types, ConnectionBase, ConnectionBase>;
-  /** `union ConnectionResult`: a connection, or why it could not be read. */
-  readonly connectionResult: UnionRef<Types, ConnectionBase | PatchbayError, ConnectionBase | PatchbayError>;
-}
-
-let defined: VendorTypes | null = null;
-
 /**
  * Defines the types made of the registered vendors. The composition root calls it once, with the
  * registry, before the schema is built; fields refer to the types through {@link vendorTypes},
  * whose field thunks only run while the schema is built.
  */
 export function defineVendorTypes(vendors: readonly GraphVendor[]): VendorTypes {
-  if (defined) throw new Error('the vendor types are already defined: the schema is built once per process');
   const typenameOf = (connection: ConnectionBase): string => {
     const vendor = vendors.find((candidate) => candidate.id === connection.account.vendor);
     if (!vendor) throw new Error(`no registered vendor has the id "${connection.account.vendor}"`);
@@ -63,12 +51,7 @@ export function defineVendorTypes(vendors: readonly GraphVendor[]): VendorTypes 
     // Errors are resolved by the plugin; what is left is a connection.
     resolveType: (value: ConnectionBase | PatchbayError) => ('account' in value ? typenameOf(value) : value.name),
   });
-  defined = { vendor, integrationConnection, connectionResult };
-  return defined;
-}
-
-/** The types {@link defineVendorTypes} made; only to be called from field thunks. */
-export function vendorTypes(): VendorTypes {
-  if (!defined) throw new Error('the vendor types are defined when the schema is built (defineVendorTypes)');
-  return defined;
+  const types = { vendor, integrationConnection, connectionResult };
+  setVendorTypes(types);
+  return types;
 }

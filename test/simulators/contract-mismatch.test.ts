@@ -52,13 +52,28 @@ describe("Cloud Manager's Digest, as the simulator verifies it", () => {
   let clock = 5_000_000;
   const server = new DigestServer({ realm: REALM, algorithms: ['MD5'], nonceTtlMs: 60_000, now: () => clock, credentials: { username: PUBLIC_KEY, password: PRIVATE_KEY } });
   const nonceOf = (challenge: string): string => parseCredentials(challenge)?.params.get('nonce') ?? '';
-  const judge = (authorization: string, method = 'GET', path = '/api/public/v1.0/groups/x/integrations') =>
-    server.verify({ method, path, query: new URLSearchParams(), authorization }).outcome;
+  const judge = (authorization: string, method = 'GET', path = '/api/public/v1.0/groups/x/integrations') => server.verify({ method, path, query: new URLSearchParams(), authorization }).outcome;
 
   it('computes the response of RFC 2617 §3.5 and RFC 7616 §3.9.1 (MD5)', () => {
-    const rfc2617 = { username: 'Mufasa', realm: 'testrealm@host.com', password: 'Circle Of Life', method: 'GET', uri: '/dir/index.html', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', nc: '00000001', cnonce: '0a4f113b', qop: 'auth' } as const;
+    const rfc2617 = {
+      username: 'Mufasa',
+      realm: 'testrealm@host.com',
+      password: 'Circle Of Life',
+      method: 'GET',
+      uri: '/dir/index.html',
+      nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      nc: '00000001',
+      cnonce: '0a4f113b',
+      qop: 'auth',
+    } as const;
     expect(responseHash('MD5', rfc2617)).toBe('6629fae49393a05397450978507c4ef1');
-    const rfc7616 = { ...rfc2617, realm: 'http-auth@example.org', password: 'Circle of Life', nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v', cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ' };
+    const rfc7616 = {
+      ...rfc2617,
+      realm: 'http-auth@example.org',
+      password: 'Circle of Life',
+      nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v',
+      cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
+    };
     expect(responseHash('MD5', rfc7616)).toBe('8ca523f5e9506fed4657c9700eebdbec');
   });
 

@@ -48,12 +48,15 @@ function compose(...stages: readonly Stage[]): (last: Attempt) => Attempt {
  */
 export function createPipeline(parts: PipelineParts): Send {
   const attempt = compose(
+    // Outside the gates, so that every resend waits at the quota gate and passes the breaker again.
     retry(parts, parts.retry, parts.random),
     answerChallenge(parts.auth),
     quota(parts, parts.quota),
     breaker(parts, parts.breaker),
+    // Inside the breaker: an attempt it refused is not an attempt.
     noteAttempt(parts),
     deadline(parts, parts.callTimeoutMs),
+    // Last before the wire: credentials are asked for each attempt, once it passed the gates.
     sign(parts.auth),
   )(readBody(parts.maxBodyBytes)(dispatch(parts.dispatcher, new URL(parts.baseUrl).origin)));
   const basePath = new URL(parts.baseUrl).pathname.replace(/\/+$/, '');

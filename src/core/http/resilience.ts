@@ -107,7 +107,7 @@ export interface SamplingBreakerOptions {
  * happens. Predictable for serial traffic (tests use it, some with a huge count to keep the
  * circuit out of the way); wrong under concurrency, see {@link SamplingBreakerOptions}.
  */
-export interface ConsecutiveBreakerOptions {
+interface ConsecutiveBreakerOptions {
   readonly consecutiveFailures: number;
   readonly halfOpenAfterMs: number;
 }
@@ -116,7 +116,6 @@ export type BreakerOptions = SamplingBreakerOptions | ConsecutiveBreakerOptions;
 
 /** More than half of at least five attempts in the last 10 s were vendor faults. */
 export const DEFAULT_BREAKER: SamplingBreakerOptions = { failureRatio: 0.5, windowMs: 10_000, minimumAttempts: 5, halfOpenAfterMs: 15_000 };
-
 
 /** What `accounts { health }` shows of a breaker. */
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';

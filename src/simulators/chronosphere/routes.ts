@@ -54,12 +54,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
     const names = request.query.getAll('names');
     const matching = state
       .sorted()
-      .filter(
-        (c) =>
-          (slugs.length === 0 || slugs.includes(c.slug)) &&
-          (names.length === 0 || names.includes(c.name)) &&
-          (types.length === 0 || types.includes(FILTER_TYPE[c.block])),
-      );
+      .filter((c) => (slugs.length === 0 || slugs.includes(c.slug)) && (names.length === 0 || names.includes(c.name)) && (types.length === 0 || types.includes(FILTER_TYPE[c.block])));
     // Keyset paging on the slug: a token names the last slug served, so pages stay exact while items change.
     const remaining = after === null ? matching : matching.filter((c) => after !== null && c.slug > after);
     const page = remaining.slice(0, size);

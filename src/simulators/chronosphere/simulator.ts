@@ -2,9 +2,10 @@ import { SimulatorServer, type SimRequest, type Simulator } from '../base.js';
 import { DEFAULT_PAGE_SIZE, GRPC_CODE, MAX_PAGE_SIZE } from './contract.js';
 import { apiError } from './render.js';
 import { registerChronosphereRoutes } from './routes.js';
+import { CHRONOSPHERE_SEED_POLICIES, chronosphereSeedConnections } from './seed.js';
 import { ChronosphereState, type StoredConnection } from './state.js';
 
-export type { BlockConfig, StoredConnection } from './state.js';
+export type { StoredConnection } from './state.js';
 
 /** Options of {@link createChronosphereSimulator}. */
 export interface ChronosphereSimulatorOptions {
@@ -38,12 +39,12 @@ export interface ChronosphereSimulator extends Simulator {
 
 /**
  * Creates the Chronosphere simulator: a faithful fake of the Config API v1 external connections (a
- * grpc-gateway in front of proto messages; CONTRACT.md and the swagger),
- * not yet listening (call `server.listen()`). State is in memory and starts from the demo seed
- * (./seed.ts); `POST /__simulator/reset` restores it.
+ * grpc-gateway in front of proto messages; CONTRACT.md and the swagger), not yet listening (call
+ * `server.listen()`). State is in memory and starts from the demo seed (./seed.ts);
+ * `POST /__simulator/reset` restores it.
  */
 export function createChronosphereSimulator(options: ChronosphereSimulatorOptions = {}): ChronosphereSimulator {
-  const state = new ChronosphereState();
+  const state = new ChronosphereState(() => ({ connections: chronosphereSeedConnections(), policies: CHRONOSPHERE_SEED_POLICIES }));
   const server = new SimulatorServer({
     vendor: 'chronosphere',
     reset: () => state.reset(),

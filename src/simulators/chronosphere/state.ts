@@ -1,5 +1,4 @@
 import type { Block } from './contract.js';
-import { CHRONOSPHERE_SEED_POLICIES, chronosphereSeedConnections } from './seed.js';
 
 /** JSON values a stored type block holds (wire names, secrets in clear). */
 export type BlockConfig = { readonly [key: string]: string | boolean | BlockConfig };
@@ -24,12 +23,15 @@ export class ChronosphereState {
   /** How many writes carried the `**REDACTED**` placeholder as a secret value. */
   placeholderWrites = 0;
 
-  /** Restores the demo seed (./seed.ts). */
+  constructor(private readonly seed: () => { readonly connections: readonly StoredConnection[]; readonly policies: Readonly<Record<string, readonly string[]>> }) {}
+
+  /** Restores the seed. */
   reset(): void {
+    const seed = this.seed();
     this.connections.clear();
     this.policies.clear();
-    for (const connection of chronosphereSeedConnections()) this.connections.set(connection.slug, connection);
-    for (const [slug, names] of Object.entries(CHRONOSPHERE_SEED_POLICIES)) this.policies.set(slug, new Set(names));
+    for (const connection of seed.connections) this.connections.set(connection.slug, connection);
+    for (const [slug, names] of Object.entries(seed.policies)) this.policies.set(slug, new Set(names));
     this.placeholderWrites = 0;
   }
 

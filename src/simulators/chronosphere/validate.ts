@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../base.js';
-import {
-  BLOCKS,
-  CLOUDFLARE_TOKEN_PREFIXES,
-  DATADOG_SITE,
-  GRPC_CODE,
-  PAGERDUTY_DEFAULT_EVENTS_VERSION,
-  PAGERDUTY_EVENTS_VERSIONS,
-  REDACTED,
-  type Block,
-} from './contract.js';
+import { BLOCKS, CLOUDFLARE_TOKEN_PREFIXES, DATADOG_SITE, GRPC_CODE, PAGERDUTY_DEFAULT_EVENTS_VERSION, PAGERDUTY_EVENTS_VERSIONS, REDACTED, type Block } from './contract.js';
 import { apiError } from './render.js';
 import { getPath, setPath, textAt, type BlockConfig } from './state.js';
 
@@ -85,10 +76,7 @@ export function decode<T>(request: SimRequest, schema: z.ZodType<T>): Decoded<T>
   const issue = parsed.error.issues[0];
   const where = issue ? issue.path.map(String).join('.') : '';
   const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  const message =
-    unknownKey !== undefined
-      ? `proto: unknown field ${JSON.stringify(where === '' ? unknownKey : `${where}.${unknownKey}`)}`
-      : `proto: invalid value for field ${JSON.stringify(where)}`;
+  const message = unknownKey !== undefined ? `proto: unknown field ${JSON.stringify(where === '' ? unknownKey : `${where}.${unknownKey}`)}` : `proto: invalid value for field ${JSON.stringify(where)}`;
   return { ok: false, response: apiError(400, GRPC_CODE.invalidArgument, message) };
 }
 

@@ -2,6 +2,7 @@ import { SimulatorServer, type SimRequest, type SimResponse, type Simulator } fr
 import { RATE_LIMIT_PER_MINUTE, RATE_WINDOW_MS } from './contract.js';
 import { errorResponse, tooManyRequests } from './render.js';
 import { registerCortexRoutes } from './routes.js';
+import { cortexSeedConfiguration } from './seed.js';
 import { CortexState, type StoredConfiguration } from './state.js';
 
 export type { StoredConfiguration } from './state.js';
@@ -30,12 +31,12 @@ export interface CortexSimulator extends Simulator {
 
 /**
  * Creates the Cortex simulator: a faithful fake of the Cortex REST API's PagerDuty integration
- * (five operations, one configuration per workspace; CONTRACT.md), not yet
- * listening (call `server.listen()`). State is in memory; `POST /__simulator/reset` restores the
- * seed (./seed.ts) and clears the rate-limit windows.
+ * (five operations, one configuration per workspace; CONTRACT.md), not yet listening (call
+ * `server.listen()`). State is in memory; `POST /__simulator/reset` restores the seed (./seed.ts)
+ * and clears the rate-limit windows.
  */
 export function createCortexSimulator(options: CortexSimulatorOptions = {}): CortexSimulator {
-  const state = new CortexState(options.seeded !== false);
+  const state = new CortexState(() => (options.seeded === false ? null : cortexSeedConfiguration()));
   const limit = options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE;
   const now = options.now ?? Date.now;
   const forbidden = new Set(options.forbiddenTokens ?? []);

@@ -1,5 +1,3 @@
-import { cortexSeedConfiguration } from './seed.js';
-
 /** The configuration as the simulator holds it, token included (never sent back). */
 export interface StoredConfiguration {
   readonly token: string;
@@ -12,11 +10,11 @@ export class CortexState {
   /** Fixed one-minute window per API key. */
   readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly seeded: boolean) {}
+  constructor(private readonly seed: () => StoredConfiguration | null) {}
 
-  /** Restores the seed (./seed.ts), or nothing when the workspace starts unconfigured. */
+  /** Restores the seed: a configuration, or none when the workspace starts unconfigured. */
   reset(): void {
-    this.configuration = this.seeded ? cortexSeedConfiguration() : null;
+    this.configuration = this.seed();
     this.windows.clear();
   }
 }

@@ -16,7 +16,7 @@ export const CONNECTION_DATA_TYPE = 'action_connection';
 export const APP_KEY_REGISTRATION_DATA_TYPE = 'app_key_registration';
 
 /** One flat credential field of a credentials variant. */
-export interface ContractField {
+interface ContractField {
   readonly name: string;
   /** Marked `*` in the contract: required on create. */
   readonly required: boolean;
@@ -86,13 +86,18 @@ function parseFields(credentialsType: string, notation: string): ContractField[]
     });
 }
 
+function groupByIntegration(): ContractIntegration[] {
+  const variants = new Map<string, ContractCredentials[]>();
+  for (const [type, credentialsType, notation] of TABLE) {
+    const list = variants.get(type) ?? [];
+    list.push({ type: credentialsType, fields: parseFields(credentialsType, notation) });
+    variants.set(type, list);
+  }
+  return [...variants].map(([type, credentials]) => ({ type, credentials }));
+}
+
 /** Every integration type of the contract (24) with its credential variants (25). */
-export const CONTRACT_INTEGRATIONS: readonly ContractIntegration[] = TABLE.reduce<ContractIntegration[]>((out, [type, credentialsType, notation]) => {
-  const variant: ContractCredentials = { type: credentialsType, fields: parseFields(credentialsType, notation) };
-  const existing = out.find((integration) => integration.type === type);
-  if (existing) return out.map((integration) => (integration === existing ? { type, credentials: [...existing.credentials, variant] } : integration));
-  return [...out, { type, credentials: [variant] }];
-}, []);
+export const CONTRACT_INTEGRATIONS: readonly ContractIntegration[] = groupByIntegration();
 
 const BY_TYPE = new Map(CONTRACT_INTEGRATIONS.map((integration) => [integration.type, integration]));
 
@@ -131,8 +136,8 @@ export const HTTP_INTEGRATION_TYPE = 'HTTP';
 export const HTTP_CREDENTIAL_MEMBERS: ReadonlySet<string> = new Set(['body', 'headers', 'tokens', 'url_parameters']);
 /** The only `TokenType` (the spec's enum; the Terraform provider agrees). */
 export const HTTP_TOKEN_TYPE = 'SECRET';
-/** `HTTPHeader.name`, written as the spec writes it once its doubled backslashes are read as one. */
-export const HTTP_HEADER_NAME = /^[A-Za-z][A-Za-z\d\-\_]*$/;
+/** `HTTPHeader.name`: the spec's pattern, its doubled backslashes read as one (`\_` is a plain `_`). */
+export const HTTP_HEADER_NAME = /^[A-Za-z][A-Za-z\d\-_]*$/;
 /** `HTTPToken.name` and `UrlParam.name`. */
 export const HTTP_TOKEN_NAME = /^[A-Za-z][A-Za-z\d]*$/;
 

@@ -1,10 +1,10 @@
 import { SimulatorServer, type SimRequest, type Simulator } from '../base.js';
 import { forbiddenKeys, pathNotFound } from './render.js';
 import { registerDatadogRoutes } from './routes.js';
-import { datadogSeedConnections } from './seed.js';
+import { DATADOG_SEED_APP_KEY_IDS, datadogSeedConnections } from './seed.js';
 import { DatadogState, type StoredConnection } from './state.js';
 
-export type { HttpBody, HttpNameValue, HttpToken, StoredConnection, StoredFieldsIntegration, StoredHttpIntegration, StoredIntegration } from './state.js';
+export type { StoredConnection } from './state.js';
 
 /** Options of {@link createDatadogSimulator}. */
 export interface DatadogSimulatorOptions {
@@ -39,23 +39,18 @@ export interface DatadogSimulator extends Simulator {
 
 /**
  * Creates the Datadog simulator: a faithful fake of the API v2 Action Connections and App Key
- * Registrations (CONTRACT.md, spec and recordings), not yet listening (call
- * `server.listen()`). State is in memory and starts from the demo seed (./seed.ts);
- * `POST /__simulator/reset` restores it.
+ * Registrations (CONTRACT.md, spec and recordings), not yet listening (call `server.listen()`).
+ * State is in memory and starts from the demo seed (./seed.ts); `POST /__simulator/reset` restores it.
  */
 export function createDatadogSimulator(options: DatadogSimulatorOptions = {}): DatadogSimulator {
-  const state = new DatadogState();
+  const state = new DatadogState(() => ({ connections: datadogSeedConnections(), appKeyIds: DATADOG_SEED_APP_KEY_IDS }));
   const server = new SimulatorServer({
     vendor: 'datadog',
     reset: () => state.reset(),
     authenticate: (request) => {
       const apiKey = headerValue(request, 'dd-api-key');
       const appKey = headerValue(request, 'dd-application-key');
-      const accepted =
-        apiKey !== '' &&
-        appKey !== '' &&
-        (options.apiKey === undefined || apiKey === options.apiKey) &&
-        (options.appKey === undefined || appKey === options.appKey);
+      const accepted = apiKey !== '' && appKey !== '' && (options.apiKey === undefined || apiKey === options.apiKey) && (options.appKey === undefined || appKey === options.appKey);
       return accepted ? null : forbiddenKeys();
     },
     notFound: pathNotFound,

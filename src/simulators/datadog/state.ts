@@ -1,5 +1,3 @@
-import { DATADOG_SEED_APP_KEY_IDS, datadogSeedConnections } from './seed.js';
-
 /** One HTTP header or URL parameter of an HTTP connection. */
 export interface HttpNameValue {
   readonly name: string;
@@ -20,7 +18,7 @@ export interface HttpBody {
 }
 
 /** Stored credentials of every integration type except HTTP: flat wire fields, secrets included. */
-export interface StoredFieldsIntegration {
+interface StoredFieldsIntegration {
   readonly kind: 'fields';
   readonly type: string;
   readonly credentialType: string;
@@ -29,7 +27,7 @@ export interface StoredFieldsIntegration {
 }
 
 /** Stored HTTP integration (`HTTPTokenAuth`), token values included. */
-export interface StoredHttpIntegration {
+interface StoredHttpIntegration {
   readonly kind: 'http';
   readonly type: string;
   readonly credentialType: string;
@@ -56,11 +54,14 @@ export class DatadogState {
   /** Registered app key ids, in registration order. */
   readonly appKeys = new Set<string>();
 
-  /** Restores the demo seed (./seed.ts). */
+  constructor(private readonly seed: () => { readonly connections: readonly StoredConnection[]; readonly appKeyIds: readonly string[] }) {}
+
+  /** Restores the seed. */
   reset(): void {
+    const seed = this.seed();
     this.connections.clear();
-    for (const connection of datadogSeedConnections()) this.connections.set(connection.id, connection);
+    for (const connection of seed.connections) this.connections.set(connection.id, connection);
     this.appKeys.clear();
-    for (const id of DATADOG_SEED_APP_KEY_IDS) this.appKeys.add(id);
+    for (const id of seed.appKeyIds) this.appKeys.add(id);
   }
 }

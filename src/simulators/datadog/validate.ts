@@ -175,12 +175,7 @@ export function withAwsIds(integration: StoredIntegration, previous: StoredInteg
  * (CONTRACT.md): Datadog's answer to one; its backend decodes with protojson, which refuses unknown
  * fields, so the simulator refuses them too and a client that misnames a field fails loudly.
  */
-function unknownCredentialMember(
-  integrationType: string | undefined,
-  credentials: CredentialsWire | undefined,
-  credentialsType: string | undefined,
-  mode: 'create' | 'update',
-): string | undefined {
+function unknownCredentialMember(integrationType: string | undefined, credentials: CredentialsWire | undefined, credentialsType: string | undefined, mode: 'create' | 'update'): string | undefined {
   const integration = contractIntegration(integrationType);
   if (integration === undefined || credentials === undefined) return undefined;
   const variant = integration.credentials.find((v) => v.type === credentialsType);
@@ -427,9 +422,7 @@ function pascal(wire: string): string {
 /** Formats violations like the recorded body: a hashicorp multierror inside the gRPC status text. */
 function invalidArgumentDetail(verb: 'creating' | 'updating', root: string, violations: readonly Violation[]): string {
   const points = violations.map((violation) => {
-    const links = [root, ...violation.chain].map((link, index, all) =>
-      index < all.length - 1 ? `invalid ${link}: embedded message failed validation` : `invalid ${link}: ${violation.reason}`,
-    );
+    const links = [root, ...violation.chain].map((link, index, all) => (index < all.length - 1 ? `invalid ${link}: embedded message failed validation` : `invalid ${link}: ${violation.reason}`));
     return `* [error_code=8]: ${links.join(' | caused by: ')}`;
   });
   const count = points.length === 1 ? '1 error occurred' : `${points.length} errors occurred`;

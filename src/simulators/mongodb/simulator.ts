@@ -3,9 +3,10 @@ import { DIGEST_ALGORITHMS, MONGODB_API_BASE_PATH, MONGODB_DIGEST_REALM } from '
 import { DigestServer, type DigestOutcome, type DigestSeen } from './digest.js';
 import { apiError, errorResponse } from './render.js';
 import { registerMongoDbRoutes } from './routes.js';
+import { mongoDbSeedGroups } from './seed.js';
 import { MongoDbState, ordered, type DigestLogEntry, type StoredIntegration } from './state.js';
 
-export { MONGODB_API_BASE_PATH, MONGODB_DIGEST_REALM } from './contract.js';
+export { MONGODB_API_BASE_PATH } from './contract.js';
 export type { DigestOutcome } from './digest.js';
 export type { DigestLogEntry, StoredIntegration } from './state.js';
 
@@ -52,13 +53,13 @@ const DEFAULT_NONCE_TTL_MS = 5 * 60_000;
 
 /**
  * Creates the Cloud Manager simulator: a faithful fake of the public API v1.0 third-party
- * integration settings, HTTP Digest included (CONTRACT.md, the derived v1.0
- * spec, the Atlas v2 spec and its recordings). Not yet listening (call `server.listen()`). State
- * is in memory and starts from the demo seed (./seed.ts); `POST /__simulator/reset` restores it.
+ * integration settings, HTTP Digest included (CONTRACT.md, the derived v1.0 spec, the Atlas v2
+ * spec and its recordings). Not yet listening (call `server.listen()`). State is in memory and
+ * starts from the demo seed (./seed.ts); `POST /__simulator/reset` restores it.
  */
 export function createMongoDbSimulator(options: MongoDbSimulatorOptions = {}): MongoDbSimulator {
   const now = options.now ?? Date.now;
-  const state = new MongoDbState(options.groups);
+  const state = new MongoDbState(() => options.groups ?? mongoDbSeedGroups());
   const digest = new DigestServer({
     realm: MONGODB_DIGEST_REALM,
     algorithms: DIGEST_ALGORITHMS,

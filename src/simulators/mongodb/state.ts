@@ -1,6 +1,5 @@
 import { LIST_ORDER } from './contract.js';
 import type { DigestOutcome } from './digest.js';
-import { mongoDbSeedGroups } from './seed.js';
 
 /** One stored integration, secrets in clear (the simulator masks them on the way out). */
 export interface StoredIntegration {
@@ -26,12 +25,12 @@ export class MongoDbState {
   /** Rate-limit window per public key. */
   readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly seed: ReadonlyMap<string, readonly StoredIntegration[]> | undefined) {}
+  constructor(private readonly seed: () => ReadonlyMap<string, readonly StoredIntegration[]>) {}
 
-  /** Restores the seed: the options' projects, or the demo seed (./seed.ts). */
+  /** Restores the seed. */
   reset(): void {
     this.groups.clear();
-    for (const [groupId, integrations] of this.seed ?? mongoDbSeedGroups()) {
+    for (const [groupId, integrations] of this.seed()) {
       this.groups.set(groupId, new Map(integrations.map((i) => [i.type, { type: i.type, fields: { ...i.fields } }])));
     }
     this.digestLog.length = 0;

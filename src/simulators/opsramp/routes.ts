@@ -79,7 +79,8 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
   server.route('POST', TOKEN_PATH, (request) => {
     // Spring reads the token request from form parameters only; a JSON body has no grant type.
     const contentType = request.headers['content-type'] ?? '';
-    const form = contentType.includes('application/x-www-form-urlencoded') && typeof request.body === 'object' && request.body !== null ? new Map(Object.entries(request.body)) : new Map<string, unknown>();
+    const form =
+      contentType.includes('application/x-www-form-urlencoded') && typeof request.body === 'object' && request.body !== null ? new Map(Object.entries(request.body)) : new Map<string, unknown>();
     const field = (name: string): string => {
       const value = form.get(name);
       return typeof value === 'string' ? value : '';
@@ -90,10 +91,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     const clientId = field('client_id');
     const clientSecret = field('client_secret');
     const accepted =
-      clientId !== '' &&
-      clientSecret !== '' &&
-      (options.clientId === undefined || clientId === options.clientId) &&
-      (options.clientSecret === undefined || clientSecret === options.clientSecret);
+      clientId !== '' && clientSecret !== '' && (options.clientId === undefined || clientId === options.clientId) && (options.clientSecret === undefined || clientSecret === options.clientSecret);
     if (!accepted) return error(401, 'unauthorized', 'Bad API credentials');
     const token = randomUUID();
     state.tokens.set(token, { expiresAt: now() + options.ttlMs });
@@ -161,8 +159,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
         return true;
       }),
     );
-    const sortKey = (item: StoredIntegration): string =>
-      page.sortName === 'installedTime' ? item.installedTime : (item.displayName ?? item.integration.name).toLowerCase();
+    const sortKey = (item: StoredIntegration): string => (page.sortName === 'installedTime' ? item.installedTime : (item.displayName ?? item.integration.name).toLowerCase());
     const sorted = matching.sort((a, b) => sortKey(a).localeCompare(sortKey(b)) || a.id.localeCompare(b.id));
     if (page.descending) sorted.reverse();
     return ok(pageOf(sorted, page, (item) => render.integration(item, request.params['tenantId'] ?? '')));

@@ -2,20 +2,11 @@ import { SimulatorServer, type SimRequest, type SimResponse, type Simulator } fr
 import { MAX_PAGE_SIZE, OPSRAMP_PARTNER_LIMITS, TENANT_IN_PATH, TOKEN_PATH, TOKEN_TTL_SECONDS, type OpsRampRateLimits } from './contract.js';
 import { OpsRampRenderer, error } from './render.js';
 import { registerOpsRampRoutes } from './routes.js';
+import { opsRampSeedIntegrations } from './seed.js';
 import { OpsRampState, type RecordedWrite, type StoredIntegration } from './state.js';
 
-export { OPSRAMP_PARTNER_LIMITS, type OpsRampRateLimits } from './contract.js';
-export type {
-  RecordedWrite,
-  StoredAttrValue,
-  StoredAuthentication,
-  StoredInboundConfig,
-  StoredIntegration,
-  StoredKeyValue,
-  StoredMapping,
-  StoredNotifier,
-  StoredOutboundConfig,
-} from './state.js';
+export type { OpsRampRateLimits } from './contract.js';
+export type { RecordedWrite, StoredIntegration } from './state.js';
 
 /** Options of {@link createOpsRampSimulator}. */
 export interface OpsRampSimulatorOptions {
@@ -63,14 +54,14 @@ export interface OpsRampSimulator extends Simulator {
 
 /**
  * Creates the OpsRamp simulator: a faithful fake of the OAuth2 token endpoint and the
- * installed-integrations API v2 (CONTRACT.md and the spec excerpts), not yet
- * listening (call `server.listen()`). State is in memory and starts from the demo seed
- * (./seed.ts); `POST /__simulator/reset` restores it. Where the contract lists an unknown, the
- * choice made is commented where it matters; the client tolerates the alternatives.
+ * installed-integrations API v2 (CONTRACT.md and the spec excerpts), not yet listening (call
+ * `server.listen()`). State is in memory and starts from the demo seed (./seed.ts);
+ * `POST /__simulator/reset` restores it. Where the contract lists an unknown, the choice made is
+ * commented where it matters; the client tolerates the alternatives.
  */
 export function createOpsRampSimulator(options: OpsRampSimulatorOptions = {}): OpsRampSimulator {
   const now = options.now ?? Date.now;
-  const state = new OpsRampState();
+  const state = new OpsRampState(opsRampSeedIntegrations);
 
   const authenticate = (request: SimRequest): SimResponse | null => {
     if (request.path === TOKEN_PATH) return null;

@@ -1,7 +1,5 @@
-import { opsRampSeedIntegrations } from './seed.js';
-
 /** One OpsRamp value and the third-party value it maps to. */
-export interface StoredAttrValue {
+interface StoredAttrValue {
   readonly attrValue: string;
   readonly thirdPartyAttrValue: string;
 }
@@ -95,13 +93,15 @@ export class OpsRampState {
   readonly writes: RecordedWrite[] = [];
   tokensIssued = 0;
 
+  constructor(private readonly seed: () => readonly StoredIntegration[]) {}
+
   /**
-   * Restores the demo seed (./seed.ts). Issued tokens stay valid: a reset restores the tenant's
-   * data, not the sessions of its API clients.
+   * Restores the seed. Issued tokens stay valid: a reset restores the tenant's data, not the
+   * sessions of its API clients.
    */
   reset(): void {
     this.integrations.clear();
-    for (const integration of opsRampSeedIntegrations()) this.integrations.set(integration.id, integration);
+    for (const integration of this.seed()) this.integrations.set(integration.id, integration);
     this.windows.clear();
     this.writes.length = 0;
     this.tokensIssued = 0;

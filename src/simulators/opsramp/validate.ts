@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../base.js';
-import {
-  ATTR_NAME_PREFIX,
-  DEFAULT_PAGE_SIZE,
-  ENTITY_TYPES,
-  GRANT_TYPES,
-  INBOUND_AUTH_TYPES,
-  NOTIFIER_AUTH_TYPES,
-  NOTIFIER_TYPES,
-  PASSWORD_GRANT_NAMES,
-} from './contract.js';
+import { ATTR_NAME_PREFIX, DEFAULT_PAGE_SIZE, ENTITY_TYPES, GRANT_TYPES, INBOUND_AUTH_TYPES, NOTIFIER_AUTH_TYPES, NOTIFIER_TYPES, PASSWORD_GRANT_NAMES } from './contract.js';
 import { error, type Page } from './render.js';
 import type { StoredAuthentication, StoredInboundConfig, StoredKeyValue, StoredMapping, StoredNotifier, StoredOutboundConfig } from './state.js';
 
@@ -208,11 +199,7 @@ export function credentialsFor(authType: string): Pick<StoredAuthentication, 'to
 }
 
 /** Applies inbound changes; a changed auth type gets new credentials (shown once, by the caller). */
-export function applyInbound(
-  current: StoredInboundConfig | undefined,
-  input: InstallIn['inboundConfig'],
-  problems: Problems,
-): { value: StoredInboundConfig | undefined; regenerated: boolean } {
+export function applyInbound(current: StoredInboundConfig | undefined, input: InstallIn['inboundConfig'], problems: Problems): { value: StoredInboundConfig | undefined; regenerated: boolean } {
   if (!input) return { value: current, regenerated: false };
   let authentication = current?.authentication;
   let regenerated = false;
@@ -226,7 +213,9 @@ export function applyInbound(
     authentication = {
       authType: authType ?? '',
       ...(role ? { role } : {}),
-      ...(keep ? { ...(authentication?.token ? { token: authentication.token } : {}), ...(authentication?.apiKeyPairs ? { apiKeyPairs: authentication.apiKeyPairs } : {}) } : credentialsFor(authType ?? '')),
+      ...(keep
+        ? { ...(authentication?.token ? { token: authentication.token } : {}), ...(authentication?.apiKeyPairs ? { apiKeyPairs: authentication.apiKeyPairs } : {}) }
+        : credentialsFor(authType ?? '')),
     };
   }
   const mapAttributes = checkMappings(input.mapAttributes, 'inboundConfig', problems) ?? current?.mapAttributes;
@@ -270,7 +259,13 @@ export function readPage(request: SimRequest, maxPageSize: number): Page | SimRe
   for (const pair of queryString.split('+').filter((p) => p.trim() !== '')) {
     const colon = pair.indexOf(':');
     if (colon <= 0) return error(400, 'invalid_request', 'queryString must be key:value pairs joined with +');
-    filters.push([pair.slice(0, colon).trim(), pair.slice(colon + 1).trim().toLowerCase()]);
+    filters.push([
+      pair.slice(0, colon).trim(),
+      pair
+        .slice(colon + 1)
+        .trim()
+        .toLowerCase(),
+    ]);
   }
   return {
     pageNo: Number(pageNo),

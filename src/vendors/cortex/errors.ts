@@ -34,5 +34,5 @@ export const parseCortexError: VendorErrorParser = (_status: number, body: unkno
  * `INTEGRATION_*` family) rather than a problem with the Cortex request itself.
  */
 export function isPagerDutyFailureCode(code: string | null): boolean {
-  return code !== null && code.startsWith('INTEGRATION_');
+  return code?.startsWith('INTEGRATION_') === true;
 }

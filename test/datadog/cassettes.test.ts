@@ -28,13 +28,14 @@ import {
 } from './support.js';
 
 /*
- * Acceptance, issue 2: Datadog's real recorded responses (the contract folder's cassettes, copied
- * unchanged into ./cassettes so the suite needs nothing outside the repository) parse and map
+ * Acceptance, issue 2: Datadog's real recorded responses (the cassettes in docs/vendors/datadog/,
+ * copied unchanged from the vendor contract, so the suite needs nothing outside the repository) parse and map
  * correctly. A small server on 127.0.0.1 answers each recorded request with its recorded status,
  * content type and body; the gateway talks to it as to Datadog.
  */
 
-const CASSETTES = fileURLToPath(new URL('./cassettes/', import.meta.url));
+const CASSETTES = fileURLToPath(new URL('../../docs/vendors/datadog/cassettes/', import.meta.url));
+/** The shared contract folder beside a checkout, when there is one: the repository's copy must not drift from it. */
 const CONTRACT_CASSETTES = fileURLToPath(new URL('../../../shared/vendor-contracts/datadog/cassettes/', import.meta.url));
 const ACCOUNT = 'dd-recorded';
 const KEYS = { apiKey: 'replay-api-key', appKey: 'replay-app-key' };

@@ -79,7 +79,7 @@ function expectedIntegration(row: VariantCase, plain: Record<string, string>, se
 
 describe('the integration catalogue', () => {
   it('covers the 24 integration types and 25 credential variants of the contract', () => {
-    // From ../shared/vendor-contracts/datadog/CONTRACT.md, not from the implementation.
+    // From docs/vendors/datadog/CONTRACT.md, not from the implementation.
     const contract = [
       'AWS/AWSAssumeRole', 'Anthropic/AnthropicAPIKey', 'Asana/AsanaAccessToken', 'Azure/AzureTenant',
       'CircleCI/CircleCIAPIKey', 'Clickup/ClickupAPIKey', 'Cloudflare/CloudflareAPIToken',

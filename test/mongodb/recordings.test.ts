@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MockAgent } from 'undici';
@@ -11,13 +12,13 @@ import { makeClient } from './client-kit.js';
 import { resolvedInput } from './fixtures.js';
 
 /*
- * The real Atlas v2 responses recorded by mongodb-atlas-cli (contract folder, recordings/*.http),
+ * The real Atlas v2 responses recorded by mongodb-atlas-cli (docs/vendors/mongodb/recordings/*.http),
  * replayed through the client over a mock transport: the client must parse and map each of them.
  * Atlas v2 and Cloud Manager v1.0 serve the same integration views under different prefixes, so
  * the client is pointed at the recordings' own prefix.
  */
 
-const FOLDER = '/work/shared/vendor-contracts/mongodb/recordings';
+const FOLDER = fileURLToPath(new URL('../../docs/vendors/mongodb/recordings/', import.meta.url));
 const ORIGIN = 'https://cloud.mongodb.example';
 const BASE = `${ORIGIN}/api/atlas/v2`;
 const GROUP = '6a79404f2c88faeba59beea6';

@@ -2,7 +2,7 @@ import type { ConnectedService } from '../../core/vendor.js';
 
 /*
  * What Chronosphere's Config API v1 says about external connections, shared by the client and the
- * simulator. Contract: ../shared/vendor-contracts/chronosphere/CONTRACT.md and the swagger beside it.
+ * simulator. Contract: docs/vendors/chronosphere/CONTRACT.md and the swagger beside it.
  */
 
 /** The type blocks of `configv1ExternalConnection`, by their JSON names. Exactly one is set. */

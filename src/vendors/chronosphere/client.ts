@@ -44,7 +44,7 @@ export interface ChronosphereWriteResult {
 /**
  * Chronosphere Config API v1 external connections for one account: list (token paging and
  * filters), read, create, update (PUT, a full replace, with `create_if_missing` and `dry_run`) and
- * delete. Contract: ../shared/vendor-contracts/chronosphere/CONTRACT.md.
+ * delete. Contract: docs/vendors/chronosphere/CONTRACT.md.
  */
 export class ChronosphereClient {
   constructor(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Cortex's JSON for the PagerDuty integration, as the OpenAPI excerpt declares it
- * (../shared/vendor-contracts/cortex/openapi-pagerduty.yaml). Objects are not strict: a field
+ * (docs/vendors/cortex/openapi-pagerduty.yaml). Objects are not strict: a field
  * Cortex adds later is dropped, not an error.
  */
 

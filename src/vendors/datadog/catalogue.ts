@@ -2,7 +2,7 @@ import type { ConnectedService } from '../../core/vendor.js';
 
 /**
  * Datadog's Action Connection integration types as its v2 spec defines them
- * (../shared/vendor-contracts/datadog/CONTRACT.md). This table is the one description of the
+ * (docs/vendors/datadog/CONTRACT.md). This table is the one description of the
  * vendor's shapes: the client's input validation, the GraphQL types and the simulator all read it.
  */
 

@@ -1,7 +1,7 @@
 import type { ConnectedService } from '../../core/vendor.js';
 
 /*
- * OpsRamp's closed value sets (../shared/vendor-contracts/opsramp/CONTRACT.md, "Object model")
+ * OpsRamp's closed value sets (docs/vendors/opsramp/CONTRACT.md, "Object model")
  * and what Patchbay knows about the integrations OpsRamp offers. Values OpsRamp sends that are
  * not listed here read as `UNKNOWN`, never as a failure.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /*
  * OpsRamp's JSON as its 2021 v2 spec, its examples and the seed page show it
- * (../shared/vendor-contracts/opsramp/CONTRACT.md). Everything is optional and loose: the spec
+ * (docs/vendors/opsramp/CONTRACT.md). Everything is optional and loose: the spec
  * declares no required fields, its examples omit most of them, and the current platform returns
  * more than the spec does ("newer response shape"). Name variants the material disagrees on
  * (`thirdParty*` / `tenant*`, `accessTokenURI` / `accessTokenURL`) are both read here and

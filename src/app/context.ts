@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { GatewayConfig } from '../core/config/schema.js';
+import type { Clock } from '../core/http/clock.js';
 import type { CallScope, VendorCallRecord } from '../core/http/vendor-http.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
@@ -15,6 +16,8 @@ export interface GatewayDeps {
   readonly gateway: GatewayConfig;
   /** Demo mode always reports vendor calls; config mode when `gateway.exposeVendorCalls` is set. */
   readonly exposeVendorCalls: boolean;
+  /** The clock request deadlines are stamped on: the one the HTTP layer measures them with. */
+  readonly clock: Clock;
 }
 
 /** Per-request context: loaders, caller, deadline and the vendor-call log live here only. */
@@ -36,7 +39,7 @@ export interface GatewayContext {
 export function createRequestContext(deps: GatewayDeps, signal: AbortSignal | undefined): GatewayContext {
   const vendorCalls: VendorCallRecord[] = [];
   const scope: CallScope = {
-    deadline: Date.now() + deps.gateway.requestDeadlineMs,
+    deadline: deps.clock.now() + deps.gateway.requestDeadlineMs,
     ...(signal ? { signal } : {}),
     record: (call) => vendorCalls.push(call),
   };

@@ -4,6 +4,7 @@ import { defaultGatewayConfig, type AccountConfig, type GatewayConfig } from '..
 import { VENDORS } from '../vendors/index.js';
 import type { VendorModule } from '../vendors/module.js';
 import type { GatewayDeps } from '../app/context.js';
+import { realClock } from '../core/http/clock.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
@@ -50,6 +51,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger: options.logger,
     gateway: options.gateway,
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
+    clock: options.resilience?.clock ?? realClock,
   };
   return {
     yoga: createGateway(deps, buildSchema(vendors)),

@@ -1,8 +1,8 @@
 import type { ConnectedService } from '../../core/vendor.js';
 
 /*
- * What Chronosphere's Config API v1 says about external connections, shared by the client and the
- * simulator. Contract: docs/vendors/chronosphere/CONTRACT.md and the swagger beside it.
+ * What Chronosphere's Config API v1 says about external connections, as the client reads it (the
+ * simulator keeps its own reading). Contract: docs/vendors/chronosphere/CONTRACT.md and the swagger beside it.
  */
 
 /** The type blocks of `configv1ExternalConnection`, by their JSON names. Exactly one is set. */
@@ -91,8 +91,8 @@ export const PAGERDUTY_EVENTS_VERSIONS = ['PAGERDUTY_EVENTS_VERSION_V1', 'PAGERD
 export type PagerdutyEventsVersion = (typeof PAGERDUTY_EVENTS_VERSIONS)[number];
 
 /**
- * Slugs. The swagger gives no rule; generated slugs are lower-case kebab words, so Patchbay and the
- * simulator accept letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 256.
+ * Slugs. The swagger gives no rule; generated slugs are lower-case kebab words, so Patchbay accepts
+ * (as the simulator does, by its own choice) letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 256.
  */
 export const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
 

@@ -2,8 +2,9 @@ import type { ConnectedService } from '../../core/vendor.js';
 
 /**
  * Datadog's Action Connection integration types as its v2 spec defines them
- * (docs/vendors/datadog/CONTRACT.md). This table is the one description of the
- * vendor's shapes: the client's input validation, the GraphQL types and the simulator all read it.
+ * (docs/vendors/datadog/CONTRACT.md). This table is Patchbay's one description of the vendor's
+ * shapes: the client's input validation and the GraphQL types read it. The simulator keeps its own
+ * table, written from the contract, so that a misreading here fails a test.
  */
 
 /** One flat credential field (everything except the HTTP integration's lists). */

@@ -4,8 +4,8 @@ import type { AuthChallenge, AuthRequest, AuthStrategy } from '../../core/http/v
 /*
  * HTTP Digest access authentication (RFC 7616) as MongoDB Cloud Manager uses it: the public key
  * is the username, the private key the password, `qop=auth`, MD5 (CONTRACT.md, "Base URL and
- * authentication"). The simulator verifies answers with the same helpers, so they live here and
- * are tested against the RFC's own examples.
+ * authentication"). Tested against the RFC's own examples; the simulator verifies answers with
+ * its own implementation (src/simulators/mongodb/digest.ts), so a mistake here fails a test.
  */
 
 /** One parsed `WWW-Authenticate` challenge (or `Authorization` credentials): scheme and params. */

@@ -61,8 +61,8 @@ export interface OpsRampCatalogueEntry {
 
 /**
  * The integrations Patchbay recognises. Ids come from the spec's examples (install, search and
- * the available-integrations example) and OpsRamp's documentation; the simulator offers exactly
- * these. An id not listed here is still accepted and shown, with kind `UNKNOWN`.
+ * the available-integrations example) and OpsRamp's documentation (the simulator's own
+ * catalogue offers the same ids). An id not listed here is still accepted and shown, with kind `UNKNOWN`.
  */
 export const OPSRAMP_CATALOGUE: readonly OpsRampCatalogueEntry[] = [
   { id: 'CUSTOM', name: 'Custom', kind: 'CUSTOM', service: 'WEBHOOK', multipleInstallations: true },

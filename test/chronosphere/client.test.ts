@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountRef } from '../../src/core/domain.js';
-import { InputValidationError, NotFoundError, VendorContractError } from '../../src/core/errors.js';
+import { InputValidationError, NotFoundError, VendorContractError, VendorValidationError } from '../../src/core/errors.js';
 import { createDispatcher } from '../../src/core/http/dispatcher.js';
 import { VendorHttp } from '../../src/core/http/vendor-http.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -100,10 +100,14 @@ describe('parseChronosphereError', () => {
     expect(parseChronosphereError(400, { code: 3.5, message: 42 })).toEqual({ vendorCode: null, summary: null });
   });
 
-  it('keeps messages short and on one line', () => {
-    const parsed = parseChronosphereError(400, { code: 3, message: `first line\n\tsecond ${'x'.repeat(400)}` });
-    expect(parsed.summary?.startsWith('first line second x')).toBe(true);
-    expect(parsed.summary).toHaveLength(200);
+  it('keeps messages short and on one line (cleaned where every vendor text is: the HTTP layer)', async () => {
+    sim.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 400, body: { code: 3, message: `first line\n\tsecond ${'x'.repeat(400)}` } } });
+    const error = await client.readConnection(scope, S.pagerdutyPayments).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(VendorValidationError);
+    const summary = (error as VendorValidationError).message.match(/first line.*/)?.[0] ?? '';
+    expect(summary.startsWith('first line second x')).toBe(true);
+    expect(summary).not.toMatch(/[\n\t]/);
+    expect(summary.replace(/[).]*$/, '').length).toBeLessThanOrEqual(200);
   });
 });
 

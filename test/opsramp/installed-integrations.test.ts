@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OPSRAMP_CATALOGUE } from '../../src/vendors/opsramp/catalogue.js';
+import { CATALOGUE as OFFERED } from '../../src/simulators/opsramp/contract.js';
 import { OPSRAMP_SEED_IDS, opsRampSeedIntegrations } from '../../src/simulators/opsramp/seed.js';
 import { createOpsRampSimulator, type OpsRampSimulator } from '../../src/simulators/opsramp/simulator.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -410,9 +410,9 @@ describe('changing installed integrations', () => {
 describe('the catalogue', () => {
   it('lists every page of available integrations', async () => {
     const result = field(await h.gql(AVAILABLE, { account: MAIN }), 'opsRampAvailableIntegrations');
-    expect(result['totalCount']).toBe(OPSRAMP_CATALOGUE.length);
+    expect(result['totalCount']).toBe(OFFERED.length);
     expect(result['nodes']).toContainEqual({ id: 'SLACK', name: 'Slack', kind: 'COLLABORATION', service: 'SLACK', multipleInstallations: null });
-    expect(apiCalls(sim)).toHaveLength(Math.ceil(OPSRAMP_CATALOGUE.length / PAGE));
+    expect(apiCalls(sim)).toHaveLength(Math.ceil(OFFERED.length / PAGE));
   });
 
   it('narrows by name with an OpsRamp queryString', async () => {

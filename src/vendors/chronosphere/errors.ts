@@ -1,5 +1,4 @@
 import type { ParsedVendorError } from '../../core/http/vendor-http.js';
-import { cleanVendorText } from '../../core/http/sanitize.js';
 
 function field(body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
@@ -10,10 +9,7 @@ function field(body: unknown, name: string): unknown {
  * surface `message`). `code` is a private number with undefined values, kept only as the vendor
  * code. Other statuses carry `genericError`, any JSON object, so nothing in it is required and an
  * `error` string is read when there is no `message`. The message is free text without field paths.
- *
- * The HTTP layer cleans every string a parser returns. The summary is cleaned here too, with the
- * same function, so that this parser's own output is one bounded line (test/chronosphere/client.test.ts
- * pins that); cleaning it again in the HTTP layer changes nothing.
+ * The HTTP layer cleans (clips, flattens, scrubs) every string a parser returns.
  */
 export function parseChronosphereError(_status: number, body: unknown): ParsedVendorError {
   const code = field(body, 'code');
@@ -22,6 +18,6 @@ export function parseChronosphereError(_status: number, body: unknown): ParsedVe
   const raw = typeof message === 'string' && message.trim() !== '' ? message : typeof fallback === 'string' ? fallback : '';
   return {
     vendorCode: typeof code === 'number' && Number.isInteger(code) ? String(code) : null,
-    summary: cleanVendorText(raw, []),
+    summary: raw === '' ? null : raw,
   };
 }

@@ -67,7 +67,7 @@ module.exports = {
     },
     {
       name: 'vendor-module-composes-own-layers',
-      comment: "A vendor module (src/vendors/<v>/index.ts) may import its own schema/<v>, resolvers/<v> and src/simulators/<v>, never the shared graph or the server.",
+      comment: 'A vendor module (src/vendors/<v>/index.ts) may import its own schema/<v>, resolvers/<v> and src/simulators/<v>, never the shared graph or the server.',
       severity: 'error',
       from: { path: '^src/vendors/[^/]+/index\\.ts$' },
       to: { path: '^(schema|resolvers|src/server)/', pathNot: '^(schema|resolvers)/[^/]+/' },

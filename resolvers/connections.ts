@@ -7,8 +7,7 @@ import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from 
 builder.queryField('connections', (t) =>
   t.field({
     type: IntegrationConnectionPageRef,
-    description:
-      'Connections across every configured account (or those the filter selects), ordered by name then id. Accounts that fail are listed in `failures`; the others still answer.',
+    description: 'Connections across every configured account (or those the filter selects), ordered by name then id. Accounts that fail are listed in `failures`; the others still answer.',
     args: {
       filter: t.arg({ type: ConnectionFilterInput, description: 'Narrows the list.' }),
       first: t.arg.int({ description: 'Page size, at most 100 (default 50).' }),
@@ -20,9 +19,7 @@ builder.queryField('connections', (t) =>
       const size = pageSize(args.first);
       const after: SortKey | null = args.after ? decodeCursor(args.after) : null;
       const inventory = await collectInventory(context, args.filter ?? {});
-      const sorted = inventory.connections
-        .map((node) => ({ node, key: [node.name, connectionGlobalId(vendorOf(context.accounts, node), node)] as SortKey }))
-        .sort((a, b) => compareKeys(a.key, b.key));
+      const sorted = inventory.connections.map((node) => ({ node, key: [node.name, connectionGlobalId(vendorOf(context.accounts, node), node)] as SortKey })).sort((a, b) => compareKeys(a.key, b.key));
       const start = after ? sorted.findIndex((item) => compareKeys(item.key, after) > 0) : 0;
       const from = start === -1 ? sorted.length : start;
       const slice = sorted.slice(from, from + size);

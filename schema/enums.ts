@@ -9,7 +9,8 @@ const SERVICE_DESCRIPTIONS: Partial<Record<ConnectedService, string>> = {
 
 export const ConnectedServiceEnum = builder.enumType('ConnectedService', {
   description: 'What a connection connects to, normalised across vendors.',
-  values: Object.fromEntries(
-    CONNECTED_SERVICES.map((service) => [service, { value: service, description: SERVICE_DESCRIPTIONS[service] ?? `Connects to ${service}.` }]),
-  ) as Record<ConnectedService, { value: ConnectedService; description: string }>,
+  values: Object.fromEntries(CONNECTED_SERVICES.map((service) => [service, { value: service, description: SERVICE_DESCRIPTIONS[service] ?? `Connects to ${service}.` }])) as Record<
+    ConnectedService,
+    { value: ConnectedService; description: string }
+  >,
 });

@@ -126,11 +126,7 @@ export const READ_ERRORS = [
 ] as const;
 
 /** Errors any field that writes to a vendor may return. */
-export const WRITE_ERRORS = [
-  ...READ_ERRORS,
-  OutcomeUnknownError,
-  UnsupportedOperationError,
-] as const;
+export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError] as const;
 
 /** A failure a read field returns as a result rather than raising. */
 export type ReadError = InstanceType<(typeof READ_ERRORS)[number]>;

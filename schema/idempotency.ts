@@ -10,7 +10,6 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
  */
 export function idempotencyKeyField(t: InputFieldBuilder<Types, 'InputObject'>) {
   return t.string({
-    description:
-      'Makes the mutation safe to repeat: the same key with the same input returns the first outcome without calling the vendor again. 1-200 characters of letters, digits, `_ . : -`.',
+    description: 'Makes the mutation safe to repeat: the same key with the same input returns the first outcome without calling the vendor again. 1-200 characters of letters, digits, `_ . : -`.',
   });
 }

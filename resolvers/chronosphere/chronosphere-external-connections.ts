@@ -1,8 +1,5 @@
 import { builder } from '../../schema/builder.js';
-import {
-  ChronosphereExternalConnectionFilterInput,
-  ChronosphereExternalConnectionPageRef,
-} from '../../schema/chronosphere/external-connection.js';
+import { ChronosphereExternalConnectionFilterInput, ChronosphereExternalConnectionPageRef } from '../../schema/chronosphere/external-connection.js';
 import { READ_ERRORS } from '../../schema/errors.js';
 import { InputValidationError } from '../../src/core/errors.js';
 import { requireAccount } from '../../src/app/lookup.js';
@@ -37,8 +34,7 @@ function checkNames(values: readonly string[] | null | undefined, field: string)
 builder.queryField('chronosphereExternalConnections', (t) =>
   t.field({
     type: ChronosphereExternalConnectionPageRef,
-    description:
-      "One page of a Chronosphere account's external connections, filtered at Chronosphere. `first` is passed on as the page size Chronosphere should prefer; it may return fewer or more.",
+    description: "One page of a Chronosphere account's external connections, filtered at Chronosphere. `first` is passed on as the page size Chronosphere should prefer; it may return fewer or more.",
     args: {
       account: t.arg.string({ required: true, description: 'The Chronosphere account, by its config key.' }),
       filter: t.arg({ type: ChronosphereExternalConnectionFilterInput, description: 'Narrows the list.' }),

@@ -9,8 +9,7 @@ import { chronosphereLoaders, chronosphereRuntime } from '../../src/vendors/chro
 builder.mutationField('deleteChronosphereExternalConnection', (t) =>
   t.field({
     type: ChronosphereExternalConnectionDeletedPayload,
-    description:
-      'Deletes a Chronosphere external connection. Chronosphere refuses (`VendorValidationError`, HTTP 400) while a notification policy still uses it; remove it from those policies first.',
+    description: 'Deletes a Chronosphere external connection. Chronosphere refuses (`VendorValidationError`, HTTP 400) while a notification policy still uses it; remove it from those policies first.',
     args: { input: t.arg({ type: ChronosphereExternalConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteChronosphereExternalConnectionResult', description: 'The deleted connection, or why it could not be deleted.' } },
     resolve: (_, { input }, context) =>

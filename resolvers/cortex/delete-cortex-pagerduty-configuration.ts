@@ -12,7 +12,11 @@ builder.mutationField('deleteCortexPagerDutyConfiguration', (t) =>
     type: DeletedPayload,
     description: "Removes a Cortex workspace's PagerDuty integration. `NotFoundError` when it has none.",
     args: { input: t.arg({ type: DeleteCortexPagerDutyConfigurationInput, required: true, description: 'The workspace.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteCortexPagerDutyConfigurationResult', description: 'The deleted configuration’s id, or why it could not be deleted.' } },
+    errors: {
+      types: [...WRITE_ERRORS],
+      directResult: true,
+      union: { name: 'DeleteCortexPagerDutyConfigurationResult', description: 'The deleted configuration’s id, or why it could not be deleted.' },
+    },
     resolve: (_, { input }, context) => {
       // The configuration's global id follows from the account alone (one per workspace).
       const globalId = encodeGlobalId(cortexRuntime.ids.typename, innerId(input.account));

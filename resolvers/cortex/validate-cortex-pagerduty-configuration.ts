@@ -8,10 +8,13 @@ import { cortexRuntime } from '../../src/vendors/cortex/runtime.js';
 builder.mutationField('validateCortexPagerDutyConfiguration', (t) =>
   t.field({
     type: ValidateCortexPagerDutyConfigurationPayload,
-    description:
-      "Asks Cortex to try its stored PagerDuty token against PagerDuty. Changes nothing; a mutation because Cortex's endpoint is a POST that calls PagerDuty.",
+    description: "Asks Cortex to try its stored PagerDuty token against PagerDuty. Changes nothing; a mutation because Cortex's endpoint is a POST that calls PagerDuty.",
     args: { input: t.arg({ type: ValidateCortexPagerDutyConfigurationInput, required: true, description: 'The workspace.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'ValidateCortexPagerDutyConfigurationResult', description: 'Cortex’s validation results, or why validation could not run.' } },
+    errors: {
+      types: [...WRITE_ERRORS],
+      directResult: true,
+      union: { name: 'ValidateCortexPagerDutyConfigurationResult', description: 'Cortex’s validation results, or why validation could not run.' },
+    },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'validateCortexPagerDutyConfiguration', account: input.account, targetId: null, input }, async () => {
         const { client } = requireAccount(context, input.account, cortexRuntime);

@@ -12,6 +12,8 @@ builder.mutationField('disableOpsRampInstalledIntegration', (t) =>
     args: { input: t.arg({ type: OpsRampInstalledIntegrationIdInput, required: true, description: 'The integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DisableOpsRampInstalledIntegrationResult', description: 'The disabled integration, or why it could not be disabled.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'disableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, () => setOpsRampIntegrationEnabled(context, input.id, false)),
+      audited(context, { operation: 'disableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, () =>
+        setOpsRampIntegrationEnabled(context, input.id, false),
+      ),
   }),
 );

@@ -12,6 +12,8 @@ builder.mutationField('enableOpsRampInstalledIntegration', (t) =>
     args: { input: t.arg({ type: OpsRampInstalledIntegrationIdInput, required: true, description: 'The integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'EnableOpsRampInstalledIntegrationResult', description: 'The enabled integration, or why it could not be enabled.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'enableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, () => setOpsRampIntegrationEnabled(context, input.id, true)),
+      audited(context, { operation: 'enableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, () =>
+        setOpsRampIntegrationEnabled(context, input.id, true),
+      ),
   }),
 );

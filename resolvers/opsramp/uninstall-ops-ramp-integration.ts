@@ -12,7 +12,11 @@ builder.mutationField('uninstallOpsRampIntegration', (t) =>
     type: OpsRampUninstalledIntegrationPayload,
     description: 'Uninstalls an OpsRamp integration (DELETE with the reason OpsRamp requires in its body).',
     args: { input: t.arg({ type: UninstallOpsRampIntegrationInput, required: true, description: 'The integration and the reason.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UninstallOpsRampIntegrationResult', description: "The uninstalled integration's id, or why it could not be uninstalled." } },
+    errors: {
+      types: [...WRITE_ERRORS],
+      directResult: true,
+      union: { name: 'UninstallOpsRampIntegrationResult', description: "The uninstalled integration's id, or why it could not be uninstalled." },
+    },
     resolve: (_, { input }, context) =>
       audited(context, { operation: 'uninstallOpsRampIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, installedId } = requireOpsRampIntegration(context, input.id);

@@ -7,7 +7,6 @@ import { ChronosphereConnectionTargetUnion } from './target.js';
 
 export const ChronosphereExternalConnectionRef = builder.objectRef<ChronosphereExternalConnection>(chronosphereRuntime.ids.typename);
 
-
 builder.node(ChronosphereExternalConnectionRef, {
   description: 'A Chronosphere external connection (Config API v1): where notification policies send alerts, with its credentials.',
   ...connectionNode(chronosphereRuntime),
@@ -22,7 +21,7 @@ builder.node(ChronosphereExternalConnectionRef, {
 });
 
 export const ChronosphereConnectionTypeEnum = builder.enumType('ChronosphereConnectionType', {
-  description: "A Chronosphere connection type, spelled as the list filter spells it (`VICTOROPS` for the `victor_ops` block).",
+  description: 'A Chronosphere connection type, spelled as the list filter spells it (`VICTOROPS` for the `victor_ops` block).',
   values: Object.fromEntries(CHRONOSPHERE_CONNECTION_TYPES.map((type) => [type, { value: type, description: `Connections of type ${type}.` }])) as Record<
     ChronosphereConnectionType,
     { value: ChronosphereConnectionType; description: string }

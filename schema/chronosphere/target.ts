@@ -53,7 +53,7 @@ const SlackTarget = builder.objectRef<TargetOf<'slack'>>('ChronosphereSlackTarge
     apiUrlHint: t.field({
       type: SecretHintType,
       description:
-        "A hint about `api_url`, the Slack API or incoming-webhook URL (hint field `apiUrl`). Chronosphere returns it in clear, but a webhook URL is a credential, so Patchbay shows a hint only.",
+        'A hint about `api_url`, the Slack API or incoming-webhook URL (hint field `apiUrl`). Chronosphere returns it in clear, but a webhook URL is a credential, so Patchbay shows a hint only.',
       resolve: (s) => s.apiUrl,
     }),
     apiUrlHost: t.exposeString('apiUrlHost', { nullable: true, description: 'The host of that URL, e.g. `hooks.slack.com`.' }),
@@ -67,7 +67,7 @@ const PagerDutyEventsType = builder.objectRef<NonNullable<TargetOf<'pagerduty'>[
     version: t.field({
       type: ChronospherePagerDutyEventsVersionEnum,
       nullable: true,
-      description: "The Events API version; null when Chronosphere did not say (its documented default is V2).",
+      description: 'The Events API version; null when Chronosphere did not say (its documented default is V2).',
       resolve: (e) => e.version,
     }),
     apiKey: t.field({ type: SecretHintType, description: 'A hint about the integration key: routing key (v2) or service key (v1).', resolve: (e) => e.apiKey }),

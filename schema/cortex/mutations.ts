@@ -28,7 +28,7 @@ export const ReplaceCortexPagerDutyConfigurationInput = builder.inputType('Repla
 });
 
 export const ValidateCortexPagerDutyConfigurationInput = builder.inputType('ValidateCortexPagerDutyConfigurationInput', {
-  description: "Names the Cortex workspace whose PagerDuty configuration to validate.",
+  description: 'Names the Cortex workspace whose PagerDuty configuration to validate.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
@@ -36,31 +36,27 @@ export const ValidateCortexPagerDutyConfigurationInput = builder.inputType('Vali
 });
 
 export const DeleteCortexPagerDutyConfigurationInput = builder.inputType('DeleteCortexPagerDutyConfigurationInput', {
-  description: "Names the Cortex workspace whose PagerDuty configuration to delete.",
+  description: 'Names the Cortex workspace whose PagerDuty configuration to delete.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
   }),
 });
 
-export const CortexPagerDutyConfigurationPayload = builder
-  .objectRef<{ configuration: CortexPagerDutyConfiguration }>('CortexPagerDutyConfigurationPayload')
-  .implement({
-    description: 'The PagerDuty configuration as Cortex holds it after the change.',
-    fields: (t) => ({
-      configuration: t.field({ type: CortexPagerDutyConfigurationRef, description: 'The configuration.', resolve: (p) => p.configuration }),
-    }),
-  });
+export const CortexPagerDutyConfigurationPayload = builder.objectRef<{ configuration: CortexPagerDutyConfiguration }>('CortexPagerDutyConfigurationPayload').implement({
+  description: 'The PagerDuty configuration as Cortex holds it after the change.',
+  fields: (t) => ({
+    configuration: t.field({ type: CortexPagerDutyConfigurationRef, description: 'The configuration.', resolve: (p) => p.configuration }),
+  }),
+});
 
-export const ValidateCortexPagerDutyConfigurationPayload = builder
-  .objectRef<{ results: readonly CortexPagerDutyValidation[] }>('ValidateCortexPagerDutyConfigurationPayload')
-  .implement({
-    description: 'What Cortex reported when it tried the stored configuration against PagerDuty. Nothing was changed.',
-    fields: (t) => ({
-      results: t.field({
-        type: [CortexPagerDutyConfigurationValidationType],
-        description: 'One result per configuration Cortex checked (one for PagerDuty).',
-        resolve: (p) => [...p.results],
-      }),
+export const ValidateCortexPagerDutyConfigurationPayload = builder.objectRef<{ results: readonly CortexPagerDutyValidation[] }>('ValidateCortexPagerDutyConfigurationPayload').implement({
+  description: 'What Cortex reported when it tried the stored configuration against PagerDuty. Nothing was changed.',
+  fields: (t) => ({
+    results: t.field({
+      type: [CortexPagerDutyConfigurationValidationType],
+      description: 'One result per configuration Cortex checked (one for PagerDuty).',
+      resolve: (p) => [...p.results],
     }),
-  });
+  }),
+});

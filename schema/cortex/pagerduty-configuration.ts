@@ -7,8 +7,7 @@ import { cortexRuntime } from '../../src/vendors/cortex/runtime.js';
 export const CortexPagerDutyConfigurationRef = builder.objectRef<CortexPagerDutyConfiguration>(cortexRuntime.ids.typename);
 
 builder.node(CortexPagerDutyConfigurationRef, {
-  description:
-    "A Cortex workspace's PagerDuty integration: the PagerDuty API token Cortex uses to read services, on-call schedules and incidents. Cortex keeps one per workspace.",
+  description: "A Cortex workspace's PagerDuty integration: the PagerDuty API token Cortex uses to read services, on-call schedules and incidents. Cortex keeps one per workspace.",
   ...connectionNode(cortexRuntime),
   fields: (t) => ({
     isTokenReadonly: t.exposeBoolean('isTokenReadonly', { description: 'Whether the token is a read-only PagerDuty API key.' }),
@@ -20,16 +19,14 @@ builder.node(CortexPagerDutyConfigurationRef, {
   }),
 });
 
-export const CortexPagerDutyConfigurationValidationType = builder
-  .objectRef<CortexPagerDutyValidation>('CortexPagerDutyConfigurationValidation')
-  .implement({
-    description: 'What Cortex found when it tried the stored PagerDuty token against PagerDuty.',
-    fields: (t) => ({
-      alias: t.exposeString('alias', {
-        nullable: true,
-        description: 'The configuration Cortex checked, in its generic validation shape; PagerDuty has a single configuration, so Cortex may leave it empty.',
-      }),
-      isValid: t.exposeBoolean('isValid', { description: 'Whether PagerDuty accepted the token.' }),
-      message: t.exposeString('message', { nullable: true, description: "Cortex's explanation, usually present when the token is not valid." }),
+export const CortexPagerDutyConfigurationValidationType = builder.objectRef<CortexPagerDutyValidation>('CortexPagerDutyConfigurationValidation').implement({
+  description: 'What Cortex found when it tried the stored PagerDuty token against PagerDuty.',
+  fields: (t) => ({
+    alias: t.exposeString('alias', {
+      nullable: true,
+      description: 'The configuration Cortex checked, in its generic validation shape; PagerDuty has a single configuration, so Cortex may leave it empty.',
     }),
-  });
+    isValid: t.exposeBoolean('isValid', { description: 'Whether PagerDuty accepted the token.' }),
+    message: t.exposeString('message', { nullable: true, description: "Cortex's explanation, usually present when the token is not valid." }),
+  }),
+});

@@ -6,7 +6,6 @@ import { DatadogIntegrationUnion } from './integration.js';
 
 export const DatadogActionConnectionRef = builder.objectRef<DatadogActionConnection>(datadogRuntime.ids.typename);
 
-
 builder.node(DatadogActionConnectionRef, {
   description: 'A Datadog Action Connection: credentials Datadog workflows and apps use to call another service.',
   ...connectionNode(datadogRuntime),

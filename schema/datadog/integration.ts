@@ -1,12 +1,6 @@
 import { builder } from '../builder.js';
 import { secretHint } from '../../src/core/domain.js';
-import {
-  DATADOG_INTEGRATIONS,
-  HTTP_INTEGRATION_TYPE,
-  camel,
-  type CredentialField,
-  type IntegrationSpec,
-} from '../../src/vendors/datadog/catalogue.js';
+import { DATADOG_INTEGRATIONS, HTTP_INTEGRATION_TYPE, camel, type CredentialField, type IntegrationSpec } from '../../src/vendors/datadog/catalogue.js';
 import type { DatadogHttpItem, DatadogIntegration } from '../../src/vendors/datadog/map.js';
 import { SecretHintType } from '../secret-hint.js';
 
@@ -84,7 +78,7 @@ const UnknownIntegrationType = builder.objectRef<DatadogIntegration>('DatadogUnk
 });
 
 export const DatadogIntegrationUnion = builder.unionType('DatadogIntegration', {
-  description: "The integration of a Datadog action connection: one member per Datadog integration type, plus a fallback for types Patchbay does not know.",
+  description: 'The integration of a Datadog action connection: one member per Datadog integration type, plus a fallback for types Patchbay does not know.',
   types: [HttpIntegrationType, ...flatTypes, UnknownIntegrationType],
   resolveType: (integration) => integration.typeName ?? 'DatadogUnknownIntegration',
 });

@@ -18,7 +18,6 @@ import { connectionNode } from '../vendor-connection.js';
 /** The `MongoDbIntegration` node: one project's integration of one type. */
 export const MongoDbIntegrationRef = builder.objectRef<MongoDbIntegration>(mongoDbRuntime.ids.typename);
 
-
 const PagerDutySettings = builder.objectRef<MongoDbPagerDutySettings>('MongoDbPagerDutySettings').implement({
   description: 'A `PAGER_DUTY` integration: alerts go to a PagerDuty service (Events API v2 integration key).',
   fields: (t) => ({

@@ -134,7 +134,7 @@ export const CreateMongoDbIntegrationInput = writeInput(
 /** Input of `upsertMongoDbIntegration`. */
 export const UpsertMongoDbIntegrationInput = writeInput(
   'UpsertMongoDbIntegrationInput',
-  "A Cloud Manager integration to create or replace whole (PUT). Settings left out are removed at the vendor, secrets included.",
+  'A Cloud Manager integration to create or replace whole (PUT). Settings left out are removed at the vendor, secrets included.',
 );
 
 /** Input of `deleteMongoDbIntegration`. */
@@ -157,6 +157,10 @@ export const MongoDbIntegrationPayload = builder.objectRef<MongoDbIntegrationPay
   description: 'The integration as Cloud Manager holds it after the change. Cloud Manager answers writes with every integration of the project, so they come too.',
   fields: (t) => ({
     integration: t.field({ type: MongoDbIntegrationRef, description: 'The integration written.', resolve: (p) => p.integration }),
-    groupIntegrations: t.field({ type: [MongoDbIntegrationRef], description: 'Every integration of the project after the change, as Cloud Manager listed them.', resolve: (p) => [...p.groupIntegrations] }),
+    groupIntegrations: t.field({
+      type: [MongoDbIntegrationRef],
+      description: 'Every integration of the project after the change, as Cloud Manager listed them.',
+      resolve: (p) => [...p.groupIntegrations],
+    }),
   }),
 });

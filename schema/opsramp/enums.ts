@@ -44,12 +44,7 @@ export const OpsRampDirectionEnum = opsRampEnum(
   (value) => `OpsRamp's \`${value}\`.`,
 );
 
-export const OpsRampEntityTypeEnum = opsRampEnum(
-  'OpsRampEntityType',
-  'An OpsRamp entity type that mappings and webhooks apply to.',
-  OPSRAMP_ENTITY_TYPES,
-  (value) => `OpsRamp \`${value}\` entities.`,
-);
+export const OpsRampEntityTypeEnum = opsRampEnum('OpsRampEntityType', 'An OpsRamp entity type that mappings and webhooks apply to.', OPSRAMP_ENTITY_TYPES, (value) => `OpsRamp \`${value}\` entities.`);
 
 export const OpsRampInboundAuthTypeEnum = opsRampEnum(
   'OpsRampInboundAuthType',
@@ -58,12 +53,7 @@ export const OpsRampInboundAuthTypeEnum = opsRampEnum(
   (value) => `OpsRamp's \`${value}\` inbound authentication.`,
 );
 
-export const OpsRampNotifierTypeEnum = opsRampEnum(
-  'OpsRampNotifierType',
-  'The kind of API an outbound notifier calls.',
-  OPSRAMP_NOTIFIER_TYPES,
-  (value) => `A \`${value}\` notifier.`,
-);
+export const OpsRampNotifierTypeEnum = opsRampEnum('OpsRampNotifierType', 'The kind of API an outbound notifier calls.', OPSRAMP_NOTIFIER_TYPES, (value) => `A \`${value}\` notifier.`);
 
 export const OpsRampNotifierAuthTypeEnum = opsRampEnum(
   'OpsRampNotifierAuthType',

@@ -33,8 +33,6 @@ import {
 /** The GraphQL type of an installed OpsRamp integration (a `VendorConnection`). */
 export const OpsRampInstalledIntegrationRef = builder.objectRef<OpsRampInstalledIntegration>(opsRampRuntime.ids.typename);
 
-
-
 /** An OpsRamp catalogue entry, as installed or as available. */
 export const OpsRampCatalogueIntegrationType = builder.objectRef<OpsRampCatalogueIntegration>('OpsRampCatalogueIntegration').implement({
   description: 'An integration OpsRamp offers for installation (an entry of its catalogue, e.g. `CUSTOM`, `SLACK`, `AWS`).',
@@ -197,7 +195,7 @@ const NOTIFIER_AUTH_MEMBERS = {
 
 /** A notifier's authentication, one member per auth type plus a fallback. */
 export const OpsRampNotifierAuthUnion = builder.unionType('OpsRampNotifierAuth', {
-  description: "How a notifier authenticates: one member per OpsRamp auth type, plus a fallback for types Patchbay does not know.",
+  description: 'How a notifier authenticates: one member per OpsRamp auth type, plus a fallback for types Patchbay does not know.',
   types: [NoNotifierAuthType, BasicNotifierAuthType, OAuth2NotifierAuthType, JwtNotifierAuthType, UnknownNotifierAuthType],
   resolveType: (notifier) => {
     const authType = notifier.authType;
@@ -234,8 +232,7 @@ const AlertSourceType = builder.objectRef<OpsRampAlertSource>('OpsRampAlertSourc
 });
 
 builder.node(OpsRampInstalledIntegrationRef, {
-  description:
-    'An integration installed in an OpsRamp tenant: a catalogue integration (Slack, JIRA, a CUSTOM webhook, …) with its inbound and outbound configuration.',
+  description: 'An integration installed in an OpsRamp tenant: a catalogue integration (Slack, JIRA, a CUSTOM webhook, …) with its inbound and outbound configuration.',
   ...connectionNode(opsRampRuntime, 'Its global id: the account, the tenant and OpsRamp’s installed id.'),
   fields: (t) => ({
     tenantId: t.exposeString('tenantId', { description: 'The OpsRamp tenant (client or partner id) it is installed in.' }),
@@ -257,4 +254,3 @@ builder.node(OpsRampInstalledIntegrationRef, {
     outboundConfig: t.field({ type: OutboundConfigType, nullable: true, description: 'What it sends to the third party.', resolve: (i) => i.outbound }),
   }),
 });
-

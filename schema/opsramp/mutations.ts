@@ -2,15 +2,7 @@ import { builder } from '../builder.js';
 import type { OpsRampStatusChange } from '../../src/vendors/opsramp/status.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { OpsRampCatalogueIntegration, OpsRampInstalledIntegration } from '../../src/vendors/opsramp/map.js';
-import {
-  OpsRampCategoryEnum,
-  OpsRampDirectionEnum,
-  OpsRampEntityTypeEnum,
-  OpsRampGrantTypeEnum,
-  OpsRampInboundAuthTypeEnum,
-  OpsRampNotifierAuthTypeEnum,
-  OpsRampNotifierTypeEnum,
-} from './enums.js';
+import { OpsRampCategoryEnum, OpsRampDirectionEnum, OpsRampEntityTypeEnum, OpsRampGrantTypeEnum, OpsRampInboundAuthTypeEnum, OpsRampNotifierAuthTypeEnum, OpsRampNotifierTypeEnum } from './enums.js';
 import { OpsRampCatalogueIntegrationType, OpsRampInstalledIntegrationRef } from './installed-integration.js';
 
 const idField = { description: 'The installed integration’s global id.' } as const;
@@ -154,7 +146,6 @@ export const OpsRampUninstalledIntegrationPayload = builder.objectRef<{ uninstal
     uninstalledId: t.exposeID('uninstalledId', { description: 'The global id it had.' }),
   }),
 });
-
 
 /** Payload of enable and disable. */
 export const OpsRampIntegrationStatusPayload = builder.objectRef<OpsRampStatusChange>('OpsRampIntegrationStatusPayload').implement({

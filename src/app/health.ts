@@ -37,8 +37,7 @@ async function check(entry: AccountEntry, context: GatewayContext): Promise<Acco
   const latencyMs = error instanceof CircuitOpenError ? null : Math.round(performance.now() - started);
   const circuit = circuitOf(entry);
   const rateLimitedForSeconds = Math.max(0, ...entry.transports.map((t) => t.rateLimitedForSeconds));
-  const status: HealthStatus =
-    error && !(error instanceof VendorRateLimitedError) ? 'FAILING' : error || circuit !== 'CLOSED' || rateLimitedForSeconds > 0 ? 'DEGRADED' : 'HEALTHY';
+  const status: HealthStatus = error && !(error instanceof VendorRateLimitedError) ? 'FAILING' : error || circuit !== 'CLOSED' || rateLimitedForSeconds > 0 ? 'DEGRADED' : 'HEALTHY';
   return { status, checkedAt: new Date(), latencyMs, circuit, rateLimitedForSeconds, error };
 }
 

@@ -77,7 +77,9 @@ export function hashInput(input: unknown): string {
     }
     return value;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(input))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(input)))
+    .digest('hex');
 }
 
 /**

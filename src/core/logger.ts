@@ -10,9 +10,11 @@ export interface Logger {
 
 /** A logger that writes one JSON object per line to a stream. */
 export function createJsonLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const emit = (level: string) => (message: string, fields: LogFields = {}) => {
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
-  };
+  const emit =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) => {
+      write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+    };
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

@@ -16,12 +16,14 @@ export function scrubValueEcho(message: string): string {
     const reason = semi === -1 ? '' : `; ${text.slice(semi + 2)}`;
     text = `${variable[1]} got an invalid value${where}${reason}`;
   }
-  return text
-    // Syntax errors name the token they tripped on, quoting its text.
-    .replace(/\b(String|BlockString|Int|Float|Name) "(?:[^"\\]|\\.)*"/g, '$1')
-    .replace(/(cannot represent [^:;]*?): [\s\S]*$/, '$1.')
-    .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.')
-    .replace(/(Enum "[^"]+" cannot represent non-enum value): [\s\S]*$/, '$1.');
+  return (
+    text
+      // Syntax errors name the token they tripped on, quoting its text.
+      .replace(/\b(String|BlockString|Int|Float|Name) "(?:[^"\\]|\\.)*"/g, '$1')
+      .replace(/(cannot represent [^:;]*?): [\s\S]*$/, '$1.')
+      .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.')
+      .replace(/(Enum "[^"]+" cannot represent non-enum value): [\s\S]*$/, '$1.')
+  );
 }
 
 function scrubErrors<E extends Error>(errors: readonly E[]): E[] {
@@ -32,12 +34,16 @@ function scrubErrors<E extends Error>(errors: readonly E[]): E[] {
 
 export function noValueEchoPlugin(): Plugin {
   return {
-    onParse: () => ({ result }) => {
-      if (result instanceof Error) result.message = scrubValueEcho(result.message);
-    },
-    onValidate: () => ({ result, setResult }) => {
-      if (result.length > 0) setResult(scrubErrors(result));
-    },
+    onParse:
+      () =>
+      ({ result }) => {
+        if (result instanceof Error) result.message = scrubValueEcho(result.message);
+      },
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        if (result.length > 0) setResult(scrubErrors(result));
+      },
     onExecute: () => ({
       onExecuteDone: ({ result, setResult }) => {
         if (Symbol.asyncIterator in result || !result.errors?.length) return undefined;

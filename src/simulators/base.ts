@@ -317,13 +317,7 @@ export class SimulatorServer {
   }
 }
 
-function buildRequest(
-  method: string,
-  url: URL,
-  headers: IncomingHttpHeaders,
-  rawBody: string,
-  params: Record<string, string>,
-): SimRequest {
+function buildRequest(method: string, url: URL, headers: IncomingHttpHeaders, rawBody: string, params: Record<string, string>): SimRequest {
   let body: unknown;
   let bodyInvalid = false;
   const type = String(headers['content-type'] ?? '');

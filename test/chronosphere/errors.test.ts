@@ -177,13 +177,28 @@ describe('our own validation (no vendor call)', () => {
       { target: { webhook: { url: 'https://h.example', httpConfig: { basicAuth: { username: 'u', password: 'p' }, bearerToken: 't' } } } },
       [['target', 'webhook', 'httpConfig']],
     ],
-    ['an empty basic-auth user', { target: { opsGenie: { apiKey: 'k', httpConfig: { basicAuth: { username: '', password: 'p' } } } } }, [['target', 'opsGenie', 'httpConfig', 'basicAuth', 'username']]],
+    [
+      'an empty basic-auth user',
+      { target: { opsGenie: { apiKey: 'k', httpConfig: { basicAuth: { username: '', password: 'p' } } } } },
+      [['target', 'opsGenie', 'httpConfig', 'basicAuth', 'username']],
+    ],
     ['an UNKNOWN events version', { target: { pagerduty: { events: { apiKey: 'k', version: 'UNKNOWN' } } } }, [['target', 'pagerduty', 'events', 'version']]],
     ['a Cloudflare global API key', { target: { cloudflare: { apiToken: 'a1b2c3d4e5f6' } } }, [['target', 'cloudflare', 'apiToken']]],
     ['a Datadog site that is not a host', { target: { datadog: { apiKey: 'a', appKey: 'b', site: 'https://datadoghq.com' } } }, [['target', 'datadog', 'site']]],
     ['a control character in a secret', { target: { sendgrid: { apiKey: 'SG.bad\nkey' } } }, [['target', 'sendgrid', 'apiKey']]],
-    ['an empty VictorOps key and a bad URL', { target: { victorOps: { apiKey: '', apiUrl: 'nope' } } }, [['target', 'victorOps', 'apiKey'], ['target', 'victorOps', 'apiUrl']]],
-    ['the masked value as a password', { target: { webhook: { url: 'https://h.example', httpConfig: { basicAuth: { username: 'u', password: '**REDACTED**' } } } } }, [['target', 'webhook', 'httpConfig', 'basicAuth', 'password']]],
+    [
+      'an empty VictorOps key and a bad URL',
+      { target: { victorOps: { apiKey: '', apiUrl: 'nope' } } },
+      [
+        ['target', 'victorOps', 'apiKey'],
+        ['target', 'victorOps', 'apiUrl'],
+      ],
+    ],
+    [
+      'the masked value as a password',
+      { target: { webhook: { url: 'https://h.example', httpConfig: { basicAuth: { username: 'u', password: '**REDACTED**' } } } } },
+      [['target', 'webhook', 'httpConfig', 'basicAuth', 'password']],
+    ],
   ];
 
   it.each(cases)('refuses %s with InputValidationError listing the fields', async (_, change, paths) => {

@@ -180,8 +180,7 @@ describe('reading one connection', () => {
 });
 
 describe('tolerating what the contract leaves open', () => {
-  const answer = (body: unknown) =>
-    rig.sim.server.addFault({ match: { method: 'GET', path: `^${CONNECTIONS}/odd$` }, times: 1, response: { status: 200, body } });
+  const answer = (body: unknown) => rig.sim.server.addFault({ match: { method: 'GET', path: `^${CONNECTIONS}/odd$` }, times: 1, response: { status: 200, body } });
   const TARGET_ONLY = `query($id: ID!) { connection(id: $id) { __typename
     ... on ChronosphereExternalConnection { service secrets { ...Hint } target { __typename
       ... on ChronospherePagerDutyTarget { events { version apiKey { ...Hint } } }
@@ -215,7 +214,12 @@ describe('tolerating what the contract leaves open', () => {
   it('shows a type block it does not know as the fallback member, service OTHER', async () => {
     answer({ external_connection: { slug: 'odd', name: 'Odd', microsoft_teams: { webhook_url: 'https://teams.example/hook' } } });
     const result = await rig.h.gql(TARGET_ONLY, { id: csId('cs', 'odd') });
-    expect(field(result, 'connection')).toEqual({ __typename: 'ChronosphereExternalConnection', service: 'OTHER', secrets: [], target: { __typename: 'ChronosphereUnknownTarget', blocks: ['microsoft_teams'] } });
+    expect(field(result, 'connection')).toEqual({
+      __typename: 'ChronosphereExternalConnection',
+      service: 'OTHER',
+      secrets: [],
+      target: { __typename: 'ChronosphereUnknownTarget', blocks: ['microsoft_teams'] },
+    });
     expect(result.raw).not.toContain('teams.example');
   });
 
@@ -268,10 +272,7 @@ describe('the Chronosphere list query', () => {
     const from = rig.sim.server.requests.length;
     const byType = field(await rig.h.gql(LIST, { account: 'cs', filter: { connectionTypes: ['VICTOROPS', 'OPSGENIE'] } }), 'chronosphereExternalConnections');
     expect((byType['nodes'] as Conn[]).map((n) => n.slug)).toEqual([S.opsgeniePlatform, S.victoropsNoc]);
-    const bySlugAndName = field(
-      await rig.h.gql(LIST, { account: 'cs', filter: { slugs: [S.slackSre, S.datadogEu], names: ['Slack #sre-alerts'] } }),
-      'chronosphereExternalConnections',
-    );
+    const bySlugAndName = field(await rig.h.gql(LIST, { account: 'cs', filter: { slugs: [S.slackSre, S.datadogEu], names: ['Slack #sre-alerts'] } }), 'chronosphereExternalConnections');
     expect((bySlugAndName['nodes'] as Conn[]).map((n) => n.slug)).toEqual([S.slackSre]);
     const calls = requestsSince(rig.sim, from);
     expect(calls[0]?.query).toEqual({ 'page.max_size': '50', connection_types: ['VICTOROPS', 'OPSGENIE'] });

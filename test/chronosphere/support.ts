@@ -106,9 +106,7 @@ export interface Rig {
  * a test file needs. Retries are off and the breaker is lenient, so every injected fault shows
  * its own typed error at once.
  */
-export async function startRig(
-  options: { sim?: ChronosphereSimulatorOptions; extraAccounts?: (baseUrl: string) => AccountConfig[] } = {},
-): Promise<Rig> {
+export async function startRig(options: { sim?: ChronosphereSimulatorOptions; extraAccounts?: (baseUrl: string) => AccountConfig[] } = {}): Promise<Rig> {
   const sim = createChronosphereSimulator({ apiToken: TOKEN, ...options.sim });
   const baseUrl = await sim.server.listen();
   const h = await startHarness({

@@ -143,9 +143,7 @@ function configError(fn: () => unknown): ConfigError {
 function expectIssue(error: ConfigError, path: string, message: string | RegExp): void {
   const matching = error.issues.filter((issue) => issue.path === path);
   expect(matching, `issues: ${JSON.stringify(error.issues)}`).not.toHaveLength(0);
-  expect(matching.map((issue) => issue.message)).toContainEqual(
-    typeof message === 'string' ? message : expect.stringMatching(message),
-  );
+  expect(matching.map((issue) => issue.message)).toContainEqual(typeof message === 'string' ? message : expect.stringMatching(message));
   const line = typeof message === 'string' ? `${path}: ${message}` : path;
   expect(error.message).toContain(line);
 }
@@ -292,26 +290,17 @@ describe('loadConfigFile', () => {
 
 describe('${VAR} interpolation', () => {
   it('substitutes variables anywhere in a string, several per string', () => {
-    const config = parseJson(
-      { accounts: [account('cortex', { token: 'Bearer-${A}-mid-${B}${A}', baseUrl: 'https://${HOST}:8443/x' })] },
-      { A: 'one', B: 'two', HOST: 'cortex.local' },
-    );
+    const config = parseJson({ accounts: [account('cortex', { token: 'Bearer-${A}-mid-${B}${A}', baseUrl: 'https://${HOST}:8443/x' })] }, { A: 'one', B: 'two', HOST: 'cortex.local' });
     expect(config.accounts[0]).toMatchObject({ token: 'Bearer-one-mid-twoone', baseUrl: 'https://cortex.local:8443/x' });
   });
 
   it('substitutes in list items and in every field, not in keys', () => {
-    const config = parseJson(
-      { accounts: [account('mongodb', { id: '${ID}', groupIds: ['${G}', GROUP_B] })] },
-      { ID: 'mongo-from-env', G: GROUP_A },
-    );
+    const config = parseJson({ accounts: [account('mongodb', { id: '${ID}', groupIds: ['${G}', GROUP_B] })] }, { ID: 'mongo-from-env', G: GROUP_A });
     expect(config.accounts[0]).toMatchObject({ id: 'mongo-from-env', groupIds: [GROUP_A, GROUP_B] });
   });
 
   it('treats $${ as a literal ${ and leaves other dollars alone', () => {
-    const config = parseJson(
-      { accounts: [account('cortex', { token: 'a$${NOT_A_VAR}b $5 $$ ${X}' })] },
-      { X: 'x', NOT_A_VAR: 'should-not-appear' },
-    );
+    const config = parseJson({ accounts: [account('cortex', { token: 'a$${NOT_A_VAR}b $5 $$ ${X}' })] }, { X: 'x', NOT_A_VAR: 'should-not-appear' });
     expect(config.accounts[0]).toMatchObject({ token: 'a${NOT_A_VAR}b $5 $$ x' });
   });
 
@@ -334,25 +323,18 @@ describe('${VAR} interpolation', () => {
     const error = configError(() =>
       parseJson(
         {
-          accounts: [
-            account('cortex'),
-            account('datadog', { id: 'dd', apiKey: `${SECRET}-\${DD_MISSING_KEY}`, appKey: '${DD_APP_KEY}' }),
-          ],
+          accounts: [account('cortex'), account('datadog', { id: 'dd', apiKey: `${SECRET}-\${DD_MISSING_KEY}`, appKey: '${DD_APP_KEY}' })],
         },
         { DD_APP_KEY: SECRET },
       ),
     );
-    expect(error.issues).toEqual([
-      { path: 'accounts[1].apiKey', message: 'environment variable DD_MISSING_KEY is not set' },
-    ]);
+    expect(error.issues).toEqual([{ path: 'accounts[1].apiKey', message: 'environment variable DD_MISSING_KEY is not set' }]);
     expect(error.message).toContain('accounts[1].apiKey: environment variable DD_MISSING_KEY is not set');
     expect(error.message).not.toContain(SECRET);
   });
 
   it('reports every missing variable alongside schema errors', () => {
-    const error = configError(() =>
-      parseJson({ accounts: [account('datadog', { apiKey: '${NOPE_1}', appKey: '${NOPE_2}', baseUrl: 'ftp://x' })] }, {}),
-    );
+    const error = configError(() => parseJson({ accounts: [account('datadog', { apiKey: '${NOPE_1}', appKey: '${NOPE_2}', baseUrl: 'ftp://x' })] }, {}));
     expectIssue(error, 'accounts[0].apiKey', 'environment variable NOPE_1 is not set');
     expectIssue(error, 'accounts[0].appKey', 'environment variable NOPE_2 is not set');
     expectIssue(error, 'accounts[0].baseUrl', 'must use http or https');
@@ -426,12 +408,7 @@ describe('schema errors name the bad key', () => {
   it('duplicate ids, naming the duplicate', () => {
     const error = configError(() =>
       parseJson({
-        accounts: [
-          account('cortex', { id: 'prod' }),
-          account('datadog', { id: 'other' }),
-          account('opsramp', { id: 'prod' }),
-          account('chronosphere', { id: 'other' }),
-        ],
+        accounts: [account('cortex', { id: 'prod' }), account('datadog', { id: 'other' }), account('opsramp', { id: 'prod' }), account('chronosphere', { id: 'other' })],
       }),
     );
     expectIssue(error, 'accounts[2].id', 'duplicate account id "prod" (already used by accounts[0])');
@@ -440,9 +417,7 @@ describe('schema errors name the bad key', () => {
   });
 
   it('duplicate ids are reported along with other errors', () => {
-    const error = configError(() =>
-      parseJson({ accounts: [account('cortex', { id: 'prod' }), account('cortex', { id: 'prod', token: undefined })] }),
-    );
+    const error = configError(() => parseJson({ accounts: [account('cortex', { id: 'prod' }), account('cortex', { id: 'prod', token: undefined })] }));
     expectIssue(error, 'accounts[1].token', 'Required');
     expectIssue(error, 'accounts[1].id', /duplicate account id "prod"/);
   });
@@ -473,9 +448,7 @@ describe('schema errors name the bad key', () => {
   });
 
   it('unknown keys at the top level and in gateway', () => {
-    const error = configError(() =>
-      parseJson({ accounts: [], acounts: [], gateway: { requestDeadline: 5 } }),
-    );
+    const error = configError(() => parseJson({ accounts: [], acounts: [], gateway: { requestDeadline: 5 } }));
     expect(error.issues).toEqual(
       expect.arrayContaining([
         { path: 'acounts', message: 'unknown key' },
@@ -505,12 +478,7 @@ describe('schema errors name the bad key', () => {
   it('accepts any http(s) baseUrl and strips trailing slashes', () => {
     const urls = ['http://127.0.0.1:4010', 'https://API.example.com/', 'http://[::1]:8080/prefix//', 'https://h/a/b'];
     const config = parseJson({ accounts: urls.map((baseUrl, i) => account('cortex', { id: `c${i}`, baseUrl })) });
-    expect(config.accounts.map((a) => a.baseUrl)).toEqual([
-      'http://127.0.0.1:4010',
-      'https://api.example.com',
-      'http://[::1]:8080/prefix',
-      'https://h/a/b',
-    ]);
+    expect(config.accounts.map((a) => a.baseUrl)).toEqual(['http://127.0.0.1:4010', 'https://api.example.com', 'http://[::1]:8080/prefix', 'https://h/a/b']);
   });
 
   it.each([
@@ -536,12 +504,20 @@ describe('schema errors name the bad key', () => {
   });
 
   it('missing accounts, non-object root, non-object account', () => {
-    expectIssue(configError(() => parseJson({})), 'accounts', 'Required');
+    expectIssue(
+      configError(() => parseJson({})),
+      'accounts',
+      'Required',
+    );
     expect(configError(() => parseJson([])).message).toContain('expected a mapping, got a list');
     expect(configError(() => parseConfigText('', 'yaml', {})).message).toContain('the config is empty');
     expect(configError(() => parseConfigText('# only a comment\n', 'yaml', {})).message).toContain('the config is empty');
     expect(configError(() => parseJson(null)).message).toContain('the config is empty');
-    expectIssue(configError(() => parseJson({ accounts: ['dd'] })), 'accounts[0]', 'expected a mapping, got a string');
+    expectIssue(
+      configError(() => parseJson({ accounts: ['dd'] })),
+      'accounts[0]',
+      'expected a mapping, got a string',
+    );
   });
 
   it('lists every problem, one line each', () => {
@@ -586,9 +562,7 @@ describe('syntax errors', () => {
   it('JSON: reports line and column', () => {
     const text = '{\n  "accounts": [\n    {"id": "a" "vendor": "cortex"}\n  ]\n}';
     const error = configError(() => parseConfigText(text, 'json', {}));
-    expect(error.issues).toEqual([
-      { path: '', message: "JSON syntax error at line 3, column 16: expected ',' or '}'", line: 3, column: 16 },
-    ]);
+    expect(error.issues).toEqual([{ path: '', message: "JSON syntax error at line 3, column 16: expected ',' or '}'", line: 3, column: 16 }]);
   });
 
   it.each([
@@ -606,14 +580,7 @@ describe('syntax errors', () => {
   });
 
   it('the JSON scanner accepts what JSON.parse accepts', () => {
-    const samples = [
-      JSON.stringify(allVendorsObject(), null, 2),
-      '[]',
-      '{}',
-      ' -0.5e+10 ',
-      '"\\u00e9\\n\\"\\\\"',
-      '[true, false, null, {"a": [{}]}]',
-    ];
+    const samples = [JSON.stringify(allVendorsObject(), null, 2), '[]', '{}', ' -0.5e+10 ', '"\\u00e9\\n\\"\\\\"', '[true, false, null, {"a": [{}]}]'];
     for (const text of samples) {
       expect(() => JSON.parse(text)).not.toThrow();
       expect(findJsonSyntaxError(text)).toBeUndefined();

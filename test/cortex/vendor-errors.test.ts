@@ -160,7 +160,14 @@ describe('429 as application/problem+json', () => {
     fault('validate', {
       status: 429,
       headers: { 'content-type': 'application/problem+json', 'retry-after': '7' },
-      body: { type: 'https://api.getcortexapp.com/problems/rate-limited', title: 'Too Many Requests', status: 429, detail: 'Slow down', instance: '/api/v1/pagerduty/configuration/validate', retryAfter: 7 },
+      body: {
+        type: 'https://api.getcortexapp.com/problems/rate-limited',
+        title: 'Too Many Requests',
+        status: 429,
+        detail: 'Slow down',
+        instance: '/api/v1/pagerduty/configuration/validate',
+        retryAfter: 7,
+      },
     });
     expect(await run('validate')).toMatchObject({
       __typename: 'VendorRateLimitedError',

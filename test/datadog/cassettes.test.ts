@@ -10,22 +10,7 @@ import { VendorHttp } from '../../src/core/http/vendor-http.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
 import { NotFoundError, VendorValidationError } from '../../src/core/errors.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import {
-  APP_KEYS,
-  CREATE,
-  DELETE,
-  GET,
-  NODE,
-  REGISTER,
-  TRACK,
-  UNREGISTER,
-  UPDATE,
-  at,
-  connectionGid,
-  datadogAccount,
-  field,
-  obj,
-} from './support.js';
+import { APP_KEYS, CREATE, DELETE, GET, NODE, REGISTER, TRACK, UNREGISTER, UPDATE, at, connectionGid, datadogAccount, field, obj } from './support.js';
 
 /*
  * Acceptance, issue 2: Datadog's real recorded responses (the cassettes in docs/vendors/datadog/,
@@ -216,9 +201,7 @@ describe('action connections', () => {
   it('create (201) maps the recorded AWS connection, sends the recorded body, and delete (204) follows', async () => {
     const entries = cassette('createOk');
     replay.load(...entries);
-    const created = field(
-      await h.gql(CREATE, { input: { account: ACCOUNT, name: CREATED_NAME, integration: { aws: { accountId: '123456789123', role: 'MyRoleUpdated' } } } }),
-    );
+    const created = field(await h.gql(CREATE, { input: { account: ACCOUNT, name: CREATED_NAME, integration: { aws: { accountId: '123456789123', role: 'MyRoleUpdated' } } } }));
     expect(created).toEqual({
       __typename: 'DatadogActionConnectionPayload',
       connection: recordedAws(CREATED_ID, CREATED_NAME, 'MyRoleUpdated', '70f4660c99684420821b0c13a67eb4d1'),
@@ -426,12 +409,26 @@ describe('recordings no GraphQL field can reach, through the Datadog client', ()
 
 describe('the recordings themselves', () => {
   it('every cassette is one of the scenarios replayed above', () => {
-    expect(Object.values(RECORDINGS).map((name) => `${name}.har.json`).sort()).toEqual(readdirSync(CASSETTES).filter((f) => f.endsWith('.har.json')).sort());
+    expect(
+      Object.values(RECORDINGS)
+        .map((name) => `${name}.har.json`)
+        .sort(),
+    ).toEqual(
+      readdirSync(CASSETTES)
+        .filter((f) => f.endsWith('.har.json'))
+        .sort(),
+    );
   });
 
   it.skipIf(!existsSync(CONTRACT_CASSETTES))('are unchanged copies of the contract folder', () => {
-    const files = readdirSync(CONTRACT_CASSETTES).filter((f) => f.endsWith('.har.json')).sort();
-    expect(readdirSync(CASSETTES).filter((f) => f.endsWith('.har.json')).sort()).toEqual(files);
+    const files = readdirSync(CONTRACT_CASSETTES)
+      .filter((f) => f.endsWith('.har.json'))
+      .sort();
+    expect(
+      readdirSync(CASSETTES)
+        .filter((f) => f.endsWith('.har.json'))
+        .sort(),
+    ).toEqual(files);
     for (const file of files) expect(readFileSync(`${CASSETTES}${file}`, 'utf8'), file).toBe(readFileSync(`${CONTRACT_CASSETTES}${file}`, 'utf8'));
   });
 });

@@ -93,9 +93,7 @@ beforeAll(async () => {
       datadogAccount('dd-refused-write', refusedUrl),
     ],
   });
-  const created = field(
-    await env.gql(CREATE, { input: { account: 'dd-err', name: unique('Errors AWS'), integration: { aws: { accountId: '123456789012', role: 'Errors' } } } }),
-  );
+  const created = field(await env.gql(CREATE, { input: { account: 'dd-err', name: unique('Errors AWS'), integration: { aws: { accountId: '123456789012', role: 'Errors' } } } }));
   awsId = text(at(created, 'connection', 'id'));
   awsConnectionId = text(at(created, 'connection', 'connectionId'));
 });
@@ -262,7 +260,11 @@ describe('vendor 429 → VendorRateLimitedError with retryAfterSeconds from the 
   });
 
   it('on a read, too (the wait is longer than the request may take)', async () => {
-    env.sim.server.addFault({ match: { method: 'GET', path: API_PATHS.appKeys }, times: 1, response: { status: 429, headers: { ...JSON_API, 'X-RateLimit-Reset': '9' }, body: { errors: ['Too many requests'] } } });
+    env.sim.server.addFault({
+      match: { method: 'GET', path: API_PATHS.appKeys },
+      times: 1,
+      response: { status: 429, headers: { ...JSON_API, 'X-RateLimit-Reset': '9' }, body: { errors: ['Too many requests'] } },
+    });
     const started = Date.now();
     expect(await appKeys('dd-rl-read')).toMatchObject({ __typename: 'VendorRateLimitedError', accountKey: 'dd-rl-read', retryable: true, retryAfterSeconds: 9 });
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -375,7 +377,7 @@ describe('a body that breaks the contract → VendorContractError', () => {
   });
 });
 
-describe("our own validation → InputValidationError, and nothing is sent", () => {
+describe('our own validation → InputValidationError, and nothing is sent', () => {
   const http = (over: Record<string, unknown>) => ({ http: { baseUrl: 'https://api.example.com', ...over } });
   const createCases: [string, Record<string, unknown>, { path: string[]; message?: string | RegExp }[]][] = [
     ['AWS account id of 5 digits', { integration: { aws: { accountId: '12345', role: 'r' } } }, [{ path: ['integration', 'aws', 'accountId'], message: 'must be 12 digits' }]],
@@ -385,17 +387,28 @@ describe("our own validation → InputValidationError, and nothing is sent", () 
     ['the reserved tag key default', { tags: ['team:a', 'default:prod'] }, [{ path: ['tags', '1'], message: /reserved/ }]],
     ['an HTTP header name starting with a digit', { integration: http({ headers: [{ name: '1Authorization', value: 'x' }] }) }, [{ path: ['integration', 'http', 'headers', '0', 'name'] }]],
     ['an HTTP header name with a space', { integration: http({ headers: [{ name: 'X Trace', value: 'x' }] }) }, [{ path: ['integration', 'http', 'headers', '0', 'name'] }]],
-    ['the same HTTP header twice', { integration: http({ headers: [{ name: 'X-A', value: 'x' }, { name: 'X-A', value: 'y' }] }) }, [{ path: ['integration', 'http', 'headers', '1', 'name'] }]],
+    [
+      'the same HTTP header twice',
+      {
+        integration: http({
+          headers: [
+            { name: 'X-A', value: 'x' },
+            { name: 'X-A', value: 'y' },
+          ],
+        }),
+      },
+      [{ path: ['integration', 'http', 'headers', '1', 'name'] }],
+    ],
     ['an HTTP token name with a dash', { integration: http({ tokens: [{ name: 'page-token', value: 'x' }] }) }, [{ path: ['integration', 'http', 'tokens', '0', 'name'] }]],
-    ['an HTTP URL parameter name with an underscore', { integration: http({ urlParameters: [{ name: 'api_version', value: '1' }] }) }, [{ path: ['integration', 'http', 'urlParameters', '0', 'name'] }]],
+    [
+      'an HTTP URL parameter name with an underscore',
+      { integration: http({ urlParameters: [{ name: 'api_version', value: '1' }] }) },
+      [{ path: ['integration', 'http', 'urlParameters', '0', 'name'] }],
+    ],
     ['an HTTP base URL that is not http(s)', { integration: { http: { baseUrl: 'ftp://example.com' } } }, [{ path: ['integration', 'http', 'baseUrl'] }]],
     ['a blank name', { name: '   ' }, [{ path: ['name'] }]],
     ['an account that is not configured', { account: 'dd-nope' }, [{ path: ['account'] }]],
-    [
-      'several problems at once',
-      { tags: ['nocolon'], integration: { aws: { accountId: '1', role: 'r' } } },
-      [{ path: ['tags', '0'] }, { path: ['integration', 'aws', 'accountId'] }],
-    ],
+    ['several problems at once', { tags: ['nocolon'], integration: { aws: { accountId: '1', role: 'r' } } }, [{ path: ['tags', '0'] }, { path: ['integration', 'aws', 'accountId'] }]],
   ];
 
   it.each(createCases)('create: %s', async (_label, over, expected) => {

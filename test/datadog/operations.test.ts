@@ -81,13 +81,31 @@ describe('the integration catalogue', () => {
   it('covers the 24 integration types and 25 credential variants of the contract', () => {
     // From docs/vendors/datadog/CONTRACT.md, not from the implementation.
     const contract = [
-      'AWS/AWSAssumeRole', 'Anthropic/AnthropicAPIKey', 'Asana/AsanaAccessToken', 'Azure/AzureTenant',
-      'CircleCI/CircleCIAPIKey', 'Clickup/ClickupAPIKey', 'Cloudflare/CloudflareAPIToken',
-      'Cloudflare/CloudflareGlobalAPIToken', 'ConfigCat/ConfigCatSDKKey', 'Datadog/DatadogAPIKey',
-      'Fastly/FastlyAPIKey', 'Freshservice/FreshserviceAPIKey', 'GCP/GCPServiceAccount', 'Gemini/GeminiAPIKey',
-      'Gitlab/GitlabAPIKey', 'GreyNoise/GreyNoiseAPIKey', 'HTTP/HTTPTokenAuth', 'LaunchDarkly/LaunchDarklyAPIKey',
-      'Notion/NotionAPIKey', 'Okta/OktaAPIToken', 'OpenAI/OpenAIAPIKey', 'ServiceNow/ServiceNowBasicAuth',
-      'Split/SplitAPIKey', 'Statsig/StatsigAPIKey', 'VirusTotal/VirusTotalAPIKey',
+      'AWS/AWSAssumeRole',
+      'Anthropic/AnthropicAPIKey',
+      'Asana/AsanaAccessToken',
+      'Azure/AzureTenant',
+      'CircleCI/CircleCIAPIKey',
+      'Clickup/ClickupAPIKey',
+      'Cloudflare/CloudflareAPIToken',
+      'Cloudflare/CloudflareGlobalAPIToken',
+      'ConfigCat/ConfigCatSDKKey',
+      'Datadog/DatadogAPIKey',
+      'Fastly/FastlyAPIKey',
+      'Freshservice/FreshserviceAPIKey',
+      'GCP/GCPServiceAccount',
+      'Gemini/GeminiAPIKey',
+      'Gitlab/GitlabAPIKey',
+      'GreyNoise/GreyNoiseAPIKey',
+      'HTTP/HTTPTokenAuth',
+      'LaunchDarkly/LaunchDarklyAPIKey',
+      'Notion/NotionAPIKey',
+      'Okta/OktaAPIToken',
+      'OpenAI/OpenAIAPIKey',
+      'ServiceNow/ServiceNowBasicAuth',
+      'Split/SplitAPIKey',
+      'Statsig/StatsigAPIKey',
+      'VirusTotal/VirusTotalAPIKey',
     ];
     const catalogue = DATADOG_INTEGRATIONS.flatMap((spec) => spec.variants.map((v) => `${spec.type}/${v.type}`));
     expect([...catalogue].sort()).toEqual([...contract].sort());
@@ -121,9 +139,7 @@ describe.each(FLAT_CASES.map((row) => [row.label, row] as const))('%s connection
       account: { key: ACCOUNT, vendor: 'DATADOG' },
     });
     expect(connection['integration']).toEqual(expectedIntegration(row, input.plain, secretWires));
-    expect(connection['secrets']).toEqual(
-      row.variant.fields.filter((f) => f.secret).map((f) => ({ field: camelCase(f.wire), isSet: true, lastFour: null })),
-    );
+    expect(connection['secrets']).toEqual(row.variant.fields.filter((f) => f.secret).map((f) => ({ field: camelCase(f.wire), isSet: true, lastFour: null })));
 
     // Datadog holds exactly what was sent, secrets included.
     const isAws = row.spec.type === 'AWS';
@@ -340,9 +356,7 @@ describe('HTTP connection (headers, tokens, URL parameters, body)', () => {
 
 describe('AWS specifics', () => {
   it('keeps the generated external id across updates and regenerates it on request', async () => {
-    const created = field(
-      await env.gql(CREATE, { input: { account: ACCOUNT, name: unique('Ops AWS ids'), integration: { aws: { accountId: '123456789012', role: 'Ops' } } } }),
-    );
+    const created = field(await env.gql(CREATE, { input: { account: ACCOUNT, name: unique('Ops AWS ids'), integration: { aws: { accountId: '123456789012', role: 'Ops' } } } }));
     const id = text(at(created, 'connection', 'id'));
     const externalId = text(at(created, 'connection', 'integration', 'externalId'));
     expect(at(created, 'connection', 'integration', 'principalId')).toBe(AWS_PRINCIPAL);
@@ -359,9 +373,7 @@ describe('AWS specifics', () => {
 
 describe('connection(id) after delete', () => {
   it('answers a NotFoundError result naming the id, not a top-level error', async () => {
-    const created = field(
-      await env.gql(CREATE, { input: { account: ACCOUNT, name: unique('Ops read after delete'), integration: { gemini: { apiKey: unique('gemini-key') } } } }),
-    );
+    const created = field(await env.gql(CREATE, { input: { account: ACCOUNT, name: unique('Ops read after delete'), integration: { gemini: { apiKey: unique('gemini-key') } } } }));
     const id = text(at(created, 'connection', 'id'));
     expect(field(await env.gql(DELETE, { id }))['__typename']).toBe('DeletedConnectionPayload');
     const response = await env.gql(GET, { id });
@@ -446,9 +458,7 @@ describe('app key registrations', () => {
       { size: 1, hasNextPage: false },
     ]);
     expect(seen).toEqual(all);
-    expect(requestsOf(env.sim).map((r) => [r.method, r.path, r.query])).toEqual(
-      ['0', '1', '2'].map((n) => ['GET', API_PATHS.appKeys, { 'page[size]': '3', 'page[number]': n }]),
-    );
+    expect(requestsOf(env.sim).map((r) => [r.method, r.path, r.query])).toEqual(['0', '1', '2'].map((n) => ['GET', API_PATHS.appKeys, { 'page[size]': '3', 'page[number]': n }]));
 
     const removed = added[2] as string;
     expect(field(await env.gql(UNREGISTER, { account: ACCOUNT, appKeyId: removed }))).toEqual({

@@ -364,7 +364,11 @@ describe('extensions.vendorCalls', () => {
       const calls = callsOf(response).filter((c) => c['cached'] === false);
       expect(calls).toHaveLength(tracked.length);
       expect(new Set(calls.map((c) => `${String(c['method'])} ${String(c['route'])}`))).toEqual(new Set([`GET ${CONNECTION_ROUTE}`]));
-      expect(requestsOf(env.sim).map((r) => r.path).sort()).toEqual(tracked.map((t) => `${API_PATHS.connections}/${t.connectionId}`).sort());
+      expect(
+        requestsOf(env.sim)
+          .map((r) => r.path)
+          .sort(),
+      ).toEqual(tracked.map((t) => `${API_PATHS.connections}/${t.connectionId}`).sort());
       expect(calls.map((c) => c['status']).sort()).toEqual([...Array<number>(tracked.length - 1).fill(200), 404]);
       // The tracked id Datadog no longer has is dropped from the list, not failed.
       expect(page['failures']).toEqual([]);

@@ -100,10 +100,7 @@ describe.each(WITH_SECRETS.map((row) => [row.label, row] as const))('%s: every s
     expect(created['__typename'], JSON.stringify(created)).toBe('DatadogActionConnectionPayload');
     const id = text(at(created, 'connection', 'id'));
     const connectionId = text(at(created, 'connection', 'connectionId'));
-    const secretHints = (connection: unknown) =>
-      Object.fromEntries(
-        row.variant.fields.filter((f) => f.secret).map((f) => [f.wire, at(connection, 'integration', camelCase(f.wire))]),
-      );
+    const secretHints = (connection: unknown) => Object.fromEntries(row.variant.fields.filter((f) => f.secret).map((f) => [f.wire, at(connection, 'integration', camelCase(f.wire))]));
     // The simulator echoes secrets here: the hint shows their last four characters, never more.
     expect(secretHints(at(created, 'connection'))).toEqual(
       Object.fromEntries(Object.entries(input.secrets).map(([wire, value]) => [wire, { field: camelCase(wire), isSet: true, lastFour: value.slice(-4) }])),
@@ -121,9 +118,7 @@ describe.each(WITH_SECRETS.map((row) => [row.label, row] as const))('%s: every s
       rotated[f.wire] = secret(`${row.label}-${f.wire}-rotated`);
       fields[camelCase(f.wire)] = rotated[f.wire] as string;
     }
-    const updated = field(
-      await gql(UPDATE, { input: { id, integration: { [row.spec.key]: row.spec.variants.length > 1 ? { [row.variant.key]: fields } : fields } } }),
-    );
+    const updated = field(await gql(UPDATE, { input: { id, integration: { [row.spec.key]: row.spec.variants.length > 1 ? { [row.variant.key]: fields } : fields } } }));
     expect(updated['__typename'], JSON.stringify(updated)).toBe('DatadogActionConnectionPayload');
     expect(secretHints(at(updated, 'connection'))).toEqual(
       Object.fromEntries(Object.entries(rotated).map(([wire, value]) => [wire, { field: camelCase(wire), isSet: true, lastFour: value.slice(-4) }])),
@@ -173,9 +168,7 @@ describe('HTTP tokens, header values, URL parameter values and body', () => {
 
     const newToken = secret('http-token-rotated');
     const newHeader = secret('http-header-added');
-    const updated = field(
-      await gql(UPDATE, { input: { id, integration: { http: { tokens: [{ name: 'hookToken', value: newToken }], headers: [{ name: 'X-Extra', value: newHeader }] } } } }),
-    );
+    const updated = field(await gql(UPDATE, { input: { id, integration: { http: { tokens: [{ name: 'hookToken', value: newToken }], headers: [{ name: 'X-Extra', value: newHeader }] } } } }));
     expect(updated['__typename'], JSON.stringify(updated)).toBe('DatadogActionConnectionPayload');
     await gql(GET, { id });
     await gql(DELETE, { id });

@@ -77,20 +77,18 @@ export function datadogAccount(id: string, baseUrl: string, keys: { apiKey?: str
 }
 
 /** Starts a Datadog simulator and a gateway with one account per key, all pointing at it. */
-export async function startDatadogEnv(
-  options: {
-    accounts: readonly string[];
-    /** Keys every account in `accounts` uses (default: fixed made-up keys). */
-    keys?: { apiKey: string; appKey: string };
-    simulator?: DatadogSimulatorOptions;
-    extraAccounts?: readonly AccountConfig[];
-    gateway?: Partial<GatewayConfig>;
-    store?: Store;
-    exposeVendorCalls?: boolean;
-    /** Retry, breaker and clock overrides of the HTTP layer. */
-    resilience?: Parameters<typeof startHarness>[0]['resilience'];
-  },
-): Promise<DatadogEnv> {
+export async function startDatadogEnv(options: {
+  accounts: readonly string[];
+  /** Keys every account in `accounts` uses (default: fixed made-up keys). */
+  keys?: { apiKey: string; appKey: string };
+  simulator?: DatadogSimulatorOptions;
+  extraAccounts?: readonly AccountConfig[];
+  gateway?: Partial<GatewayConfig>;
+  store?: Store;
+  exposeVendorCalls?: boolean;
+  /** Retry, breaker and clock overrides of the HTTP layer. */
+  resilience?: Parameters<typeof startHarness>[0]['resilience'];
+}): Promise<DatadogEnv> {
   const sim = createDatadogSimulator(options.simulator ?? {});
   const baseUrl = await sim.server.listen();
   const h = await startHarness({
@@ -214,7 +212,10 @@ export function changedPlainValue(wire: string): string {
 }
 
 /** The GraphQL `integration` input of a row, and the wire values it must store. */
-export function createInputFor(row: VariantCase, secretFor: (wire: string) => string): {
+export function createInputFor(
+  row: VariantCase,
+  secretFor: (wire: string) => string,
+): {
   integration: Record<string, unknown>;
   plain: Record<string, string>;
   secrets: Record<string, string>;

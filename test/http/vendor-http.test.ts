@@ -16,15 +16,7 @@ import {
 } from '../../src/core/errors.js';
 import { createDispatcher } from '../../src/core/http/dispatcher.js';
 import { DEFAULT_BREAKER, type Clock } from '../../src/core/http/resilience.js';
-import {
-  VendorHttp,
-  type AuthStrategy,
-  type CallScope,
-  type HttpMethod,
-  type VendorCallRecord,
-  type VendorErrorParser,
-  type VendorHttpOptions,
-} from '../../src/core/http/vendor-http.js';
+import { VendorHttp, type AuthStrategy, type CallScope, type HttpMethod, type VendorCallRecord, type VendorErrorParser, type VendorHttpOptions } from '../../src/core/http/vendor-http.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
 
 /*
@@ -206,13 +198,16 @@ beforeEach(() => {
 describe('building the request', () => {
   it('joins the base path, fills and encodes route parameters, and writes the query', async () => {
     const http = layer({ baseUrl: `${upstream.url}/base/` });
-    await http.request({}, {
-      method: 'GET',
-      route: '/things/{id}/sub/{other}',
-      params: { id: 'a/b c', other: 'ü?' },
-      query: { 'page[size]': 2, tag: ['x', 'y'], skipped: undefined, flag: true },
-      schema: okSchema,
-    });
+    await http.request(
+      {},
+      {
+        method: 'GET',
+        route: '/things/{id}/sub/{other}',
+        params: { id: 'a/b c', other: 'ü?' },
+        query: { 'page[size]': 2, tag: ['x', 'y'], skipped: undefined, flag: true },
+        schema: okSchema,
+      },
+    );
     expect(upstream.seen.map((s) => s.url)).toEqual(['/base/things/a%2Fb%20c/sub/%C3%BC%3F?page%5Bsize%5D=2&tag=x&tag=y&flag=true']);
   });
 
@@ -369,9 +364,7 @@ describe('an error status → the typed catalogue', () => {
 describe('secrets the request carried', () => {
   it('are replaced wherever the vendor error repeats them', async () => {
     const secret = 'sekrit-value-9f8e7d';
-    upstream.reply(
-      json(400, { code: `code ${secret}`, message: `the key ${secret} is wrong`, fields: [{ path: ['credentials', secret], message: `${secret}!` }] }),
-    );
+    upstream.reply(json(400, { code: `code ${secret}`, message: `the key ${secret} is wrong`, fields: [{ path: ['credentials', secret], message: `${secret}!` }] }));
     const error = await failure(layer().request({}, { method: 'POST', route: '/x', json: {}, sensitive: [secret, 'abc'] }));
     expect(error).toMatchObject({
       message: 'Datadog refused the input: the key [redacted] is wrong',
@@ -540,9 +533,7 @@ describe('transport failures and deadlines', () => {
   it("the request's deadline shortens the call timeout; a passed deadline sends nothing", async () => {
     upstream.always(hang);
     const started = Date.now();
-    expect(await failure(layer({ callTimeoutMs: 10_000 }).request({ deadline: Date.now() + 200 }, { method: 'GET', route: '/x' }))).toBeInstanceOf(
-      VendorUnavailableError,
-    );
+    expect(await failure(layer({ callTimeoutMs: 10_000 }).request({ deadline: Date.now() + 200 }, { method: 'GET', route: '/x' }))).toBeInstanceOf(VendorUnavailableError);
     expect(Date.now() - started).toBeLessThan(1_500);
     upstream.reset();
     const late = await failure(layer().request({ deadline: Date.now() - 1 }, { method: 'GET', route: '/x' }));
@@ -557,7 +548,7 @@ describe('transport failures and deadlines', () => {
     expect(await failure(layer().request({}, { method: 'GET', route: '/x' }))).toBeInstanceOf(VendorUnavailableError);
   });
 
-  it("the client going away cancels a read but not a write that is on its way", async () => {
+  it('the client going away cancels a read but not a write that is on its way', async () => {
     upstream.always((_, res) => {
       setTimeout(() => json(200, { ok: true })(_, res), 600);
     });
@@ -577,9 +568,7 @@ describe('the call record', () => {
     upstream.reply(json(200, { ok: true }));
     const { scope, records } = recordingScope();
     await layer().request(scope, { method: 'GET', route: '/things/{id}', params: { id: 'id-marker-5' }, query: { q: 'query-marker-6' }, schema: okSchema });
-    expect(records).toEqual([
-      { vendor: 'datadog', account: 'unit', method: 'GET', route: '/things/{id}', status: 200, attempts: 1, durationMs: expect.any(Number), cached: false },
-    ]);
+    expect(records).toEqual([{ vendor: 'datadog', account: 'unit', method: 'GET', route: '/things/{id}', status: 200, attempts: 1, durationMs: expect.any(Number), cached: false }]);
     expect(JSON.stringify(records)).not.toMatch(/marker|Bearer/);
   });
 });

@@ -43,7 +43,13 @@ describe('lookups by id use the cheapest vendor calls', () => {
     const group = idsOf('MONGODB_CLOUD_MANAGER');
     expect(group.length).toBeGreaterThan(2);
     // Cloud Manager keeps one integration per type per project; 50 lookups repeat them.
-    const projectIds = group.filter((id) => Buffer.from(id, 'base64url').toString().split('/')[1] === Buffer.from(group[0] ?? '', 'base64url').toString().split('/')[1]);
+    const projectIds = group.filter(
+      (id) =>
+        Buffer.from(id, 'base64url').toString().split('/')[1] ===
+        Buffer.from(group[0] ?? '', 'base64url')
+          .toString()
+          .split('/')[1],
+    );
     const ids = Array.from({ length: 50 }, (_, i) => projectIds[i % projectIds.length]);
     const result = await fleet.h.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
     expect(result.errors).toBeUndefined();

@@ -7,14 +7,7 @@ import { MongoDbDigestAuth } from '../../src/vendors/mongodb/digest.js';
 import { parseMongoDbError } from '../../src/vendors/mongodb/errors.js';
 
 /** A Cloud Manager client wired as `src/app/accounts.ts` wires it, without retries or a breaker in the way. */
-export function makeClient(options: {
-  baseUrl: string;
-  groupIds: readonly string[];
-  publicKey?: string;
-  privateKey?: string;
-  dispatcher?: Dispatcher;
-  client?: MongoDbClientOptions;
-}) {
+export function makeClient(options: { baseUrl: string; groupIds: readonly string[]; publicKey?: string; privateKey?: string; dispatcher?: Dispatcher; client?: MongoDbClientOptions }) {
   const ref: AccountRef = { key: 'mdb-client', vendor: 'mongodb', displayName: 'Cloud Manager (client test)', baseUrl: options.baseUrl };
   const logger = createMemoryLogger();
   const dispatcher = options.dispatcher ?? new Agent();

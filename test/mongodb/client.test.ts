@@ -18,7 +18,11 @@ let kit: ReturnType<typeof makeClient>;
 
 function seed(): Map<string, StoredIntegration[]> {
   const groups = new Map<string, StoredIntegration[]>();
-  for (const [id, integrations] of [[PAYMENTS, []], [EMPTY_GROUP, []]] as const) groups.set(id, [...integrations]);
+  for (const [id, integrations] of [
+    [PAYMENTS, []],
+    [EMPTY_GROUP, []],
+  ] as const)
+    groups.set(id, [...integrations]);
   return groups;
 }
 
@@ -169,7 +173,14 @@ describe('paging', () => {
     agent
       .get('https://endless.example')
       .intercept({ method: 'GET', path: (p: string) => p.startsWith(`/api/public/v1.0/groups/${PAYMENTS}/integrations?`) })
-      .reply(200, { links: [], results: [{ type: 'PAGER_DUTY', serviceKey: '******7890' }, { type: 'SLACK', apiToken: '******7890' }], totalCount: 1000 })
+      .reply(200, {
+        links: [],
+        results: [
+          { type: 'PAGER_DUTY', serviceKey: '******7890' },
+          { type: 'SLACK', apiToken: '******7890' },
+        ],
+        totalCount: 1000,
+      })
       .persist();
     const endless = makeClient({ baseUrl: 'https://endless.example/api/public/v1.0', groupIds: [PAYMENTS], dispatcher: agent, client: { pageSize: 2, maxPages: 3 } });
     try {

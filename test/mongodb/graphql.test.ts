@@ -178,7 +178,11 @@ describe('reads', () => {
         .concat(['PAGER_DUTY', 'OPS_GENIE'].map((type, i) => `s${i}: connection(id: "${integrationId('mdb-cold', SEARCH, type)}") { __typename }`));
       const response = await fresh.gql(`{ ${fields.join('\n')} }`);
       expect(Object.values(response.data ?? {}).every((v) => (v as Json)['__typename'] === 'MongoDbIntegration')).toBe(true);
-      expect(served(sim).map((r) => r.path).sort()).toEqual([`${sim.basePath}/groups/${PAYMENTS}/integrations`, `${sim.basePath}/groups/${SEARCH}/integrations`].sort());
+      expect(
+        served(sim)
+          .map((r) => r.path)
+          .sort(),
+      ).toEqual([`${sim.basePath}/groups/${PAYMENTS}/integrations`, `${sim.basePath}/groups/${SEARCH}/integrations`].sort());
       // Both lists start cold; each may be challenged once. Nothing else is sent.
       const challenged = sim.digestLog.filter((e) => e.outcome === 'challenged').length;
       expect(challenged).toBeGreaterThanOrEqual(1);
@@ -346,7 +350,11 @@ describe('input validation (no vendor call)', () => {
     ['a malformed project id', { account: 'mdb', groupId: 'abc', integration: graphqlInput('PAGER_DUTY', 'x') }, [['groupId']]],
     [
       'several bad Prometheus fields at once',
-      { account: 'mdb', groupId: PAYMENTS, integration: { prometheus: { username: '', listenAddress: 'nowhere', scheme: 'HTTPS', serviceDiscovery: 'FILE', enabled: true, tlsPemPath: 'relative.pem' } } },
+      {
+        account: 'mdb',
+        groupId: PAYMENTS,
+        integration: { prometheus: { username: '', listenAddress: 'nowhere', scheme: 'HTTPS', serviceDiscovery: 'FILE', enabled: true, tlsPemPath: 'relative.pem' } },
+      },
       [
         ['integration', 'prometheus', 'username'],
         ['integration', 'prometheus', 'password'],
@@ -354,9 +362,17 @@ describe('input validation (no vendor call)', () => {
         ['integration', 'prometheus', 'tlsPemPath'],
       ],
     ],
-    ['an https Prometheus without tlsPemPath', { account: 'mdb', groupId: PAYMENTS, integration: { prometheus: { ...(graphqlInput('PROMETHEUS', 'x')['prometheus'] as Json), tlsPemPath: null } } }, [['integration', 'prometheus', 'tlsPemPath']]],
+    [
+      'an https Prometheus without tlsPemPath',
+      { account: 'mdb', groupId: PAYMENTS, integration: { prometheus: { ...(graphqlInput('PROMETHEUS', 'x')['prometheus'] as Json), tlsPemPath: null } } },
+      [['integration', 'prometheus', 'tlsPemPath']],
+    ],
     ['a webhook URL that is not http(s)', { account: 'mdb', groupId: PAYMENTS, integration: { webhook: { url: 'ftp://hooks.example.com/x' } } }, [['integration', 'webhook', 'url']]],
-    ['a Slack channel longer than 80 characters', { account: 'mdb', groupId: PAYMENTS, integration: { slack: { apiToken: 'xoxb-123456789', teamName: 't', channelName: 'c'.repeat(81) } } }, [['integration', 'slack', 'channelName']]],
+    [
+      'a Slack channel longer than 80 characters',
+      { account: 'mdb', groupId: PAYMENTS, integration: { slack: { apiToken: 'xoxb-123456789', teamName: 't', channelName: 'c'.repeat(81) } } },
+      [['integration', 'slack', 'channelName']],
+    ],
     ['a secret with a control character', { account: 'mdb', groupId: PAYMENTS, integration: { opsGenie: { apiKey: 'abc\r\ndef-ghijkl' } } }, [['integration', 'opsGenie', 'apiKey']]],
   ] as const)('refuses %s with InputValidationError', async (_label, input, paths) => {
     sim.server.clearRequests();
@@ -396,7 +412,11 @@ describe('vendor errors through GraphQL', () => {
       response: { status: 400, body: { detail: 'The required attribute region was not specified.', error: 400, errorCode: 'MISSING_ATTRIBUTE', parameters: ['region'], reason: 'Bad Request' } },
     });
     const result = field(await h.gql(CREATE, { input: { account: 'mdb', groupId: EMPTY_GROUP, integration: graphqlInput('OPS_GENIE', 'x') } }), 'createMongoDbIntegration');
-    expect(result).toMatchObject({ __typename: 'VendorValidationError', vendorCode: 'MISSING_ATTRIBUTE', fieldErrors: [{ path: ['region'], message: 'The required attribute region was not specified.' }] });
+    expect(result).toMatchObject({
+      __typename: 'VendorValidationError',
+      vendorCode: 'MISSING_ATTRIBUTE',
+      fieldErrors: [{ path: ['region'], message: 'The required attribute region was not specified.' }],
+    });
   });
 
   it('NotFoundError: deleting a type the project does not have (vendor 404 INTEGRATION_NOT_CONFIGURED)', async () => {
@@ -410,7 +430,11 @@ describe('vendor errors through GraphQL', () => {
     sim.server.addFault({
       match: { method: 'PUT' },
       times: 2,
-      response: { status: 404, headers: { 'X-Error-Code': 'GROUP_NOT_FOUND' }, body: { detail: 'No group with ID x exists.', error: 404, errorCode: 'GROUP_NOT_FOUND', parameters: [], reason: 'Not Found' } },
+      response: {
+        status: 404,
+        headers: { 'X-Error-Code': 'GROUP_NOT_FOUND' },
+        body: { detail: 'No group with ID x exists.', error: 404, errorCode: 'GROUP_NOT_FOUND', parameters: [], reason: 'Not Found' },
+      },
     });
     const result = field(await h.gql(UPSERT, { input: { account: 'mdb', groupId: EMPTY_GROUP, integration: graphqlInput('VICTOR_OPS', 'x') } }), 'upsertMongoDbIntegration');
     expect(result['__typename']).toBe('NotFoundError');
@@ -447,7 +471,11 @@ describe('vendor errors through GraphQL', () => {
   });
 
   it('VendorUnavailableError: a 5xx, and a refused connection', async () => {
-    sim.server.addFault({ match: { method: 'GET', path: '/integrations$' }, times: 2, response: { status: 500, body: { detail: 'boom', error: 500, errorCode: 'UNEXPECTED_ERROR', parameters: [], reason: 'Internal Server Error' } } });
+    sim.server.addFault({
+      match: { method: 'GET', path: '/integrations$' },
+      times: 2,
+      response: { status: 500, body: { detail: 'boom', error: 500, errorCode: 'UNEXPECTED_ERROR', parameters: [], reason: 'Internal Server Error' } },
+    });
     const failed = field(await h.gql(CONNECTION, { id: integrationId('mdb', SEARCH, 'PAGER_DUTY') }), 'connection');
     expect(failed).toMatchObject({ __typename: 'VendorUnavailableError', httpStatus: 500, vendorCode: 'UNEXPECTED_ERROR', retryable: true });
     const down = field(await h.gql(CONNECTION, { id: integrationId('mdb-down', PAYMENTS, 'PAGER_DUTY') }), 'connection');

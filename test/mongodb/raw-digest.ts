@@ -84,9 +84,7 @@ export class RawDigest {
       nonce: parts.nonce ?? this.nonce ?? '',
       uri: parts.uri ?? uri,
     };
-    const response =
-      parts.response ??
-      digestResponse({ ...values, password: parts.password ?? this.password, method, qop: qop ?? undefined, nc, cnonce, algorithm: 'MD5' });
+    const response = parts.response ?? digestResponse({ ...values, password: parts.password ?? this.password, method, qop: qop ?? undefined, nc, cnonce, algorithm: 'MD5' });
     const fields = [`username="${values.username}"`, `realm="${values.realm}"`, `nonce="${values.nonce}"`, `uri="${values.uri}"`, `response="${response}"`, 'algorithm=MD5'];
     if (qop !== null) fields.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
     return `Digest ${fields.join(', ')}`;

@@ -75,7 +75,11 @@ const LIST_PATH = `/api/atlas/v2/groups/${GROUP}/integrations`;
 
 describe('recorded Atlas v2 responses', () => {
   it('covers every recording in the folder', () => {
-    expect(readdirSync(FOLDER).filter((f) => f.endsWith('.http')).sort()).toEqual([
+    expect(
+      readdirSync(FOLDER)
+        .filter((f) => f.endsWith('.http'))
+        .sort(),
+    ).toEqual([
       'atlas-v2-DELETE-integrations-WEBHOOK.204.http',
       'atlas-v2-GET-integrations.200.http',
       'atlas-v2-POST-integrations-DATADOG.200.http',

@@ -79,7 +79,13 @@ describe('reading installed integrations', () => {
     expect(byId.get(OPSRAMP_SEED_IDS.serviceNow)).toMatchObject({ service: 'SERVICENOW', integration: { kind: 'SERVICE_DESK' } });
     expect(byId.get(OPSRAMP_SEED_IDS.emailAlerts)).toMatchObject({ status: 'DISABLED', service: 'OTHER' });
     // An integration id and a category outside the 2021 spec: a safe fallback, not a failure.
-    expect(byId.get(OPSRAMP_SEED_IDS.kubernetes)).toMatchObject({ status: 'INSTALLED', category: 'UNKNOWN', categoryText: 'SDK APP', service: 'OTHER', integration: { id: 'KUBERNETES_V2', kind: 'UNKNOWN' } });
+    expect(byId.get(OPSRAMP_SEED_IDS.kubernetes)).toMatchObject({
+      status: 'INSTALLED',
+      category: 'UNKNOWN',
+      categoryText: 'SDK APP',
+      service: 'OTHER',
+      integration: { id: 'KUBERNETES_V2', kind: 'UNKNOWN' },
+    });
     const searches = sim.server.requests.filter((r) => r.path === `${API}/installed/search`);
     expect(searches.map((r) => r.query['pageNo'])).toEqual(['1', '2', '3']);
     expect(searches.every((r) => r.query['pageSize'] === '100')).toBe(true);
@@ -330,10 +336,7 @@ describe('installing', () => {
 describe('changing installed integrations', () => {
   it('updates with a partial POST and returns the new state', async () => {
     const id = integrationId(MAIN, OPSRAMP_SEED_IDS.serviceNow);
-    const result = field(
-      await h.gql(UPDATE, { input: { id, displayName: 'ServiceNow (prod)', outboundConfig: { mapAttributes: [mapping] } } }),
-      'updateOpsRampInstalledIntegration',
-    );
+    const result = field(await h.gql(UPDATE, { input: { id, displayName: 'ServiceNow (prod)', outboundConfig: { mapAttributes: [mapping] } } }), 'updateOpsRampInstalledIntegration');
     const integration = result['integration'] as Record<string, unknown>;
     expect(integration).toMatchObject({ id, name: 'ServiceNow (prod)', outboundConfig: { mapAttributes: [{ name: 'Status', thirdPartyAttrName: 'state' }] } });
     // The notifier was not part of the change and stays as it was, secrets included.
@@ -356,7 +359,10 @@ describe('changing installed integrations', () => {
       await h.gql(UPDATE, { input: { id, outboundConfig: { baseNotifier: { type: 'REST_API', baseUri: 'https://x.example', authType: 'BASIC', userName: 'u', password: 'new-password-88' } } } }),
       'updateOpsRampInstalledIntegration',
     );
-    expect((basic['integration'] as Record<string, Record<string, Record<string, unknown>>>)['outboundConfig']?.['baseNotifier']?.['auth']).toMatchObject({ __typename: 'OpsRampBasicNotifierAuth', userName: 'u' });
+    expect((basic['integration'] as Record<string, Record<string, Record<string, unknown>>>)['outboundConfig']?.['baseNotifier']?.['auth']).toMatchObject({
+      __typename: 'OpsRampBasicNotifierAuth',
+      userName: 'u',
+    });
     expect(sim.stored(OPSRAMP_SEED_IDS.jira)?.outboundConfig?.baseNotifier).toEqual({ type: 'REST_API', baseURI: 'https://x.example', authType: 'BASIC', userName: 'u', password: 'new-password-88' });
   });
 

@@ -184,7 +184,11 @@ describe('token endpoint failures', () => {
   });
 
   it('maps a throttled, failing or non-conforming token endpoint to typed errors, and caches no failure', async () => {
-    sim.server.addFault({ match: { path: TOKEN_PATH }, times: 1, response: { status: 429, headers: { 'X-RateLimit-Reset': '30' }, body: { error: 'throttled', error_description: 'Too Many Requests' } } });
+    sim.server.addFault({
+      match: { path: TOKEN_PATH },
+      times: 1,
+      response: { status: 429, headers: { 'X-RateLimit-Reset': '30' }, body: { error: 'throttled', error_description: 'Too Many Requests' } },
+    });
     const throttled = await failure(client(sim).client.get({}, OPSRAMP_SEED_IDS.jira));
     expect(throttled).toBeInstanceOf(VendorRateLimitedError);
     expect((throttled as VendorRateLimitedError).facts.retryAfterSeconds).toBe(30);

@@ -23,10 +23,17 @@ describe('OpsRamp part of the schema', () => {
 
   it('has the installed integration, its mutations and the catalogue query', () => {
     const installed = schema.getType('OpsRampInstalledIntegration') as unknown as { getInterfaces(): readonly Described[] };
-    expect(installed.getInterfaces().map((i) => i.name).sort()).toEqual(['Node', 'VendorConnection']);
+    expect(
+      installed
+        .getInterfaces()
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(['Node', 'VendorConnection']);
     const union = schema.getType('IntegrationConnection') as unknown as { getTypes(): readonly Described[] };
     expect(union.getTypes().map((t) => t.name)).toContain('OpsRampInstalledIntegration');
-    const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {}).filter((name) => /OpsRamp/.test(name)).sort();
+    const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {})
+      .filter((name) => /OpsRamp/.test(name))
+      .sort();
     expect(mutations).toEqual([
       'disableOpsRampInstalledIntegration',
       'enableOpsRampInstalledIntegration',

@@ -155,7 +155,15 @@ describe('secrets are write-only, even when OpsRamp echoes them', () => {
       input: {
         id,
         outboundConfig: {
-          baseNotifier: { type: 'REST_API', baseUri: 'https://x.example', authType: 'OAUTH2', grantType: 'CLIENT_CREDENTIALS', accessTokenUri: 'https://x.example/t', apiKey: CANARY.apiKey, apiSecret: CANARY.apiSecret },
+          baseNotifier: {
+            type: 'REST_API',
+            baseUri: 'https://x.example',
+            authType: 'OAUTH2',
+            grantType: 'CLIENT_CREDENTIALS',
+            accessTokenUri: 'https://x.example/t',
+            apiKey: CANARY.apiKey,
+            apiSecret: CANARY.apiSecret,
+          },
         },
       },
     });

@@ -113,7 +113,11 @@ describe('vendor errors become typed results', () => {
     sim.server.addFault({
       match: { method: 'GET', path: JIRA_PATH },
       times: 1,
-      response: { status: 429, headers: { 'X-RateLimit-Limit': '500', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }, body: { error: 'throttled', error_description: 'Too Many Requests' } },
+      response: {
+        status: 429,
+        headers: { 'X-RateLimit-Limit': '500', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) },
+        body: { error: 'throttled', error_description: 'Too Many Requests' },
+      },
     });
     const result = await read('e429get');
     expect(result).toMatchObject({ __typename: 'VendorRateLimitedError', retryable: true });

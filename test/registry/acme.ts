@@ -113,7 +113,14 @@ const acmeRuntime: VendorRuntime<AcmeAccountConfig, AcmeClient, AcmeHook, AcmeKe
   name: 'Acme Paging',
   account: { schema: acmeAccountSchema, secretFields: ['token'] },
   createClient: (account, ref, http) =>
-    new AcmeClient(ref, http({ headers: () => ({ authorization: `Bearer ${account.token}` }) }, (_status, body) => ({ summary: typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : null }), ['x-request-id'])),
+    new AcmeClient(
+      ref,
+      http(
+        { headers: () => ({ authorization: `Bearer ${account.token}` }) },
+        (_status, body) => ({ summary: typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : null }),
+        ['x-request-id'],
+      ),
+    ),
   createLoaders: createAcmeLoaders,
   listing: { kind: 'vendor', list: (context, entry) => loadOnce(acmeLoaders(context).hooks, entry.ref.key) },
   ids: {

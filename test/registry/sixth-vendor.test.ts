@@ -54,7 +54,9 @@ describe('a sixth vendor registered in one list', () => {
     expect(config.accounts[0]).toMatchObject({ vendor: 'acme', token: 't0k3n' });
     expect(() => parseConfigText(JSON.stringify({ accounts: [{ id: 'a', vendor: 'acme', baseUrl: 'http://127.0.0.1:1' }] }), 'json', {}, vendors)).toThrow(/accounts\[0\]\.token/);
     // Without the module in the list, the same vendor is refused by name.
-    expect(() => parseConfigText(JSON.stringify({ accounts: [{ id: 'a', vendor: 'acme', baseUrl: 'http://127.0.0.1:1', token: 't' }] }), 'json', {})).toThrow(/must be one of datadog, chronosphere, mongodb, cortex, opsramp/);
+    expect(() => parseConfigText(JSON.stringify({ accounts: [{ id: 'a', vendor: 'acme', baseUrl: 'http://127.0.0.1:1', token: 't' }] }), 'json', {})).toThrow(
+      /must be one of datadog, chronosphere, mongodb, cortex, opsramp/,
+    );
   });
 
   it('is listed in the inventory beside the others, filtered by its enum value', async () => {
@@ -95,7 +97,9 @@ describe('a sixth vendor registered in one list', () => {
       connection: { __typename: 'AcmeHook', id, hookId: 'h-2' },
     });
     // The same hook asked three times in one request is read once (its loader caches by account + id).
-    const reads = acmeRequests().slice(before).filter((r) => r.path === '/v1/hooks/h-2');
+    const reads = acmeRequests()
+      .slice(before)
+      .filter((r) => r.path === '/v1/hooks/h-2');
     expect(reads).toHaveLength(1);
   });
 
@@ -113,7 +117,11 @@ describe('a sixth vendor registered in one list', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ a: { __typename: 'NotFoundError' }, b: { __typename: 'NotFoundError' }, c: { __typename: 'NotFoundError' }, n: null });
-    expect(acmeRequests().slice(before).map((r) => r.path)).toEqual(['/v1/hooks/h-9']);
+    expect(
+      acmeRequests()
+        .slice(before)
+        .map((r) => r.path),
+    ).toEqual(['/v1/hooks/h-9']);
   });
 
   it('has a live health probe like every vendor', async () => {

@@ -47,7 +47,9 @@ describe('a secret in a malformed request never comes back', () => {
   });
 
   it('in an inline literal that fails validation', async () => {
-    const result = await h.gql(`mutation { createDatadogActionConnection(input: { account: "dd-echo", name: "n", tags: ["a:b"], integration: { openAi: { apiToken: 42, x: "${SECRET}" } } }) { __typename } }`);
+    const result = await h.gql(
+      `mutation { createDatadogActionConnection(input: { account: "dd-echo", name: "n", tags: ["a:b"], integration: { openAi: { apiToken: 42, x: "${SECRET}" } } }) { __typename } }`,
+    );
     expect(result.errors).toBeDefined();
     expect(result.raw).not.toContain(SECRET);
     expect(h.logger.lines.join('')).not.toContain(SECRET);

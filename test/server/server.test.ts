@@ -150,7 +150,10 @@ describe('npm run simulators', () => {
         });
         child.once('exit', () => reject(new Error(`exited early: ${output}`)));
       });
-      const lines = output.trim().split('\n').map((line) => line.split(' '));
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' '));
       expect(lines.map(([vendor]) => vendor)).toEqual(['datadog', 'chronosphere', 'mongodb', 'cortex', 'opsramp']);
       lines.forEach(([, url], index) => expect(new URL(url ?? '').port).toBe(String(base + index)));
       const requests = await fetch(`${lines[0]?.[1]}/__simulator/requests`);

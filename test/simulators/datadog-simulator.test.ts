@@ -263,10 +263,7 @@ describe('Datadog simulator: validation', () => {
   });
 
   it('refuses a missing secret', async () => {
-    await expectRefused(
-      connectionBody('x', { type: 'OpenAI', credentials: { type: 'OpenAIAPIKey' } }),
-      'CustomConnectionData_OpenAiAuthData_ApiKey.ApiToken: value length must be at least 1 runes',
-    );
+    await expectRefused(connectionBody('x', { type: 'OpenAI', credentials: { type: 'OpenAIAPIKey' } }), 'CustomConnectionData_OpenAiAuthData_ApiKey.ApiToken: value length must be at least 1 runes');
   });
 
   it('refuses an empty required field', async () => {
@@ -409,7 +406,10 @@ describe('Datadog simulator: get, patch, delete', () => {
     const original = fieldsOf(sim.storedConnection(id))['external_id'];
     expect(original).toMatch(/^[0-9a-f]{32}$/);
     const same = await call('PATCH', `${CONNECTIONS}/${id}`, {
-      data: { type: 'action_connection', attributes: { integration: { type: 'AWS', credentials: { type: 'AWSAssumeRole', account_id: '123456789123', role: 'MyRoleUpdated' } }, name: 'Cassette Connection' } },
+      data: {
+        type: 'action_connection',
+        attributes: { integration: { type: 'AWS', credentials: { type: 'AWSAssumeRole', account_id: '123456789123', role: 'MyRoleUpdated' } }, name: 'Cassette Connection' },
+      },
     });
     expect(same.status).toBe(200);
     expect(credentialsOf(same)).toEqual({ account_id: '123456789123', external_id: original, principal_id: '464622532012', role: 'MyRoleUpdated', type: 'AWSAssumeRole' });
@@ -482,7 +482,12 @@ describe('Datadog simulator: get, patch, delete', () => {
     expect(stored.integration.baseUrl).toBe('https://api.statuspage.io/v1');
 
     const dropped = await call('PATCH', `${CONNECTIONS}/${id}`, {
-      data: { type: 'action_connection', attributes: { integration: { type: 'HTTP', base_url: 'https://api.statuspage.io/v2', credentials: { type: 'HTTPTokenAuth', tokens: [{ name: 'backupKey', type: 'SECRET', value: 'x', deleted: true }] } } } },
+      data: {
+        type: 'action_connection',
+        attributes: {
+          integration: { type: 'HTTP', base_url: 'https://api.statuspage.io/v2', credentials: { type: 'HTTPTokenAuth', tokens: [{ name: 'backupKey', type: 'SECRET', value: 'x', deleted: true }] } },
+        },
+      },
     });
     expect(dropped.status).toBe(200);
     expect(obj(dataOf(dropped).attributes['integration'])['base_url']).toBe('https://api.statuspage.io/v2');

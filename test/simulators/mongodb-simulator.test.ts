@@ -270,18 +270,20 @@ describe('writes', () => {
     expect(writer.storedIntegration(EMPTY_GROUP, 'WEBHOOK')).toEqual({ type: 'WEBHOOK', fields: { url: 'https://hooks.example.com/other' } });
   });
 
-  it.each(TYPES.flatMap((type) => {
-    const required: Record<string, readonly string[]> = {
-      PAGER_DUTY: ['serviceKey'],
-      SLACK: ['apiToken', 'teamName'],
-      OPS_GENIE: ['apiKey', 'region'],
-      VICTOR_OPS: ['apiKey'],
-      WEBHOOK: ['url'],
-      MICROSOFT_TEAMS: ['microsoftTeamsWebhookUrl'],
-      PROMETHEUS: ['username', 'password', 'listenAddress', 'serviceDiscovery', 'scheme', 'enabled', 'tlsPemPath'],
-    };
-    return (required[type] ?? []).map((field) => [type, field] as const);
-  }))('refuses %s without %s with MISSING_ATTRIBUTE', async (type, field) => {
+  it.each(
+    TYPES.flatMap((type) => {
+      const required: Record<string, readonly string[]> = {
+        PAGER_DUTY: ['serviceKey'],
+        SLACK: ['apiToken', 'teamName'],
+        OPS_GENIE: ['apiKey', 'region'],
+        VICTOR_OPS: ['apiKey'],
+        WEBHOOK: ['url'],
+        MICROSOFT_TEAMS: ['microsoftTeamsWebhookUrl'],
+        PROMETHEUS: ['username', 'password', 'listenAddress', 'serviceDiscovery', 'scheme', 'enabled', 'tlsPemPath'],
+      };
+      return (required[type] ?? []).map((field) => [type, field] as const);
+    }),
+  )('refuses %s without %s with MISSING_ATTRIBUTE', async (type, field) => {
     const { [field]: _dropped, ...body } = wireBody(type, 'missing');
     const reply = await w.call('PUT', one(EMPTY_GROUP, type), body);
     expect(reply.status).toBe(400);

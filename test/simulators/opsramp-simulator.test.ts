@@ -298,7 +298,17 @@ describe('installed integrations', () => {
         displayName: 'ServiceNow (prod)',
         outboundConfig: {
           mapAttributes: [{ name: 'Status', entityType: 'CHANGE', tenantAttrName: 'state', tenantEntityType: 'change_request', attrValues: [{ attrValue: 'Closed', tenantAttrValue: '3' }] }],
-          baseNotifier: { type: 'REST_API', baseURI: 'https://acme.service-now.com', authType: 'OAUTH2', grantType: 'PASSWORD_CREDENTIALS', userName: 'u', password: 'p', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://acme.service-now.com/oauth_token.do' },
+          baseNotifier: {
+            type: 'REST_API',
+            baseURI: 'https://acme.service-now.com',
+            authType: 'OAUTH2',
+            grantType: 'PASSWORD_CREDENTIALS',
+            userName: 'u',
+            password: 'p',
+            apiKey: 'k',
+            apiSecret: 's',
+            accessTokenURL: 'https://acme.service-now.com/oauth_token.do',
+          },
         },
       },
     });
@@ -342,7 +352,11 @@ describe('installed integrations', () => {
     expect(auth['authType']).toBe('OAUTH2');
     expect(Object.keys(obj(list(auth['apiKeyPairs'])[0]))).toEqual(['key']);
     const mappings = await rig.send('POST', `${BASE}/installed/${id}/mappingAttr`, {
-      body: { inboundConfig: { mapAttributes: [{ name: 'Priority', entityType: 'ALERT', thirdPartyAttrName: 'severity', thirdPartyEntityType: 'alert', attrValues: [{ attrValue: 'Critical', thirdPartyAttrValue: 'P1' }] }] } },
+      body: {
+        inboundConfig: {
+          mapAttributes: [{ name: 'Priority', entityType: 'ALERT', thirdPartyAttrName: 'severity', thirdPartyEntityType: 'alert', attrValues: [{ attrValue: 'Critical', thirdPartyAttrValue: 'P1' }] }],
+        },
+      },
     });
     expect(list(mappings.json)).toHaveLength(1);
     const read = list((await rig.send('GET', `${BASE}/installed/${id}/mappingAttr`)).json);

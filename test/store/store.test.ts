@@ -102,12 +102,7 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = current_schema() ORDER BY table_name`,
       );
-      expect(tables.map((t) => t.table_name)).toEqual([
-        'audit_log',
-        'idempotency_records',
-        'schema_migrations',
-        'tracked_datadog_connections',
-      ]);
+      expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'idempotency_records', 'schema_migrations', 'tracked_datadog_connections']);
     });
 
     it('is idempotent: migrating again applies nothing and records nothing twice', async () => {
@@ -120,17 +115,12 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
       const [first] = MIGRATIONS;
       if (first === undefined) throw new Error('no migrations');
       await expect(migrate(sql, [{ ...first, name: 'renamed' }])).rejects.toThrow(/recorded as/);
-      await expect(migrate(sql, [first, { version: first.version, name: 'dup', sql: 'SELECT 1' }])).rejects.toThrow(
-        /increasing/,
-      );
+      await expect(migrate(sql, [first, { version: first.version, name: 'dup', sql: 'SELECT 1' }])).rejects.toThrow(/increasing/);
       expect(await migrationRows(sql)).toHaveLength(MIGRATIONS.length);
     });
 
     it('applies a later migration once and leaves the schema intact when a migration fails', async () => {
-      const extra = [
-        ...MIGRATIONS,
-        { version: 1000, name: 'test table', sql: 'CREATE TABLE test_extra (a int); CREATE TABLE test_extra_2 (b int);' },
-      ];
+      const extra = [...MIGRATIONS, { version: 1000, name: 'test table', sql: 'CREATE TABLE test_extra (a int); CREATE TABLE test_extra_2 (b int);' }];
       expect((await migrate(sql, extra)).applied).toEqual([1000]);
       expect((await migrate(sql, extra)).applied).toEqual([]);
       // A broken migration rolls back whole: neither its table nor its record remain.
@@ -138,9 +128,7 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
       await expect(migrate(sql, broken)).rejects.toThrow();
       const rows = await migrationRows(sql);
       expect(rows.map((r) => r.version)).toEqual([...MIGRATIONS.map((m) => m.version), 1000]);
-      const leftovers = await sql.query(
-        `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'test_broken'`,
-      );
+      const leftovers = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'test_broken'`);
       expect(leftovers).toEqual([]);
       // Code that is behind the database (an older replica) still starts.
       expect(await migrate(sql)).toEqual({ applied: [], current: 1000 });
@@ -190,9 +178,7 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
     });
 
     it('takes transaction-scoped advisory locks', async () => {
-      const rows = await sql.transaction((tx) =>
-        tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(42) AS locked'),
-      );
+      const rows = await sql.transaction((tx) => tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(42) AS locked'));
       expect(rows).toEqual([{ locked: true }]);
     });
   });
@@ -213,10 +199,7 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
         ['dd-b', 'conn-1', null],
         ['dd-b', 'conn-2', 'Second'],
       ]);
-      expect((await store.listTrackedDatadogConnections('dd-b')).map((c) => c.connectionId)).toEqual([
-        'conn-1',
-        'conn-2',
-      ]);
+      expect((await store.listTrackedDatadogConnections('dd-b')).map((c) => c.connectionId)).toEqual(['conn-1', 'conn-2']);
       expect(await store.listTrackedDatadogConnections('dd-none')).toEqual([]);
 
       // Upsert: no duplicate; undefined keeps the name, a string replaces it, null clears it;
@@ -233,11 +216,7 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
       expect(await store.untrackDatadogConnection('dd-b', 'conn-2')).toBe(true);
       expect(await store.untrackDatadogConnection('dd-b', 'conn-2')).toBe(false);
       expect(await store.isTrackedDatadogConnection('dd-b', 'conn-2')).toBe(false);
-      expect((await store.listTrackedDatadogConnections()).map((c) => c.connectionId)).toEqual([
-        'conn-3',
-        'conn-9',
-        'conn-1',
-      ]);
+      expect((await store.listTrackedDatadogConnections()).map((c) => c.connectionId)).toEqual(['conn-3', 'conn-9', 'conn-1']);
     });
 
     it('keeps ids of different accounts apart and refuses empty ids', async () => {
@@ -291,9 +270,7 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
       await expect(store.listAudit({ limit: 1.5 })).rejects.toThrow(RangeError);
       await expect(store.listAudit({ limit: 100_000 })).rejects.toThrow(RangeError);
       const nested = { nested: { secret: 'x' } } as unknown as Record<string, string>;
-      await expect(
-        store.appendAudit({ caller: 'c', operation: 'op', account: null, targetId: null, outcome: 'ok', detail: nested }),
-      ).rejects.toThrow(/detail "nested"/);
+      await expect(store.appendAudit({ caller: 'c', operation: 'op', account: null, targetId: null, outcome: 'ok', detail: nested })).rejects.toThrow(/detail "nested"/);
       await expect(store.listAudit({ operation: 'op' })).resolves.toEqual([]);
     });
   });
@@ -399,7 +376,6 @@ describe.skipIf(PG_URL === '')('store on PostgreSQL (PATCHBAY_TEST_DATABASE_URL)
       await admin.end();
     }
   });
-
 });
 
 describe('openStore failures', () => {

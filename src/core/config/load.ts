@@ -30,9 +30,7 @@ export class ConfigError extends Error {
 
   constructor(issues: readonly ConfigIssue[], source?: string) {
     const where = source === undefined ? '' : ` (${source})`;
-    const lines = issues.map((issue) =>
-      issue.path === '' ? `  ${issue.message}` : `  ${issue.path}: ${issue.message}`,
-    );
+    const lines = issues.map((issue) => (issue.path === '' ? `  ${issue.message}` : `  ${issue.path}: ${issue.message}`));
     super(`Invalid Patchbay config${where}:\n${lines.join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;
@@ -41,12 +39,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses, interpolates and validates a config file's text. Throws ConfigError. */
-export function parseConfigText(
-  text: string,
-  format: ConfigFormat,
-  env: Record<string, string | undefined>,
-  accounts: readonly AccountSchema[],
-): PatchbayConfig {
+export function parseConfigText(text: string, format: ConfigFormat, env: Record<string, string | undefined>, accounts: readonly AccountSchema[]): PatchbayConfig {
   return validate(parseSyntax(text, format), env, accounts);
 }
 
@@ -54,11 +47,7 @@ export function parseConfigText(
  * Reads a config file. The format follows the extension (.yaml, .yml, .json); with any
  * other extension the text is tried as JSON, then as YAML. Throws ConfigError.
  */
-export async function loadConfigFile(
-  path: string,
-  env: Record<string, string | undefined>,
-  accounts: readonly AccountSchema[],
-): Promise<PatchbayConfig> {
+export async function loadConfigFile(path: string, env: Record<string, string | undefined>, accounts: readonly AccountSchema[]): Promise<PatchbayConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -150,9 +139,7 @@ const YAML_ERROR_DESCRIPTIONS: Partial<Record<YamlErrorCode, string>> = {
 function yamlIssue(text: string, error: unknown): ConfigIssue {
   const code = (error as { code?: unknown } | null)?.code;
   const pos = (error as { pos?: unknown } | null)?.pos;
-  const description =
-    (typeof code === 'string' ? YAML_ERROR_DESCRIPTIONS[code as YamlErrorCode] : undefined) ??
-    'invalid YAML';
+  const description = (typeof code === 'string' ? YAML_ERROR_DESCRIPTIONS[code as YamlErrorCode] : undefined) ?? 'invalid YAML';
   if (Array.isArray(pos) && typeof pos[0] === 'number') {
     return syntaxIssue('YAML', text, pos[0], description);
   }
@@ -363,9 +350,7 @@ export function interpolateEnv(value: unknown, env: Record<string, string | unde
         const name = s.slice(i + 2, end);
         if (!VARIABLE_NAME.test(name)) {
           // Not quoted: it may be part of a literal secret.
-          report(
-            'invalid "${...}" reference: a variable name is letters, digits and "_" and does not start with a digit (write "$${" for a literal "${")',
-          );
+          report('invalid "${...}" reference: a variable name is letters, digits and "_" and does not start with a digit (write "$${" for a literal "${")');
         } else {
           const substitute = env[name];
           if (substitute === undefined) {
@@ -496,56 +481,49 @@ function isIntegerSchema(inst: unknown): boolean {
 export const configErrorMap =
   (vendorIds: readonly string[]) =>
   (issue: z.core.$ZodRawIssue): string => {
-  switch (issue.code) {
-    case 'invalid_type': {
-      const atRoot = (issue.path ?? []).length === 0;
-      if (atRoot && (issue.input === undefined || issue.input === null)) {
-        return 'the config is empty: expected a mapping with an "accounts" list';
+    switch (issue.code) {
+      case 'invalid_type': {
+        const atRoot = (issue.path ?? []).length === 0;
+        if (atRoot && (issue.input === undefined || issue.input === null)) {
+          return 'the config is empty: expected a mapping with an "accounts" list';
+        }
+        if (issue.input === undefined) return 'Required';
+        const expected = isIntegerSchema(issue.inst) ? EXPECTED_NAMES['int'] : (EXPECTED_NAMES[issue.expected] ?? issue.expected);
+        return `expected ${expected}, got ${describeType(issue.input)}`;
       }
-      if (issue.input === undefined) return 'Required';
-      const expected = isIntegerSchema(issue.inst)
-        ? EXPECTED_NAMES['int']
-        : (EXPECTED_NAMES[issue.expected] ?? issue.expected);
-      return `expected ${expected}, got ${describeType(issue.input)}`;
-    }
-    case 'invalid_union': {
-      if (issue.discriminator !== undefined) {
-        const listed: readonly unknown[] = Array.isArray(issue.options) ? issue.options : vendorIds;
-        const options = listed.map((option) => String(option)).join(', ');
-        const input: unknown = issue.input;
-        const discriminant =
-          typeof input === 'object' && input !== null
-            ? (input as Record<string, unknown>)[issue.discriminator]
-            : undefined;
-        return discriminant === undefined
-          ? `Required: must be one of ${options}`
-          : `must be one of ${options}`;
+      case 'invalid_union': {
+        if (issue.discriminator !== undefined) {
+          const listed: readonly unknown[] = Array.isArray(issue.options) ? issue.options : vendorIds;
+          const options = listed.map((option) => String(option)).join(', ');
+          const input: unknown = issue.input;
+          const discriminant = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[issue.discriminator] : undefined;
+          return discriminant === undefined ? `Required: must be one of ${options}` : `must be one of ${options}`;
+        }
+        return 'does not match any allowed shape';
       }
-      return 'does not match any allowed shape';
-    }
-    case 'invalid_value': {
-      const values: readonly unknown[] = Array.isArray(issue.values) ? issue.values : [];
-      return `must be one of ${values.map((v) => String(v)).join(', ')}`;
-    }
-    case 'too_small': {
-      const min = String(issue.minimum);
-      if (issue.origin === 'string') {
-        return issue.minimum === 1 ? 'must not be empty' : `must be at least ${min} characters`;
+      case 'invalid_value': {
+        const values: readonly unknown[] = Array.isArray(issue.values) ? issue.values : [];
+        return `must be one of ${values.map((v) => String(v)).join(', ')}`;
       }
-      if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${min} items`;
-      return issue.inclusive === false ? `must be greater than ${min}` : `must be at least ${min}`;
+      case 'too_small': {
+        const min = String(issue.minimum);
+        if (issue.origin === 'string') {
+          return issue.minimum === 1 ? 'must not be empty' : `must be at least ${min} characters`;
+        }
+        if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${min} items`;
+        return issue.inclusive === false ? `must be greater than ${min}` : `must be at least ${min}`;
+      }
+      case 'too_big': {
+        const max = String(issue.maximum);
+        if (issue.origin === 'string') return `must be at most ${max} characters`;
+        if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${max} items`;
+        return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
+      }
+      case 'invalid_format':
+        return 'has an invalid format';
+      case 'unrecognized_keys':
+        return 'unknown key';
+      default:
+        return 'is invalid';
     }
-    case 'too_big': {
-      const max = String(issue.maximum);
-      if (issue.origin === 'string') return `must be at most ${max} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${max} items`;
-      return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
-    }
-    case 'invalid_format':
-      return 'has an invalid format';
-    case 'unrecognized_keys':
-      return 'unknown key';
-    default:
-      return 'is invalid';
-  }
-};
+  };

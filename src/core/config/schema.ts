@@ -55,34 +55,18 @@ export const baseUrlSchema = z.string().transform((raw, ctx) => {
 export const accountFields = {
   id: configKey,
   baseUrl: baseUrlSchema,
-  displayName: z
-    .string()
-    .min(1, { error: 'must not be empty' })
-    .max(200, { error: 'must be at most 200 characters' })
-    .optional(),
+  displayName: z.string().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }).optional(),
   /** Per-call timeout for this account's vendor calls (overrides the gateway default). */
-  callTimeoutMs: z
-    .int()
-    .min(100, { error: 'must be at least 100' })
-    .max(120_000, { error: 'must be at most 120000' })
-    .optional(),
+  callTimeoutMs: z.int().min(100, { error: 'must be at least 100' }).max(120_000, { error: 'must be at most 120000' }).optional(),
   /** Client-side rate limit towards this account's vendor. */
   maxRequestsPerMinute: z.int().positive({ error: 'must be greater than 0' }).optional(),
 };
 
 export const gatewaySchema = z.strictObject({
   /** Budget for one whole GraphQL request. */
-  requestDeadlineMs: z
-    .int()
-    .min(100, { error: 'must be at least 100' })
-    .max(600_000, { error: 'must be at most 600000' })
-    .default(DEFAULT_REQUEST_DEADLINE_MS),
+  requestDeadlineMs: z.int().min(100, { error: 'must be at least 100' }).max(600_000, { error: 'must be at most 600000' }).default(DEFAULT_REQUEST_DEADLINE_MS),
   /** Default per-call timeout for vendor calls. */
-  vendorCallTimeoutMs: z
-    .int()
-    .min(100, { error: 'must be at least 100' })
-    .max(120_000, { error: 'must be at most 120000' })
-    .default(DEFAULT_VENDOR_CALL_TIMEOUT_MS),
+  vendorCallTimeoutMs: z.int().min(100, { error: 'must be at least 100' }).max(120_000, { error: 'must be at most 120000' }).default(DEFAULT_VENDOR_CALL_TIMEOUT_MS),
   /** Whether vendor call details are exposed in GraphQL extensions. */
   exposeVendorCalls: z.boolean().default(false),
   /** Largest vendor response body that will be read. */
@@ -98,35 +82,35 @@ export function createConfigSchema(accountSchemas: readonly AccountSchema[]) {
   if (first === undefined) throw new Error('at least one vendor must be registered');
   const account = z.discriminatedUnion('vendor', [first, ...rest]);
   return z
-  .strictObject({
-    accounts: z.array(account),
-    /** Always present in the output, with defaults filled in. */
-    gateway: gatewaySchema.prefault({}),
-  })
-  .superRefine(
-    (config, ctx) => {
-      // Runs even when other keys are invalid, so the value may be only partly parsed.
-      const accounts: unknown = (config as { accounts?: unknown } | null)?.accounts;
-      if (!Array.isArray(accounts)) return;
-      const firstIndex = new Map<string, number>();
-      accounts.forEach((account: unknown, index) => {
-        if (typeof account !== 'object' || account === null) return;
-        const id: unknown = (account as { id?: unknown }).id;
-        if (typeof id !== 'string' || !CONFIG_KEY_PATTERN.test(id)) return;
-        const first = firstIndex.get(id);
-        if (first === undefined) {
-          firstIndex.set(id, index);
-          return;
-        }
-        ctx.addIssue({
-          code: 'custom',
-          path: ['accounts', index, 'id'],
-          message: `duplicate account id "${id}" (already used by accounts[${first}])`,
+    .strictObject({
+      accounts: z.array(account),
+      /** Always present in the output, with defaults filled in. */
+      gateway: gatewaySchema.prefault({}),
+    })
+    .superRefine(
+      (config, ctx) => {
+        // Runs even when other keys are invalid, so the value may be only partly parsed.
+        const accounts: unknown = (config as { accounts?: unknown } | null)?.accounts;
+        if (!Array.isArray(accounts)) return;
+        const firstIndex = new Map<string, number>();
+        accounts.forEach((account: unknown, index) => {
+          if (typeof account !== 'object' || account === null) return;
+          const id: unknown = (account as { id?: unknown }).id;
+          if (typeof id !== 'string' || !CONFIG_KEY_PATTERN.test(id)) return;
+          const first = firstIndex.get(id);
+          if (first === undefined) {
+            firstIndex.set(id, index);
+            return;
+          }
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', index, 'id'],
+            message: `duplicate account id "${id}" (already used by accounts[${first}])`,
+          });
         });
-      });
-    },
-    { when: () => true },
-  );
+      },
+      { when: () => true },
+    );
 }
 
 /** Any vendor's account, as parsed: the shared fields, then the vendor's own (credentials among them). */

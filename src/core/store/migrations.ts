@@ -76,10 +76,7 @@ export const MIGRATION_LOCK_KEY = 7_281_946_103_552n;
  * @throws when `migrations` is not strictly increasing, or when a recorded version carries a
  *   different name than the code's (a released migration was edited or renumbered).
  */
-export async function migrate(
-  sql: SqlClient,
-  migrations: readonly Migration[] = MIGRATIONS,
-): Promise<MigrationResult> {
+export async function migrate(sql: SqlClient, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
   checkOrder(migrations);
   return sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
@@ -90,26 +87,19 @@ export async function migrate(
         applied_at timestamptz NOT NULL DEFAULT now()
       )
     `);
-    const rows = await tx.query<{ version: number; name: string }>(
-      'SELECT version, name FROM schema_migrations ORDER BY version',
-    );
+    const rows = await tx.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
     const recorded = new Map(rows.map((row) => [row.version, row.name]));
     const applied: number[] = [];
     for (const migration of migrations) {
       const name = recorded.get(migration.version);
       if (name !== undefined) {
         if (name !== migration.name) {
-          throw new Error(
-            `Migration ${migration.version} is recorded as "${name}" but the code calls it "${migration.name}"`,
-          );
+          throw new Error(`Migration ${migration.version} is recorded as "${name}" but the code calls it "${migration.name}"`);
         }
         continue;
       }
       await tx.exec(migration.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-        migration.version,
-        migration.name,
-      ]);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied.push(migration.version);
     }
     const versions = [...recorded.keys(), ...applied];

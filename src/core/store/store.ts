@@ -119,10 +119,7 @@ export interface OpenStoreOptions {
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const { databaseUrl = null, dataDir = null, logger } = options;
-  const sql =
-    databaseUrl !== null && databaseUrl !== ''
-      ? await openPostgres(databaseUrl, logger === undefined ? {} : { logger })
-      : await openPglite(dataDir);
+  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, logger === undefined ? {} : { logger }) : await openPglite(dataDir);
   try {
     return await createStore(sql);
   } catch (error) {
@@ -178,31 +175,20 @@ export async function createStore(sql: SqlClient): Promise<Store> {
     },
 
     async untrackDatadogConnection(account, connectionId) {
-      const rows = await sql.query<{ connection_id: string }>(
-        'DELETE FROM tracked_datadog_connections WHERE account = $1 AND connection_id = $2 RETURNING connection_id',
-        [account, connectionId],
-      );
+      const rows = await sql.query<{ connection_id: string }>('DELETE FROM tracked_datadog_connections WHERE account = $1 AND connection_id = $2 RETURNING connection_id', [account, connectionId]);
       return rows.length > 0;
     },
 
     async listTrackedDatadogConnections(account) {
       const rows =
         account === undefined
-          ? await sql.query<TrackedRow>(
-              `SELECT ${TRACKED_COLUMNS} FROM tracked_datadog_connections ORDER BY account, connection_id`,
-            )
-          : await sql.query<TrackedRow>(
-              `SELECT ${TRACKED_COLUMNS} FROM tracked_datadog_connections WHERE account = $1 ORDER BY account, connection_id`,
-              [account],
-            );
+          ? await sql.query<TrackedRow>(`SELECT ${TRACKED_COLUMNS} FROM tracked_datadog_connections ORDER BY account, connection_id`)
+          : await sql.query<TrackedRow>(`SELECT ${TRACKED_COLUMNS} FROM tracked_datadog_connections WHERE account = $1 ORDER BY account, connection_id`, [account]);
       return rows.map(toTracked);
     },
 
     async isTrackedDatadogConnection(account, connectionId) {
-      const rows = await sql.query<{ one: number }>(
-        'SELECT 1 AS one FROM tracked_datadog_connections WHERE account = $1 AND connection_id = $2',
-        [account, connectionId],
-      );
+      const rows = await sql.query<{ one: number }>('SELECT 1 AS one FROM tracked_datadog_connections WHERE account = $1 AND connection_id = $2', [account, connectionId]);
       return rows.length > 0;
     },
 
@@ -215,14 +201,7 @@ export async function createStore(sql: SqlClient): Promise<Store> {
         `INSERT INTO audit_log (caller, operation, account, target_id, outcome, detail)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb)
          RETURNING ${AUDIT_COLUMNS}`,
-        [
-          entry.caller,
-          entry.operation,
-          entry.account,
-          entry.targetId,
-          entry.outcome,
-          detail === null ? null : JSON.stringify(detail),
-        ],
+        [entry.caller, entry.operation, entry.account, entry.targetId, entry.outcome, detail === null ? null : JSON.stringify(detail)],
       );
       return toAudit(single(rows));
     },
@@ -236,10 +215,7 @@ export async function createStore(sql: SqlClient): Promise<Store> {
       const rows =
         options.operation === undefined
           ? await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1`, [limit])
-          : await sql.query<AuditRow>(
-              `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE operation = $1 ORDER BY id DESC LIMIT $2`,
-              [options.operation, limit],
-            );
+          : await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE operation = $1 ORDER BY id DESC LIMIT $2`, [options.operation, limit]);
       return rows.map(toAudit);
     },
 
@@ -332,11 +308,7 @@ function checkDetail(detail: AuditDetail): AuditDetail {
     throw new TypeError('audit detail must be an object');
   }
   for (const [key, value] of Object.entries(detail)) {
-    const ok =
-      value === null ||
-      typeof value === 'string' ||
-      typeof value === 'boolean' ||
-      (typeof value === 'number' && Number.isFinite(value));
+    const ok = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
     if (!ok) throw new TypeError(`audit detail "${key}" must be a string, finite number, boolean or null`);
   }
   return detail;

@@ -6,31 +6,11 @@ import type { ConnectedService } from '../../core/vendor.js';
  */
 
 /** The type blocks of `configv1ExternalConnection`, by their JSON names. Exactly one is set. */
-export const CHRONOSPHERE_BLOCKS = [
-  'slack',
-  'pagerduty',
-  'webhook',
-  'victor_ops',
-  'ops_genie',
-  'cloudflare',
-  'mongodb_atlas',
-  'sendgrid',
-  'datadog',
-] as const;
+export const CHRONOSPHERE_BLOCKS = ['slack', 'pagerduty', 'webhook', 'victor_ops', 'ops_genie', 'cloudflare', 'mongodb_atlas', 'sendgrid', 'datadog'] as const;
 export type ChronosphereBlock = (typeof CHRONOSPHERE_BLOCKS)[number];
 
 /** The list filter's `connection_types` values. */
-export const CHRONOSPHERE_CONNECTION_TYPES = [
-  'SLACK',
-  'PAGERDUTY',
-  'WEBHOOK',
-  'VICTOROPS',
-  'OPSGENIE',
-  'CLOUDFLARE',
-  'MONGODB_ATLAS',
-  'SENDGRID',
-  'DATADOG',
-] as const;
+export const CHRONOSPHERE_CONNECTION_TYPES = ['SLACK', 'PAGERDUTY', 'WEBHOOK', 'VICTOROPS', 'OPSGENIE', 'CLOUDFLARE', 'MONGODB_ATLAS', 'SENDGRID', 'DATADOG'] as const;
 export type ChronosphereConnectionType = (typeof CHRONOSPHERE_CONNECTION_TYPES)[number];
 
 /** The filter spells two types differently from their JSON blocks (`VICTOROPS` vs `victor_ops`). */

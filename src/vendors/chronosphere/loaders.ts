@@ -81,18 +81,19 @@ export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereC
     },
   );
 
-  const chronosphereConnections = new DataLoader<string, readonly ChronosphereExternalConnection[], string>(async (accountKeys) =>
-    Promise.all(
-      accountKeys.map(async (account) => {
-        const entry = accounts.get(account);
-        if (!entry) return missingAccount(account);
-        const listed = await settle(entry.client.listAll(scope));
-        if (!(listed instanceof Error)) {
-          for (const connection of listed) chronosphereConnection.prime({ account, slug: connection.slug }, connection);
-        }
-        return listed;
-      }),
-    ),
+  const chronosphereConnections = new DataLoader<string, readonly ChronosphereExternalConnection[], string>(
+    async (accountKeys) =>
+      Promise.all(
+        accountKeys.map(async (account) => {
+          const entry = accounts.get(account);
+          if (!entry) return missingAccount(account);
+          const listed = await settle(entry.client.listAll(scope));
+          if (!(listed instanceof Error)) {
+            for (const connection of listed) chronosphereConnection.prime({ account, slug: connection.slug }, connection);
+          }
+          return listed;
+        }),
+      ),
     { cacheMap: accountLists },
   );
 

@@ -1,12 +1,6 @@
 import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
 import { secretHint } from '../../core/domain.js';
-import {
-  CHRONOSPHERE_BLOCKS,
-  PAGERDUTY_EVENTS_VERSIONS,
-  REDACTED,
-  SERVICE_OF_BLOCK,
-  type PagerdutyEventsVersion,
-} from './catalogue.js';
+import { CHRONOSPHERE_BLOCKS, PAGERDUTY_EVENTS_VERSIONS, REDACTED, SERVICE_OF_BLOCK, type PagerdutyEventsVersion } from './catalogue.js';
 import type { ConnectionWire, HttpConfigWire } from './wire.js';
 
 /** A PagerDuty events version as read; `UNKNOWN` for a value this Patchbay does not know. */
@@ -77,9 +71,7 @@ function host(url: string | null | undefined): string | null {
 function httpConfig(wire: HttpConfigWire | null | undefined, prefix: string): ChronosphereHttpConfig | null {
   if (!wire) return null;
   return {
-    basicAuth: wire.basic_auth
-      ? { username: wire.basic_auth.username ?? null, password: hint(`${prefix}.basicAuth.password`, wire.basic_auth.password) }
-      : null,
+    basicAuth: wire.basic_auth ? { username: wire.basic_auth.username ?? null, password: hint(`${prefix}.basicAuth.password`, wire.basic_auth.password) } : null,
     bearerToken: hint(`${prefix}.bearerToken`, wire.bearer_token),
     // proto3 JSON leaves `false` out, so an empty `tls_config` means verification is on.
     tlsConfig: wire.tls_config ? { insecureSkipVerify: wire.tls_config.insecure_skip_verify ?? false } : null,
@@ -108,10 +100,7 @@ export function targetSecrets(target: ChronosphereTarget): SecretHint[] {
     case 'slack':
       return [target.apiUrl, target.token];
     case 'pagerduty':
-      return [
-        target.events?.apiKey ?? { field: 'events.apiKey', isSet: false, lastFour: null },
-        target.rest?.apiKey ?? { field: 'rest.apiKey', isSet: false, lastFour: null },
-      ];
+      return [target.events?.apiKey ?? { field: 'events.apiKey', isSet: false, lastFour: null }, target.rest?.apiKey ?? { field: 'rest.apiKey', isSet: false, lastFour: null }];
     case 'webhook':
       return http(target.httpConfig);
     case 'victor_ops':

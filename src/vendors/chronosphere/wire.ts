@@ -71,4 +71,3 @@ export const listResponse = z.object({
   external_connections: z.array(connectionWire).nullish(),
   page: z.object({ next_token: text }).nullish(),
 });
-

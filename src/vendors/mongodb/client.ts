@@ -81,11 +81,7 @@ export class MongoDbClient {
   /** One integration; `NotFoundError` when the type is not configured in the project. */
   async getIntegration(scope: CallScope, groupId: string, type: string): Promise<MongoDbIntegration> {
     checkKey(groupId, type);
-    const res = await notConfiguredAsNotFound(
-      this.http.request(scope, { method: 'GET', route: INTEGRATION, params: { groupId, integrationType: type }, schema: integrationWire }),
-      groupId,
-      type,
-    );
+    const res = await notConfiguredAsNotFound(this.http.request(scope, { method: 'GET', route: INTEGRATION, params: { groupId, integrationType: type }, schema: integrationWire }), groupId, type);
     if (res.body.type !== type) {
       throw new VendorContractError(`MongoDB Cloud Manager answered a ${type} read with another integration type.`, this.facts(res.status));
     }
@@ -105,11 +101,7 @@ export class MongoDbClient {
   /** DELETE: removes the type from the project (no body; 204 as Atlas records it). */
   async deleteIntegration(scope: CallScope, groupId: string, type: string): Promise<void> {
     checkKey(groupId, type);
-    await notConfiguredAsNotFound(
-      this.http.request(scope, { method: 'DELETE', route: INTEGRATION, params: { groupId, integrationType: type }, okStatuses: [200, 202, 204] }),
-      groupId,
-      type,
-    );
+    await notConfiguredAsNotFound(this.http.request(scope, { method: 'DELETE', route: INTEGRATION, params: { groupId, integrationType: type }, okStatuses: [200, 202, 204] }), groupId, type);
   }
 
   private async write(scope: CallScope, method: 'POST' | 'PUT', groupId: string, built: BuiltIntegration): Promise<MongoDbWriteResult> {

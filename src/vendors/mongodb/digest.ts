@@ -102,9 +102,7 @@ export function digestResponse(input: DigestInput): string {
   let ha1 = h(`${input.username}:${input.realm}:${input.password}`);
   if (algorithm.session) ha1 = h(`${ha1}:${input.nonce}:${input.cnonce ?? ''}`);
   const ha2 = h(`${input.method}:${input.uri}`);
-  return input.qop === undefined
-    ? h(`${ha1}:${input.nonce}:${ha2}`)
-    : h(`${ha1}:${input.nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:${input.qop}:${ha2}`);
+  return input.qop === undefined ? h(`${ha1}:${input.nonce}:${ha2}`) : h(`${ha1}:${input.nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:${input.qop}:${ha2}`);
 }
 
 /** A quoted-string (RFC 7230 §3.2.6). */
@@ -191,13 +189,7 @@ export class MongoDbDigestAuth implements AuthStrategy {
       nc,
       cnonce,
     });
-    const parts = [
-      `username=${quote(this.publicKey)}`,
-      `realm=${quote(challenge.realm)}`,
-      `nonce=${quote(challenge.nonce)}`,
-      `uri=${quote(request.pathAndQuery)}`,
-      `response=${quote(response)}`,
-    ];
+    const parts = [`username=${quote(this.publicKey)}`, `realm=${quote(challenge.realm)}`, `nonce=${quote(challenge.nonce)}`, `uri=${quote(request.pathAndQuery)}`, `response=${quote(response)}`];
     if (challenge.algorithm !== undefined) parts.push(`algorithm=${challenge.algorithm}`);
     if (challenge.qop !== undefined) parts.push(`qop=${challenge.qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`);
     if (challenge.opaque !== undefined) parts.push(`opaque=${quote(challenge.opaque)}`);

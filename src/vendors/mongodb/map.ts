@@ -1,16 +1,7 @@
 import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
 import { secretHint } from '../../core/domain.js';
 import { TYPE_LABELS, TYPE_SERVICES } from './catalogue.js';
-import {
-  microsoftTeamsWire,
-  opsGenieWire,
-  pagerDutyWire,
-  prometheusWire,
-  slackWire,
-  victorOpsWire,
-  webhookWire,
-  type IntegrationWire,
-} from './wire.js';
+import { microsoftTeamsWire, opsGenieWire, pagerDutyWire, prometheusWire, slackWire, victorOpsWire, webhookWire, type IntegrationWire } from './wire.js';
 
 /*
  * Wire → domain. Every secret becomes a `SecretHint` here: the masked values Cloud Manager

@@ -19,9 +19,7 @@ export const mongoDbAccountSchema = z.strictObject({
   ...accountFields,
   publicKey: credential,
   privateKey: credential,
-  groupIds: z
-    .array(z.string().regex(MONGODB_GROUP_ID_PATTERN, { error: 'must be a 24-character hexadecimal project id' }))
-    .min(1, { error: 'must list at least one project id' }),
+  groupIds: z.array(z.string().regex(MONGODB_GROUP_ID_PATTERN, { error: 'must be a 24-character hexadecimal project id' })).min(1, { error: 'must list at least one project id' }),
 });
 export type MongoDbAccountConfig = z.output<typeof mongoDbAccountSchema>;
 
@@ -37,8 +35,7 @@ export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, 
   name: 'MongoDB Cloud Manager',
   account: { schema: mongoDbAccountSchema, secretFields: ['publicKey', 'privateKey'] },
   // Cloud Manager names no request-id header (none in the recordings); a proxy's `x-request-id` is read.
-  createClient: (account, ref, http) =>
-    new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
+  createClient: (account, ref, http) => new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
   createLoaders: (accounts, scope) => ({ mongoDbGroup: createMongoDbGroupLoader(accounts, scope) }),
   listing: {
     kind: 'vendor',

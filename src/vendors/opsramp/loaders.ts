@@ -70,18 +70,19 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
     { cacheKeyFn: keyOf, cacheMap: new RecordingCache(scope, { vendor: 'opsramp', method: 'GET', route: '/api/v2/tenants/{tenantId}/integrations/installed/{installedIntgId}' }) },
   );
 
-  const opsRampInstalledIntegrations = new DataLoader<string, readonly OpsRampInstalledIntegration[], string>(async (accountKeys) =>
-    Promise.all(
-      accountKeys.map(async (account) => {
-        const entry = accounts.get(account);
-        if (!entry) return missingAccount(account);
-        const listed = await settle(entry.client.listInstalled(scope));
-        if (!(listed instanceof Error)) {
-          for (const integration of listed) opsRampInstalledIntegration.prime({ account, installedId: integration.installedId }, integration);
-        }
-        return listed;
-      }),
-    ),
+  const opsRampInstalledIntegrations = new DataLoader<string, readonly OpsRampInstalledIntegration[], string>(
+    async (accountKeys) =>
+      Promise.all(
+        accountKeys.map(async (account) => {
+          const entry = accounts.get(account);
+          if (!entry) return missingAccount(account);
+          const listed = await settle(entry.client.listInstalled(scope));
+          if (!(listed instanceof Error)) {
+            for (const integration of listed) opsRampInstalledIntegration.prime({ account, installedId: integration.installedId }, integration);
+          }
+          return listed;
+        }),
+      ),
     { cacheMap: accountLists },
   );
 

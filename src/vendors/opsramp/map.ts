@@ -329,9 +329,7 @@ export function mapInstalledIntegration(account: AccountRef, tenantId: string, w
     installedBy: str(wire.installedBy),
     ticketType: str(wire.ticketType),
     parentIntegrationId: str(wire.parentIntg?.id),
-    alertSource: alert
-      ? { id: alert.id === null || alert.id === undefined ? null : String(alert.id), name: str(alert.name), displayName: str(alert.displayName), techUid: str(alert.techUid) }
-      : null,
+    alertSource: alert ? { id: alert.id === null || alert.id === undefined ? null : String(alert.id), name: str(alert.name), displayName: str(alert.displayName), techUid: str(alert.techUid) } : null,
     inbound,
     outbound,
   };

@@ -39,8 +39,7 @@ export const opsRampRuntime: VendorRuntime<OpsRampAccountConfig, OpsRampClient, 
     // Tenant + installed id: an id read through one tenant never resolves in another.
     keyParts: 2,
     keyOf: (integration) => [integration.tenantId, integration.installedId],
-    parse: ([tenantId, installedId], entry) =>
-      tenantId === undefined || installedId === undefined || tenantId !== entry.client.tenantId ? null : { account: entry.ref.key, installedId },
+    parse: ([tenantId, installedId], entry) => (tenantId === undefined || installedId === undefined || tenantId !== entry.client.tenantId ? null : { account: entry.ref.key, installedId }),
   },
   read: (context, _entry, key) => loadOnce(opsRampLoaders(context).opsRampInstalledIntegration, key),
   probe: async (context, entry) => {

@@ -24,7 +24,6 @@ export function requireOpsRampIntegration(context: GatewayContext, globalId: str
   return { entry, installedId: key.installedId };
 }
 
-
 /**
  * Enables or disables an installed OpsRamp integration, then reads it back. The change stands
  * once OpsRamp accepted it: a failed read-back returns the change without the integration.

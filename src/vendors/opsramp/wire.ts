@@ -94,9 +94,7 @@ export const installedIntegrationWire = z.looseObject({
   direction: text,
   ticketType: text,
   integration: z.looseObject({ id: text, name: text, multipleInstallations: z.boolean().nullish() }).nullish(),
-  alertSource: z
-    .looseObject({ id: z.union([z.number(), z.string()]).nullish(), name: text, displayName: text, techUid: text })
-    .nullish(),
+  alertSource: z.looseObject({ id: z.union([z.number(), z.string()]).nullish(), name: text, displayName: text, techUid: text }).nullish(),
   parentIntg: z.looseObject({ id: text }).nullish(),
   inboundConfig: inboundConfig.nullish(),
   outboundConfig: outboundConfig.nullish(),

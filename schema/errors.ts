@@ -8,7 +8,7 @@ import {
   UnsupportedOperationError,
   VendorAuthError,
   VendorContractError,
-  VendorError,
+  type VendorError,
   VendorRateLimitedError,
   VendorUnavailableError,
   VendorValidationError,

@@ -128,7 +128,7 @@ function credentialFieldsInput(name: string, description: string, fields: readon
         if (field.readOnly) continue;
         out[camel(field.wire)] = t.string({
           required: mode === 'create' && field.required,
-          description: `Datadog's \`${field.wire}\`${field.secret ? ' (secret, write-only' + (mode === 'update' ? '; omit to keep the current value)' : ')') : ''}${field.patternMessage ? `; ${field.patternMessage}` : ''}.`,
+          description: `Datadog's \`${field.wire}\`${field.secret ? ` (secret, write-only${mode === 'update' ? '; omit to keep the current value)' : ')'}` : ''}${field.patternMessage ? `; ${field.patternMessage}` : ''}.`,
         });
       }
       if (extra === 'aws' && mode === 'update') {

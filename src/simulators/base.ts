@@ -283,37 +283,48 @@ export class SimulatorServer {
   }
 
   private control(method: string, what: string, rawBody: string, res: ServerResponse): void {
-    if (what === 'requests' && method === 'GET') return send(res, { status: 200, body: { requests: this.log } });
+    if (what === 'requests' && method === 'GET') {
+      send(res, { status: 200, body: { requests: this.log } });
+      return;
+    }
     if (what === 'requests' && method === 'DELETE') {
       this.clearRequests();
-      return send(res, { status: 204 });
+      send(res, { status: 204 });
+      return;
     }
     if (what === 'faults' && method === 'POST') {
       let json: unknown;
       try {
         json = JSON.parse(rawBody);
       } catch {
-        return send(res, { status: 400, body: { error: 'fault body is not JSON' } });
+        send(res, { status: 400, body: { error: 'fault body is not JSON' } });
+        return;
       }
       const parsed = faultSchema.safeParse(json);
       if (!parsed.success) {
-        return send(res, { status: 400, body: { error: 'invalid fault', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } });
+        send(res, { status: 400, body: { error: 'invalid fault', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } });
+        return;
       }
       try {
-        return send(res, { status: 201, body: { id: this.addFault(parsed.data) } });
+        send(res, { status: 201, body: { id: this.addFault(parsed.data) } });
+        return;
       } catch {
-        return send(res, { status: 400, body: { error: 'match.path is not a valid regular expression' } });
+        send(res, { status: 400, body: { error: 'match.path is not a valid regular expression' } });
+        return;
       }
     }
     if (what === 'faults' && method === 'DELETE') {
       this.clearFaults();
-      return send(res, { status: 204 });
+      send(res, { status: 204 });
+      return;
     }
     if (what === 'reset' && method === 'POST') {
       this.reset();
-      return send(res, { status: 204 });
+      send(res, { status: 204 });
+      return;
     }
-    return send(res, { status: 404, body: { error: 'unknown simulator control' } });
+    send(res, { status: 404, body: { error: 'unknown simulator control' } });
+    return;
   }
 }
 

@@ -413,7 +413,13 @@ describe('auth refusals', () => {
 
   it('gives up after one more try, or at once when the strategy declines; never on a 403', async () => {
     let asked = 0;
-    const auth: AuthStrategy = { headers: () => ({}), onRefused: () => (++asked, asked > 1 ? false : true) };
+    const auth: AuthStrategy = {
+      headers: () => ({}),
+      onRefused: () => {
+        asked += 1;
+        return asked <= 1;
+      },
+    };
     upstream.always(json(401, {}));
     expect(await failure(layer({ auth }).request({}, { method: 'GET', route: '/x' }))).toBeInstanceOf(VendorAuthError);
     expect(upstream.seen).toHaveLength(2);

@@ -55,7 +55,7 @@ describe('both spellings of OpsRamp’s disputed names', () => {
         { attrValue: 'Resolved', thirdPartyAttrValue: 'Done' },
       ],
     });
-    const auth = ((result['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier'] ?? {})['auth'];
+    const auth = (result['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier']?.['auth'];
     expect(auth).toMatchObject({ __typename: 'OpsRampOAuth2NotifierAuth', grantType: 'PASSWORD', accessTokenUri: 'https://auth.atlassian.com/oauth/token' });
   });
 
@@ -81,7 +81,7 @@ describe('secrets are write-only, even when OpsRamp echoes them', () => {
     const jira = await h.gql(CONNECTION, { id: integrationId(MAIN, OPSRAMP_SEED_IDS.jira) });
     const terraform = await h.gql(CONNECTION, { id: integrationId(MAIN, OPSRAMP_SEED_IDS.terraform) });
     expectNowhere(OPSRAMP_SEED_SECRETS, list.raw, jira.raw, terraform.raw, h.logger.lines.join('\n'));
-    const auth = ((field(jira, 'connection')['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier'] ?? {})['auth'];
+    const auth = (field(jira, 'connection')['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier']?.['auth'];
     expect(auth).toMatchObject({
       password: { isSet: true, lastFour: '5h2k' },
       apiSecret: { isSet: true, lastFour: '3r6t' },
@@ -113,7 +113,7 @@ describe('secrets are write-only, even when OpsRamp echoes them', () => {
     });
     const installed = field(install, 'installOpsRampIntegration');
     const integration = installed['integration'] as Record<string, unknown>;
-    expect(((integration['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier'] ?? {})['auth']).toEqual({
+    expect((integration['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier']?.['auth']).toEqual({
       __typename: 'OpsRampJwtNotifierAuth',
       userName: 'svc',
       tokenUrl: 'https://smax.example.com/auth/login',

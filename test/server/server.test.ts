@@ -155,7 +155,9 @@ describe('npm run simulators', () => {
         .split('\n')
         .map((line) => line.split(' '));
       expect(lines.map(([vendor]) => vendor)).toEqual(['datadog', 'chronosphere', 'mongodb', 'cortex', 'opsramp']);
-      lines.forEach(([, url], index) => expect(new URL(url ?? '').port).toBe(String(base + index)));
+      lines.forEach(([, url], index) => {
+        expect(new URL(url ?? '').port).toBe(String(base + index));
+      });
       const requests = await fetch(`${lines[0]?.[1]}/__simulator/requests`);
       expect(requests.status).toBe(200);
     } finally {

@@ -25,7 +25,7 @@ function client(sim: DatadogSimulator) {
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await fetch(`${sim.server.baseUrl}${path}`, init);
     const text = await response.text();
-    let json: unknown = undefined;
+    let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
     } catch {

@@ -20,7 +20,9 @@ export function createDatadogConnectionLoader(accounts: VendorAccounts<DatadogCl
   return new DataLoader<DatadogConnectionKey, DatadogActionConnection, string>(
     async (keys) => {
       const byAccount = new Map<string, number[]>();
-      keys.forEach((key, index) => byAccount.set(key.account, [...(byAccount.get(key.account) ?? []), index]));
+      keys.forEach((key, index) => {
+        byAccount.set(key.account, [...(byAccount.get(key.account) ?? []), index]);
+      });
       const results = new Array<DatadogActionConnection | Error>(keys.length);
       await Promise.all(
         [...byAccount].map(async ([account, indexes]) => {

@@ -58,7 +58,9 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
           }
           if (ids.length <= SINGLE_READS_PER_ACCOUNT) {
             const loaded = await mapWithConcurrency(ids, SINGLE_READS_PER_ACCOUNT, (id) => settle(entry.client.get(scope, id)));
-            ids.forEach((id, index) => put(id, loaded[index] as OpsRampInstalledIntegration | Error));
+            ids.forEach((id, index) => {
+              put(id, loaded[index] as OpsRampInstalledIntegration | Error);
+            });
             return;
           }
           const listed = await settle(entry.client.listInstalled(scope));

@@ -1,6 +1,6 @@
 import { VendorAuthError, VendorContractError, VendorValidationError } from '../../core/errors.js';
-import type { AuthChallenge, AuthRequest, AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
-import { tokenWire } from './wire.js';
+import type { AuthChallenge, AuthRequest, AuthStrategy, CallScope, VendorHttp, VendorResponse } from '../../core/http/vendor-http.js';
+import { type TokenWire, tokenWire } from './wire.js';
 
 /** OpsRamp's token endpoint (opsramp-auth.v2.yaml), on the same host as the API. */
 export const OPSRAMP_TOKEN_ROUTE = '/auth/oauth/token';
@@ -79,7 +79,7 @@ export class OpsRampOAuth implements AuthStrategy {
       ...(scope.record ? { record: scope.record } : {}),
     };
     const { http, clientId, clientSecret } = this.options;
-    let response;
+    let response: VendorResponse<TokenWire>;
     try {
       response = await http.request(tokenScope, {
         method: 'POST',

@@ -7,7 +7,6 @@ import { mongoDbSeedGroups } from './seed.js';
 import { MongoDbState, ordered, type DigestLogEntry, type StoredIntegration } from './state.js';
 
 export { MONGODB_API_BASE_PATH } from './contract.js';
-export type { DigestOutcome } from './digest.js';
 export type { DigestLogEntry, StoredIntegration } from './state.js';
 
 /** Options of {@link createMongoDbSimulator}. */

@@ -39,30 +39,6 @@ export const SERVICE_OF_BLOCK: Readonly<Record<ChronosphereBlock, ConnectedServi
   datadog: 'DATADOG',
 };
 
-/**
- * The secret fields of each block as dotted wire paths, i.e. the ones Chronosphere answers with
- * `**REDACTED**` (CONTRACT.md, from the Terraform provider). The four 2026 blocks are assumed to be
- * redacted the same way (CONTRACT.md lists it as unknown). `slack.api_url` is returned in clear by
- * the API, but it is an incoming-webhook URL that embeds a credential, so Patchbay treats it as a
- * secret on its side as well (see SECRET_ON_OUR_SIDE).
- */
-export const VENDOR_REDACTED_PATHS: Readonly<Record<ChronosphereBlock, readonly string[]>> = {
-  slack: ['token'],
-  pagerduty: ['events.api_key', 'rest.api_key'],
-  webhook: ['http_config.basic_auth.password', 'http_config.bearer_token'],
-  victor_ops: ['api_key'],
-  ops_genie: ['api_key', 'http_config.basic_auth.password', 'http_config.bearer_token'],
-  cloudflare: ['api_token'],
-  mongodb_atlas: ['client_secret'],
-  sendgrid: ['api_key'],
-  datadog: ['api_key', 'app_key'],
-};
-
-/** Fields Chronosphere returns in clear that Patchbay still only shows as hints. */
-export const SECRET_ON_OUR_SIDE: Readonly<Partial<Record<ChronosphereBlock, readonly string[]>>> = {
-  slack: ['api_url'],
-};
-
 /** The literal the Config API puts in place of a secret on read. */
 export const REDACTED = '**REDACTED**';
 
@@ -84,18 +60,6 @@ export const DATADOG_SITE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]
 
 /** Control characters never belong in a name, URL or secret (they also break HTTP headers downstream). */
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-/** The slug Chronosphere generates from a name when none is given (lower-case kebab words). */
-export function slugFromName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 256)
-    .replace(/-+$/, '');
-}
 
 /** Whether `value` is an absolute http(s) URL with a host. */
 export function isHttpUrl(value: string): boolean {

@@ -69,12 +69,6 @@ export const REQUEST_FIELDS: Readonly<Record<MongoDbIntegrationType, readonly st
   PROMETHEUS: ['username', 'password', 'listenAddress', 'serviceDiscovery', 'scheme', 'enabled', 'tlsPemPath', 'tlsPemPassword'],
 };
 
-/**
- * The order the vendor lists integrations in. Inferred from the recorded list (PAGER_DUTY,
- * DATADOG, OPS_GENIE, VICTOR_OPS, WEBHOOK, not creation order): the server's enum order.
- */
-export const VENDOR_LIST_ORDER: readonly string[] = ['PAGER_DUTY', 'SLACK', 'DATADOG', 'NEW_RELIC', 'OPS_GENIE', 'VICTOR_OPS', 'WEBHOOK', 'HIP_CHAT', 'PROMETHEUS', 'MICROSOFT_TEAMS'];
-
 /** `INTEGRATION-TYPE` path segments are upper-case words joined by `_`; anything else is not sent. */
 export const TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 

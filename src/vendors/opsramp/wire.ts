@@ -117,13 +117,11 @@ function searchPage<T extends z.ZodType>(item: T) {
 }
 
 export const installedSearchWire = searchPage(installedIntegrationWire);
-export type InstalledSearchWire = z.output<typeof installedSearchWire>;
 
 export const availableIntegrationWire = z.looseObject({ id: z.string().min(1), name: text });
 export type AvailableIntegrationWire = z.output<typeof availableIntegrationWire>;
 
 export const availableSearchWire = searchPage(availableIntegrationWire);
-export type AvailableSearchWire = z.output<typeof availableSearchWire>;
 
 /**
  * The token answer. `expires_in` is typed string in the schema but the example is a number; both

@@ -5,14 +5,17 @@ import { audited } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildConnection } from '../../src/vendors/chronosphere/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildConnection, type ChronosphereConnectionInput } from '../../src/vendors/chronosphere/input.js';
 import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<ChronosphereConnectionInput, typeof CreateChronosphereExternalConnectionInput.$inferInput>;
 
 builder.mutationField('createChronosphereExternalConnection', (t) =>
   t.field({
     type: ChronosphereExternalConnectionPayload,
-    description:
-      'Creates a Chronosphere external connection (or, with `dryRun`, only has Chronosphere validate it). A slug that already exists is a `ConflictError`.',
+    description: 'Creates a Chronosphere external connection (or, with `dryRun`, only has Chronosphere validate it). A slug that already exists is a `ConflictError`.',
     args: { input: t.arg({ type: CreateChronosphereExternalConnectionInput, required: true, description: 'The new connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateChronosphereExternalConnectionResult', description: 'What the create (or dry run) did, or why it failed.' } },
     resolve: (_, { input }, context) =>
@@ -34,7 +37,9 @@ builder.mutationField('createChronosphereExternalConnection', (t) =>
             },
           );
           if (result.connection) {
-            chronosphereLoaders(context).chronosphereConnection.clear({ account: input.account, slug: result.connection.slug }).prime({ account: input.account, slug: result.connection.slug }, result.connection);
+            chronosphereLoaders(context)
+              .chronosphereConnection.clear({ account: input.account, slug: result.connection.slug })
+              .prime({ account: input.account, slug: result.connection.slug }, result.connection);
             chronosphereLoaders(context).chronosphereConnections.clear(input.account);
           }
           return result;

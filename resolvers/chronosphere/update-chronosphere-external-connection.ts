@@ -4,8 +4,12 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildConnection } from '../../src/vendors/chronosphere/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildConnection, type ChronosphereConnectionInput } from '../../src/vendors/chronosphere/input.js';
 import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<ChronosphereConnectionInput, typeof UpdateChronosphereExternalConnectionInput.$inferInput>;
 
 builder.mutationField('updateChronosphereExternalConnection', (t) =>
   t.field({
@@ -26,7 +30,7 @@ builder.mutationField('updateChronosphereExternalConnection', (t) =>
         async () => {
           const { client } = requireAccount(context, input.account, chronosphereRuntime);
           // Validated with the rest of the input, so every problem is reported at once.
-          const built = buildConnection({ slug: input.slug, name: input.name, target: input.target });
+          const built = buildConnection(input);
           const slug = input.slug;
           const result = await client.updateConnection(context.scope, slug, built, {
             createIfMissing: input.createIfMissing === true,

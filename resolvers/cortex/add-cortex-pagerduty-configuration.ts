@@ -5,14 +5,17 @@ import { audited } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildConfigurationBody } from '../../src/vendors/cortex/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<CortexConfigurationInput, typeof AddCortexPagerDutyConfigurationInput.$inferInput>;
 
 builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
   t.field({
     type: CortexPagerDutyConfigurationPayload,
-    description:
-      "Sets up a Cortex workspace's PagerDuty integration (POST). Cortex keeps one per workspace: when one exists, use `replaceCortexPagerDutyConfiguration`.",
+    description: "Sets up a Cortex workspace's PagerDuty integration (POST). Cortex keeps one per workspace: when one exists, use `replaceCortexPagerDutyConfiguration`.",
     args: { input: t.arg({ type: AddCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the PagerDuty token.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'AddCortexPagerDutyConfigurationResult', description: 'The added configuration, or why it could not be added.' } },
     resolve: (_, { input }, context) =>

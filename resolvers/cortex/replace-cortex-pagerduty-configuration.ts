@@ -4,14 +4,17 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildConfigurationBody } from '../../src/vendors/cortex/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<CortexConfigurationInput, typeof ReplaceCortexPagerDutyConfigurationInput.$inferInput>;
 
 builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
   t.field({
     type: CortexPagerDutyConfigurationPayload,
-    description:
-      "Replaces a Cortex workspace's PagerDuty configuration (PUT) with a new token and read-only flag; the token must be given again, as Cortex never returns it.",
+    description: "Replaces a Cortex workspace's PagerDuty configuration (PUT) with a new token and read-only flag; the token must be given again, as Cortex never returns it.",
     args: { input: t.arg({ type: ReplaceCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the new PagerDuty token.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'ReplaceCortexPagerDutyConfigurationResult', description: 'The replaced configuration, or why it could not be replaced.' } },
     resolve: (_, { input }, context) =>

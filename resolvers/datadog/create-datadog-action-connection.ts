@@ -4,8 +4,12 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildCreateBody } from '../../src/vendors/datadog/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildCreateBody, type DatadogCreateInput } from '../../src/vendors/datadog/input.js';
 import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<DatadogCreateInput, typeof CreateDatadogActionConnectionInput.$inferInput>;
 
 builder.mutationField('createDatadogActionConnection', (t) =>
   t.field({

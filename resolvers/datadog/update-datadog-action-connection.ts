@@ -3,8 +3,12 @@ import { DatadogConnectionPayload, UpdateDatadogActionConnectionInput } from '..
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { accountOfGlobalId, requireConnectionId } from '../../src/app/lookup.js';
-import { buildUpdateBody } from '../../src/vendors/datadog/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildUpdateBody, type DatadogUpdateInput } from '../../src/vendors/datadog/input.js';
 import { datadogLoaders, datadogRuntime } from '../../src/vendors/datadog/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<DatadogUpdateInput, typeof UpdateDatadogActionConnectionInput.$inferInput>;
 
 builder.mutationField('updateDatadogActionConnection', (t) =>
   t.field({

@@ -5,8 +5,12 @@ import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildIntegrationBody, checkGroupId } from '../../src/vendors/mongodb/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildIntegrationBody, checkGroupId, type MongoDbIntegrationInput } from '../../src/vendors/mongodb/input.js';
 import { mongoDbRuntime, mongoDbLoaders } from '../../src/vendors/mongodb/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<MongoDbIntegrationInput, (typeof UpsertMongoDbIntegrationInput.$inferInput)['integration']>;
 
 builder.mutationField('upsertMongoDbIntegration', (t) =>
   t.field({

@@ -4,8 +4,12 @@ import { InstallOpsRampIntegrationInput, OpsRampInstalledIntegrationPayload } fr
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { buildInstallBody } from '../../src/vendors/opsramp/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildInstallBody, type OpsRampInstallInput } from '../../src/vendors/opsramp/input.js';
 import { opsRampRuntime, opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<OpsRampInstallInput, typeof InstallOpsRampIntegrationInput.$inferInput>;
 
 builder.mutationField('installOpsRampIntegration', (t) =>
   t.field({

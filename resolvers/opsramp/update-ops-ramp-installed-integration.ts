@@ -4,8 +4,12 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { requireOpsRampIntegration } from '../../src/vendors/opsramp/status.js';
 import { OpsRampInstalledIntegrationPayload, UpdateOpsRampInstalledIntegrationInput } from '../../schema/opsramp/mutations.js';
 import { audited } from '../../src/app/audit.js';
-import { buildUpdateBody } from '../../src/vendors/opsramp/input.js';
+import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { buildUpdateBody, type OpsRampUpdateInput } from '../../src/vendors/opsramp/input.js';
 import { opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
+
+/** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
+true satisfies ReadsOnlyFieldsOf<OpsRampUpdateInput, typeof UpdateOpsRampInstalledIntegrationInput.$inferInput>;
 
 builder.mutationField('updateOpsRampInstalledIntegration', (t) =>
   t.field({

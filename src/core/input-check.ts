@@ -1,15 +1,59 @@
 import { InputValidationError, type FieldError } from './errors.js';
 
-/** A GraphQL input object as resolvers receive it. */
-export type InputRecord = Readonly<Record<string, unknown>>;
+/**
+ * A `@oneOf` input object as GraphQL hands it to a resolver: exactly one member set, the others
+ * absent. graphql-js 16 refuses any other shape (none, two, or a null member) before the resolver
+ * runs, so builders read the member they find and check nothing about the shape.
+ */
+export type OneOf<Members> = {
+  [Key in keyof Members]: { readonly [Member in Key]: Members[Key] } & { readonly [Other in Exclude<keyof Members, Key>]?: never };
+}[keyof Members];
 
-export function isRecord(value: unknown): value is InputRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+type ListItem<T> = T extends readonly (infer Item)[] ? Item : T;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+type FieldOf<T, Key extends PropertyKey> = T extends unknown ? (Key extends keyof T ? T[Key] : never) : never;
+type FieldsBeyond<Accepted, Given, Path extends string> = Accepted extends string | number | boolean
+  ? never
+  : {
+      [Key in KeysOf<Accepted> & string]: Key extends KeysOf<Given>
+        ? FieldsBeyond<ListItem<NonNullable<FieldOf<Accepted, Key>>>, ListItem<NonNullable<FieldOf<Given, Key>>>, `${Path}${Key}.`>
+        : `${Path}${Key}`;
+    }[KeysOf<Accepted> & string];
+
+/**
+ * `true` when every field a builder's input type declares, at any depth, exists in the GraphQL
+ * input as Pothos types it; otherwise the dotted paths of those that do not. Resolvers assert it
+ * (`true satisfies ReadsOnlyFieldsOf<BuilderInput, typeof SomeInput.$inferInput>`) beside the call
+ * that hands the input over: the call proves the GraphQL input fits the builder's type, but not that
+ * an optional field the builder reads still exists (a typo or a field removed from the schema would
+ * leave it always absent, and its checks silent).
+ */
+export type ReadsOnlyFieldsOf<Accepted, Given> = [FieldsBeyond<Accepted, Given, ''>] extends [never] ? true : FieldsBeyond<Accepted, Given, ''>;
+
+/**
+ * A vendor request body as a builder made it, and the secret values it carries: the HTTP stages
+ * scrub those from anything the vendor says back.
+ */
+export interface BuiltRequest<Body> {
+  readonly body: Body;
+  readonly sensitive: readonly string[];
+}
+
+/**
+ * `{ [key]: value }` when the value was given, `{}` when it is null or absent: spread into a
+ * request body so that its JSON carries only what the input set.
+ */
+export function optional<Key extends string, Value>(key: Key, value: Value | null | undefined): Partial<Record<Key, Value>> {
+  const member: Partial<Record<Key, Value>> = {};
+  if (value !== null && value !== undefined) member[key] = value;
+  return member;
 }
 
 /**
  * Gathers every problem of one input (so the caller learns them all at once) and the secret
  * values it carries (to scrub from anything the vendor says back). Vendor input builders share it.
+ * Builders check only what GraphQL cannot know (lengths, patterns, URL shapes, masked values,
+ * rules across fields); the types of their inputs say what GraphQL already guarantees.
  */
 export class InputChecks {
   readonly errors: FieldError[] = [];
@@ -24,9 +68,6 @@ export class InputChecks {
     const first = this.errors[0];
     if (first === undefined) return;
     const summary = `${first.path.join('.')}: ${first.message}`;
-    throw new InputValidationError(
-      this.errors.length === 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${this.errors.length - 1} more).`,
-      this.errors,
-    );
+    throw new InputValidationError(this.errors.length === 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${this.errors.length - 1} more).`, this.errors);
   }
 }

@@ -298,3 +298,20 @@ describe('deleteChronosphereExternalConnection', () => {
     expect(requestsSince(rig.sim, from)).toHaveLength(0);
   });
 });
+
+describe('inputs GraphQL refuses before the builder sees them', () => {
+  // The builder takes the GraphQL-typed input and no longer re-checks what GraphQL guarantees;
+  // these inputs must still be refused, by GraphQL, with no Chronosphere call.
+  it.each([
+    ['an unknown target member', { name: 'x', target: { teams: { url: 'https://t.example' } } }, /"teams" is not defined/],
+    ['an unknown Slack field', { name: 'x', target: { slack: { token: 't', channel: '#x' } } }, /"channel" is not defined/],
+    ['a null target', { name: 'x', target: null }, /not to be null/],
+    ['two target members', { name: 'x', target: { slack: { token: 't' }, webhook: { url: 'https://w.example' } } }, /Exactly one key must be specified/],
+  ])('%s', async (_case, input, message) => {
+    const before = rig.sim.server.requests.length;
+    const result = await rig.h.gql(CREATE, { input: { account: 'cs', ...input } });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.map((e) => e.message).join('\n')).toMatch(message);
+    expect(requestsSince(rig.sim, before)).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { INPUT_KEYS, MONGODB_INTEGRATION_TYPES, SECRET_FIELDS, type MongoDbIntegrationType } from '../../src/vendors/mongodb/catalogue.js';
+import type { MongoDbIntegrationInput } from '../../src/vendors/mongodb/input.js';
 
 /** The seven types, for table-driven tests. */
 export const TYPES: readonly MongoDbIntegrationType[] = MONGODB_INTEGRATION_TYPES;
@@ -46,10 +47,37 @@ export function secretsOf(type: MongoDbIntegrationType, body: Record<string, unk
   return Object.fromEntries(SECRET_FIELDS[type].map((name) => [name, String(body[name])]));
 }
 
-/** `MongoDbIntegrationInput` as a resolver receives it (enum values already mapped to the wire's). */
-export function resolvedInput(type: MongoDbIntegrationType, tag: string): Record<string, unknown> {
-  const { type: _type, ...fields } = wireBody(type, tag);
-  return { [INPUT_KEYS[type]]: fields };
+/** `MongoDbIntegrationInput` of a `wireBody` as a resolver receives it (enum values already mapped to the wire's). */
+export function resolvedInput(type: MongoDbIntegrationType, tag: string): MongoDbIntegrationInput {
+  const body = wireBody(type, tag);
+  const text = (name: string): string => String(body[name]);
+  switch (type) {
+    case 'PAGER_DUTY':
+      return { pagerDuty: { serviceKey: text('serviceKey') } };
+    case 'SLACK':
+      return { slack: { apiToken: text('apiToken'), teamName: text('teamName'), channelName: text('channelName') } };
+    case 'OPS_GENIE':
+      return { opsGenie: { apiKey: text('apiKey'), region: body['region'] === 'US' ? 'US' : 'EU' } };
+    case 'VICTOR_OPS':
+      return { victorOps: { apiKey: text('apiKey'), routingKey: text('routingKey') } };
+    case 'WEBHOOK':
+      return { webhook: { url: text('url'), secret: text('secret') } };
+    case 'MICROSOFT_TEAMS':
+      return { microsoftTeams: { microsoftTeamsWebhookUrl: text('microsoftTeamsWebhookUrl') } };
+    case 'PROMETHEUS':
+      return {
+        prometheus: {
+          username: text('username'),
+          password: text('password'),
+          listenAddress: text('listenAddress'),
+          serviceDiscovery: body['serviceDiscovery'] === 'file' ? 'file' : 'http',
+          scheme: body['scheme'] === 'http' ? 'http' : 'https',
+          enabled: body['enabled'] === true,
+          tlsPemPath: text('tlsPemPath'),
+          tlsPemPassword: text('tlsPemPassword'),
+        },
+      };
+  }
 }
 
 /** The GraphQL `MongoDbIntegrationInput` for a `wireBody` (enum values in their GraphQL form). */

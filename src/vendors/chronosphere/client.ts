@@ -2,7 +2,7 @@ import type { AccountRef } from '../../core/domain.js';
 import { VendorContractError, type VendorCallFacts } from '../../core/errors.js';
 import type { AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
 import type { ChronosphereConnectionType } from './catalogue.js';
-import type { BuiltConnection } from './input.js';
+import type { BuiltConnection, ChronosphereCreateRequest, ChronosphereUpdateRequest } from './input.js';
 import { mapConnection, type ChronosphereExternalConnection } from './map.js';
 import { connectionResponse, listResponse, writeResponse, type ConnectionWire } from './wire.js';
 
@@ -104,7 +104,7 @@ export class ChronosphereClient {
     const res = await this.http.request(scope, {
       method: 'POST',
       route: CONNECTIONS,
-      json: { external_connection: built.body, ...(dryRun ? { dry_run: true } : {}) },
+      json: { external_connection: built.body, ...(dryRun ? { dry_run: true } : {}) } satisfies ChronosphereCreateRequest,
       sensitive: built.sensitive,
       schema: writeResponse,
       okStatuses: [200, 201],
@@ -116,12 +116,7 @@ export class ChronosphereClient {
    * PUT: replaces the whole object (there is no PATCH), so `built` must carry every secret the
    * connection should keep. With `createIfMissing` it is an upsert keyed by the slug.
    */
-  async updateConnection(
-    scope: CallScope,
-    slug: string,
-    built: BuiltConnection,
-    options: { createIfMissing?: boolean; dryRun?: boolean } = {},
-  ): Promise<ChronosphereWriteResult> {
+  async updateConnection(scope: CallScope, slug: string, built: BuiltConnection, options: { createIfMissing?: boolean; dryRun?: boolean } = {}): Promise<ChronosphereWriteResult> {
     const dryRun = options.dryRun === true;
     const res = await this.http.request(scope, {
       method: 'PUT',
@@ -131,7 +126,7 @@ export class ChronosphereClient {
         external_connection: { ...built.body, slug },
         ...(options.createIfMissing ? { create_if_missing: true } : {}),
         ...(dryRun ? { dry_run: true } : {}),
-      },
+      } satisfies ChronosphereUpdateRequest,
       sensitive: built.sensitive,
       schema: writeResponse,
       okStatuses: [200, 201],
@@ -145,12 +140,7 @@ export class ChronosphereClient {
     await this.http.request(scope, { method: 'DELETE', route: CONNECTION, params: { slug }, okStatuses: [200, 204] });
   }
 
-  private writeResult(
-    status: number,
-    wire: ConnectionWire | null | undefined,
-    dryRun: boolean,
-    built: BuiltConnection,
-  ): ChronosphereWriteResult {
+  private writeResult(status: number, wire: ConnectionWire | null | undefined, dryRun: boolean, built: BuiltConnection): ChronosphereWriteResult {
     // A valid dry run answers without the object; if one comes anyway it describes nothing stored.
     if (dryRun) return { dryRun: true, connection: null, unsetSecrets: built.unsetSecrets };
     if (!wire) {

@@ -1,23 +1,125 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, isRecord, type InputRecord } from '../../core/input-check.js';
-import {
-  CLOUDFLARE_TOKEN_PREFIXES,
-  CONTROL_CHARACTERS,
-  DATADOG_SITE,
-  PAGERDUTY_EVENTS_VERSIONS,
-  REDACTED,
-  SLUG,
-  isHttpUrl,
-  type ChronosphereBlock,
-} from './catalogue.js';
+import { InputChecks, optional, type BuiltRequest, type OneOf } from '../../core/input-check.js';
+import { CLOUDFLARE_TOKEN_PREFIXES, CONTROL_CHARACTERS, DATADOG_SITE, PAGERDUTY_EVENTS_VERSIONS, REDACTED, SLUG, isHttpUrl, type ChronosphereBlock, type PagerdutyEventsVersion } from './catalogue.js';
 
+/*
+ * The create and update inputs as GraphQL hands them over (schema/chronosphere/target.ts): required
+ * fields are there and typed, the target and PagerDuty `@oneOf`s carry exactly one member. What
+ * GraphQL cannot know (blank or control characters, URL shapes, slug shape, masked secrets,
+ * exclusive alternatives) is checked here.
+ */
+
+interface ChronosphereBasicAuthInput {
+  readonly username: string;
+  readonly password: string;
+}
+
+interface ChronosphereHttpConfigInput {
+  readonly basicAuth?: ChronosphereBasicAuthInput | null | undefined;
+  readonly bearerToken?: string | null | undefined;
+  readonly tlsConfig?: { readonly insecureSkipVerify: boolean } | null | undefined;
+}
+
+interface ChronosphereSlackInput {
+  readonly apiUrl?: string | null | undefined;
+  readonly token?: string | null | undefined;
+}
+
+interface ChronospherePagerDutyEventsInput {
+  readonly apiKey: string;
+  /** `UNKNOWN` is a member of the output enum that GraphQL lets through on input; it is refused here. */
+  readonly version?: PagerdutyEventsVersion | 'UNKNOWN' | null | undefined;
+}
+
+type ChronospherePagerDutyInput = OneOf<{ events: ChronospherePagerDutyEventsInput; rest: { readonly apiKey: string } }>;
+
+interface ChronosphereWebhookInput {
+  readonly url: string;
+  readonly httpConfig?: ChronosphereHttpConfigInput | null | undefined;
+}
+
+interface ChronosphereVictorOpsInput {
+  readonly apiKey: string;
+  readonly apiUrl?: string | null | undefined;
+}
+
+interface ChronosphereOpsGenieInput {
+  readonly apiKey: string;
+  readonly apiUrl?: string | null | undefined;
+  readonly httpConfig?: ChronosphereHttpConfigInput | null | undefined;
+}
+
+interface ChronosphereDatadogInput {
+  readonly apiKey: string;
+  readonly appKey: string;
+  readonly site?: string | null | undefined;
+}
+
+/** `ChronosphereConnectionTargetInput`: exactly one type, by its GraphQL member name. */
+type ChronosphereTargetInput = OneOf<{
+  slack: ChronosphereSlackInput;
+  pagerduty: ChronospherePagerDutyInput;
+  webhook: ChronosphereWebhookInput;
+  victorOps: ChronosphereVictorOpsInput;
+  opsGenie: ChronosphereOpsGenieInput;
+  cloudflare: { readonly apiToken: string };
+  mongodbAtlas: { readonly clientId: string; readonly clientSecret: string };
+  sendgrid: { readonly apiKey: string };
+  datadog: ChronosphereDatadogInput;
+}>;
+
+/** What `buildConnection` reads of the create and update inputs. */
+export interface ChronosphereConnectionInput {
+  readonly slug?: string | null | undefined;
+  readonly name: string;
+  readonly target: ChronosphereTargetInput;
+}
+
+/*
+ * The `configv1ExternalConnection` Patchbay writes (docs/vendors/chronosphere/CONTRACT.md, "Resource
+ * fields", and the swagger beside it): snake_case, only the fields given, one type block.
+ */
+
+interface ChronosphereHttpConfigRequest {
+  readonly basic_auth?: { readonly username: string; readonly password: string };
+  readonly bearer_token?: string;
+  readonly tls_config?: { readonly insecure_skip_verify: boolean };
+}
+
+/** Each type block's JSON; the PagerDuty events and REST keys are mutually exclusive. */
+interface ChronosphereBlockRequests {
+  readonly slack: { readonly api_url?: string; readonly token?: string };
+  readonly pagerduty: { readonly events: { readonly api_key: string; readonly version?: PagerdutyEventsVersion } } | { readonly rest: { readonly api_key: string } };
+  readonly webhook: { readonly url: string; readonly http_config?: ChronosphereHttpConfigRequest };
+  readonly victor_ops: { readonly api_key: string; readonly api_url?: string };
+  readonly ops_genie: { readonly api_key: string; readonly api_url?: string; readonly http_config?: ChronosphereHttpConfigRequest };
+  readonly cloudflare: { readonly api_token: string };
+  readonly mongodb_atlas: { readonly client_id: string; readonly client_secret: string };
+  readonly sendgrid: { readonly api_key: string };
+  readonly datadog: { readonly api_key: string; readonly app_key: string; readonly site?: string };
+}
+
+/** Exactly one type block, under its JSON name. */
+type ChronosphereBlockRequest = { [Block in ChronosphereBlock]: { readonly [Key in Block]: ChronosphereBlockRequests[Block] } }[ChronosphereBlock];
+
+/** The connection object of a create or update; `slug` only when given (Chronosphere generates one from the name). */
+type ChronosphereConnectionRequest = { readonly slug?: string; readonly name: string } & ChronosphereBlockRequest;
+
+/** `configv1CreateExternalConnectionRequest`, the POST body. */
+export interface ChronosphereCreateRequest {
+  readonly external_connection: ChronosphereConnectionRequest;
+  readonly dry_run?: boolean;
+}
+
+/** `ConfigV1UpdateExternalConnectionBody`, the PUT body: a full replace, the slug the path's. */
+export interface ChronosphereUpdateRequest {
+  readonly external_connection: ChronosphereConnectionRequest & { readonly slug: string };
+  readonly create_if_missing?: boolean;
+  readonly dry_run?: boolean;
+}
 
 /** The `external_connection` object to send, and what Patchbay must know about it. */
-export interface BuiltConnection {
-  /** The wire object (`slug` only when given). */
-  readonly body: Record<string, unknown>;
-  /** Secret values it carries: scrubbed from anything Chronosphere says back. */
-  readonly sensitive: readonly string[];
+export interface BuiltConnection extends BuiltRequest<ChronosphereConnectionRequest> {
   /**
    * Secret fields of the chosen type (camelCase paths, as in `SecretHint.field`) that the input did
    * not carry. Chronosphere stores the object as sent (PUT is a full replace, CONTRACT.md), so
@@ -27,21 +129,8 @@ export interface BuiltConnection {
   readonly block: ChronosphereBlock;
 }
 
-/** The target input's member names (GraphQL, camelCase) and their JSON blocks. */
-export const TARGET_MEMBERS: Readonly<Record<string, ChronosphereBlock>> = {
-  slack: 'slack',
-  pagerduty: 'pagerduty',
-  webhook: 'webhook',
-  victorOps: 'victor_ops',
-  opsGenie: 'ops_genie',
-  cloudflare: 'cloudflare',
-  mongodbAtlas: 'mongodb_atlas',
-  sendgrid: 'sendgrid',
-  datadog: 'datadog',
-};
-
 /** Every secret field of each type, as the hints name them. */
-export const SECRET_FIELDS: Readonly<Record<ChronosphereBlock, readonly string[]>> = {
+const SECRET_FIELDS: Readonly<Record<ChronosphereBlock, readonly string[]>> = {
   slack: ['apiUrl', 'token'],
   pagerduty: ['events.apiKey', 'rest.apiKey'],
   webhook: ['httpConfig.basicAuth.password', 'httpConfig.bearerToken'],
@@ -58,259 +147,198 @@ class Collector extends InputChecks {
   readonly secretsSent = new Set<string>();
 }
 
-
-function given(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-/** Fields of `input` that are not in `allowed` (GraphQL rejects them already; this guards direct callers). */
-function rejectUnknown(input: InputRecord, allowed: readonly string[], path: readonly string[], out: Collector): void {
-  for (const key of Object.keys(input)) if (!allowed.includes(key) && given(input[key])) out.fail([...path, key], 'is not a field here');
-}
-
 interface Place {
   readonly path: readonly string[];
   /** Position inside the block, for `unsetSecrets`. */
   readonly inBlock: string;
 }
 
-function text(value: unknown, where: Place, required: boolean, out: Collector): string | undefined {
-  if (!given(value)) {
-    if (required) out.fail(where.path, 'is required');
-    return undefined;
-  }
-  if (typeof value !== 'string' || value.trim() === '') {
+function at(parent: Place, key: string): Place {
+  return { path: [...parent.path, key], inBlock: parent.inBlock === '' ? key : `${parent.inBlock}.${key}` };
+}
+
+/*
+ * The checks below record what is wrong and return the value as given: when anything was recorded,
+ * `buildConnection` throws before the body leaves, so a refused value is never sent.
+ */
+
+/** Whether a text value is usable: not blank, no control characters. */
+function checkText(value: string, where: Place, out: Collector): boolean {
+  if (value.trim() === '') {
     out.fail(where.path, 'must not be empty');
-    return undefined;
+    return false;
   }
   if (CONTROL_CHARACTERS.test(value)) {
     out.fail(where.path, 'must not contain control characters');
-    return undefined;
+    return false;
   }
+  return true;
+}
+
+function checkUrl(value: string, where: Place, out: Collector): boolean {
+  if (!checkText(value, where, out)) return false;
+  if (!isHttpUrl(value)) {
+    out.fail(where.path, 'must be an absolute http(s) URL');
+    return false;
+  }
+  return true;
+}
+
+function text(value: string, where: Place, out: Collector): string {
+  checkText(value, where, out);
   return value;
 }
 
-function url(value: unknown, where: Place, required: boolean, out: Collector): string | undefined {
-  const checked = text(value, where, required, out);
-  if (checked === undefined) return undefined;
-  if (!isHttpUrl(checked)) {
-    out.fail(where.path, 'must be an absolute http(s) URL');
-    return undefined;
-  }
-  return checked;
+function url(value: string, where: Place, out: Collector): string {
+  checkUrl(value, where, out);
+  return value;
 }
 
 /**
  * A secret to send. The masked value Chronosphere reads back is refused: Patchbay never writes a
  * value it read, so an update must carry the real secret.
  */
-function secret(value: unknown, where: Place, required: boolean, out: Collector, kind: 'text' | 'url' = 'text'): string | undefined {
+function secret(value: string, where: Place, out: Collector, kind: 'text' | 'url' = 'text'): string {
   if (value === REDACTED) {
     out.fail(where.path, `is the masked value Chronosphere returns on read (${REDACTED}); give the real secret`);
-    return undefined;
+    return value;
   }
-  const checked = kind === 'url' ? url(value, where, required, out) : text(value, where, required, out);
-  if (checked === undefined) return undefined;
-  out.sensitive.push(checked);
-  out.secretsSent.add(where.inBlock);
-  return checked;
-}
-
-function at(parent: Place, key: string): Place {
-  return { path: [...parent.path, key], inBlock: parent.inBlock === '' ? key : `${parent.inBlock}.${key}` };
-}
-
-function record(value: unknown, where: Place, out: Collector): InputRecord | undefined {
-  if (!given(value)) return undefined;
-  if (!isRecord(value)) {
-    out.fail(where.path, 'must be an object');
-    return undefined;
+  if (kind === 'url' ? checkUrl(value, where, out) : checkText(value, where, out)) {
+    out.sensitive.push(value);
+    out.secretsSent.add(where.inBlock);
   }
   return value;
 }
 
-function httpConfig(value: unknown, where: Place, out: Collector): Record<string, unknown> | undefined {
-  const input = record(value, where, out);
-  if (!input) return undefined;
-  rejectUnknown(input, ['basicAuth', 'bearerToken', 'tlsConfig'], where.path, out);
-  const wire: Record<string, unknown> = {};
-  const basicPlace = at(where, 'basicAuth');
-  const basic = record(input['basicAuth'], basicPlace, out);
-  const bearerPlace = at(where, 'bearerToken');
-  if (basic && given(input['bearerToken'])) {
+function httpConfig(input: ChronosphereHttpConfigInput, where: Place, out: Collector): ChronosphereHttpConfigRequest {
+  const { basicAuth, bearerToken, tlsConfig } = input;
+  if (basicAuth && bearerToken != null) {
     // Terraform docs: basic auth and a bearer token are mutually exclusive.
     out.fail(where.path, 'give basicAuth or bearerToken, not both');
   }
-  if (basic) {
-    rejectUnknown(basic, ['username', 'password'], basicPlace.path, out);
-    const username = text(basic['username'], at(basicPlace, 'username'), true, out);
-    const password = secret(basic['password'], at(basicPlace, 'password'), true, out);
-    wire['basic_auth'] = { username, password };
-  }
-  const bearer = secret(input['bearerToken'], bearerPlace, false, out);
-  if (bearer !== undefined) wire['bearer_token'] = bearer;
-  const tlsPlace = at(where, 'tlsConfig');
-  const tls = record(input['tlsConfig'], tlsPlace, out);
-  if (tls) {
-    rejectUnknown(tls, ['insecureSkipVerify'], tlsPlace.path, out);
-    const skip = tls['insecureSkipVerify'];
-    if (typeof skip !== 'boolean') out.fail([...tlsPlace.path, 'insecureSkipVerify'], 'must be true or false');
-    else wire['tls_config'] = { insecure_skip_verify: skip };
-  }
-  return wire;
+  const basicPlace = at(where, 'basicAuth');
+  return {
+    ...optional('basic_auth', basicAuth && { username: text(basicAuth.username, at(basicPlace, 'username'), out), password: secret(basicAuth.password, at(basicPlace, 'password'), out) }),
+    ...optional('bearer_token', bearerToken == null ? undefined : secret(bearerToken, at(where, 'bearerToken'), out)),
+    ...optional('tls_config', tlsConfig && { insecure_skip_verify: tlsConfig.insecureSkipVerify }),
+  };
 }
 
-function pagerduty(input: InputRecord, where: Place, out: Collector): Record<string, unknown> {
-  rejectUnknown(input, ['events', 'rest'], where.path, out);
-  const set = ['events', 'rest'].filter((key) => given(input[key]));
-  if (set.length !== 1) {
-    // CHANGELOG of the Terraform provider: the events and REST keys are mutually exclusive.
-    out.fail(where.path, 'give exactly one of events, rest');
-    return {};
-  }
-  if (set[0] === 'events') {
+function pagerduty(input: ChronospherePagerDutyInput, where: Place, out: Collector): ChronosphereBlockRequests['pagerduty'] {
+  if (input.events) {
     const place = at(where, 'events');
-    const events = record(input['events'], place, out);
-    if (!events) return {};
-    rejectUnknown(events, ['apiKey', 'version'], place.path, out);
-    const wire: Record<string, unknown> = { api_key: secret(events['apiKey'], at(place, 'apiKey'), true, out) };
-    const version = events['version'];
-    if (given(version)) {
-      if (typeof version !== 'string' || !(PAGERDUTY_EVENTS_VERSIONS as readonly string[]).includes(version)) {
-        out.fail([...place.path, 'version'], 'must be V1 or V2');
-      } else {
-        wire['version'] = version;
-      }
-    }
-    return { events: wire };
+    const apiKey = secret(input.events.apiKey, at(place, 'apiKey'), out);
+    const { version } = input.events;
+    const known = PAGERDUTY_EVENTS_VERSIONS.find((v) => v === version);
+    if (version != null && known === undefined) out.fail([...place.path, 'version'], 'must be V1 or V2');
+    return { events: { api_key: apiKey, ...optional('version', known) } };
   }
-  const place = at(where, 'rest');
-  const rest = record(input['rest'], place, out);
-  if (!rest) return {};
-  rejectUnknown(rest, ['apiKey'], place.path, out);
-  return { rest: { api_key: secret(rest['apiKey'], at(place, 'apiKey'), true, out) } };
+  return { rest: { api_key: secret(input.rest.apiKey, at(at(where, 'rest'), 'apiKey'), out) } };
 }
 
-function block(name: ChronosphereBlock, input: InputRecord, where: Place, out: Collector): Record<string, unknown> {
-  const field = (key: string): Place => at(where, key);
-  switch (name) {
-    case 'slack': {
-      rejectUnknown(input, ['apiUrl', 'token'], where.path, out);
-      if (!given(input['apiUrl']) && !given(input['token'])) out.fail(where.path, 'give apiUrl, token or both');
-      // The incoming-webhook URL embeds a credential: it is handled as a secret (catalogue.ts).
-      return { api_url: secret(input['apiUrl'], field('apiUrl'), false, out, 'url'), token: secret(input['token'], field('token'), false, out) };
-    }
-    case 'pagerduty':
-      return pagerduty(input, where, out);
-    case 'webhook':
-      rejectUnknown(input, ['url', 'httpConfig'], where.path, out);
-      return { url: url(input['url'], field('url'), true, out), http_config: httpConfig(input['httpConfig'], field('httpConfig'), out) };
-    case 'victor_ops':
-      rejectUnknown(input, ['apiKey', 'apiUrl'], where.path, out);
-      return { api_key: secret(input['apiKey'], field('apiKey'), true, out), api_url: url(input['apiUrl'], field('apiUrl'), false, out) };
-    case 'ops_genie':
-      rejectUnknown(input, ['apiKey', 'apiUrl', 'httpConfig'], where.path, out);
-      return {
-        api_key: secret(input['apiKey'], field('apiKey'), true, out),
-        api_url: url(input['apiUrl'], field('apiUrl'), false, out),
-        http_config: httpConfig(input['httpConfig'], field('httpConfig'), out),
-      };
-    case 'cloudflare': {
-      rejectUnknown(input, ['apiToken'], where.path, out);
-      const token = input['apiToken'];
-      if (typeof token === 'string' && token !== REDACTED && !CLOUDFLARE_TOKEN_PREFIXES.some((prefix) => token.startsWith(prefix))) {
-        // The swagger: "Accepts User API Tokens (cfut_ prefix) and Account API Tokens (cfat_ prefix)".
-        out.fail(field('apiToken').path, 'must be a user (cfut_) or account (cfat_) API token');
-        return {};
-      }
-      return { api_token: secret(token, field('apiToken'), true, out) };
-    }
-    case 'mongodb_atlas':
-      rejectUnknown(input, ['clientId', 'clientSecret'], where.path, out);
-      return { client_id: text(input['clientId'], field('clientId'), true, out), client_secret: secret(input['clientSecret'], field('clientSecret'), true, out) };
-    case 'sendgrid':
-      rejectUnknown(input, ['apiKey'], where.path, out);
-      return { api_key: secret(input['apiKey'], field('apiKey'), true, out) };
-    case 'datadog': {
-      rejectUnknown(input, ['apiKey', 'appKey', 'site'], where.path, out);
-      const site = text(input['site'], field('site'), false, out);
-      if (site !== undefined && !DATADOG_SITE.test(site)) out.fail(field('site').path, 'must be a Datadog site host name, e.g. datadoghq.com or datadoghq.eu');
-      return {
-        api_key: secret(input['apiKey'], field('apiKey'), true, out),
-        app_key: secret(input['appKey'], field('appKey'), true, out),
-        site: site !== undefined && DATADOG_SITE.test(site) ? site : undefined,
-      };
-    }
-    default: {
-      const unreachable: never = name;
-      throw new Error(`unknown block ${String(unreachable)}`);
-    }
-  }
+function slack(input: ChronosphereSlackInput, where: Place, out: Collector): ChronosphereBlockRequests['slack'] {
+  if (input.apiUrl == null && input.token == null) out.fail(where.path, 'give apiUrl, token or both');
+  return {
+    // The incoming-webhook URL embeds a credential: it is handled as a secret (catalogue.ts).
+    ...optional('api_url', input.apiUrl == null ? undefined : secret(input.apiUrl, at(where, 'apiUrl'), out, 'url')),
+    ...optional('token', input.token == null ? undefined : secret(input.token, at(where, 'token'), out)),
+  };
 }
 
-/** Drops undefined members recursively, so the JSON carries only what was given. */
-function compact(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    if (member === undefined) continue;
-    out[key] = isRecord(member) ? compact({ ...member }) : member;
+function cloudflare(input: { readonly apiToken: string }, where: Place, out: Collector): ChronosphereBlockRequests['cloudflare'] {
+  const token = input.apiToken;
+  const place = at(where, 'apiToken');
+  if (token !== REDACTED && !CLOUDFLARE_TOKEN_PREFIXES.some((prefix) => token.startsWith(prefix))) {
+    // The swagger: "Accepts User API Tokens (cfut_ prefix) and Account API Tokens (cfat_ prefix)".
+    out.fail(place.path, 'must be a user (cfut_) or account (cfat_) API token');
+    return { api_token: token };
   }
-  return out;
+  return { api_token: secret(token, place, out) };
 }
+
+function datadog(input: ChronosphereDatadogInput, where: Place, out: Collector): ChronosphereBlockRequests['datadog'] {
+  const place = at(where, 'site');
+  const site = input.site == null ? undefined : input.site;
+  const siteOk = site !== undefined && checkText(site, place, out);
+  if (siteOk && !DATADOG_SITE.test(site)) out.fail(place.path, 'must be a Datadog site host name, e.g. datadoghq.com or datadoghq.eu');
+  return {
+    api_key: secret(input.apiKey, at(where, 'apiKey'), out),
+    app_key: secret(input.appKey, at(where, 'appKey'), out),
+    ...optional('site', site),
+  };
+}
+
+/** The one type block the target carries, built under its JSON name. */
+function block(target: ChronosphereTargetInput, out: Collector): { readonly block: ChronosphereBlock; readonly request: ChronosphereBlockRequest } {
+  const member = (key: string): Place => ({ path: ['target', key], inBlock: '' });
+  if (target.slack) return { block: 'slack', request: { slack: slack(target.slack, member('slack'), out) } };
+  if (target.pagerduty) return { block: 'pagerduty', request: { pagerduty: pagerduty(target.pagerduty, member('pagerduty'), out) } };
+  if (target.webhook) {
+    const where = member('webhook');
+    const { url: given, httpConfig: config } = target.webhook;
+    return { block: 'webhook', request: { webhook: { url: url(given, at(where, 'url'), out), ...optional('http_config', config && httpConfig(config, at(where, 'httpConfig'), out)) } } };
+  }
+  if (target.victorOps) {
+    const where = member('victorOps');
+    const { apiKey, apiUrl } = target.victorOps;
+    return {
+      block: 'victor_ops',
+      request: { victor_ops: { api_key: secret(apiKey, at(where, 'apiKey'), out), ...optional('api_url', apiUrl == null ? undefined : url(apiUrl, at(where, 'apiUrl'), out)) } },
+    };
+  }
+  if (target.opsGenie) {
+    const where = member('opsGenie');
+    const { apiKey, apiUrl, httpConfig: config } = target.opsGenie;
+    return {
+      block: 'ops_genie',
+      request: {
+        ops_genie: {
+          api_key: secret(apiKey, at(where, 'apiKey'), out),
+          ...optional('api_url', apiUrl == null ? undefined : url(apiUrl, at(where, 'apiUrl'), out)),
+          ...optional('http_config', config && httpConfig(config, at(where, 'httpConfig'), out)),
+        },
+      },
+    };
+  }
+  if (target.cloudflare) return { block: 'cloudflare', request: { cloudflare: cloudflare(target.cloudflare, member('cloudflare'), out) } };
+  if (target.mongodbAtlas) {
+    const where = member('mongodbAtlas');
+    const { clientId, clientSecret } = target.mongodbAtlas;
+    return {
+      block: 'mongodb_atlas',
+      request: { mongodb_atlas: { client_id: text(clientId, at(where, 'clientId'), out), client_secret: secret(clientSecret, at(where, 'clientSecret'), out) } },
+    };
+  }
+  if (target.sendgrid) return { block: 'sendgrid', request: { sendgrid: { api_key: secret(target.sendgrid.apiKey, at(member('sendgrid'), 'apiKey'), out) } } };
+  if (target.datadog) return { block: 'datadog', request: { datadog: datadog(target.datadog, member('datadog'), out) } };
+  const unreachable: never = target;
+  throw new Error(`a connection target without a member: ${JSON.stringify(Object.keys(unreachable))}`);
+}
+
+const SLUG_MESSAGE = 'must be 1-256 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 /** Checks a slug the way Chronosphere's slugs look (catalogue.ts). */
-export function checkSlug(value: unknown, path: readonly string[]): string {
-  if (typeof value !== 'string' || !SLUG.test(value)) {
-    throw InputValidationError.single(path, 'must be 1-256 letters, digits, ".", "_" or "-", starting with a letter or digit');
-  }
+export function checkSlug(value: string, path: readonly string[]): string {
+  if (!SLUG.test(value)) throw InputValidationError.single(path, SLUG_MESSAGE);
   return value;
 }
 
 /**
- * Validates a connection the way Chronosphere would (one type block, required fields, URLs,
- * exclusive alternatives) and builds its `external_connection` object. Throws
- * `InputValidationError` listing every problem; nothing is sent then.
+ * Checks a connection the way Chronosphere would (URLs, exclusive alternatives, masked secrets)
+ * and builds its `external_connection` object. Throws `InputValidationError` listing every
+ * problem; nothing is sent then.
  */
-export function buildConnection(input: { slug?: unknown; name: unknown; target: unknown }): BuiltConnection {
+export function buildConnection(input: ChronosphereConnectionInput): BuiltConnection {
   const out = new Collector();
-  const body: Record<string, unknown> = {};
-  if (given(input.slug)) {
-    if (typeof input.slug !== 'string' || !SLUG.test(input.slug)) {
-      out.fail(['slug'], 'must be 1-256 letters, digits, ".", "_" or "-", starting with a letter or digit');
-    } else {
-      body['slug'] = input.slug;
-    }
-  }
-  const name = text(input.name, { path: ['name'], inBlock: '' }, true, out);
-  if (name !== undefined) body['name'] = name;
-  let chosen: ChronosphereBlock | null = null;
-  if (!isRecord(input.target)) {
-    out.fail(['target'], 'is required');
-  } else {
-    const set = Object.entries(input.target).filter(([, value]) => given(value));
-    const first = set[0];
-    if (set.length !== 1 || !first) {
-      out.fail(['target'], `give exactly one of ${Object.keys(TARGET_MEMBERS).join(', ')}`);
-    } else {
-      const [key, value] = first;
-      const blockName = TARGET_MEMBERS[key];
-      if (blockName === undefined) {
-        out.fail(['target', key], 'is not a Chronosphere connection type');
-      } else if (!isRecord(value)) {
-        out.fail(['target', key], 'must be an object');
-      } else {
-        chosen = blockName;
-        body[blockName] = block(blockName, value, { path: ['target', key], inBlock: '' }, out);
-      }
-    }
-  }
+  const { slug } = input;
+  if (slug != null && !SLUG.test(slug)) out.fail(['slug'], SLUG_MESSAGE);
+  const name = text(input.name, { path: ['name'], inBlock: '' }, out);
+  const chosen = block(input.target, out);
   out.throwIfAny();
-  if (chosen === null) throw InputValidationError.single(['target'], 'is required');
-  const type: ChronosphereBlock = chosen;
   return {
-    body: compact(body),
+    body: { ...optional('slug', slug), name, ...chosen.request },
     sensitive: out.sensitive,
-    unsetSecrets: SECRET_FIELDS[type].filter((field) => !out.secretsSent.has(field)),
-    block: type,
+    unsetSecrets: SECRET_FIELDS[chosen.block].filter((field) => !out.secretsSent.has(field)),
+    block: chosen.block,
   };
 }

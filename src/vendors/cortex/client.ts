@@ -2,7 +2,7 @@ import type { AccountRef } from '../../core/domain.js';
 import { NotFoundError, VendorAuthError, VendorValidationError } from '../../core/errors.js';
 import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import { isPagerDutyFailureCode } from './errors.js';
-import type { BuiltBody } from './input.js';
+import type { BuiltConfiguration } from './input.js';
 import { mapConfiguration, mapValidation, type CortexPagerDutyConfiguration, type CortexPagerDutyValidation } from './map.js';
 import { configurationsResponse, pagerDutyConfiguration, savedConfigurationsResponse, validationResponse } from './wire.js';
 
@@ -48,12 +48,12 @@ export class CortexClient {
    * Adds the configuration (POST). What Cortex does when one exists is not documented; its
    * answer (409, 400, or a silent overwrite) is passed on as it comes.
    */
-  async addConfiguration(scope: CallScope, built: BuiltBody): Promise<CortexPagerDutyConfiguration> {
+  async addConfiguration(scope: CallScope, built: BuiltConfiguration): Promise<CortexPagerDutyConfiguration> {
     return this.save(scope, 'POST', built);
   }
 
   /** Replaces the configuration (PUT). */
-  async replaceConfiguration(scope: CallScope, built: BuiltBody): Promise<CortexPagerDutyConfiguration> {
+  async replaceConfiguration(scope: CallScope, built: BuiltConfiguration): Promise<CortexPagerDutyConfiguration> {
     return this.save(scope, 'PUT', built);
   }
 
@@ -71,12 +71,8 @@ export class CortexClient {
     await this.send(scope, { method: 'DELETE', route: CONFIGURATIONS, schema: configurationsResponse, okStatuses: [200] });
   }
 
-  private async save(scope: CallScope, method: 'POST' | 'PUT', built: BuiltBody): Promise<CortexPagerDutyConfiguration> {
-    const res = await this.send(
-      scope,
-      { method, route: CONFIGURATION, json: built.body, sensitive: built.sensitive, schema: savedConfigurationsResponse, okStatuses: [200] },
-      ['token'],
-    );
+  private async save(scope: CallScope, method: 'POST' | 'PUT', built: BuiltConfiguration): Promise<CortexPagerDutyConfiguration> {
+    const res = await this.send(scope, { method, route: CONFIGURATION, json: built.body, sensitive: built.sensitive, schema: savedConfigurationsResponse, okStatuses: [200] }, ['token']);
     // There is one configuration per workspace; the list form is shared with multi-alias integrations.
     const saved = res.body.configurations[0];
     if (saved === undefined) throw new Error('schema guarantees at least one configuration');

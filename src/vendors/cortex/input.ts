@@ -1,51 +1,45 @@
-import { InputValidationError, type FieldError } from '../../core/errors.js';
+import { InputChecks, type BuiltRequest } from '../../core/input-check.js';
 
-/** A request body for Cortex plus the secret values it carries (to scrub from vendor errors). */
-export interface BuiltBody {
-  readonly body: { readonly token: string; readonly isTokenReadonly: boolean };
-  readonly sensitive: readonly string[];
+/**
+ * What the add and replace mutations hand the builder: GraphQL guarantees both fields (`String!`,
+ * `Boolean!`), not what the token looks like.
+ */
+export interface CortexConfigurationInput {
+  readonly token: string;
+  readonly isTokenReadonly: boolean;
 }
+
+/** `PagerdutyConfigurationRequest`, the POST and PUT body (docs/vendors/cortex/CONTRACT.md, Endpoints): both members required. */
+interface CortexConfigurationRequest {
+  readonly token: string;
+  readonly isTokenReadonly: boolean;
+}
+
+/** The body of an add or replace, and the token it carries (to scrub from vendor errors). */
+export type BuiltConfiguration = BuiltRequest<CortexConfigurationRequest>;
 
 /**
  * Far longer than any PagerDuty API key (20 characters); keeps a pasted document from being
  * sent as a token, well inside Cortex's 2 MB request limit.
  */
-export const MAX_TOKEN_LENGTH = 1024;
+const MAX_TOKEN_LENGTH = 1024;
 
 /**
- * Validates an add or replace input the way Cortex's `PagerdutyConfigurationRequest` requires
- * (both members present, a non-blank token) and builds the body. Whitespace and control
- * characters are refused too: PagerDuty keys have none, and a pasted trailing newline would
- * otherwise be stored as part of the token. Throws `InputValidationError` listing every problem.
+ * Checks the token the way Cortex's `PagerdutyConfigurationRequest` requires (non-blank) and
+ * builds the body. Whitespace and control characters are refused too: PagerDuty keys have none,
+ * and a pasted trailing newline would otherwise be stored as part of the token. Throws
+ * `InputValidationError` listing every problem.
  */
-export function buildConfigurationBody(input: { token: unknown; isTokenReadonly: unknown }): BuiltBody {
-  const errors: FieldError[] = [];
-  const token = checkToken(input.token, errors);
-  const isTokenReadonly = typeof input.isTokenReadonly === 'boolean' ? input.isTokenReadonly : null;
-  if (isTokenReadonly === null) errors.push({ path: ['isTokenReadonly'], message: 'is required (true or false)' });
-  const first = errors[0];
-  if (first || token === null || isTokenReadonly === null) {
-    const summary = first ? `${first.path.join('.')}: ${first.message}` : 'invalid input';
-    throw new InputValidationError(
-      errors.length <= 1 ? `Invalid input (${summary}).` : `Invalid input (${summary}, and ${errors.length - 1} more).`,
-      errors,
-    );
-  }
-  return { body: { token, isTokenReadonly }, sensitive: [token] };
+export function buildConfigurationBody(input: CortexConfigurationInput): BuiltConfiguration {
+  const out = new InputChecks();
+  checkToken(input.token, out);
+  out.throwIfAny();
+  return { body: { token: input.token, isTokenReadonly: input.isTokenReadonly }, sensitive: [input.token] };
 }
 
-function checkToken(token: unknown, errors: FieldError[]): string | null {
-  if (typeof token !== 'string' || token.length === 0) {
-    errors.push({ path: ['token'], message: 'is required' });
-    return null;
-  }
-  if (/[\s\u0000-\u001f\u007f]/.test(token)) {
-    errors.push({ path: ['token'], message: 'must not contain whitespace or control characters' });
-    return null;
-  }
-  if (token.length > MAX_TOKEN_LENGTH) {
-    errors.push({ path: ['token'], message: `must be at most ${MAX_TOKEN_LENGTH} characters` });
-    return null;
-  }
-  return token;
+function checkToken(token: string, out: InputChecks): void {
+  // GraphQL lets an empty string through as a `String!`.
+  if (token.length === 0) out.fail(['token'], 'is required');
+  else if (/[\s\u0000-\u001f\u007f]/.test(token)) out.fail(['token'], 'must not contain whitespace or control characters');
+  else if (token.length > MAX_TOKEN_LENGTH) out.fail(['token'], `must be at most ${MAX_TOKEN_LENGTH} characters`);
 }

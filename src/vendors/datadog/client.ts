@@ -1,6 +1,7 @@
 import type { AccountRef } from '../../core/domain.js';
 import type { AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
-import type { BuiltBody } from './input.js';
+import type { BuiltRequest } from '../../core/input-check.js';
+import type { DatadogCreateConnectionRequest, DatadogUpdateConnectionRequest } from './input.js';
 import { mapAppKeyRegistration, mapConnection, type DatadogActionConnection, type DatadogAppKeyRegistration } from './map.js';
 import { appKeyRegistrationList, appKeyRegistrationResponse, connectionResponse } from './wire.js';
 
@@ -35,7 +36,7 @@ export class DatadogClient {
     return mapConnection(this.account, res.body.data);
   }
 
-  async createConnection(scope: CallScope, built: BuiltBody): Promise<DatadogActionConnection> {
+  async createConnection(scope: CallScope, built: BuiltRequest<DatadogCreateConnectionRequest>): Promise<DatadogActionConnection> {
     const res = await this.http.request(scope, {
       method: 'POST',
       route: CONNECTIONS,
@@ -47,7 +48,7 @@ export class DatadogClient {
     return mapConnection(this.account, res.body.data);
   }
 
-  async updateConnection(scope: CallScope, connectionId: string, built: BuiltBody): Promise<DatadogActionConnection> {
+  async updateConnection(scope: CallScope, connectionId: string, built: BuiltRequest<DatadogUpdateConnectionRequest>): Promise<DatadogActionConnection> {
     const res = await this.http.request(scope, {
       method: 'PATCH',
       route: CONNECTION,

@@ -1,82 +1,156 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, isRecord, type InputRecord } from '../../core/input-check.js';
-import {
-  DATADOG_INTEGRATIONS,
-  HTTP_CREDENTIAL_TYPE,
-  HTTP_HEADER_NAME,
-  HTTP_INTEGRATION_TYPE,
-  HTTP_TOKEN_NAME,
-  TAG,
-  camel,
-  type CredentialVariant,
-  type IntegrationSpec,
-} from './catalogue.js';
+import { InputChecks, optional, type BuiltRequest } from '../../core/input-check.js';
+import { DATADOG_INTEGRATIONS, HTTP_CREDENTIAL_TYPE, HTTP_HEADER_NAME, HTTP_INTEGRATION_TYPE, HTTP_TOKEN_NAME, TAG, camel, type CredentialVariant, type IntegrationSpec } from './catalogue.js';
 
+/*
+ * The create and update inputs as GraphQL hands them over. schema/datadog/integration.ts generates
+ * the integration inputs from the catalogue (catalogue.ts), so their TypeScript types are keyed by
+ * string: which member an integration input carries, and which fields a credential input has, are
+ * known at run time only. GraphQL still guarantees them (one member per `@oneOf`, the catalogue's
+ * fields, `String!` where the catalogue says required on create); the builders look the member up in
+ * the same catalogue and check only what GraphQL cannot know.
+ */
 
-/** A request body for Datadog plus the secret values it carries (to scrub from vendor errors). */
-export interface BuiltBody {
-  readonly body: Record<string, unknown>;
-  readonly sensitive: readonly string[];
+/** `DatadogHttp{Header,Token,UrlParameter}{,Update}Input`; `value` is required on create, `deleted` exists on update. */
+interface DatadogHttpItemInput {
+  readonly name: string;
+  readonly value?: string | null | undefined;
+  readonly deleted?: boolean | null | undefined;
+}
+
+/** `DatadogHttpIntegrationInput` and its update form (`baseUrl` is `String!` on create only). */
+interface DatadogHttpIntegrationInput {
+  readonly baseUrl?: string | null | undefined;
+  readonly headers?: readonly DatadogHttpItemInput[] | null | undefined;
+  readonly tokens?: readonly DatadogHttpItemInput[] | null | undefined;
+  readonly urlParameters?: readonly DatadogHttpItemInput[] | null | undefined;
+  readonly body?: { readonly content?: string | null | undefined; readonly contentType?: string | null | undefined } | null | undefined;
+}
+
+/** One credential variant's fields, camelCase as in the catalogue, plus AWS's `generateNewExternalId` on update. */
+type DatadogCredentialsInput = Readonly<Record<string, string | boolean | null | undefined>>;
+
+/** An integration with several credential variants (Cloudflare): a `@oneOf` keyed by variant. */
+type DatadogCredentialVariantsInput = Readonly<Record<string, DatadogCredentialsInput | null | undefined>>;
+
+type DatadogIntegrationMemberInput = DatadogHttpIntegrationInput | DatadogCredentialsInput | DatadogCredentialVariantsInput;
+
+/** `DatadogIntegrationInput` / `DatadogIntegrationUpdateInput`: a `@oneOf` keyed by the catalogue's `key`. */
+type DatadogIntegrationInput = Readonly<Record<string, DatadogIntegrationMemberInput | null | undefined>>;
+
+/** What `buildCreateBody` reads of `CreateDatadogActionConnectionInput`. */
+export interface DatadogCreateInput {
+  readonly name: string;
+  readonly tags?: readonly string[] | null | undefined;
+  readonly integration: DatadogIntegrationInput;
+}
+
+/** What `buildUpdateBody` reads of `UpdateDatadogActionConnectionInput`. */
+export interface DatadogUpdateInput {
+  readonly name?: string | null | undefined;
+  readonly tags?: readonly string[] | null | undefined;
+  readonly integration?: DatadogIntegrationInput | null | undefined;
+}
+
+/*
+ * The JSON:API bodies (docs/vendors/datadog/CONTRACT.md, "Resource shape"): `ActionConnectionDataCreate`
+ * and `ActionConnectionDataUpdate`, whose `*Update` credentials require only `type`.
+ */
+
+/** An HTTP header or URL parameter; `deleted` (update only) removes the one with this name. */
+interface DatadogHttpNamedValueRequest {
+  readonly name: string;
+  readonly value?: string;
+  readonly deleted?: true;
+}
+
+/** An HTTP token: always `type: SECRET`. */
+interface DatadogHttpTokenRequest extends DatadogHttpNamedValueRequest {
+  readonly type: 'SECRET';
+}
+
+interface DatadogHttpIntegrationRequest {
+  readonly type: typeof HTTP_INTEGRATION_TYPE;
+  readonly base_url?: string;
+  readonly credentials: {
+    readonly type: typeof HTTP_CREDENTIAL_TYPE;
+    readonly headers?: readonly DatadogHttpNamedValueRequest[];
+    readonly tokens?: readonly DatadogHttpTokenRequest[];
+    readonly url_parameters?: readonly DatadogHttpNamedValueRequest[];
+    readonly body?: { readonly content?: string; readonly content_type?: string };
+  };
+}
+
+/**
+ * Any other integration. Its credential fields are the catalogue's, by wire name, so their names
+ * are known at run time only: strings, plus AWS's update-only `generate_new_external_id`.
+ */
+interface DatadogCatalogueIntegrationRequest {
+  readonly type: string;
+  readonly credentials: { readonly type: string; readonly [wireField: string]: string | boolean };
+}
+
+type DatadogIntegrationRequest = DatadogHttpIntegrationRequest | DatadogCatalogueIntegrationRequest;
+
+/** `POST /api/v2/actions/connections`: name and integration required, tags optional. */
+export interface DatadogCreateConnectionRequest {
+  readonly data: {
+    readonly type: 'action_connection';
+    readonly attributes: { readonly name: string; readonly tags?: readonly string[]; readonly integration: DatadogIntegrationRequest };
+  };
+}
+
+/** `PATCH /api/v2/actions/connections/{id}`: every attribute optional; omitted ones, secrets included, stay unchanged. */
+export interface DatadogUpdateConnectionRequest {
+  readonly data: {
+    readonly type: 'action_connection';
+    readonly attributes: { readonly name?: string; readonly tags?: readonly string[]; readonly integration?: DatadogIntegrationRequest };
+  };
 }
 
 type Mode = 'create' | 'update';
 
-
-
-/** The single member set on a `@oneOf` input, or a validation failure. */
-function oneOf(value: InputRecord, path: readonly string[], out: InputChecks): [string, InputRecord] | null {
-  const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
-  if (set.length !== 1) {
-    out.fail(path, `exactly one of ${Object.keys(value).join(', ') || 'its fields'} must be given`);
-    return null;
-  }
-  const [key, member] = set[0] as [string, unknown];
-  if (!isRecord(member)) {
-    out.fail([...path, key], 'must be an object');
-    return null;
-  }
-  return [key, member];
+/**
+ * The one member a `@oneOf` input carries. GraphQL guarantees exactly one, and the catalogue that
+ * generated the input type names it; anything else is a bug, not bad input.
+ */
+function member<T>(input: Readonly<Record<string, T | null | undefined>>, what: string): [string, T] {
+  for (const [key, value] of Object.entries(input)) if (value !== null && value !== undefined) return [key, value];
+  throw new Error(`a ${what} input without a member`);
 }
 
-function checkName(name: unknown, path: readonly string[], out: InputChecks): string | undefined {
-  if (name === undefined || name === null) return undefined;
-  if (typeof name !== 'string' || name.trim() === '') {
-    out.fail(path, 'must not be empty');
-    return undefined;
-  }
+/** Whether the member is the HTTP integration's (the catalogue key says which type GraphQL gave it). */
+function isHttpMember(spec: IntegrationSpec, _member: DatadogIntegrationMemberInput): _member is DatadogHttpIntegrationInput {
+  return spec.type === HTTP_INTEGRATION_TYPE;
+}
+
+/** Whether the member is a `@oneOf` of credential variants (the catalogue says so). */
+function isVariantsMember(spec: IntegrationSpec, _member: DatadogIntegrationMemberInput): _member is DatadogCredentialVariantsInput {
+  return spec.variants.length > 1;
+}
+
+function checkName(name: string, path: readonly string[], out: InputChecks): string {
+  if (name.trim() === '') out.fail(path, 'must not be empty');
   return name;
 }
 
-function checkTags(tags: unknown, path: readonly string[], out: InputChecks): string[] | undefined {
-  if (tags === undefined || tags === null) return undefined;
-  if (!Array.isArray(tags)) {
-    out.fail(path, 'must be a list of key:value strings');
-    return undefined;
-  }
+function checkTags(tags: readonly string[], path: readonly string[], out: InputChecks): readonly string[] {
   tags.forEach((tag, index) => {
-    if (typeof tag !== 'string' || !TAG.test(tag)) out.fail([...path, String(index)], 'must be key:value');
+    if (!TAG.test(tag)) out.fail([...path, String(index)], 'must be key:value');
     else if (tag.split(':')[0]?.toLowerCase() === 'default') out.fail([...path, String(index)], 'the tag key "default" is reserved');
   });
-  return tags.filter((t): t is string => typeof t === 'string');
+  return tags;
 }
 
-function flatCredentials(variant: CredentialVariant, input: InputRecord, mode: Mode, path: readonly string[], out: InputChecks): Record<string, unknown> {
-  const credentials: Record<string, unknown> = { type: variant.type };
-  const known = new Set(variant.fields.filter((f) => !f.readOnly).map((f) => camel(f.wire)));
-  for (const key of Object.keys(input)) {
-    if (!known.has(key) && !(mode === 'update' && key === 'generateNewExternalId' && variant.type === 'AWSAssumeRole')) {
-      out.fail([...path, key], 'is not a field of this credential type');
-    }
-  }
+function catalogueCredentials(variant: CredentialVariant, input: DatadogCredentialsInput, mode: Mode, path: readonly string[], out: InputChecks): DatadogCatalogueIntegrationRequest['credentials'] {
+  const credentials: { type: string; [wireField: string]: string | boolean } = { type: variant.type };
   for (const field of variant.fields) {
     if (field.readOnly) continue;
     const name = camel(field.wire);
     const value = input[name];
-    if (value === undefined || value === null) {
-      if (mode === 'create' && field.required) out.fail([...path, name], 'is required');
-      continue;
-    }
-    if (typeof value !== 'string' || value.trim() === '') {
+    // Absent, or omitted on update (GraphQL makes the catalogue's required fields `String!` on create).
+    if (typeof value !== 'string') continue;
+    if (value.trim() === '') {
       out.fail([...path, name], 'must be a non-empty string');
       continue;
     }
@@ -91,78 +165,52 @@ function flatCredentials(variant: CredentialVariant, input: InputRecord, mode: M
   return credentials;
 }
 
-function httpItems(
-  value: unknown,
+function httpItems<Item>(
+  items: readonly DatadogHttpItemInput[] | null | undefined,
   kind: 'headers' | 'tokens' | 'urlParameters',
   mode: Mode,
   path: readonly string[],
   out: InputChecks,
-): Record<string, unknown>[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) {
-    out.fail(path, 'must be a list');
-    return undefined;
-  }
+  extra: (deleted: boolean) => Item,
+): (Item & DatadogHttpNamedValueRequest)[] | undefined {
+  if (items === null || items === undefined) return undefined;
   const pattern = kind === 'headers' ? HTTP_HEADER_NAME : HTTP_TOKEN_NAME;
   const seen = new Set<string>();
-  return value.map((raw, index) => {
+  return items.map((item, index) => {
     const itemPath = [...path, String(index)];
-    const item = isRecord(raw) ? raw : {};
-    const name = item['name'];
-    const deleted = mode === 'update' && item['deleted'] === true;
-    const wire: Record<string, unknown> = {};
-    if (typeof name !== 'string' || !pattern.test(name)) {
-      out.fail([...itemPath, 'name'], `must match ${pattern.source}`);
-    } else if (seen.has(name)) {
-      out.fail([...itemPath, 'name'], `"${name}" is given twice`);
-    } else {
-      seen.add(name);
-      wire['name'] = name;
-    }
-    const itemValue = item['value'];
-    if (typeof itemValue === 'string' && itemValue !== '') {
-      out.sensitive.push(itemValue);
-      wire['value'] = itemValue;
-    } else if (!deleted && (mode === 'create' || kind === 'tokens')) {
-      out.fail([...itemPath, 'value'], 'is required');
-    }
-    if (kind === 'tokens') wire['type'] = 'SECRET';
-    if (deleted) wire['deleted'] = true;
-    return wire;
+    const { name, value } = item;
+    const deleted = mode === 'update' && item.deleted === true;
+    if (!pattern.test(name)) out.fail([...itemPath, 'name'], `must match ${pattern.source}`);
+    else if (seen.has(name)) out.fail([...itemPath, 'name'], `"${name}" is given twice`);
+    else seen.add(name);
+    // GraphQL lets an empty string through where the value is required.
+    const given = value !== null && value !== undefined && value !== '';
+    if (given) out.sensitive.push(value);
+    else if (!deleted && (mode === 'create' || kind === 'tokens')) out.fail([...itemPath, 'value'], 'is required');
+    return { name, ...optional('value', given ? value : undefined), ...extra(deleted) };
   });
 }
 
-function httpIntegration(input: InputRecord, mode: Mode, path: readonly string[], out: InputChecks): Record<string, unknown> {
-  const allowed = new Set(['baseUrl', 'headers', 'tokens', 'urlParameters', 'body']);
-  for (const key of Object.keys(input)) if (!allowed.has(key)) out.fail([...path, key], 'is not a field of the HTTP integration');
-  const integration: Record<string, unknown> = { type: HTTP_INTEGRATION_TYPE };
-  const baseUrl = input['baseUrl'];
-  if (baseUrl === undefined || baseUrl === null) {
-    if (mode === 'create') out.fail([...path, 'baseUrl'], 'is required');
-  } else if (typeof baseUrl !== 'string' || !isHttpUrl(baseUrl)) {
-    out.fail([...path, 'baseUrl'], 'must be an http(s) URL');
-  } else {
-    integration['base_url'] = baseUrl;
-  }
-  const credentials: Record<string, unknown> = { type: HTTP_CREDENTIAL_TYPE };
-  const headers = httpItems(input['headers'], 'headers', mode, [...path, 'headers'], out);
-  const tokens = httpItems(input['tokens'], 'tokens', mode, [...path, 'tokens'], out);
-  const urlParameters = httpItems(input['urlParameters'], 'urlParameters', mode, [...path, 'urlParameters'], out);
-  if (headers) credentials['headers'] = headers;
-  if (tokens) credentials['tokens'] = tokens;
-  if (urlParameters) credentials['url_parameters'] = urlParameters;
-  const body = input['body'];
-  if (isRecord(body)) {
-    const wireBody: Record<string, unknown> = {};
-    if (typeof body['content'] === 'string') {
-      out.sensitive.push(body['content']);
-      wireBody['content'] = body['content'];
-    }
-    if (typeof body['contentType'] === 'string') wireBody['content_type'] = body['contentType'];
-    credentials['body'] = wireBody;
-  }
-  integration['credentials'] = credentials;
-  return integration;
+function httpIntegration(input: DatadogHttpIntegrationInput, mode: Mode, path: readonly string[], out: InputChecks): DatadogHttpIntegrationRequest {
+  const { baseUrl, body } = input;
+  if (baseUrl !== null && baseUrl !== undefined && !isHttpUrl(baseUrl)) out.fail([...path, 'baseUrl'], 'must be an http(s) URL');
+  const deletedMark = (deleted: boolean) => optional('deleted', deleted ? true : undefined);
+  const headers = httpItems(input.headers, 'headers', mode, [...path, 'headers'], out, deletedMark);
+  const tokens = httpItems(input.tokens, 'tokens', mode, [...path, 'tokens'], out, (deleted) => ({ type: 'SECRET' as const, ...deletedMark(deleted) }));
+  const urlParameters = httpItems(input.urlParameters, 'urlParameters', mode, [...path, 'urlParameters'], out, deletedMark);
+  const content = body?.content;
+  if (content !== null && content !== undefined) out.sensitive.push(content);
+  return {
+    type: HTTP_INTEGRATION_TYPE,
+    ...optional('base_url', baseUrl),
+    credentials: {
+      type: HTTP_CREDENTIAL_TYPE,
+      ...optional('headers', headers),
+      ...optional('tokens', tokens),
+      ...optional('url_parameters', urlParameters),
+      ...optional('body', body && { ...optional('content', content), ...optional('content_type', body.contentType) }),
+    },
+  };
 }
 
 function isHttpUrl(value: string): boolean {
@@ -174,84 +222,66 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function integrationBody(input: InputRecord, mode: Mode, path: readonly string[], out: InputChecks): { spec: IntegrationSpec; wire: Record<string, unknown> } | null {
-  const chosen = oneOf(input, path, out);
-  if (!chosen) return null;
-  const [key, member] = chosen;
+/** The integration the input names, built from the catalogue entry of its one member. */
+function integrationBody(input: DatadogIntegrationInput, mode: Mode, path: readonly string[], out: InputChecks): { spec: IntegrationSpec; wire: DatadogIntegrationRequest } {
+  const [key, chosen] = member(input, 'Datadog integration');
   const spec = DATADOG_INTEGRATIONS.find((s) => s.key === key);
-  if (!spec) {
-    out.fail([...path, key], 'is not a Datadog integration type');
-    return null;
-  }
+  if (!spec) throw new Error(`the Datadog integration input member ${key} is not in the catalogue`);
   const memberPath = [...path, key];
-  if (spec.type === HTTP_INTEGRATION_TYPE) return { spec, wire: httpIntegration(member, mode, memberPath, out) };
+  if (isHttpMember(spec, chosen)) return { spec, wire: httpIntegration(chosen, mode, memberPath, out) };
   let variant: CredentialVariant | undefined;
-  let fields: InputRecord = member;
+  let fields: DatadogCredentialsInput;
   let fieldsPath = memberPath;
-  if (spec.variants.length > 1) {
-    const inner = oneOf(member, memberPath, out);
-    if (!inner) return null;
-    variant = spec.variants.find((v) => v.key === inner[0]);
-    fields = inner[1];
-    fieldsPath = [...memberPath, inner[0]];
+  if (isVariantsMember(spec, chosen)) {
+    const [variantKey, variantFields] = member(chosen, `${spec.type} credentials`);
+    variant = spec.variants.find((v) => v.key === variantKey);
+    fields = variantFields;
+    fieldsPath = [...memberPath, variantKey];
   } else {
     variant = spec.variants[0];
+    fields = chosen;
   }
-  if (!variant) {
-    out.fail(memberPath, 'unknown credential type');
-    return null;
-  }
-  return { spec, wire: { type: spec.type, credentials: flatCredentials(variant, fields, mode, fieldsPath, out) } };
+  if (!variant) throw new Error(`no ${spec.type} credential variant for ${fieldsPath.join('.')} in the catalogue`);
+  return { spec, wire: { type: spec.type, credentials: catalogueCredentials(variant, fields, mode, fieldsPath, out) } };
 }
 
 /**
- * Validates a create input the way Datadog would (patterns, required fields, tags) and builds the
- * JSON:API body. Throws `InputValidationError` listing every problem; nothing is sent then.
+ * Checks a create input the way Datadog would (patterns, tags) and builds the JSON:API body.
+ * Throws `InputValidationError` listing every problem; nothing is sent then.
  */
-export function buildCreateBody(input: { name: unknown; tags?: unknown; integration: unknown }): BuiltBody {
+export function buildCreateBody(input: DatadogCreateInput): BuiltRequest<DatadogCreateConnectionRequest> {
   const out = new InputChecks();
   const name = checkName(input.name, ['name'], out);
-  if (name === undefined && !out.errors.length) out.fail(['name'], 'is required');
-  const tags = checkTags(input.tags, ['tags'], out);
-  const integration = isRecord(input.integration) ? integrationBody(input.integration, 'create', ['integration'], out) : null;
-  if (!isRecord(input.integration)) out.fail(['integration'], 'is required');
+  const tags = input.tags === null || input.tags === undefined ? undefined : checkTags(input.tags, ['tags'], out);
+  const integration = integrationBody(input.integration, 'create', ['integration'], out);
   out.throwIfAny();
-  const attributes: Record<string, unknown> = { name, integration: integration?.wire };
-  if (tags) attributes['tags'] = tags;
-  return { body: { data: { type: 'action_connection', attributes } }, sensitive: out.sensitive };
+  return { body: { data: { type: 'action_connection', attributes: { name, ...optional('tags', tags), integration: integration.wire } } }, sensitive: out.sensitive };
 }
 
 /**
- * Validates an update. Omitted fields, including secrets, stay unchanged at Datadog; the
+ * Checks an update. Omitted fields, including secrets, stay unchanged at Datadog; the
  * integration type cannot change (Datadog keys credentials by type; delete and create instead).
  */
-export function buildUpdateBody(
-  input: { name?: unknown; tags?: unknown; integration?: unknown },
-  currentType: string | null,
-): BuiltBody {
+export function buildUpdateBody(input: DatadogUpdateInput, currentType: string | null): BuiltRequest<DatadogUpdateConnectionRequest> {
   const out = new InputChecks();
-  const name = checkName(input.name, ['name'], out);
-  const tags = checkTags(input.tags, ['tags'], out);
-  let integration: Record<string, unknown> | undefined;
-  if (input.integration !== undefined && input.integration !== null) {
-    if (!isRecord(input.integration)) out.fail(['integration'], 'must be an object');
-    else {
-      const built = integrationBody(input.integration, 'update', ['integration'], out);
-      if (built && currentType !== null && built.spec.type !== currentType) {
-        out.fail(['integration'], `this connection is a ${currentType} integration; its type cannot change`);
-      }
-      integration = built?.wire;
+  const name = input.name === null || input.name === undefined ? undefined : checkName(input.name, ['name'], out);
+  const tags = input.tags === null || input.tags === undefined ? undefined : checkTags(input.tags, ['tags'], out);
+  let integration: DatadogIntegrationRequest | undefined;
+  if (input.integration !== null && input.integration !== undefined) {
+    const built = integrationBody(input.integration, 'update', ['integration'], out);
+    if (currentType !== null && built.spec.type !== currentType) {
+      out.fail(['integration'], `this connection is a ${currentType} integration; its type cannot change`);
     }
+    integration = built.wire;
   }
   if (name === undefined && tags === undefined && integration === undefined && out.errors.length === 0) {
     out.fail([], 'nothing to update: give name, tags or integration');
   }
   out.throwIfAny();
-  const attributes: Record<string, unknown> = {};
-  if (name !== undefined) attributes['name'] = name;
-  if (tags !== undefined) attributes['tags'] = tags;
-  if (integration !== undefined) attributes['integration'] = integration;
-  return { body: { data: { type: 'action_connection', attributes } }, sensitive: out.sensitive };
+  return {
+    body: { data: { type: 'action_connection', attributes: { ...optional('name', name), ...optional('tags', tags), ...optional('integration', integration) } } },
+    sensitive: out.sensitive,
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

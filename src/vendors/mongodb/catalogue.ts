@@ -58,17 +58,6 @@ export const SECRET_FIELDS: Readonly<Record<MongoDbIntegrationType, readonly str
   PROMETHEUS: ['password', 'tlsPemPassword'],
 };
 
-/** Every field the vendor accepts per type, besides `type`. */
-export const REQUEST_FIELDS: Readonly<Record<MongoDbIntegrationType, readonly string[]>> = {
-  PAGER_DUTY: ['serviceKey'],
-  SLACK: ['apiToken', 'teamName', 'channelName'],
-  OPS_GENIE: ['apiKey', 'region'],
-  VICTOR_OPS: ['apiKey', 'routingKey'],
-  WEBHOOK: ['url', 'secret'],
-  MICROSOFT_TEAMS: ['microsoftTeamsWebhookUrl'],
-  PROMETHEUS: ['username', 'password', 'listenAddress', 'serviceDiscovery', 'scheme', 'enabled', 'tlsPemPath', 'tlsPemPassword'],
-};
-
 /** `INTEGRATION-TYPE` path segments are upper-case words joined by `_`; anything else is not sent. */
 export const TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 

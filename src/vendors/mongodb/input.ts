@@ -1,14 +1,62 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, isRecord, type InputRecord } from '../../core/input-check.js';
-import { GROUP_ID_PATTERN, INPUT_KEYS, MONGODB_INTEGRATION_TYPES, REQUEST_FIELDS, type MongoDbIntegrationType } from './catalogue.js';
+import { InputChecks, optional, type BuiltRequest, type OneOf } from '../../core/input-check.js';
+import { GROUP_ID_PATTERN, type INPUT_KEYS, type MongoDbIntegrationType } from './catalogue.js';
 
+/*
+ * `MongoDbIntegrationInput` as GraphQL hands it over (schema/mongodb/mutations.ts): exactly one
+ * member, enums already mapped to the wire's values. Every member field is nullable in the SDL on
+ * purpose, so that a missing secret is refused here with a message saying why it must be given
+ * again; whether a field is there is therefore checked here, along with what GraphQL cannot know.
+ */
 
-/** A POST/PUT body for one integration type plus the secret values it carries. */
-export interface BuiltIntegration {
+interface MongoDbMemberInputs {
+  readonly PAGER_DUTY: { readonly serviceKey?: string | null | undefined };
+  readonly SLACK: { readonly apiToken?: string | null | undefined; readonly teamName?: string | null | undefined; readonly channelName?: string | null | undefined };
+  readonly OPS_GENIE: { readonly apiKey?: string | null | undefined; readonly region?: 'US' | 'EU' | null | undefined };
+  readonly VICTOR_OPS: { readonly apiKey?: string | null | undefined; readonly routingKey?: string | null | undefined };
+  readonly WEBHOOK: { readonly url?: string | null | undefined; readonly secret?: string | null | undefined };
+  readonly MICROSOFT_TEAMS: { readonly microsoftTeamsWebhookUrl?: string | null | undefined };
+  readonly PROMETHEUS: {
+    readonly username?: string | null | undefined;
+    readonly password?: string | null | undefined;
+    readonly listenAddress?: string | null | undefined;
+    readonly serviceDiscovery?: 'file' | 'http' | null | undefined;
+    readonly scheme?: 'http' | 'https' | null | undefined;
+    readonly enabled?: boolean | null | undefined;
+    readonly tlsPemPath?: string | null | undefined;
+    readonly tlsPemPassword?: string | null | undefined;
+  };
+}
+
+/** `MongoDbIntegrationInput`: one member per type, named as the catalogue's `INPUT_KEYS`. */
+export type MongoDbIntegrationInput = OneOf<{ [Type in MongoDbIntegrationType as (typeof INPUT_KEYS)[Type]]: MongoDbMemberInputs[Type] }>;
+
+/** Each type's request fields (docs/vendors/mongodb/CONTRACT.md, "Per-type fields"). */
+interface MongoDbRequestFields {
+  readonly PAGER_DUTY: { readonly serviceKey: string };
+  readonly SLACK: { readonly apiToken: string; readonly teamName: string; readonly channelName?: string };
+  readonly OPS_GENIE: { readonly apiKey: string; readonly region: 'US' | 'EU' };
+  readonly VICTOR_OPS: { readonly apiKey: string; readonly routingKey?: string };
+  readonly WEBHOOK: { readonly url: string; readonly secret?: string };
+  readonly MICROSOFT_TEAMS: { readonly microsoftTeamsWebhookUrl: string };
+  readonly PROMETHEUS: {
+    readonly username: string;
+    readonly password: string;
+    readonly listenAddress: string;
+    readonly serviceDiscovery: 'file' | 'http';
+    readonly scheme: 'http' | 'https';
+    readonly enabled: boolean;
+    readonly tlsPemPath?: string;
+    readonly tlsPemPassword?: string;
+  };
+}
+
+/** The POST/PUT body: one integration object whose `type` equals the path segment (CONTRACT.md). */
+type MongoDbIntegrationRequest = { [Type in MongoDbIntegrationType]: { readonly type: Type } & MongoDbRequestFields[Type] }[MongoDbIntegrationType];
+
+/** A POST/PUT body for one integration type plus the secret values it carries (scrubbed from anything the vendor says back). */
+export interface BuiltIntegration extends BuiltRequest<MongoDbIntegrationRequest> {
   readonly type: MongoDbIntegrationType;
-  readonly body: Readonly<Record<string, unknown>>;
-  /** Scrubbed from anything the vendor says back. */
-  readonly sensitive: readonly string[];
 }
 
 const MAX_SECRET = 1024;
@@ -20,181 +68,184 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** What a value read back from Cloud Manager looks like: a run of `*` before its last characters. */
 const MASKED = /\*{4,}/;
 
-const SECRET_REQUIRED =
-  'is required: Cloud Manager replaces the whole integration on every write and Patchbay never sends back a secret it read, so the secret must be given again';
-
-
+const SECRET_REQUIRED = 'is required: Cloud Manager replaces the whole integration on every write and Patchbay never sends back a secret it read, so the secret must be given again';
 
 interface TextRule {
-  readonly required?: boolean;
   readonly secret?: boolean;
   readonly max?: number;
   readonly min?: number;
 }
 
-/** Reads one string field; returns it when valid, undefined otherwise (with the error noted). */
-function text(member: InputRecord, name: string, path: readonly string[], out: InputChecks, rule: TextRule): string | undefined {
-  const value = member[name];
-  const at = [...path, name];
-  if (value === undefined || value === null) {
-    if (rule.required) out.fail(at, rule.secret ? SECRET_REQUIRED : 'is required');
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    out.fail(at, 'must be a string');
-    return undefined;
-  }
+const SECRET: TextRule = { secret: true };
+
+/** Whether a given string is usable: not blank, no control characters, within bounds, not a mask read back. */
+function checkText(value: string, at: readonly string[], out: InputChecks, rule: TextRule): boolean {
   // The value itself never goes into a message: it may be a secret.
   if (value.trim() === '') {
     out.fail(at, 'must not be empty');
-    return undefined;
+    return false;
   }
   if (CONTROL.test(value)) {
     out.fail(at, 'must not contain control characters');
-    return undefined;
+    return false;
   }
   const max = rule.max ?? (rule.secret ? MAX_SECRET : MAX_TEXT);
   if (value.length > max || value.length < (rule.min ?? 1)) {
     out.fail(at, `must be ${rule.min ?? 1} to ${max} characters`);
-    return undefined;
+    return false;
   }
   if (rule.secret && MASKED.test(value)) {
     out.fail(at, 'looks like a masked value read back from Cloud Manager (e.g. ******7890); give the real secret');
-    return undefined;
+    return false;
   }
   if (rule.secret) out.sensitive.push(value);
+  return true;
+}
+
+/**
+ * A value Cloud Manager requires. When the input left it out, the failure is recorded and
+ * `standIn` returned: `buildIntegrationBody` throws before the body leaves, so it is never sent.
+ */
+function need<T>(value: T | null | undefined, at: readonly string[], out: InputChecks, standIn: T, message = 'is required'): T {
+  if (value !== null && value !== undefined) return value;
+  out.fail(at, message);
+  return standIn;
+}
+
+/** A required string field; a missing secret is refused with the reason it must be given again. */
+function requiredText(value: string | null | undefined, at: readonly string[], out: InputChecks, rule: TextRule = {}): string {
+  if (value === null || value === undefined) return need(value, at, out, '', rule.secret ? SECRET_REQUIRED : 'is required');
+  checkText(value, at, out, rule);
   return value;
 }
 
-function httpUrl(member: InputRecord, name: string, path: readonly string[], out: InputChecks, required: boolean): string | undefined {
-  const value = text(member, name, path, out, { required, secret: true, max: MAX_URL });
-  if (value === undefined) return undefined;
+function optionalText(value: string | null | undefined, at: readonly string[], out: InputChecks, rule: TextRule = {}): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  checkText(value, at, out, rule);
+  return value;
+}
+
+/** A required http(s) URL; treated as a secret, since webhook URLs embed tokens. */
+function requiredUrl(value: string | null | undefined, at: readonly string[], out: InputChecks): string {
+  if (value === null || value === undefined) return need(value, at, out, '', SECRET_REQUIRED);
+  if (checkText(value, at, out, { secret: true, max: MAX_URL }) && !isHttpUrl(value)) out.fail(at, 'must be an absolute http(s) URL');
+  return value;
+}
+
+function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return value;
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
   } catch {
-    // reported below
+    return false;
   }
-  out.fail([...path, name], 'must be an absolute http(s) URL');
-  return undefined;
-}
-
-function oneOfValue(member: InputRecord, name: string, allowed: readonly string[], path: readonly string[], out: InputChecks, fallback?: string): string | undefined {
-  const value = member[name];
-  if (value === undefined || value === null) {
-    if (fallback === undefined) out.fail([...path, name], 'is required');
-    return fallback;
-  }
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    out.fail([...path, name], `must be one of ${allowed.join(', ')}`);
-    return undefined;
-  }
-  return value;
 }
 
 /** `host:port` or `[ipv6]:port`, as Cloud Manager's Prometheus `listenAddress`. */
 const LISTEN_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
-function fields(type: MongoDbIntegrationType, member: InputRecord, path: readonly string[], out: InputChecks): Record<string, unknown> {
-  const body: Record<string, unknown> = { type };
-  const put = (name: string, value: unknown): void => {
-    if (value !== undefined) body[name] = value;
+function prometheus(member: MongoDbMemberInputs['PROMETHEUS'], path: readonly string[], out: InputChecks): MongoDbIntegrationRequest {
+  const at = (name: string): readonly string[] => [...path, name];
+  const username = requiredText(member.username, at('username'), out);
+  const password = requiredText(member.password, at('password'), out, SECRET);
+  const listenAddress = member.listenAddress;
+  if (listenAddress === null || listenAddress === undefined) {
+    need(listenAddress, at('listenAddress'), out, '');
+  } else if (checkText(listenAddress, at('listenAddress'), out, {})) {
+    const port = LISTEN_ADDRESS.exec(listenAddress)?.[1];
+    if (port === undefined || Number(port) < 1 || Number(port) > 65535) out.fail(at('listenAddress'), 'must be host:port, e.g. 0.0.0.0:9216');
+  }
+  const serviceDiscovery = need(member.serviceDiscovery, at('serviceDiscovery'), out, 'file');
+  const scheme = need(member.scheme, at('scheme'), out, 'http');
+  const enabled = need(member.enabled, at('enabled'), out, false);
+  const tlsPemPath = member.tlsPemPath;
+  if (tlsPemPath !== null && tlsPemPath !== undefined && checkText(tlsPemPath, at('tlsPemPath'), out, { max: 1024 }) && !tlsPemPath.startsWith('/')) {
+    out.fail(at('tlsPemPath'), 'must be an absolute path');
+  }
+  if (member.scheme === 'https' && (tlsPemPath === null || tlsPemPath === undefined)) out.fail(at('tlsPemPath'), 'is required when scheme is https');
+  return {
+    type: 'PROMETHEUS',
+    username,
+    password,
+    listenAddress: listenAddress ?? '',
+    serviceDiscovery,
+    scheme,
+    enabled,
+    ...optional('tlsPemPath', tlsPemPath),
+    ...optional('tlsPemPassword', optionalText(member.tlsPemPassword, at('tlsPemPassword'), out, SECRET)),
   };
-  switch (type) {
-    case 'PAGER_DUTY':
-      put('serviceKey', text(member, 'serviceKey', path, out, { required: true, secret: true }));
-      break;
-    case 'SLACK':
-      put('apiToken', text(member, 'apiToken', path, out, { required: true, secret: true }));
-      put('teamName', text(member, 'teamName', path, out, { required: true }));
-      put('channelName', text(member, 'channelName', path, out, { max: MAX_CHANNEL }));
-      break;
-    case 'OPS_GENIE':
-      put('apiKey', text(member, 'apiKey', path, out, { required: true, secret: true }));
-      // Required by Cloud Manager with a documented default of US: send it explicitly.
-      put('region', oneOfValue(member, 'region', ['US', 'EU'], path, out, 'US'));
-      break;
-    case 'VICTOR_OPS':
-      put('apiKey', text(member, 'apiKey', path, out, { required: true, secret: true }));
-      put('routingKey', text(member, 'routingKey', path, out, {}));
-      break;
-    case 'WEBHOOK':
-      put('url', httpUrl(member, 'url', path, out, true));
-      put('secret', text(member, 'secret', path, out, { secret: true }));
-      break;
-    case 'MICROSOFT_TEAMS':
-      put('microsoftTeamsWebhookUrl', httpUrl(member, 'microsoftTeamsWebhookUrl', path, out, true));
-      break;
-    case 'PROMETHEUS': {
-      put('username', text(member, 'username', path, out, { required: true }));
-      put('password', text(member, 'password', path, out, { required: true, secret: true }));
-      const listenAddress = text(member, 'listenAddress', path, out, { required: true });
-      const port = listenAddress === undefined ? undefined : LISTEN_ADDRESS.exec(listenAddress)?.[1];
-      if (listenAddress !== undefined && (port === undefined || Number(port) < 1 || Number(port) > 65535)) {
-        out.fail([...path, 'listenAddress'], 'must be host:port, e.g. 0.0.0.0:9216');
-      } else {
-        put('listenAddress', listenAddress);
-      }
-      put('serviceDiscovery', oneOfValue(member, 'serviceDiscovery', ['file', 'http'], path, out));
-      const scheme = oneOfValue(member, 'scheme', ['http', 'https'], path, out);
-      put('scheme', scheme);
-      const enabled = member['enabled'];
-      if (typeof enabled === 'boolean') body['enabled'] = enabled;
-      else out.fail([...path, 'enabled'], enabled === undefined || enabled === null ? 'is required' : 'must be a boolean');
-      const tlsPemPath = text(member, 'tlsPemPath', path, out, { max: 1024 });
-      if (tlsPemPath !== undefined && !tlsPemPath.startsWith('/')) out.fail([...path, 'tlsPemPath'], 'must be an absolute path');
-      else put('tlsPemPath', tlsPemPath);
-      if (scheme === 'https' && member['tlsPemPath'] == null) out.fail([...path, 'tlsPemPath'], 'is required when scheme is https');
-      put('tlsPemPassword', text(member, 'tlsPemPassword', path, out, { secret: true }));
-      break;
-    }
-    default: {
-      const unreachable: never = type;
-      throw new Error(`unknown type ${String(unreachable)}`);
-    }
+}
+
+/** The request for the one member the input carries, its fields checked in the order they are listed. */
+function request(input: MongoDbIntegrationInput, path: readonly string[], out: InputChecks): MongoDbIntegrationRequest {
+  const under =
+    (key: string) =>
+    (name: string): readonly string[] => [...path, key, name];
+  if (input.pagerDuty) {
+    const at = under('pagerDuty');
+    return { type: 'PAGER_DUTY', serviceKey: requiredText(input.pagerDuty.serviceKey, at('serviceKey'), out, SECRET) };
   }
-  const known = new Set(REQUEST_FIELDS[type]);
-  for (const key of Object.keys(member)) {
-    if (!known.has(key) && member[key] !== undefined && member[key] !== null) out.fail([...path, key], `is not a field of a ${type} integration`);
+  if (input.slack) {
+    const at = under('slack');
+    const { apiToken, teamName, channelName } = input.slack;
+    return {
+      type: 'SLACK',
+      apiToken: requiredText(apiToken, at('apiToken'), out, SECRET),
+      teamName: requiredText(teamName, at('teamName'), out),
+      ...optional('channelName', optionalText(channelName, at('channelName'), out, { max: MAX_CHANNEL })),
+    };
   }
-  return body;
+  if (input.opsGenie) {
+    const at = under('opsGenie');
+    // Required by Cloud Manager with a documented default of US: send it explicitly.
+    return { type: 'OPS_GENIE', apiKey: requiredText(input.opsGenie.apiKey, at('apiKey'), out, SECRET), region: input.opsGenie.region ?? 'US' };
+  }
+  if (input.victorOps) {
+    const at = under('victorOps');
+    return {
+      type: 'VICTOR_OPS',
+      apiKey: requiredText(input.victorOps.apiKey, at('apiKey'), out, SECRET),
+      ...optional('routingKey', optionalText(input.victorOps.routingKey, at('routingKey'), out)),
+    };
+  }
+  if (input.webhook) {
+    const at = under('webhook');
+    return {
+      type: 'WEBHOOK',
+      url: requiredUrl(input.webhook.url, at('url'), out),
+      ...optional('secret', optionalText(input.webhook.secret, at('secret'), out, SECRET)),
+    };
+  }
+  if (input.microsoftTeams) {
+    return { type: 'MICROSOFT_TEAMS', microsoftTeamsWebhookUrl: requiredUrl(input.microsoftTeams.microsoftTeamsWebhookUrl, under('microsoftTeams')('microsoftTeamsWebhookUrl'), out) };
+  }
+  if (input.prometheus) return prometheus(input.prometheus, [...path, 'prometheus'], out);
+  const unreachable: never = input;
+  throw new Error(`an integration input without a member: ${JSON.stringify(Object.keys(unreachable))}`);
 }
 
 /**
- * Validates a `MongoDbIntegrationInput` (`@oneOf`) the way Cloud Manager would and builds the
- * POST/PUT body. Both writes send the whole object (PUT is a full replace), so every required
- * field, secrets included, must be in the input: nothing is filled in from a read. Throws
- * `InputValidationError` listing every problem; nothing is sent then.
+ * Checks a `MongoDbIntegrationInput` the way Cloud Manager would and builds the POST/PUT body.
+ * Both writes send the whole object (PUT is a full replace), so every required field, secrets
+ * included, must be in the input: nothing is filled in from a read. Throws `InputValidationError`
+ * listing every problem; nothing is sent then.
  */
-export function buildIntegrationBody(integration: unknown, path: readonly string[] = ['integration']): BuiltIntegration {
+export function buildIntegrationBody(integration: MongoDbIntegrationInput, path: readonly string[] = ['integration']): BuiltIntegration {
   const out = new InputChecks();
-  if (!isRecord(integration)) {
-    out.fail(path, 'is required');
-    out.throwIfAny();
-  }
-  const input = integration as InputRecord;
-  const set = Object.entries(input).filter(([, v]) => v !== null && v !== undefined);
-  const [key, member] = set[0] ?? [];
-  const type = MONGODB_INTEGRATION_TYPES.find((t) => INPUT_KEYS[t] === key);
-  if (set.length !== 1 || type === undefined || !isRecord(member)) {
-    out.fail(path, `exactly one of ${Object.values(INPUT_KEYS).join(', ')} must be given`);
-    out.throwIfAny();
-  }
-  const chosen = type as MongoDbIntegrationType;
-  const body = fields(chosen, member as InputRecord, [...path, key as string], out);
+  const body = request(integration, path, out);
   out.throwIfAny();
-  return { type: chosen, body, sensitive: out.sensitive };
+  return { type: body.type, body, sensitive: out.sensitive };
 }
 
 /**
  * The project id to use for `account`: it must be one of the account's configured `groupIds`
  * (compared case-insensitively; sent in the vendor's lower-case form).
  */
-export function checkGroupId(groupId: unknown, configured: readonly string[], path: readonly string[] = ['groupId']): string {
-  if (typeof groupId !== 'string' || !GROUP_ID_PATTERN.test(groupId.toLowerCase())) {
+export function checkGroupId(groupId: string, configured: readonly string[], path: readonly string[] = ['groupId']): string {
+  const wanted = groupId.toLowerCase();
+  if (!GROUP_ID_PATTERN.test(wanted)) {
     throw InputValidationError.single(path, 'must be a 24-character hexadecimal project id');
   }
-  const wanted = groupId.toLowerCase();
   if (!configured.some((id) => id.toLowerCase() === wanted)) {
     throw InputValidationError.single(path, 'is not one of the project ids (groupIds) configured for this account');
   }

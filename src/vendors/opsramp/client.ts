@@ -1,7 +1,8 @@
 import type { AccountRef } from '../../core/domain.js';
 import { VendorAuthError, VendorContractError } from '../../core/errors.js';
 import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
-import type { BuiltBody } from './input.js';
+import type { BuiltRequest } from '../../core/input-check.js';
+import type { OpsRampInstallRequest, OpsRampUninstallRequest, OpsRampUpdateRequest } from './input.js';
 import { mapAvailableIntegration, mapInstalledIntegration, type OpsRampCatalogueIntegration, type OpsRampInstalledIntegration } from './map.js';
 import { OpsRampOAuth } from './oauth.js';
 import { availableSearchWire, installedIntegrationWire, installedSearchWire } from './wire.js';
@@ -67,7 +68,7 @@ export class OpsRampClient {
     private readonly auth: OpsRampOAuth,
   ) {}
 
-  async install(scope: CallScope, integrationId: string, built: BuiltBody): Promise<OpsRampInstalledIntegration> {
+  async install(scope: CallScope, integrationId: string, built: BuiltRequest<OpsRampInstallRequest>): Promise<OpsRampInstalledIntegration> {
     const res = await this.call(scope, {
       method: 'POST',
       route: INSTALL,
@@ -86,7 +87,7 @@ export class OpsRampClient {
   }
 
   /** Changes an installed integration: OpsRamp updates with POST and a partial body. */
-  async update(scope: CallScope, installedId: string, built: BuiltBody): Promise<OpsRampInstalledIntegration> {
+  async update(scope: CallScope, installedId: string, built: BuiltRequest<OpsRampUpdateRequest>): Promise<OpsRampInstalledIntegration> {
     const res = await this.call(scope, {
       method: 'POST',
       route: INSTALLED,
@@ -101,7 +102,13 @@ export class OpsRampClient {
 
   /** Uninstalls; OpsRamp requires the reason as a JSON body on the DELETE. */
   async uninstall(scope: CallScope, installedId: string, reason: string): Promise<void> {
-    await this.call(scope, { method: 'DELETE', route: INSTALLED, params: { installedIntgId: installedId }, json: { uninstallReason: reason }, okStatuses: [200, 204] });
+    await this.call(scope, {
+      method: 'DELETE',
+      route: INSTALLED,
+      params: { installedIntgId: installedId },
+      json: { uninstallReason: reason } satisfies OpsRampUninstallRequest,
+      okStatuses: [200, 204],
+    });
   }
 
   async enable(scope: CallScope, installedId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, isRecord, type InputRecord } from '../../core/input-check.js';
+import { InputChecks, optional, type BuiltRequest } from '../../core/input-check.js';
 import {
   OPSRAMP_CATEGORIES,
   OPSRAMP_DIRECTIONS,
@@ -9,21 +9,164 @@ import {
   OPSRAMP_NOTIFIER_AUTH_TYPES,
   OPSRAMP_NOTIFIER_TYPES,
   catalogueEntry,
+  type OpsRampCategory,
+  type OpsRampDirection,
+  type OpsRampEntityType,
+  type OpsRampGrantType,
+  type OpsRampInboundAuthType,
+  type OpsRampNotifierAuthType,
+  type OpsRampNotifierType,
+  type Unknown,
 } from './catalogue.js';
 
 /*
- * GraphQL input → OpsRamp request bodies, validated first the way OpsRamp validates them
- * (CONTRACT.md, "Object model"; the spec's field descriptions say which fields each auth type
- * needs). Every problem is collected, then reported at once as `InputValidationError`; nothing
- * is sent then. Bodies use the names OpsRamp's examples use: `thirdParty*`, `accessTokenURI`,
- * `grantType: PASSWORD`.
+ * GraphQL input → OpsRamp request bodies, checked first the way OpsRamp checks them
+ * (docs/vendors/opsramp/CONTRACT.md, "Object model"; the spec's field descriptions say which fields
+ * each auth type needs). GraphQL already guarantees the shapes, the required fields and the enum
+ * members, except that every enum's `UNKNOWN` (an output-only member, schema/opsramp/enums.ts) gets
+ * through and is refused here. Every problem is collected, then reported at once as
+ * `InputValidationError`; nothing is sent then. Bodies use the names OpsRamp's examples use:
+ * `thirdParty*`, `accessTokenURI`, `grantType: PASSWORD`.
  */
 
+/** An enum value as GraphQL delivers it: a known value or the output-only `UNKNOWN`. */
+type OrUnknown<T extends string> = T | Unknown;
 
-/** A request body for OpsRamp plus the secret values it carries (to scrub from vendor errors). */
-export interface BuiltBody {
-  readonly body: Record<string, unknown>;
-  readonly sensitive: readonly string[];
+interface OpsRampMapAttributeInput {
+  readonly name: string;
+  readonly entityType: OrUnknown<OpsRampEntityType>;
+  readonly thirdPartyAttrName: string;
+  readonly thirdPartyEntityType: string;
+  readonly attrValues: readonly { readonly attrValue: string; readonly thirdPartyAttrValue: string }[];
+}
+
+interface OpsRampInboundConfigInput {
+  readonly authentication?: { readonly authType: OrUnknown<OpsRampInboundAuthType>; readonly roleUniqueId?: string | null | undefined } | null | undefined;
+  readonly mapAttributes?: readonly OpsRampMapAttributeInput[] | null | undefined;
+  readonly dropAlerts?: boolean | null | undefined;
+  readonly entityTypes?: readonly OrUnknown<OpsRampEntityType>[] | null | undefined;
+}
+
+interface OpsRampKeyValueInput {
+  readonly key: string;
+  readonly value: string;
+}
+
+interface OpsRampNotifierInput {
+  readonly type: OrUnknown<OpsRampNotifierType>;
+  readonly baseUri: string;
+  readonly authType: OrUnknown<OpsRampNotifierAuthType>;
+  readonly grantType?: OrUnknown<OpsRampGrantType> | null | undefined;
+  readonly userName?: string | null | undefined;
+  readonly password?: string | null | undefined;
+  readonly accessTokenUri?: string | null | undefined;
+  readonly apiKey?: string | null | undefined;
+  readonly apiSecret?: string | null | undefined;
+  readonly tokenUrl?: string | null | undefined;
+  readonly tokenPayload?: string | null | undefined;
+  readonly tokenHeaders?: readonly OpsRampKeyValueInput[] | null | undefined;
+  readonly tokensPath?: readonly OpsRampKeyValueInput[] | null | undefined;
+  readonly resourceAuthHeaders?: readonly OpsRampKeyValueInput[] | null | undefined;
+}
+
+interface OpsRampOutboundConfigInput {
+  readonly mapAttributes?: readonly OpsRampMapAttributeInput[] | null | undefined;
+  readonly baseNotifier?: OpsRampNotifierInput | null | undefined;
+}
+
+/** What `updateOpsRampInstalledIntegration` hands the builder (besides the id). */
+export interface OpsRampUpdateInput {
+  readonly displayName?: string | null | undefined;
+  readonly description?: string | null | undefined;
+  readonly inboundConfig?: OpsRampInboundConfigInput | null | undefined;
+  readonly outboundConfig?: OpsRampOutboundConfigInput | null | undefined;
+}
+
+/** What `installOpsRampIntegration` hands the builder. */
+export interface OpsRampInstallInput extends OpsRampUpdateInput {
+  readonly integrationId: string;
+  readonly category?: OrUnknown<OpsRampCategory> | null | undefined;
+  readonly direction?: OrUnknown<OpsRampDirection> | null | undefined;
+  readonly alertSourceId?: number | null | undefined;
+  readonly parentIntegrationId?: string | null | undefined;
+}
+
+/*
+ * The request bodies (CONTRACT.md, "Endpoints" and "Object model"): only the fields the input set.
+ */
+
+interface OpsRampMapAttributeRequest {
+  readonly name: string;
+  readonly thirdPartyAttrName: string;
+  readonly entityType: OpsRampEntityType;
+  readonly thirdPartyEntityType: string;
+  readonly attrValues: readonly { readonly attrValue: string; readonly thirdPartyAttrValue: string }[];
+}
+
+interface OpsRampInboundConfigRequest {
+  readonly authentication?: { readonly authType: OpsRampInboundAuthType; readonly role?: { readonly uniqueId: string } };
+  readonly mapAttributes?: readonly OpsRampMapAttributeRequest[];
+  readonly dropAlerts?: boolean;
+  readonly entityTypes?: readonly OpsRampEntityType[];
+}
+
+interface OpsRampKeyValueRequest {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The user's JWT login payload, a JSON object sent as given. */
+type JsonObject = { readonly [key: string]: unknown };
+
+/** `baseNotifier`: which credentials it carries depends on `authType`. */
+type OpsRampNotifierRequest = { readonly type: OpsRampNotifierType; readonly baseURI: string } & (
+  | { readonly authType: 'NONE' }
+  | { readonly authType: 'BASIC'; readonly userName: string; readonly password: string }
+  | {
+      readonly authType: 'OAUTH2';
+      readonly grantType: OpsRampGrantType;
+      readonly userName?: string;
+      readonly password?: string;
+      readonly accessTokenURI: string;
+      readonly apiKey: string;
+      readonly apiSecret: string;
+    }
+  | {
+      readonly authType: 'JWT';
+      readonly userName?: string;
+      readonly password?: string;
+      readonly tokenURL: string;
+      readonly tokenPayload?: JsonObject;
+      readonly tokenHeaders?: readonly OpsRampKeyValueRequest[];
+      readonly tokensPath?: readonly OpsRampKeyValueRequest[];
+      readonly resourceAuthHeaders?: readonly OpsRampKeyValueRequest[];
+    }
+);
+
+interface OpsRampOutboundConfigRequest {
+  readonly mapAttributes?: readonly OpsRampMapAttributeRequest[];
+  readonly baseNotifier?: OpsRampNotifierRequest;
+}
+
+/** `POST /installed/{id}`: a partial `integrationInstall`; what it leaves out stays as it is. */
+export interface OpsRampUpdateRequest {
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly inboundConfig?: OpsRampInboundConfigRequest;
+  readonly outboundConfig?: OpsRampOutboundConfigRequest;
+}
+
+/** `POST /install/{integrationId}`: an `integrationInstall`. */
+export interface OpsRampInstallRequest extends OpsRampUpdateRequest {
+  readonly category?: OpsRampCategory;
+  readonly direction?: OpsRampDirection;
+  readonly alertSource?: { readonly id: number };
+  readonly parentIntg?: { readonly id: string };
+}
+
+/** `DELETE /installed/{id}`: OpsRamp requires the reason in a JSON body. */
+export interface OpsRampUninstallRequest {
+  readonly uninstallReason: string;
 }
 
 const MAX_TEXT = 255;
@@ -37,300 +180,334 @@ const INSTALLED_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Inputs are single-line printable text; control characters are refused outright. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-
-
 const absent = (value: unknown): value is null | undefined => value === null || value === undefined;
 
-/** A plain text field: optional unless `required`, non-empty, one line, bounded. */
-function textField(value: unknown, path: readonly string[], out: InputChecks, required = false, max = MAX_TEXT): string | undefined {
-  if (absent(value)) {
-    if (required) out.fail(path, 'is required');
-    return undefined;
-  }
-  if (typeof value !== 'string' || value.trim() === '') {
+/*
+ * The checks below record what is wrong and return what to send. When anything was recorded the
+ * builders throw before a body leaves, so what a check returns for a refused or missing value (the
+ * value as given, or a stand-in) is never sent.
+ */
+
+/** Whether a given text is usable: not blank, bounded, one line. */
+function checkText(value: string, path: readonly string[], out: InputChecks, max = MAX_TEXT): boolean {
+  if (value.trim() === '') {
     out.fail(path, 'must not be empty');
-    return undefined;
+    return false;
   }
   if (value.length > max) {
     out.fail(path, `must be at most ${max} characters`);
-    return undefined;
+    return false;
   }
   if (CONTROL.test(value)) {
     out.fail(path, 'must not contain control characters');
-    return undefined;
+    return false;
   }
+  return true;
+}
+
+function text(value: string, path: readonly string[], out: InputChecks, max = MAX_TEXT): string {
+  checkText(value, path, out, max);
   return value;
+}
+
+function optionalText(value: string | null | undefined, path: readonly string[], out: InputChecks, max = MAX_TEXT): string | undefined {
+  return absent(value) ? undefined : text(value, path, out, max);
+}
+
+/** A text GraphQL lets be null but OpsRamp needs here. */
+function requiredText(value: string | null | undefined, path: readonly string[], out: InputChecks, max = MAX_TEXT): string {
+  if (!absent(value)) return text(value, path, out, max);
+  out.fail(path, 'is required');
+  return '';
 }
 
 /**
  * A secret: sent, remembered as sensitive, never returned. A value made only of asterisks is what
  * OpsRamp's own examples show for a masked secret; sending it back would overwrite the real one.
  */
-function secretField(value: unknown, path: readonly string[], out: InputChecks, required: boolean): string | undefined {
-  const secret = textField(value, path, out, required, 4096);
-  if (secret === undefined) return undefined;
-  if (/^\*+$/.test(secret)) {
-    out.fail(path, 'looks like a masked value; send the real secret');
-    return undefined;
-  }
-  out.sensitive.push(secret);
-  return secret;
+function secret(value: string, path: readonly string[], out: InputChecks): string {
+  if (!checkText(value, path, out, 4096)) return value;
+  if (/^\*+$/.test(value)) out.fail(path, 'looks like a masked value; send the real secret');
+  else out.sensitive.push(value);
+  return value;
 }
 
-function enumField<T extends string>(values: readonly T[], value: unknown, path: readonly string[], out: InputChecks, required = false): T | undefined {
-  if (absent(value)) {
-    if (required) out.fail(path, 'is required');
-    return undefined;
-  }
+function optionalSecret(value: string | null | undefined, path: readonly string[], out: InputChecks): string | undefined {
+  return absent(value) ? undefined : secret(value, path, out);
+}
+
+function requiredSecret(value: string | null | undefined, path: readonly string[], out: InputChecks): string {
+  if (!absent(value)) return secret(value, path, out);
+  out.fail(path, 'is required');
+  return '';
+}
+
+/** The value among `values`; `UNKNOWN`, which GraphQL lets through, is refused. */
+function known<T extends string>(values: readonly T[], value: OrUnknown<T>, path: readonly string[], out: InputChecks): T | undefined {
   const found = values.find((v) => v === value);
   if (found === undefined) out.fail(path, `must be one of ${values.join(', ')}`);
   return found;
 }
 
-function list(value: unknown, path: readonly string[], out: InputChecks, max: number): readonly unknown[] | undefined {
-  if (absent(value)) return undefined;
-  if (!Array.isArray(value)) {
-    out.fail(path, 'must be a list');
-    return undefined;
-  }
-  if (value.length > max) {
-    out.fail(path, `must have at most ${max} items`);
-    return undefined;
-  }
-  return value;
+/** Like {@link known}, for a value GraphQL lets be null but OpsRamp needs here. */
+function requiredKnown<T extends string>(values: readonly T[], value: OrUnknown<T> | null | undefined, path: readonly string[], out: InputChecks): T | undefined {
+  if (!absent(value)) return known(values, value, path, out);
+  out.fail(path, 'is required');
+  return undefined;
 }
 
-function mapAttributes(value: unknown, path: readonly string[], out: InputChecks): Record<string, unknown>[] | undefined {
-  const items = list(value, path, out, MAX_MAPPINGS);
-  if (!items) return undefined;
-  return items.map((raw, index) => {
+/** Like {@link known}, for a value the body cannot go without: `standIn` stands for a refused one. */
+function knownOr<T extends string>(values: readonly T[], value: OrUnknown<T>, path: readonly string[], out: InputChecks, standIn: T): T {
+  return known(values, value, path, out) ?? standIn;
+}
+
+/** Whether a list is within bounds. */
+function checkLength(items: readonly unknown[], path: readonly string[], out: InputChecks, max: number): boolean {
+  if (items.length <= max) return true;
+  out.fail(path, `must have at most ${max} items`);
+  return false;
+}
+
+function mapAttributes(items: readonly OpsRampMapAttributeInput[] | null | undefined, path: readonly string[], out: InputChecks): OpsRampMapAttributeRequest[] | undefined {
+  if (absent(items) || !checkLength(items, path, out, MAX_MAPPINGS)) return undefined;
+  return items.map((item, index) => {
     const at = [...path, String(index)];
-    const item = isRecord(raw) ? raw : {};
-    const values = list(item['attrValues'], [...at, 'attrValues'], out, MAX_VALUES) ?? [];
-    if (absent(item['attrValues'])) out.fail([...at, 'attrValues'], 'is required');
+    const values = checkLength(item.attrValues, [...at, 'attrValues'], out, MAX_VALUES) ? item.attrValues : [];
     return {
-      name: textField(item['name'], [...at, 'name'], out, true),
-      thirdPartyAttrName: textField(item['thirdPartyAttrName'], [...at, 'thirdPartyAttrName'], out, true),
-      entityType: enumField(OPSRAMP_ENTITY_TYPES, item['entityType'], [...at, 'entityType'], out, true),
-      thirdPartyEntityType: textField(item['thirdPartyEntityType'], [...at, 'thirdPartyEntityType'], out, true),
-      attrValues: values.map((rawValue, valueIndex) => {
+      name: text(item.name, [...at, 'name'], out),
+      thirdPartyAttrName: text(item.thirdPartyAttrName, [...at, 'thirdPartyAttrName'], out),
+      entityType: knownOr(OPSRAMP_ENTITY_TYPES, item.entityType, [...at, 'entityType'], out, 'ALERT'),
+      thirdPartyEntityType: text(item.thirdPartyEntityType, [...at, 'thirdPartyEntityType'], out),
+      attrValues: values.map((value, valueIndex) => {
         const vAt = [...at, 'attrValues', String(valueIndex)];
-        const v = isRecord(rawValue) ? rawValue : {};
         return {
-          attrValue: textField(v['attrValue'], [...vAt, 'attrValue'], out, true),
-          thirdPartyAttrValue: textField(v['thirdPartyAttrValue'], [...vAt, 'thirdPartyAttrValue'], out, true),
+          attrValue: text(value.attrValue, [...vAt, 'attrValue'], out),
+          thirdPartyAttrValue: text(value.thirdPartyAttrValue, [...vAt, 'thirdPartyAttrValue'], out),
         };
       }),
     };
   });
 }
 
-function keyValues(value: unknown, path: readonly string[], out: InputChecks, secretValues: boolean): Record<string, unknown>[] | undefined {
-  const items = list(value, path, out, MAX_KEY_VALUES);
-  if (!items) return undefined;
-  return items.map((raw, index) => {
+function keyValues(items: readonly OpsRampKeyValueInput[] | null | undefined, path: readonly string[], out: InputChecks, secretValues: boolean): OpsRampKeyValueRequest[] | undefined {
+  if (absent(items) || !checkLength(items, path, out, MAX_KEY_VALUES)) return undefined;
+  return items.map((item, index) => {
     const at = [...path, String(index)];
-    const item = isRecord(raw) ? raw : {};
     return {
-      key: textField(item['key'], [...at, 'key'], out, true),
-      value: secretValues ? secretField(item['value'], [...at, 'value'], out, true) : textField(item['value'], [...at, 'value'], out, true, 1024),
+      key: text(item.key, [...at, 'key'], out),
+      value: secretValues ? secret(item.value, [...at, 'value'], out) : text(item.value, [...at, 'value'], out, 1024),
     };
   });
 }
 
+type NotifierCredentialField = Exclude<keyof OpsRampNotifierInput, 'type' | 'baseUri' | 'authType'>;
+
 /** Which notifier fields each auth type takes (the spec's `notifier` descriptions). */
-const NOTIFIER_FIELDS: Readonly<Record<string, readonly string[]>> = {
+const NOTIFIER_FIELDS: Readonly<Record<OpsRampNotifierAuthType, readonly NotifierCredentialField[]>> = {
   NONE: [],
   BASIC: ['userName', 'password'],
   OAUTH2: ['grantType', 'userName', 'password', 'accessTokenUri', 'apiKey', 'apiSecret'],
   JWT: ['userName', 'password', 'tokenUrl', 'tokenPayload', 'tokenHeaders', 'tokensPath', 'resourceAuthHeaders'],
 };
-const NOTIFIER_CREDENTIAL_FIELDS = ['grantType', 'userName', 'password', 'accessTokenUri', 'apiKey', 'apiSecret', 'tokenUrl', 'tokenPayload', 'tokenHeaders', 'tokensPath', 'resourceAuthHeaders'];
+const NOTIFIER_CREDENTIAL_FIELDS: readonly NotifierCredentialField[] = [
+  'grantType',
+  'userName',
+  'password',
+  'accessTokenUri',
+  'apiKey',
+  'apiSecret',
+  'tokenUrl',
+  'tokenPayload',
+  'tokenHeaders',
+  'tokensPath',
+  'resourceAuthHeaders',
+];
 
-function notifier(input: InputRecord, path: readonly string[], out: InputChecks): Record<string, unknown> {
-  const type = enumField(OPSRAMP_NOTIFIER_TYPES, input['type'], [...path, 'type'], out, true);
-  const baseUri = textField(input['baseUri'], [...path, 'baseUri'], out, true, 2048);
-  if (baseUri !== undefined && /\s/.test(baseUri)) out.fail([...path, 'baseUri'], 'must not contain spaces');
-  const authType = enumField(OPSRAMP_NOTIFIER_AUTH_TYPES, input['authType'], [...path, 'authType'], out, true);
-  const wire: Record<string, unknown> = { type, baseURI: baseUri, authType };
-  if (authType === undefined) return wire;
-  const allowed = new Set(NOTIFIER_FIELDS[authType] ?? []);
+function notifier(input: OpsRampNotifierInput, path: readonly string[], out: InputChecks): OpsRampNotifierRequest {
+  const type = knownOr(OPSRAMP_NOTIFIER_TYPES, input.type, [...path, 'type'], out, 'REST_API');
+  const baseURI = input.baseUri;
+  if (checkText(baseURI, [...path, 'baseUri'], out, 2048) && /\s/.test(baseURI)) out.fail([...path, 'baseUri'], 'must not contain spaces');
+  const authType = known(OPSRAMP_NOTIFIER_AUTH_TYPES, input.authType, [...path, 'authType'], out);
+  if (authType === undefined) return { type, baseURI, authType: 'NONE' };
+  const allowed = NOTIFIER_FIELDS[authType];
   for (const field of NOTIFIER_CREDENTIAL_FIELDS) {
-    if (!allowed.has(field) && !absent(input[field])) out.fail([...path, field], `does not apply to authType ${authType}`);
+    if (!allowed.includes(field) && !absent(input[field])) out.fail([...path, field], `does not apply to authType ${authType}`);
   }
-  if (authType === 'BASIC') {
-    wire['userName'] = textField(input['userName'], [...path, 'userName'], out, true);
-    wire['password'] = secretField(input['password'], [...path, 'password'], out, true);
-  } else if (authType === 'OAUTH2') {
-    const grantType = enumField(OPSRAMP_GRANT_TYPES, input['grantType'], [...path, 'grantType'], out, true);
-    const needsUser = grantType === 'PASSWORD' || grantType === 'REFRESH_TOKEN';
-    if (grantType === 'CLIENT_CREDENTIALS') {
-      for (const field of ['userName', 'password']) {
-        if (!absent(input[field])) out.fail([...path, field], 'applies only to the PASSWORD and REFRESH_TOKEN grants');
+  const at = (field: NotifierCredentialField): readonly string[] => [...path, field];
+  switch (authType) {
+    case 'NONE':
+      return { type, baseURI, authType };
+    case 'BASIC':
+      return { type, baseURI, authType, userName: requiredText(input.userName, at('userName'), out), password: requiredSecret(input.password, at('password'), out) };
+    case 'OAUTH2': {
+      const grantType = requiredKnown(OPSRAMP_GRANT_TYPES, input.grantType, at('grantType'), out);
+      const needsUser = grantType === 'PASSWORD' || grantType === 'REFRESH_TOKEN';
+      if (grantType === 'CLIENT_CREDENTIALS') {
+        for (const field of ['userName', 'password'] as const) {
+          if (!absent(input[field])) out.fail(at(field), 'applies only to the PASSWORD and REFRESH_TOKEN grants');
+        }
       }
+      return {
+        type,
+        baseURI,
+        authType,
+        grantType: grantType ?? 'CLIENT_CREDENTIALS',
+        ...optional('userName', needsUser ? requiredText(input.userName, at('userName'), out) : undefined),
+        ...optional('password', needsUser ? requiredSecret(input.password, at('password'), out) : undefined),
+        accessTokenURI: requiredText(input.accessTokenUri, at('accessTokenUri'), out, 2048),
+        apiKey: requiredSecret(input.apiKey, at('apiKey'), out),
+        apiSecret: requiredSecret(input.apiSecret, at('apiSecret'), out),
+      };
     }
-    wire['grantType'] = grantType;
-    wire['userName'] = needsUser ? textField(input['userName'], [...path, 'userName'], out, true) : undefined;
-    wire['password'] = needsUser ? secretField(input['password'], [...path, 'password'], out, true) : undefined;
-    wire['accessTokenURI'] = textField(input['accessTokenUri'], [...path, 'accessTokenUri'], out, true, 2048);
-    wire['apiKey'] = secretField(input['apiKey'], [...path, 'apiKey'], out, true);
-    wire['apiSecret'] = secretField(input['apiSecret'], [...path, 'apiSecret'], out, true);
-  } else if (authType === 'JWT') {
-    wire['userName'] = textField(input['userName'], [...path, 'userName'], out);
-    wire['password'] = secretField(input['password'], [...path, 'password'], out, false);
-    wire['tokenURL'] = textField(input['tokenUrl'], [...path, 'tokenUrl'], out, true, 2048);
-    const payload = input['tokenPayload'];
-    if (!absent(payload)) {
-      const parsed = typeof payload === 'string' ? parseJsonObject(payload) : undefined;
-      if (parsed === undefined) out.fail([...path, 'tokenPayload'], 'must be a JSON object');
-      else {
-        out.sensitive.push(payload as string);
-        wire['tokenPayload'] = parsed;
+    case 'JWT': {
+      const userName = optionalText(input.userName, at('userName'), out);
+      const password = optionalSecret(input.password, at('password'), out);
+      const tokenURL = requiredText(input.tokenUrl, at('tokenUrl'), out, 2048);
+      const payload = input.tokenPayload;
+      let tokenPayload: JsonObject | undefined;
+      if (!absent(payload)) {
+        tokenPayload = parseJsonObject(payload);
+        if (tokenPayload === undefined) out.fail(at('tokenPayload'), 'must be a JSON object');
+        else out.sensitive.push(payload);
       }
+      return {
+        type,
+        baseURI,
+        authType,
+        ...optional('userName', userName),
+        ...optional('password', password),
+        tokenURL,
+        ...optional('tokenPayload', tokenPayload),
+        ...optional('tokenHeaders', keyValues(input.tokenHeaders, at('tokenHeaders'), out, true)),
+        ...optional('tokensPath', keyValues(input.tokensPath, at('tokensPath'), out, false)),
+        ...optional('resourceAuthHeaders', keyValues(input.resourceAuthHeaders, at('resourceAuthHeaders'), out, true)),
+      };
     }
-    wire['tokenHeaders'] = keyValues(input['tokenHeaders'], [...path, 'tokenHeaders'], out, true);
-    wire['tokensPath'] = keyValues(input['tokensPath'], [...path, 'tokensPath'], out, false);
-    wire['resourceAuthHeaders'] = keyValues(input['resourceAuthHeaders'], [...path, 'resourceAuthHeaders'], out, true);
+    default: {
+      const unreachable: never = authType;
+      throw new Error(`unknown notifier authType ${String(unreachable)}`);
+    }
   }
-  return wire;
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
+function parseJsonObject(json: string): JsonObject | undefined {
   try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? { ...value } : undefined;
+    const value: unknown = JSON.parse(json);
+    return isJsonObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
-function inboundConfig(input: unknown, path: readonly string[], out: InputChecks, roleRequired: boolean): Record<string, unknown> | undefined {
+/** Whether a value `JSON.parse` returned is an object (its members are JSON, whatever they are). */
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const ROLE_REQUIRED = 'is required for a Custom-category install';
+
+function inboundConfig(input: OpsRampInboundConfigInput | null | undefined, path: readonly string[], out: InputChecks, roleRequired: boolean): OpsRampInboundConfigRequest | undefined {
   if (absent(input)) {
-    if (roleRequired) out.fail([...path, 'authentication', 'roleUniqueId'], 'is required for a Custom-category install');
+    if (roleRequired) out.fail([...path, 'authentication', 'roleUniqueId'], ROLE_REQUIRED);
     return undefined;
   }
-  if (!isRecord(input)) {
-    out.fail(path, 'must be an object');
-    return undefined;
-  }
-  const wire: Record<string, unknown> = {};
-  const auth = input['authentication'];
-  if (isRecord(auth)) {
+  const { authentication: auth, entityTypes } = input;
+  let authentication: OpsRampInboundConfigRequest['authentication'];
+  if (!absent(auth)) {
     const authPath = [...path, 'authentication'];
-    const authType = enumField(OPSRAMP_INBOUND_AUTH_TYPES, auth['authType'], [...authPath, 'authType'], out, true);
-    const role = textField(auth['roleUniqueId'], [...authPath, 'roleUniqueId'], out, roleRequired);
-    wire['authentication'] = { authType, ...(role === undefined ? {} : { role: { uniqueId: role } }) };
+    const authType = knownOr(OPSRAMP_INBOUND_AUTH_TYPES, auth.authType, [...authPath, 'authType'], out, 'WEBHOOK');
+    const role = roleRequired ? requiredText(auth.roleUniqueId, [...authPath, 'roleUniqueId'], out) : optionalText(auth.roleUniqueId, [...authPath, 'roleUniqueId'], out);
+    authentication = { authType, ...optional('role', role === undefined ? undefined : { uniqueId: role }) };
   } else if (roleRequired) {
-    out.fail([...path, 'authentication', 'roleUniqueId'], 'is required for a Custom-category install');
+    out.fail([...path, 'authentication', 'roleUniqueId'], ROLE_REQUIRED);
   }
-  const mappings = mapAttributes(input['mapAttributes'], [...path, 'mapAttributes'], out);
-  if (mappings) wire['mapAttributes'] = mappings;
-  if (!absent(input['dropAlerts'])) wire['dropAlerts'] = input['dropAlerts'] === true;
-  const entityTypes = list(input['entityTypes'], [...path, 'entityTypes'], out, OPSRAMP_ENTITY_TYPES.length);
-  if (entityTypes) wire['entityTypes'] = entityTypes.map((t, i) => enumField(OPSRAMP_ENTITY_TYPES, t, [...path, 'entityTypes', String(i)], out, true));
+  const wire: OpsRampInboundConfigRequest = {
+    ...optional('authentication', authentication),
+    ...optional('mapAttributes', mapAttributes(input.mapAttributes, [...path, 'mapAttributes'], out)),
+    ...optional('dropAlerts', input.dropAlerts),
+    ...optional(
+      'entityTypes',
+      !absent(entityTypes) && checkLength(entityTypes, [...path, 'entityTypes'], out, OPSRAMP_ENTITY_TYPES.length)
+        ? entityTypes.map((t, i) => knownOr(OPSRAMP_ENTITY_TYPES, t, [...path, 'entityTypes', String(i)], out, 'ALERT'))
+        : undefined,
+    ),
+  };
   if (Object.keys(wire).length === 0) out.fail(path, 'must set at least one field');
   return wire;
 }
 
-function outboundConfig(input: unknown, path: readonly string[], out: InputChecks): Record<string, unknown> | undefined {
+function outboundConfig(input: OpsRampOutboundConfigInput | null | undefined, path: readonly string[], out: InputChecks): OpsRampOutboundConfigRequest | undefined {
   if (absent(input)) return undefined;
-  if (!isRecord(input)) {
-    out.fail(path, 'must be an object');
-    return undefined;
-  }
-  const wire: Record<string, unknown> = {};
-  const mappings = mapAttributes(input['mapAttributes'], [...path, 'mapAttributes'], out);
-  if (mappings) wire['mapAttributes'] = mappings;
-  if (isRecord(input['baseNotifier'])) wire['baseNotifier'] = notifier(input['baseNotifier'], [...path, 'baseNotifier'], out);
+  const wire: OpsRampOutboundConfigRequest = {
+    ...optional('mapAttributes', mapAttributes(input.mapAttributes, [...path, 'mapAttributes'], out)),
+    ...optional('baseNotifier', absent(input.baseNotifier) ? undefined : notifier(input.baseNotifier, [...path, 'baseNotifier'], out)),
+  };
   if (Object.keys(wire).length === 0) out.fail(path, 'must set at least one field');
   return wire;
 }
 
-/** Drops undefined members (recursively) so the JSON sent has only what the input set. */
-function compact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(compact);
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)]));
-  }
-  return value;
-}
-
-/** What `installOpsRampIntegration` receives. */
-export interface InstallInput {
-  readonly integrationId: unknown;
-  readonly displayName?: unknown;
-  readonly description?: unknown;
-  readonly category?: unknown;
-  readonly direction?: unknown;
-  readonly alertSourceId?: unknown;
-  readonly parentIntegrationId?: unknown;
-  readonly inboundConfig?: unknown;
-  readonly outboundConfig?: unknown;
+/** The body of an install, the catalogue id it goes to, and the secrets it carries. */
+export interface BuiltInstall {
+  readonly integrationId: string;
+  readonly built: BuiltRequest<OpsRampInstallRequest>;
 }
 
 /**
- * Validates an install and builds its body. Category, direction and alert source apply only to
+ * Checks an install and builds its body. Category, direction and alert source apply only to
  * CUSTOM installs (direction to Collaboration, alert source to Monitoring); a Custom-category
  * install needs a role for its inbound user (the spec's `authentication.role`).
  */
-export function buildInstallBody(input: InstallInput): { integrationId: string; built: BuiltBody } {
+export function buildInstallBody(input: OpsRampInstallInput): BuiltInstall {
   const out = new InputChecks();
-  const integrationId = textField(input.integrationId, ['integrationId'], out, true, 64);
-  if (integrationId !== undefined && !INTEGRATION_ID.test(integrationId)) out.fail(['integrationId'], 'must be an OpsRamp integration id such as CUSTOM or SLACK');
-  const isCustom = catalogueEntry(integrationId)?.kind === 'CUSTOM';
-  let category: (typeof OPSRAMP_CATEGORIES)[number] | undefined;
-  if (isCustom) category = enumField(OPSRAMP_CATEGORIES, input.category, ['category'], out, true);
+  const { integrationId } = input;
+  const idOk = checkText(integrationId, ['integrationId'], out, 64);
+  if (idOk && !INTEGRATION_ID.test(integrationId)) out.fail(['integrationId'], 'must be an OpsRamp integration id such as CUSTOM or SLACK');
+  const isCustom = idOk && catalogueEntry(integrationId)?.kind === 'CUSTOM';
+  let category: OpsRampCategory | undefined;
+  if (isCustom) category = requiredKnown(OPSRAMP_CATEGORIES, input.category, ['category'], out);
   else if (!absent(input.category)) out.fail(['category'], 'applies only to CUSTOM installs');
-  const displayName = textField(input.displayName, ['displayName'], out, isCustom);
-  const direction = enumField(OPSRAMP_DIRECTIONS, input.direction, ['direction'], out);
+  const displayName = isCustom ? requiredText(input.displayName, ['displayName'], out) : optionalText(input.displayName, ['displayName'], out);
+  const direction = absent(input.direction) ? undefined : known(OPSRAMP_DIRECTIONS, input.direction, ['direction'], out);
   if (direction !== undefined && category !== 'Collaboration') out.fail(['direction'], 'applies only to the Collaboration category');
-  let alertSource: Record<string, unknown> | undefined;
+  let alertSource: { readonly id: number } | undefined;
   if (!absent(input.alertSourceId)) {
-    if (typeof input.alertSourceId !== 'number' || !Number.isInteger(input.alertSourceId) || input.alertSourceId <= 0) out.fail(['alertSourceId'], 'must be a positive integer');
+    // GraphQL's Int guarantees an integer; OpsRamp's ids are positive.
+    if (input.alertSourceId <= 0) out.fail(['alertSourceId'], 'must be a positive integer');
     else if (category !== 'Monitoring') out.fail(['alertSourceId'], 'applies only to the Monitoring category');
     else alertSource = { id: input.alertSourceId };
   }
-  const parent = textField(input.parentIntegrationId, ['parentIntegrationId'], out, false, 128);
+  const parent = optionalText(input.parentIntegrationId, ['parentIntegrationId'], out, 128);
   if (parent !== undefined && !INSTALLED_ID.test(parent)) out.fail(['parentIntegrationId'], 'is not an installed-integration id');
-  const body = {
-    displayName,
-    description: textField(input.description, ['description'], out, false, 1024),
-    category,
-    direction,
-    alertSource,
-    parentIntg: parent === undefined ? undefined : { id: parent },
-    inboundConfig: inboundConfig(input.inboundConfig, ['inboundConfig'], out, category === 'Custom'),
-    outboundConfig: outboundConfig(input.outboundConfig, ['outboundConfig'], out),
+  const body: OpsRampInstallRequest = {
+    ...optional('displayName', displayName),
+    ...optional('description', optionalText(input.description, ['description'], out, 1024)),
+    ...optional('category', category),
+    ...optional('direction', direction),
+    ...optional('alertSource', alertSource),
+    ...optional('parentIntg', parent === undefined ? undefined : { id: parent }),
+    ...optional('inboundConfig', inboundConfig(input.inboundConfig, ['inboundConfig'], out, category === 'Custom')),
+    ...optional('outboundConfig', outboundConfig(input.outboundConfig, ['outboundConfig'], out)),
   };
   out.throwIfAny();
-  return { integrationId: integrationId as string, built: { body: compact(body) as Record<string, unknown>, sensitive: out.sensitive } };
-}
-
-/** What `updateOpsRampInstalledIntegration` receives (besides the id). */
-export interface UpdateInput {
-  readonly displayName?: unknown;
-  readonly description?: unknown;
-  readonly inboundConfig?: unknown;
-  readonly outboundConfig?: unknown;
+  return { integrationId, built: { body, sensitive: out.sensitive } };
 }
 
 /**
- * Validates an update (OpsRamp's POST with a partial body). What the input leaves out stays as it
+ * Checks an update (OpsRamp's POST with a partial body). What the input leaves out stays as it
  * is at OpsRamp; a notifier is replaced whole, so it must carry its secrets again: Patchbay never
  * fills them in from what it read.
  */
-export function buildUpdateBody(input: UpdateInput): BuiltBody {
+export function buildUpdateBody(input: OpsRampUpdateInput): BuiltRequest<OpsRampUpdateRequest> {
   const out = new InputChecks();
-  const body = {
-    displayName: textField(input.displayName, ['displayName'], out),
-    description: textField(input.description, ['description'], out, false, 1024),
-    inboundConfig: inboundConfig(input.inboundConfig, ['inboundConfig'], out, false),
-    outboundConfig: outboundConfig(input.outboundConfig, ['outboundConfig'], out),
+  const body: OpsRampUpdateRequest = {
+    ...optional('displayName', optionalText(input.displayName, ['displayName'], out)),
+    ...optional('description', optionalText(input.description, ['description'], out, 1024)),
+    ...optional('inboundConfig', inboundConfig(input.inboundConfig, ['inboundConfig'], out, false)),
+    ...optional('outboundConfig', outboundConfig(input.outboundConfig, ['outboundConfig'], out)),
   };
-  const compacted = compact(body) as Record<string, unknown>;
-  if (out.errors.length === 0 && Object.keys(compacted).length === 0) out.fail([], 'nothing to change: set at least one field besides id');
+  if (out.errors.length === 0 && Object.keys(body).length === 0) out.fail([], 'nothing to change: set at least one field besides id');
   out.throwIfAny();
-  return { body: compacted, sensitive: out.sensitive };
+  return { body, sensitive: out.sensitive };
 }
 
 /** Checks an installed-integration id taken from a global id. */
@@ -339,20 +516,20 @@ export function checkInstalledId(id: string, path: readonly string[]): void {
 }
 
 /** Checks the uninstall reason OpsRamp requires in the DELETE body. */
-export function checkUninstallReason(reason: unknown, path: readonly string[] = ['reason']): string {
+export function checkUninstallReason(reason: string, path: readonly string[] = ['reason']): string {
   const out = new InputChecks();
-  const value = textField(reason, path, out, true, MAX_REASON);
+  text(reason, path, out, MAX_REASON);
   out.throwIfAny();
-  return value as string;
+  return reason;
 }
 
 /**
  * Builds the catalogue search's `queryString` (`key:value` pairs joined with `+`). `+` and `:`
  * are OpsRamp's separators, so a search term may not contain them.
  */
-export function availableQueryString(search: unknown, path: readonly string[] = ['search']): string | undefined {
+export function availableQueryString(search: string | null | undefined, path: readonly string[] = ['search']): string | undefined {
   const out = new InputChecks();
-  const value = textField(search, path, out, false, MAX_SEARCH);
+  const value = absent(search) ? undefined : checkText(search, path, out, MAX_SEARCH) ? search : undefined;
   if (value !== undefined && /[+:]/.test(value)) out.fail(path, 'must not contain "+" or ":"');
   out.throwIfAny();
   return value === undefined ? undefined : `name:${value.trim()}`;

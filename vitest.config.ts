@@ -15,5 +15,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most test time is spent waiting on the in-process simulators and the embedded store, not on
+    // the CPU: on a 2-core machine vitest's default (cores - 1) runs one file at a time.
+    maxWorkers: 3,
   },
 });

@@ -3,11 +3,14 @@ import { IntegrationConnectionPageRef, ConnectionFilterInput } from '../schema/c
 import { connectionGlobalId, vendorOf } from '../src/app/connections.js';
 import { collectInventory } from '../src/app/inventory.js';
 import { compareKeys, decodeCursor, encodeCursor, pageSize, type SortKey } from '../src/core/pagination.js';
+import { vendorCalls } from '../schema/vendor-calls.js';
 
 builder.queryField('connections', (t) =>
   t.field({
     type: IntegrationConnectionPageRef,
     description: 'Connections across every configured account (or those the filter selects), ordered by name then id. Accounts that fail are listed in `failures`; the others still answer.',
+    // Lists every selected account at once.
+    extensions: vendorCalls('perAccount'),
     args: {
       filter: t.arg({ type: ConnectionFilterInput, description: 'Narrows the list.' }),
       first: t.arg.int({ description: 'Page size, at most 100 (default 50).' }),

@@ -4,3 +4,6 @@ import './accounts.js';
 import './vendor-account-health.js';
 import './connection.js';
 import './connections.js';
+import './audit-log.js';
+import './unconfirmed-writes.js';
+import './dismiss-unconfirmed-write.js';

@@ -29,5 +29,10 @@ export const AccountHealthRef = builder.objectRef<AccountHealth>('AccountHealth'
     circuit: t.field({ type: CircuitStateEnum, description: "State of the account's circuit breaker.", resolve: (h) => h.circuit }),
     rateLimitedForSeconds: t.exposeInt('rateLimitedForSeconds', { description: "Seconds until the vendor's rate-limit window reopens; 0 when it is open." }),
     error: t.field({ type: ErrorInterface, nullable: true, description: 'Why the account is not healthy (usually a `VendorError`).', resolve: (h) => h.error }),
+    unconfirmedWrites: t.int({
+      nullable: true,
+      description: 'Writes to this account Patchbay could not confirm, listed by `unconfirmedWrites`; null when its store could not be read. Not part of `status`, which is about the vendor.',
+      resolve: (h) => h.unconfirmedWrites,
+    }),
   }),
 });

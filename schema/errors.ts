@@ -2,9 +2,11 @@ import { builder } from './builder.js';
 import {
   CircuitOpenError,
   ConflictError,
+  ForbiddenError,
   InputValidationError,
   NotFoundError,
   OutcomeUnknownError,
+  StoreUnavailableError,
   UnsupportedOperationError,
   VendorAuthError,
   VendorContractError,
@@ -22,7 +24,7 @@ export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').imple
   description: 'Every typed failure. `message` is safe to show to a person.',
   // Fields typed `Error` return error instances; this lets the errors plugin present them as
   // values (graphql-js would otherwise treat a returned Error as the field failing).
-  extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ...VENDOR_ERROR_CLASSES] },
+  extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, ...VENDOR_ERROR_CLASSES] },
   // Wrapped errors are proxies (`instanceof` fails); every error's name is its GraphQL type.
   resolveType: (error) => error.name,
   fields: (t) => ({
@@ -69,6 +71,23 @@ builder.objectType(NotFoundError, {
   fields: (t) => ({
     resourceId: t.string({ nullable: true, description: 'The id that was looked up, when there was one.', resolve: (e) => e.resourceId }),
   }),
+});
+
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  description: "The caller's rights do not cover this operation on this account; no vendor was called.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    requiredScope: t.exposeString('requiredScope', { description: 'The scope the operation needs, e.g. `connections:write`.' }),
+    account: t.string({ nullable: true, description: 'The account (config key) the operation targets, when it names one.', resolve: (e) => e.account }),
+  }),
+});
+
+builder.objectType(StoreUnavailableError, {
+  name: 'StoreUnavailableError',
+  description: "Patchbay's own store failed or did not answer in time. A write that must be recorded before it is sent (write-ahead) was not sent.",
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
 });
 
 builder.objectType(UnsupportedOperationError, {
@@ -125,8 +144,8 @@ export const READ_ERRORS = [
   CircuitOpenError,
 ] as const;
 
-/** Errors any field that writes to a vendor may return. */
-export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError] as const;
+/** Errors any field that writes to a vendor may return; `ForbiddenError` comes from the rights check every mutation passes (`audited`). */
+export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError] as const;
 
 /** A failure a read field returns as a result rather than raising. */
 export type ReadError = InstanceType<(typeof READ_ERRORS)[number]>;

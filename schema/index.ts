@@ -9,3 +9,5 @@ import './account-health.js';
 import './vendor-connection.js';
 import './deleted-payload.js';
 import './connection-page.js';
+import './audit-log.js';
+import './unconfirmed-write.js';

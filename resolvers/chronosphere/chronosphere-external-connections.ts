@@ -2,6 +2,7 @@ import { builder } from '../../schema/builder.js';
 import { ChronosphereExternalConnectionFilterInput, ChronosphereExternalConnectionPageRef } from '../../schema/chronosphere/external-connection.js';
 import { READ_ERRORS } from '../../schema/errors.js';
 import { InputValidationError } from '../../src/core/errors.js';
+import { InputChecks } from '../../src/core/input-check.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/core/pagination.js';
 import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
@@ -22,12 +23,18 @@ function encodeCursor(token: string): string {
   return Buffer.from(`${CURSOR_PREFIX}${token}`, 'utf8').toString('base64url');
 }
 
+/** Slugs and names go to Chronosphere in the query string: each is bounded like a slug (catalogue.ts, `SLUG`). */
+const MAX_FILTER_VALUE = 256;
+
 function checkNames(values: readonly string[] | null | undefined, field: string): string[] | undefined {
   if (!values) return undefined;
   if (values.length > MAX_PAGE_SIZE) throw InputValidationError.single(['filter', field], `must list at most ${MAX_PAGE_SIZE} values`);
+  const out = new InputChecks();
   values.forEach((value, index) => {
-    if (value.trim() === '') throw InputValidationError.single(['filter', field, String(index)], 'must not be empty');
+    const path = ['filter', field, String(index)];
+    if (out.maxLength(value, path, MAX_FILTER_VALUE) && value.trim() === '') out.fail(path, 'must not be empty');
   });
+  out.throwIfAny();
   return [...values];
 }
 

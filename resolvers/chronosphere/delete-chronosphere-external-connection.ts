@@ -2,6 +2,7 @@ import { builder } from '../../schema/builder.js';
 import { ChronosphereExternalConnectionDeletedPayload, ChronosphereExternalConnectionIdInput } from '../../schema/chronosphere/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { confirmDelete, stillThere } from '../../src/app/settle.js';
 import { accountOfGlobalId, requireConnectionId } from '../../src/app/lookup.js';
 import { checkSlug } from '../../src/vendors/chronosphere/input.js';
 import { chronosphereLoaders, chronosphereRuntime } from '../../src/vendors/chronosphere/runtime.js';
@@ -16,10 +17,16 @@ builder.mutationField('deleteChronosphereExternalConnection', (t) =>
       audited(context, { operation: 'deleteChronosphereExternalConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, key } = requireConnectionId(context, chronosphereRuntime, input.id);
         const slug = checkSlug(key.slug, ['id']);
-        await entry.client.deleteConnection(context.scope, slug);
-        chronosphereLoaders(context).chronosphereConnection.clear({ account: entry.ref.key, slug });
-        chronosphereLoaders(context).chronosphereConnections.clear(entry.ref.key);
-        return { deletedId: input.id, slug };
+        try {
+          const { alreadyGone } = await confirmDelete(
+            () => entry.client.deleteConnection(context.scope, slug),
+            () => stillThere(() => entry.client.readConnection(context.scope, slug)),
+          );
+          return { deletedId: input.id, slug, alreadyGone };
+        } finally {
+          chronosphereLoaders(context).chronosphereConnection.clear({ account: entry.ref.key, slug });
+          chronosphereLoaders(context).chronosphereConnections.clear(entry.ref.key);
+        }
       }),
   }),
 );

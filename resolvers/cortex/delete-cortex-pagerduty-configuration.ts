@@ -3,6 +3,7 @@ import { DeleteCortexPagerDutyConfigurationInput } from '../../schema/cortex/mut
 import { DeletedPayload } from '../../schema/deleted-payload.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { confirmDelete } from '../../src/app/settle.js';
 import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
@@ -23,12 +24,15 @@ builder.mutationField('deleteCortexPagerDutyConfiguration', (t) =>
       return audited(context, { operation: 'deleteCortexPagerDutyConfiguration', account: input.account, targetId: globalId, input }, async () => {
         const { client, ref } = requireAccount(context, input.account, cortexRuntime);
         try {
-          await client.deleteConfiguration(context.scope);
+          const { alreadyGone } = await confirmDelete(
+            () => client.deleteConfiguration(context.scope),
+            async () => (await client.findConfiguration(context.scope)) !== null,
+          );
+          return { deletedId: globalId, alreadyGone };
         } finally {
           // Whatever the answer, what this request cached about the workspace may be stale now.
           cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key);
         }
-        return { deletedId: globalId };
       });
     },
   }),

@@ -4,6 +4,7 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
+import { writeAhead } from '../../src/app/write-ahead.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildCreateBody, type DatadogCreateInput } from '../../src/vendors/datadog/input.js';
 import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
@@ -14,7 +15,8 @@ true satisfies ReadsOnlyFieldsOf<DatadogCreateInput, typeof CreateDatadogActionC
 builder.mutationField('createDatadogActionConnection', (t) =>
   t.field({
     type: DatadogConnectionPayload,
-    description: 'Creates a Datadog action connection and tracks its id (Datadog cannot list connections).',
+    description:
+      'Creates a Datadog action connection and tracks its id (Datadog cannot list connections). The intent is recorded first: a create whose outcome is unknown, or whose id could not be tracked, stays listed in `unconfirmedWrites` until an operator resolves it.',
     args: { input: t.arg({ type: CreateDatadogActionConnectionInput, required: true, description: 'The new connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateDatadogActionConnectionResult', description: 'The created connection, or why it could not be created.' } },
     resolve: (_, { input }, context) =>
@@ -24,16 +26,17 @@ builder.mutationField('createDatadogActionConnection', (t) =>
         async () => {
           const { client } = requireAccount(context, input.account, datadogRuntime);
           const built = buildCreateBody(input);
-          const connection = await client.createConnection(context.scope, built);
-          try {
-            await context.store.trackDatadogConnection(input.account, connection.connectionId, connection.name);
-          } catch (error) {
-            context.logger.error('created a Datadog connection but could not track it', {
-              account: input.account,
-              connectionId: connection.connectionId,
-              reason: error instanceof Error ? error.name : 'unknown',
-            });
-          }
+          // Datadog cannot list connections: one created but not tracked would be lost, so the intent is recorded first.
+          const connection = await writeAhead(context, {
+            account: input.account,
+            operation: 'createDatadogActionConnection',
+            summary: input.name,
+            write: () => client.createConnection(context.scope, built),
+            resourceOf: (created) => created.connectionId,
+            record: async (created) => {
+              await context.store.trackDatadogConnection(input.account, created.connectionId, created.name);
+            },
+          });
           return { connection };
         },
         (payload) => connectionGlobalId(datadogRuntime, payload.connection),

@@ -3,6 +3,7 @@ import { DatadogConnectionIdInput } from '../../schema/datadog/mutations.js';
 import { DeletedPayload } from '../../schema/deleted-payload.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { confirmDelete, stillThere } from '../../src/app/settle.js';
 import { NotFoundError } from '../../src/core/errors.js';
 import { accountOfGlobalId, requireConnectionId } from '../../src/app/lookup.js';
 import { datadogLoaders, datadogRuntime } from '../../src/vendors/datadog/runtime.js';
@@ -19,8 +20,13 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
           entry,
           key: { connectionId },
         } = requireConnectionId(context, datadogRuntime, input.id);
+        let alreadyGone: boolean;
         try {
-          await entry.client.deleteConnection(context.scope, connectionId);
+          // A 2xx Patchbay cannot read is confirmed by reading the connection back; until then it stays tracked.
+          ({ alreadyGone } = await confirmDelete(
+            () => entry.client.deleteConnection(context.scope, connectionId),
+            () => stillThere(() => entry.client.getConnection(context.scope, connectionId)),
+          ));
         } catch (error) {
           // Already gone at Datadog: forget it here too, and say it was not found.
           if (error instanceof NotFoundError) await context.store.untrackDatadogConnection(entry.ref.key, connectionId);
@@ -33,7 +39,7 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
           context.logger.error('deleted a Datadog connection but could not untrack it', { account: entry.ref.key, connectionId, reason: error instanceof Error ? error.name : 'unknown' });
         }
         datadogLoaders(context).datadogConnection.clear({ account: entry.ref.key, connectionId });
-        return { deletedId: input.id };
+        return { deletedId: input.id, alreadyGone };
       }),
   }),
 );

@@ -4,13 +4,15 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
+import { requireUnconfirmedWriteOf, resolveUnconfirmedWrite } from '../../src/app/unconfirmed-writes.js';
 import { checkUuid } from '../../src/vendors/datadog/input.js';
 import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
 
 builder.mutationField('trackDatadogActionConnection', (t) =>
   t.field({
     type: DatadogConnectionPayload,
-    description: 'Adopts an existing Datadog connection: reads it from Datadog, then lists it from now on.',
+    description:
+      'Adopts an existing Datadog connection: reads it from Datadog, then lists it from now on. With `unconfirmedWriteId`, it also resolves that unconfirmed write (e.g. a create whose answer was lost, now found at Datadog).',
     args: { input: t.arg({ type: TrackDatadogActionConnectionInput, required: true, description: 'The connection to adopt.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'TrackDatadogActionConnectionResult', description: 'The adopted connection, or why it could not be adopted.' } },
     resolve: (_, { input }, context) =>
@@ -20,8 +22,17 @@ builder.mutationField('trackDatadogActionConnection', (t) =>
         async () => {
           const { client } = requireAccount(context, input.account, datadogRuntime);
           checkUuid(input.connectionId, ['connectionId']);
+          const settles = input.unconfirmedWriteId ? await requireUnconfirmedWriteOf(context, input.unconfirmedWriteId, input.account, ['unconfirmedWriteId']) : null;
           const connection = await client.getConnection(context.scope, input.connectionId);
           await context.store.trackDatadogConnection(input.account, connection.connectionId, connection.name);
+          if (settles) {
+            try {
+              await resolveUnconfirmedWrite(context, settles.id);
+            } catch (error) {
+              // Tracked: that stands. The write stays listed, and can be dismissed.
+              context.logger.error('tracked, but the unconfirmed write was not resolved', { account: input.account, reason: error instanceof Error ? error.name : 'unknown' });
+            }
+          }
           return { connection };
         },
         (payload) => connectionGlobalId(datadogRuntime, payload.connection),

@@ -2,6 +2,7 @@ import { builder } from '../../schema/builder.js';
 import { AppKeyUnregisteredPayload, DatadogAppKeyInput } from '../../schema/datadog/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { confirmDelete, stillThere } from '../../src/app/settle.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import { checkUuid } from '../../src/vendors/datadog/input.js';
 import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
@@ -16,8 +17,11 @@ builder.mutationField('unregisterDatadogAppKey', (t) =>
       audited(context, { operation: 'unregisterDatadogAppKey', account: input.account, targetId: input.appKeyId, input }, async () => {
         const { client } = requireAccount(context, input.account, datadogRuntime);
         checkUuid(input.appKeyId, ['appKeyId']);
-        await client.unregisterAppKey(context.scope, input.appKeyId);
-        return { appKeyId: input.appKeyId };
+        const { alreadyGone } = await confirmDelete(
+          () => client.unregisterAppKey(context.scope, input.appKeyId),
+          () => stillThere(() => client.getAppKeyRegistration(context.scope, input.appKeyId)),
+        );
+        return { appKeyId: input.appKeyId, alreadyGone };
       }),
   }),
 );

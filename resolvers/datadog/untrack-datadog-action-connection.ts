@@ -18,7 +18,7 @@ builder.mutationField('untrackDatadogActionConnection', (t) =>
         const { entry, key } = requireConnectionId(context, datadogRuntime, input.id);
         const removed = await context.store.untrackDatadogConnection(entry.ref.key, key.connectionId);
         if (!removed) throw new NotFoundError(`Patchbay does not track the connection "${input.id}".`, input.id);
-        return { deletedId: input.id };
+        return { deletedId: input.id, alreadyGone: false };
       }),
   }),
 );

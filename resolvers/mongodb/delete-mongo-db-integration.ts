@@ -3,6 +3,7 @@ import { DeletedPayload } from '../../schema/deleted-payload.js';
 import { DeleteMongoDbIntegrationInput } from '../../schema/mongodb/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { confirmDelete, stillThere } from '../../src/app/settle.js';
 import { accountOfGlobalId, requireConnectionId } from '../../src/app/lookup.js';
 import { mongoDbRuntime, mongoDbLoaders } from '../../src/vendors/mongodb/runtime.js';
 
@@ -19,12 +20,15 @@ builder.mutationField('deleteMongoDbIntegration', (t) =>
           entry: { client },
         } = requireConnectionId(context, mongoDbRuntime, input.id);
         try {
-          await client.deleteIntegration(context.scope, key.groupId, key.type);
+          const { alreadyGone } = await confirmDelete(
+            () => client.deleteIntegration(context.scope, key.groupId, key.type),
+            () => stillThere(() => client.getIntegration(context.scope, key.groupId, key.type)),
+          );
+          return { deletedId: input.id, alreadyGone };
         } finally {
           // Whatever happened, the project's cached list may be out of date now.
           mongoDbLoaders(context).mongoDbGroup.clear({ account: key.account, groupId: key.groupId });
         }
-        return { deletedId: input.id };
       }),
   }),
 );

@@ -4,6 +4,7 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { requireOpsRampIntegration } from '../../src/vendors/opsramp/status.js';
 import { OpsRampUninstalledIntegrationPayload, UninstallOpsRampIntegrationInput } from '../../schema/opsramp/mutations.js';
 import { audited } from '../../src/app/audit.js';
+import { confirmDelete, stillThere } from '../../src/app/settle.js';
 import { checkUninstallReason } from '../../src/vendors/opsramp/input.js';
 import { opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
 
@@ -21,10 +22,16 @@ builder.mutationField('uninstallOpsRampIntegration', (t) =>
       audited(context, { operation: 'uninstallOpsRampIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, installedId } = requireOpsRampIntegration(context, input.id);
         const reason = checkUninstallReason(input.reason);
-        await entry.client.uninstall(context.scope, installedId, reason);
-        opsRampLoaders(context).opsRampInstalledIntegration.clear({ account: entry.ref.key, installedId });
-        opsRampLoaders(context).opsRampInstalledIntegrations.clear(entry.ref.key);
-        return { uninstalledId: input.id };
+        try {
+          const { alreadyGone } = await confirmDelete(
+            () => entry.client.uninstall(context.scope, installedId, reason),
+            () => stillThere(() => entry.client.get(context.scope, installedId)),
+          );
+          return { uninstalledId: input.id, alreadyGone };
+        } finally {
+          opsRampLoaders(context).opsRampInstalledIntegration.clear({ account: entry.ref.key, installedId });
+          opsRampLoaders(context).opsRampInstalledIntegrations.clear(entry.ref.key);
+        }
       }),
   }),
 );

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import { idempotencyKeyField } from '../idempotency.js';
+import { INPUT_LIMITS } from '../../src/core/input-check.js';
 import type { ChronosphereWriteResult } from '../../src/vendors/chronosphere/client.js';
 import { ChronosphereExternalConnectionRef } from './external-connection.js';
 import { ChronosphereConnectionTargetInput } from './target.js';
@@ -12,7 +13,7 @@ export const CreateChronosphereExternalConnectionInput = builder.inputType('Crea
     idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     slug: t.string({ description: 'Its slug (letters, digits, `.`, `_`, `-`); Chronosphere generates one from the name when omitted. It cannot change later.' }),
-    name: t.string({ required: true, description: 'Its display name.' }),
+    name: t.string({ required: true, description: `Its display name, at most ${INPUT_LIMITS.name} characters.` }),
     target: t.field({ type: ChronosphereConnectionTargetInput, required: true, description: 'What it connects to, with credentials.' }),
     dryRun: t.boolean({ description: 'Only let Chronosphere validate the connection; nothing is created.', defaultValue: false }),
   }),
@@ -25,7 +26,7 @@ export const UpdateChronosphereExternalConnectionInput = builder.inputType('Upda
     idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     slug: t.string({ required: true, description: 'The slug of the connection to replace.' }),
-    name: t.string({ required: true, description: 'Its display name.' }),
+    name: t.string({ required: true, description: `Its display name, at most ${INPUT_LIMITS.name} characters.` }),
     target: t.field({ type: ChronosphereConnectionTargetInput, required: true, description: 'What it connects to, with every credential it should hold.' }),
     createIfMissing: t.boolean({ description: 'Create the connection with this slug when it does not exist (an upsert).', defaultValue: false }),
     dryRun: t.boolean({ description: 'Only let Chronosphere validate the change; nothing is written.', defaultValue: false }),
@@ -62,6 +63,8 @@ export const ChronosphereExternalConnectionPayload = builder.objectRef<Chronosph
 export interface ChronosphereDeletedShape {
   readonly deletedId: string;
   readonly slug: string;
+  /** The vendor found nothing to delete on a resend after a lost answer. */
+  readonly alreadyGone: boolean;
 }
 
 export const ChronosphereExternalConnectionDeletedPayload = builder.objectRef<ChronosphereDeletedShape>('ChronosphereExternalConnectionDeletedPayload').implement({
@@ -69,5 +72,9 @@ export const ChronosphereExternalConnectionDeletedPayload = builder.objectRef<Ch
   fields: (t) => ({
     deletedId: t.exposeID('deletedId', { description: 'The global id it had.' }),
     slug: t.exposeString('slug', { description: 'The slug it had.' }),
+    alreadyGone: t.exposeBoolean('alreadyGone', {
+      description:
+        'True when the vendor found nothing to delete on a resend after an earlier attempt of this request lost its answer (that attempt, or someone else, removed it). A delete that finds nothing on its first attempt is `NotFoundError`.',
+    }),
   }),
 });

@@ -1,4 +1,6 @@
 import { builder } from '../builder.js';
+import { urlHint } from '../../src/core/domain.js';
+import { INPUT_LIMITS } from '../../src/core/input-check.js';
 import type { ChronosphereHttpConfig, ChronosphereTarget } from '../../src/vendors/chronosphere/map.js';
 import { SecretHintType } from '../secret-hint.js';
 
@@ -92,7 +94,11 @@ const PagerDutyTarget = builder.objectRef<TargetOf<'pagerduty'>>('ChronospherePa
 const WebhookTarget = builder.objectRef<TargetOf<'webhook'>>('ChronosphereWebhookTarget').implement({
   description: 'A webhook connection (`webhook`).',
   fields: (t) => ({
-    url: t.exposeString('url', { nullable: true, description: 'The URL Chronosphere posts to.' }),
+    url: t.string({
+      nullable: true,
+      description: 'The URL Chronosphere posts to. Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (w) => urlHint(w.url),
+    }),
     httpConfig: t.field({ type: HttpConfigType, nullable: true, description: 'Authentication and TLS, when given.', resolve: (w) => w.httpConfig }),
   }),
 });
@@ -101,7 +107,11 @@ const VictorOpsTarget = builder.objectRef<TargetOf<'victor_ops'>>('ChronosphereV
   description: 'A VictorOps (Splunk On-Call) connection (`victor_ops`).',
   fields: (t) => ({
     apiKey: t.field({ type: SecretHintType, description: 'A hint about the API key (write-only).', resolve: (v) => v.apiKey }),
-    apiUrl: t.exposeString('apiUrl', { nullable: true, description: 'The VictorOps API URL, when not the default.' }),
+    apiUrl: t.string({
+      nullable: true,
+      description: 'The VictorOps API URL, when not the default. Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (v) => urlHint(v.apiUrl),
+    }),
   }),
 });
 
@@ -109,7 +119,11 @@ const OpsGenieTarget = builder.objectRef<TargetOf<'ops_genie'>>('ChronosphereOps
   description: 'An Opsgenie connection (`ops_genie`).',
   fields: (t) => ({
     apiKey: t.field({ type: SecretHintType, description: 'A hint about the API key (write-only).', resolve: (o) => o.apiKey }),
-    apiUrl: t.exposeString('apiUrl', { nullable: true, description: 'The Opsgenie API URL, e.g. the EU one.' }),
+    apiUrl: t.string({
+      nullable: true,
+      description: 'The Opsgenie API URL, e.g. the EU one. Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (o) => urlHint(o.apiUrl),
+    }),
     httpConfig: t.field({ type: HttpConfigType, nullable: true, description: 'Authentication and TLS, when given.', resolve: (o) => o.httpConfig }),
   }),
 });
@@ -233,7 +247,7 @@ const PagerDutyInput = builder.inputType('ChronospherePagerDutyInput', {
 const WebhookInput = builder.inputType('ChronosphereWebhookInput', {
   description: 'A webhook connection.',
   fields: (t) => ({
-    url: t.string({ required: true, description: 'The URL to post to (http or https).' }),
+    url: t.string({ required: true, description: `The URL to post to (http or https), at most ${INPUT_LIMITS.url} characters.` }),
     httpConfig: t.field({ type: HttpConfigInput, description: 'Authentication and TLS.' }),
   }),
 });

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
-import { secretHint } from '../../src/core/domain.js';
+import { secretHint, urlHint } from '../../src/core/domain.js';
+import { INPUT_LIMITS } from '../../src/core/input-check.js';
 import { DATADOG_INTEGRATIONS, HTTP_INTEGRATION_TYPE, camel, type CredentialField, type IntegrationSpec } from '../../src/vendors/datadog/catalogue.js';
 import type { DatadogHttpItem, DatadogIntegration } from '../../src/vendors/datadog/map.js';
 import { SecretHintType } from '../secret-hint.js';
@@ -36,7 +37,11 @@ const HttpIntegrationType = builder.objectRef<DatadogIntegration>('DatadogHttpIn
   isTypeOf: (value) => (value as DatadogIntegration).type === HTTP_INTEGRATION_TYPE,
   fields: (t) => ({
     credentialType: t.exposeString('credentialType', { description: "Datadog's `credentials.type`." }),
-    baseUrl: t.string({ nullable: true, description: 'The base URL requests go to.', resolve: (i) => i.http?.baseUrl ?? null }),
+    baseUrl: t.string({
+      nullable: true,
+      description: 'The base URL requests go to. Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (i) => urlHint(i.http?.baseUrl),
+    }),
     headers: t.field({ type: [HttpItemType], description: 'Request headers.', resolve: (i) => [...(i.http?.headers ?? [])] }),
     tokens: t.field({ type: [HttpItemType], description: 'Secret tokens that headers, parameters and the body can reference as `{{ name }}`.', resolve: (i) => [...(i.http?.tokens ?? [])] }),
     urlParameters: t.field({ type: [HttpItemType], description: 'URL query parameters.', resolve: (i) => [...(i.http?.urlParameters ?? [])] }),
@@ -110,7 +115,7 @@ function httpInput(mode: Mode) {
   return builder.inputType(mode === 'create' ? 'DatadogHttpIntegrationInput' : 'DatadogHttpIntegrationUpdateInput', {
     description: mode === 'create' ? 'A Datadog HTTP connection.' : 'Changes to a Datadog HTTP connection; lists are merged by name.',
     fields: (t) => ({
-      baseUrl: t.string({ required: mode === 'create', description: 'The base URL (http or https).' }),
+      baseUrl: t.string({ required: mode === 'create', description: `The base URL (http or https), at most ${INPUT_LIMITS.url} characters.` }),
       headers: t.field({ type: [httpItemInput('Header', mode)], description: 'Request headers.' }),
       tokens: t.field({ type: [httpItemInput('Token', mode)], description: 'Secret tokens.' }),
       urlParameters: t.field({ type: [httpItemInput('UrlParameter', mode)], description: 'URL parameters.' }),

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import { idempotencyKeyField } from '../idempotency.js';
+import { INPUT_LIMITS } from '../../src/core/input-check.js';
 import type { DatadogActionConnection, DatadogAppKeyRegistration } from '../../src/vendors/datadog/map.js';
 import { DatadogActionConnectionRef } from './action-connection.js';
 import { DatadogAppKeyRegistrationRef } from './app-key-registration.js';
@@ -12,8 +13,8 @@ export const CreateDatadogActionConnectionInput = builder.inputType('CreateDatad
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
-    name: t.string({ required: true, description: 'Its name.' }),
-    tags: t.stringList({ description: 'Tags, each `key:value`; the key `default` is reserved.' }),
+    name: t.string({ required: true, description: `Its name, at most ${INPUT_LIMITS.name} characters.` }),
+    tags: t.stringList({ description: `At most ${INPUT_LIMITS.tags} tags, each \`key:value\` of at most ${INPUT_LIMITS.tag} characters; the key \`default\` is reserved.` }),
     integration: t.field({ type: DatadogIntegrationInput, required: true, description: 'What it connects to, with credentials.' }),
   }),
 });
@@ -23,8 +24,8 @@ export const UpdateDatadogActionConnectionInput = builder.inputType('UpdateDatad
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
     id: t.id({ required: true, description: 'The connection’s global id.' }),
-    name: t.string({ description: 'A new name.' }),
-    tags: t.stringList({ description: 'The new tags (replace the old ones).' }),
+    name: t.string({ description: `A new name, at most ${INPUT_LIMITS.name} characters.` }),
+    tags: t.stringList({ description: `The new tags (replace the old ones): at most ${INPUT_LIMITS.tags}, each of at most ${INPUT_LIMITS.tag} characters.` }),
     integration: t.field({ type: DatadogIntegrationUpdateInput, description: 'Changes to the integration; its type cannot change.' }),
   }),
 });
@@ -43,6 +44,9 @@ export const TrackDatadogActionConnectionInput = builder.inputType('TrackDatadog
     idempotencyKey: idempotencyKeyField(t),
     account: t.string({ required: true, ...accountArg }),
     connectionId: t.string({ required: true, description: "Datadog's UUID of the connection." }),
+    unconfirmedWriteId: t.id({
+      description: 'An unconfirmed write (`unconfirmedWrites`) of this account that this connection settles: once it is tracked, that write is no longer listed.',
+    }),
   }),
 });
 
@@ -69,9 +73,13 @@ export const AppKeyRegistrationPayload = builder.objectRef<{ registration: Datad
   }),
 });
 
-export const AppKeyUnregisteredPayload = builder.objectRef<{ appKeyId: string }>('DatadogAppKeyUnregisteredPayload').implement({
+export const AppKeyUnregisteredPayload = builder.objectRef<{ appKeyId: string; alreadyGone: boolean }>('DatadogAppKeyUnregisteredPayload').implement({
   description: 'An application key that is no longer registered.',
   fields: (t) => ({
     appKeyId: t.exposeString('appKeyId', { description: 'The key id.' }),
+    alreadyGone: t.exposeBoolean('alreadyGone', {
+      description:
+        'True when the vendor found nothing to unregister on a resend after an earlier attempt of this request lost its answer (that attempt, or someone else, removed it). An unregistration that finds nothing on its first attempt is `NotFoundError`.',
+    }),
   }),
 });

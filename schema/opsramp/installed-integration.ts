@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { urlHint } from '../../src/core/domain.js';
 import { opsRampRuntime } from '../../src/vendors/opsramp/runtime.js';
 import type {
   OpsRampAlertSource,
@@ -155,9 +156,11 @@ const OAuth2NotifierAuthType = builder.objectRef<OpsRampNotifier>('OpsRampOAuth2
   description: 'The notifier gets an OAuth2 token from the third party (`OAUTH2`).',
   fields: (t) => ({
     grantType: t.field({ type: OpsRampGrantTypeEnum, nullable: true, description: 'The OAuth2 grant.', resolve: (n) => n.grantType }),
-    accessTokenUri: t.exposeString('accessTokenUri', {
+    accessTokenUri: t.string({
       nullable: true,
-      description: 'Where the token comes from (OpsRamp sends it as `accessTokenURI` or `accessTokenURL`).',
+      description:
+        'Where the token comes from (OpsRamp sends it as `accessTokenURI` or `accessTokenURL`). Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (n) => urlHint(n.accessTokenUri),
     }),
     apiKey: t.field({ type: SecretHintType, description: 'A hint about the client key (OpsRamp returns it in clear; Patchbay does not).', resolve: (n) => n.apiKey }),
     apiSecret: t.field({ type: SecretHintType, description: 'A hint about the client secret (write-only).', resolve: (n) => n.apiSecret }),
@@ -171,7 +174,11 @@ const JwtNotifierAuthType = builder.objectRef<OpsRampNotifier>('OpsRampJwtNotifi
   fields: (t) => ({
     userName: t.exposeString('userName', { nullable: true, description: 'The user.' }),
     password: t.field({ type: SecretHintType, description: 'A hint about the password (write-only).', resolve: (n) => n.password }),
-    tokenUrl: t.exposeString('tokenUrl', { nullable: true, description: 'The login address that issues the token.' }),
+    tokenUrl: t.string({
+      nullable: true,
+      description: 'The login address that issues the token. Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (n) => urlHint(n.tokenUrl),
+    }),
     tokenPayload: t.field({ type: SecretHintType, description: 'Whether a login payload is set (it usually holds credentials, so it is never shown).', resolve: (n) => n.tokenPayload }),
     tokenHeaders: t.field({ type: [SecretKeyValueType], description: 'Headers of the login request.', resolve: (n) => [...n.tokenHeaders] }),
     tokensPath: t.field({ type: [KeyValueType], description: 'Where tokens sit in the login response.', resolve: (n) => [...n.tokensPath] }),
@@ -207,7 +214,11 @@ const NotifierType = builder.objectRef<OpsRampNotifier>('OpsRampNotifier').imple
   description: "How OpsRamp sends events to the third party (OpsRamp's `baseNotifier`).",
   fields: (t) => ({
     type: t.field({ type: OpsRampNotifierTypeEnum, nullable: true, description: 'The kind of API it calls.', resolve: (n) => n.type }),
-    baseUri: t.exposeString('baseUri', { nullable: true, description: 'The base address of the third-party API.' }),
+    baseUri: t.string({
+      nullable: true,
+      description: 'The base address of the third-party API. Shown as a hint: scheme, host and port, then `/…` when a path or query follows (it may carry a token).',
+      resolve: (n) => urlHint(n.baseUri),
+    }),
     authType: t.field({ type: OpsRampNotifierAuthTypeEnum, nullable: true, description: 'The authentication type.', resolve: (n) => n.authType }),
     auth: t.field({ type: OpsRampNotifierAuthUnion, description: 'The authentication details for that type.', resolve: (n) => n }),
   }),

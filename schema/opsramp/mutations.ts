@@ -140,10 +140,14 @@ export const OpsRampInstalledIntegrationPayload = builder.objectRef<{ integratio
 });
 
 /** Payload of uninstall. */
-export const OpsRampUninstalledIntegrationPayload = builder.objectRef<{ uninstalledId: string }>('OpsRampUninstalledIntegrationPayload').implement({
+export const OpsRampUninstalledIntegrationPayload = builder.objectRef<{ uninstalledId: string; alreadyGone: boolean }>('OpsRampUninstalledIntegrationPayload').implement({
   description: 'An integration that is no longer installed.',
   fields: (t) => ({
     uninstalledId: t.exposeID('uninstalledId', { description: 'The global id it had.' }),
+    alreadyGone: t.exposeBoolean('alreadyGone', {
+      description:
+        'True when the vendor found nothing to uninstall on a resend after an earlier attempt of this request lost its answer (that attempt, or someone else, removed it). An uninstall that finds nothing on its first attempt is `NotFoundError`.',
+    }),
   }),
 });
 

@@ -2,6 +2,8 @@ import type { Dispatcher } from 'undici';
 import { accountSecrets } from '../core/config/redact.js';
 import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
 import type { AccountRef } from '../core/domain.js';
+import { realClock } from '../core/http/clock.js';
+import { RecentSecrets } from '../core/http/recent-secrets.js';
 import { VendorHttp, type VendorHttpOptions } from '../core/http/vendor-http.js';
 import type { Logger } from '../core/logger.js';
 import type { HttpFactory, VendorRuntime } from './vendor-runtime.js';
@@ -51,6 +53,14 @@ export class AccountRegistry {
     return entry && entry.vendor.id === vendor.id ? (entry as AccountEntry<ClientOf<R>>) : undefined;
   }
 
+  /**
+   * The same registry seen through a filter (one caller's readable accounts): the entries, and so
+   * their long-lived clients, are shared; the accounts left out are unknown to the view.
+   */
+  restrictTo(keep: (entry: AccountEntry) => boolean): AccountRegistry {
+    return new AccountRegistry(this.entries.filter(keep), this.vendors);
+  }
+
   /** The vendor module whose connections have the GraphQL type `typename`. */
   vendorOfTypename(typename: string): VendorRuntime | undefined {
     return this.vendors.find((vendor) => vendor.ids.typename === typename);
@@ -61,6 +71,8 @@ export class AccountRegistry {
 export function createAccountEntry(account: AccountConfig, vendor: VendorRuntime, deps: ClientDeps): AccountEntry {
   const ref: AccountRef = { key: account.id, vendor: account.vendor, displayName: account.displayName ?? account.id, baseUrl: account.baseUrl };
   const secrets = accountSecrets(account, vendor.account.secretFields);
+  // One memory of recently sent secrets per account, whichever of its transports sent them.
+  const recentSecrets = new RecentSecrets(deps.resilience?.clock ?? realClock);
   const transports: VendorHttp[] = [];
   const http: HttpFactory = (auth, parseError, requestIdHeaders) => {
     const transport = new VendorHttp({
@@ -76,6 +88,7 @@ export function createAccountEntry(account: AccountConfig, vendor: VendorRuntime
       maxBodyBytes: deps.gateway.maxResponseBytes,
       requestIdHeaders,
       secrets,
+      recentSecrets,
       ...deps.resilience,
       ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
     });

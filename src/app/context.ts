@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { Authenticator, Principal } from '../core/auth/authenticator.js';
 import type { GatewayConfig } from '../core/config/schema.js';
 import type { Clock } from '../core/http/clock.js';
 import type { CallScope, VendorCallRecord } from '../core/http/vendor-http.js';
@@ -7,6 +8,8 @@ import type { Store } from '../core/store/store.js';
 import type { AccountRegistry } from './accounts.js';
 import { createHealthLoader, type AccountHealth } from './health.js';
 import { RequestLoaders } from './loaders/index.js';
+import { storeUnderDeadline } from './store-deadline.js';
+import { Rights } from './rights.js';
 
 /** What a gateway is built from; long-lived and shared by every request. */
 export interface GatewayDeps {
@@ -18,16 +21,25 @@ export interface GatewayDeps {
   readonly exposeVendorCalls: boolean;
   /** The clock request deadlines are stamped on: the one the HTTP layer measures them with. */
   readonly clock: Clock;
+  /** Checks each request's credentials (src/server/auth-plugin.ts); open in demo mode and `auth.mode: none`. */
+  readonly authenticator: Authenticator;
 }
 
 /** Per-request context: loaders, caller, deadline and the vendor-call log live here only. */
 export interface GatewayContext {
   readonly deps: GatewayDeps;
+  /**
+   * The accounts this caller may read: every read (`accounts`, `connections`, `node`, vendor lists)
+   * looks accounts up here, so one the caller may not read is simply unknown to it. The full
+   * registry is `deps.accounts`, which only the rights check of mutations consults.
+   */
   readonly accounts: AccountRegistry;
   readonly store: Store;
   readonly logger: Logger;
-  /** Who is asking; "anonymous" until authentication exists. */
+  /** Who is asking, for the audit log: `apikey:<name>`, `jwt:<sub>`, or `anonymous` when the gateway is open. */
   readonly caller: string;
+  /** What the caller may do, on which accounts. */
+  readonly rights: Rights;
   readonly scope: CallScope;
   /** Each vendor's loaders for this request (`loaders.of(vendor)`). */
   readonly loaders: RequestLoaders;
@@ -36,7 +48,10 @@ export interface GatewayContext {
   readonly vendorCalls: VendorCallRecord[];
 }
 
-export function createRequestContext(deps: GatewayDeps, signal: AbortSignal | undefined): GatewayContext {
+/** The context of one request by `principal`, the caller authentication found. */
+export function createRequestContext(deps: GatewayDeps, signal: AbortSignal | undefined, principal: Principal): GatewayContext {
+  const rights = new Rights(principal);
+  const accounts = rights.everyAccount && rights.has('connections:read') ? deps.accounts : deps.accounts.restrictTo((entry) => rights.allows('connections:read', entry.ref));
   const vendorCalls: VendorCallRecord[] = [];
   const scope: CallScope = {
     deadline: deps.clock.now() + deps.gateway.requestDeadlineMs,
@@ -45,12 +60,14 @@ export function createRequestContext(deps: GatewayDeps, signal: AbortSignal | un
   };
   const context: GatewayContext = {
     deps,
-    accounts: deps.accounts,
-    store: deps.store,
+    accounts,
+    // Store calls, like vendor calls, end when the request's deadline passes.
+    store: storeUnderDeadline(deps.store, scope.deadline, deps.clock),
     logger: deps.logger,
-    caller: 'anonymous',
+    caller: principal.id,
+    rights,
     scope,
-    loaders: new RequestLoaders(deps.accounts, scope),
+    loaders: new RequestLoaders(accounts, scope),
     accountHealth: createHealthLoader(() => context),
     vendorCalls,
   };

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
+import { countUnconfirmedWrites } from './unconfirmed-writes.js';
 import { CircuitOpenError, NotFoundError, PatchbayError, VendorRateLimitedError } from '../core/errors.js';
 import type { BreakerState } from '../core/http/resilience.js';
 
@@ -17,6 +18,8 @@ export interface AccountHealth {
   readonly rateLimitedForSeconds: number;
   /** Why the account is not healthy, when it is not. */
   readonly error: PatchbayError | null;
+  /** Writes to the account Patchbay could not confirm (see unconfirmed-writes.ts); null when the store could not say. */
+  readonly unconfirmedWrites: number | null;
 }
 
 function circuitOf(entry: AccountEntry): BreakerState {
@@ -24,7 +27,7 @@ function circuitOf(entry: AccountEntry): BreakerState {
   return states.includes('OPEN') ? 'OPEN' : states.includes('HALF_OPEN') ? 'HALF_OPEN' : 'CLOSED';
 }
 
-async function check(entry: AccountEntry, context: GatewayContext): Promise<AccountHealth> {
+async function check(entry: AccountEntry, context: GatewayContext, unconfirmed: ReadonlyMap<string, number> | null): Promise<AccountHealth> {
   const started = performance.now();
   let error: PatchbayError | null = null;
   try {
@@ -38,17 +41,25 @@ async function check(entry: AccountEntry, context: GatewayContext): Promise<Acco
   const circuit = circuitOf(entry);
   const rateLimitedForSeconds = Math.max(0, ...entry.transports.map((t) => t.rateLimitedForSeconds));
   const status: HealthStatus = error && !(error instanceof VendorRateLimitedError) ? 'FAILING' : error || circuit !== 'CLOSED' || rateLimitedForSeconds > 0 ? 'DEGRADED' : 'HEALTHY';
-  return { status, checkedAt: new Date(), latencyMs, circuit, rateLimitedForSeconds, error };
+  return { status, checkedAt: new Date(), latencyMs, circuit, rateLimitedForSeconds, error, unconfirmedWrites: unconfirmed === null ? null : (unconfirmed.get(entry.ref.key) ?? 0) };
 }
 
-/** Per-request loader: each account is probed at most once per request, all accounts at once. */
+/**
+ * Per-request loader: each account is probed at most once per request, all accounts at once, and
+ * the store is asked once for the unconfirmed writes of them all (a store that fails or is late
+ * leaves the count null; the vendor probes still answer).
+ */
 export function createHealthLoader(context: () => GatewayContext): DataLoader<string, AccountHealth, string> {
-  return new DataLoader<string, AccountHealth, string>((keys) =>
-    Promise.all(
+  return new DataLoader<string, AccountHealth, string>(async (keys) => {
+    const unconfirmed = countUnconfirmedWrites(context()).catch((error: unknown) => {
+      context().logger.warn('unconfirmed writes not counted', { reason: error instanceof Error ? error.name : 'unknown' });
+      return null;
+    });
+    return Promise.all(
       keys.map(async (key) => {
         const entry = context().accounts.get(key);
-        return entry ? check(entry, context()) : new NotFoundError(`No account "${key}" is configured.`);
+        return entry ? check(entry, context(), await unconfirmed) : new NotFoundError(`No account "${key}" is configured.`);
       }),
-    ),
-  );
+    );
+  });
 }

@@ -63,6 +63,16 @@ export function decodeOutcome(stored: unknown): { ok: unknown } | { error: Patch
   return { ok: decodeValue(outcome.ok) };
 }
 
+/**
+ * The store's record key for `key` sent by `caller`, so that two callers never share a key (one
+ * could otherwise replay, or block, the other's mutation). Keys hold no space (`audited` checks),
+ * so the caller and the key cannot run together. The open gateway's `anonymous` keeps the bare
+ * key, which is what records made before callers existed hold.
+ */
+export function idempotencyRecordKey(caller: string, key: string): string {
+  return caller === 'anonymous' ? key : `${caller} ${key}`;
+}
+
 /** Canonical JSON (sorted keys, no idempotency key) of a mutation input, hashed. */
 export function hashInput(input: unknown): string {
   const canonical = (value: unknown): unknown => {

@@ -56,14 +56,18 @@ export async function readByInnerId<R extends VendorRuntime>(context: GatewayCon
   }
 }
 
-/** The configured account a global id names, for the audit log; null when it names none. */
+/**
+ * The configured account a global id names, for the audit log and the rights check; null when it
+ * names none. It looks among every configured account, so that a write to an account the caller
+ * may not see is refused as forbidden (and recorded against that account).
+ */
 export function accountOfGlobalId(context: GatewayContext, globalId: string): string | null {
   const decoded = decodeGlobalId(globalId);
   const account = decoded.id.split('/')[0];
   if (account === undefined) return null;
   try {
     const key = decodeURIComponent(account);
-    return context.accounts.get(key) ? key : null;
+    return context.deps.accounts.get(key) ? key : null;
   } catch {
     return null;
   }

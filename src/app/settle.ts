@@ -1,18 +1,31 @@
-import { OutcomeUnknownError, PatchbayError } from '../core/errors.js';
+import { NotFoundError, OutcomeUnknownError, PatchbayError, VendorContractError, type VendorError } from '../core/errors.js';
+import type { DeleteOutcome } from '../core/http/vendor-http.js';
 
 /**
- * A create whose answer was lost (timeout or reset after sending) is `OutcomeUnknownError`. Where
- * the vendor has a natural key (Chronosphere slug, Cloud Manager project + type, Cortex
- * workspace), Patchbay reads that key back once: when it now holds what was sent, the write
- * happened and the result is settled as a success. Otherwise (not there, something else there,
- * or the read fails too) the caller still gets the `OutcomeUnknownError`, with what was checked:
- * the lost request may yet land, so "not found" does not prove it failed.
+ * Whether a write's failure leaves its outcome open: the answer was lost after sending
+ * (`OutcomeUnknownError`), or the vendor said yes (2xx) with a body Patchbay cannot read, which
+ * proves nothing either way (an HTML page from a proxy that never passed the request on looks
+ * just like one from a vendor that did the work).
+ */
+export function isUnsettled(error: unknown): error is VendorError {
+  if (error instanceof OutcomeUnknownError) return true;
+  const status = error instanceof VendorContractError ? error.facts.httpStatus : null;
+  return status !== null && status >= 200 && status < 300;
+}
+
+/**
+ * A write whose outcome is open ({@link isUnsettled}) is confirmed by reading it back where the
+ * vendor has a natural key (Chronosphere slug, Cloud Manager project + type, Cortex workspace):
+ * when the key now holds what was sent, the write happened and the result is settled as a
+ * success. Otherwise (not there, something else there, or the read fails too) the caller gets the
+ * error; a lost answer stays `OutcomeUnknownError`, with what was checked: the lost request may
+ * yet land, so "not found" does not prove it failed.
  */
 export async function settleByReadBack<T>(write: () => Promise<T>, readBack: () => Promise<T | null>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (!(error instanceof OutcomeUnknownError)) throw error;
+    if (!isUnsettled(error)) throw error;
     let found: T | null = null;
     try {
       found = await readBack();
@@ -20,6 +33,48 @@ export async function settleByReadBack<T>(write: () => Promise<T>, readBack: () 
       if (!(readError instanceof PatchbayError)) throw readError;
     }
     if (found !== null) return found;
+    if (!(error instanceof OutcomeUnknownError)) throw error;
     throw new OutcomeUnknownError(error.message, error.facts, `A read-back right after found no matching result yet. ${error.check}`);
+  }
+}
+
+/** Whether a read finds the resource: false when it answers `NotFoundError`. */
+export async function stillThere(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
+/**
+ * A delete is reported as done only when it is: a delete whose outcome is open
+ * ({@link isUnsettled}: a 2xx with a body that is not the vendor's, a lost answer) is confirmed by
+ * reading the resource back. Gone: the delete is a success. Still there after a 2xx: the vendor
+ * said yes and did nothing, a `VendorContractError` that says so. Still there after a lost answer,
+ * or the read-back failed too: `OutcomeUnknownError`, saying what to check. Never a success.
+ */
+export async function confirmDelete(remove: () => Promise<DeleteOutcome>, present: () => Promise<boolean>): Promise<DeleteOutcome> {
+  try {
+    return await remove();
+  } catch (error) {
+    if (!isUnsettled(error)) throw error;
+    let there: boolean;
+    try {
+      there = await present();
+    } catch (readError) {
+      if (!(readError instanceof PatchbayError)) throw readError;
+      throw new OutcomeUnknownError(`${error.message} Reading it back failed too.`, error.facts, 'Read the resource at the vendor before deleting it again: it may or may not still exist.');
+    }
+    if (!there) return { alreadyGone: false };
+    const stillThereNote = 'A read-back right after still found the resource, so it is not reported as deleted.';
+    if (error instanceof VendorContractError) throw new VendorContractError(`${error.message} ${stillThereNote}`, error.facts);
+    throw new OutcomeUnknownError(
+      `${error.message} ${stillThereNote}`,
+      error.facts,
+      'Read the resource again in a moment (a vendor may delete in the background); delete it again if it is still there.',
+    );
   }
 }

@@ -29,6 +29,24 @@ export function secretHint(field: string, value: unknown, knownSet = false): Sec
   return { field, isSet: true, lastFour: tail && !/\*/.test(tail) ? tail : null };
 }
 
+/**
+ * What may be shown of a URL that can carry a credential (a webhook URL with a token in its path,
+ * an API URL with a key in its query, user info): scheme, host and port, then `/…` when anything
+ * followed. Null for no URL; a value that is not a URL shows as `…`, since its parts cannot be told apart.
+ */
+export function urlHint(value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return '…';
+  }
+  if (url.origin === 'null') return '…';
+  const rest = url.pathname.replace(/^\/$/, '') + url.search + url.hash;
+  return rest === '' && url.username === '' && url.password === '' ? url.origin : `${url.origin}/…`;
+}
+
 /** Fields every connection shares, whatever its vendor. */
 export interface ConnectionBase {
   readonly account: AccountRef;

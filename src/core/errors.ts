@@ -42,6 +42,22 @@ export class NotFoundError extends PatchbayError {
   }
 }
 
+/**
+ * The caller's rights do not cover this operation on this account; nothing was called. An account
+ * the caller may not even read answers like an unknown one instead, except to a mutation.
+ */
+export class ForbiddenError extends PatchbayError {
+  constructor(
+    message: string,
+    /** The scope the operation needs. */
+    readonly requiredScope: string,
+    /** The account the operation targets, when it names one. */
+    readonly account: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
 /** The vendor has no such operation. */
 export class UnsupportedOperationError extends PatchbayError {
   constructor(
@@ -52,6 +68,12 @@ export class UnsupportedOperationError extends PatchbayError {
     super(`${vendorName} does not offer the operation "${operation}".`);
   }
 }
+
+/**
+ * Patchbay's own store failed or did not answer before the request deadline. What it was to
+ * guard did not start: a write that must be recorded first (write-ahead) was not sent.
+ */
+export class StoreUnavailableError extends PatchbayError {}
 
 /** Facts about a failed vendor call that are safe to show a client. */
 export interface VendorCallFacts {

@@ -50,6 +50,32 @@ export function optional<Key extends string, Value>(key: Key, value: Value | nul
 }
 
 /**
+ * Upper bounds on what a caller may send, in characters (UTF-16 code units, as `String.length`
+ * counts) or items. Vendor contracts document almost none (Atlas's 80-character Slack channel is
+ * the exception, kept in src/vendors/mongodb/input.ts); these are the sane ones every builder
+ * applies to the strings it sends, so that an oversized value is refused with its path before it
+ * reaches a vendor or the store.
+ */
+export const INPUT_LIMITS = {
+  /** Names, display names, user names. */
+  name: 200,
+  /** Short identifiers and plain values: ids, sites, domains, header names. */
+  text: 1024,
+  /** URLs: what browsers, proxies and most vendors accept. */
+  url: 2048,
+  /** Secrets: API keys, tokens, passwords, PEM private keys. */
+  secret: 8192,
+  /** Request-body templates and JSON payloads (Atlas's documented 16 KB for its JSON templates). */
+  document: 16_384,
+  /** One tag. */
+  tag: 128,
+  /** Tags on one object. */
+  tags: 64,
+  /** Items in any other list of an input (headers, tokens, URL parameters, key-value pairs). */
+  items: 100,
+} as const;
+
+/**
  * Gathers every problem of one input (so the caller learns them all at once) and the secret
  * values it carries (to scrub from anything the vendor says back). Vendor input builders share it.
  * Builders check only what GraphQL cannot know (lengths, patterns, URL shapes, masked values,
@@ -61,6 +87,23 @@ export class InputChecks {
 
   fail(path: readonly string[], message: string): void {
     this.errors.push({ path, message });
+  }
+
+  /**
+   * Whether `value` is at most `max` characters; records the failure otherwise. The one length
+   * check every builder uses, so every refusal reads the same and never quotes the value.
+   */
+  maxLength(value: string, path: readonly string[], max: number): boolean {
+    if (value.length <= max) return true;
+    this.fail(path, `must be at most ${max} characters`);
+    return false;
+  }
+
+  /** Whether `items` has at most `max` entries; records the failure otherwise. */
+  maxItems(items: readonly unknown[], path: readonly string[], max: number): boolean {
+    if (items.length <= max) return true;
+    this.fail(path, `must have at most ${max} items`);
+    return false;
   }
 
   /** Throws one `InputValidationError` listing every problem, when there is any. */

@@ -23,6 +23,8 @@ export function scrubValueEcho(message: string): string {
       .replace(/(cannot represent [^:;]*?): [\s\S]*$/, '$1.')
       .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.')
       .replace(/(Enum "[^"]+" cannot represent non-enum value): [\s\S]*$/, '$1.')
+      // An enum value the caller sent: a variable's value can be any string, a secret pasted in the wrong field included.
+      .replace(/\bValue "[\s\S]*" (does not exist in "[^"]+" enum)/, 'The value sent $1')
   );
 }
 

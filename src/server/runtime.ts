@@ -4,6 +4,8 @@ import { defaultGatewayConfig, type AccountConfig, type GatewayConfig } from '..
 import { VENDORS } from '../vendors/index.js';
 import type { VendorModule } from '../vendors/module.js';
 import type { GatewayDeps } from '../app/context.js';
+import { createAuthenticator, OPEN_AUTHENTICATOR } from '../core/auth/authenticator.js';
+import type { AuthConfig } from '../core/auth/config.js';
 import { realClock } from '../core/http/clock.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
 import type { Logger } from '../core/logger.js';
@@ -26,6 +28,12 @@ export interface RuntimeOptions {
   readonly vendors?: readonly VendorModule[];
   /** Defaults to a new keep-alive dispatcher owned (and closed) by the runtime. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * Who may call. Absent, the gateway is open (every caller `anonymous`, allowed everything), as
+   * demo mode and tests run it; config mode passes the file's `auth`, which is `required` unless
+   * the file says `mode: none`.
+   */
+  readonly auth?: AuthConfig;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
@@ -37,7 +45,7 @@ export interface Runtime {
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const dispatcher = options.dispatcher ?? createDispatcher();
+  const dispatcher = options.dispatcher ?? createDispatcher({ denyRanges: options.gateway.egress.denyRanges });
   const vendors = options.vendors ?? VENDORS;
   const accounts = createAccountRegistry(options.accounts, vendors, {
     dispatcher,
@@ -52,6 +60,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     gateway: options.gateway,
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
     clock: options.resilience?.clock ?? realClock,
+    authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
   };
   return {
     yoga: createGateway(deps, buildSchema(vendors)),

@@ -4,6 +4,10 @@ import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServer
 import { createRequestContext, type GatewayContext, type GatewayDeps } from '../app/context.js';
 import { InputValidationError, PatchbayError } from '../core/errors.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
+import { browserSafetyPlugin, corsOption } from './browser-safety.js';
+import { operationLimitPlugins } from './operation-limits.js';
+import { rateLimitPlugin } from './rate-limit.js';
+import { createAuthGate } from './auth-plugin.js';
 
 /** The query GraphiQL opens with. */
 export const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
@@ -23,8 +27,11 @@ query Inventory {
 /**
  * Typed domain errors that escape a field without a result union (node lookups, list arguments)
  * keep their safe message and carry their type as `extensions.code`; anything else stays masked.
+ * Never in Yoga's development mode, whatever NODE_ENV says: it adds `extensions.originalError`,
+ * and so does Yoga's own JSON body parser in every mode, with the parser's message, which quotes
+ * the body the caller sent. That extension is taken off every error.
  */
-function maskError(error: unknown, message: string, isDev?: boolean): Error {
+function maskError(error: unknown, message: string): Error {
   // Duck-typed: under some loaders graphql-js is present twice, so `instanceof GraphQLError` can fail.
   const original = typeof error === 'object' && error !== null && 'originalError' in error ? (error as { originalError: unknown }).originalError : error;
   if (original instanceof PatchbayError) {
@@ -33,7 +40,13 @@ function maskError(error: unknown, message: string, isDev?: boolean): Error {
       extensions: { code: original.name, ...(original instanceof InputValidationError ? { fieldErrors: original.fieldErrors } : {}) },
     });
   }
-  return defaultMaskError(error, message, isDev);
+  return withoutOriginalError(defaultMaskError(error, message, false));
+}
+
+function withoutOriginalError(error: Error): Error {
+  const extensions: unknown = 'extensions' in error ? error.extensions : undefined;
+  if (typeof extensions === 'object' && extensions !== null && 'originalError' in extensions) Reflect.deleteProperty(extensions, 'originalError');
+  return error;
 }
 
 function pathOf(error: unknown): { path?: readonly (string | number)[] } {
@@ -79,12 +92,15 @@ function probesPlugin(deps: GatewayDeps): Plugin {
 
 /** Builds the gateway from its dependencies. It opens nothing and listens nowhere. */
 export function createGateway(deps: GatewayDeps, schema: GraphQLSchema): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+  const auth = createAuthGate(deps.authenticator, deps.logger);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: ({ request }) => createRequestContext(deps, request.signal),
-    maskedErrors: { maskError },
+    context: ({ request }) => createRequestContext(deps, request.signal, auth.principalOf(request)),
+    maskedErrors: { maskError, isDev: false },
     graphiql: { defaultQuery: FIRST_QUERY, title: 'Patchbay' },
     landingPage: false,
+    cors: corsOption(deps.gateway.http),
+    maxRequestBodySize: deps.gateway.limits.maxRequestBytes,
     logging: {
       debug: () => {},
       info: (...args: unknown[]) => deps.logger.info(String(args[0])),
@@ -92,6 +108,15 @@ export function createGateway(deps: GatewayDeps, schema: GraphQLSchema): YogaSer
       error: (...args: unknown[]) => deps.logger.error(String(args[0] instanceof Error ? args[0].name : args[0])),
     },
     // The scrubber comes last so that it sees (and rewrites) the final result.
-    plugins: [probesPlugin(deps), useDeferStream(), ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : []), noValueEchoPlugin()],
+    plugins: [
+      probesPlugin(deps),
+      browserSafetyPlugin(deps.gateway.http),
+      auth.plugin,
+      rateLimitPlugin(deps.gateway.limits.requestsPerMinute, deps.clock),
+      ...operationLimitPlugins({ gateway: deps.gateway, accounts: deps.accounts.entries.length }),
+      useDeferStream(),
+      ...(deps.exposeVendorCalls ? [vendorCallsPlugin()] : []),
+      noValueEchoPlugin(),
+    ],
   });
 }

@@ -87,7 +87,7 @@ describe('ChronosphereClient paging', () => {
 
   it('accepts an empty body or 204 for a delete', async () => {
     sim.server.addFault({ match: { method: 'DELETE' }, times: 1, response: { status: 204 } });
-    await expect(client.deleteConnection(scope, S.sendgridStatus)).resolves.toBeUndefined();
+    await expect(client.deleteConnection(scope, S.sendgridStatus)).resolves.toEqual({ alreadyGone: false });
   });
 });
 

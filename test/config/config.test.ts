@@ -6,7 +6,8 @@ import { ConfigError, findJsonSyntaxError } from '../../src/core/config/load.js'
 import { accountSecrets, loadConfigFile, parseConfigText } from '../../src/server/config.js';
 import type { ConfigFormat } from '../../src/core/config/load.js';
 import { publicAccount } from '../../src/core/config/redact.js';
-import type { AccountConfig, PatchbayConfig } from '../../src/core/config/schema.js';
+import { DEFAULT_OPERATION_LIMITS, type AccountConfig, type PatchbayConfig } from '../../src/core/config/schema.js';
+import { DEFAULT_DENY_RANGES } from '../../src/core/http/egress.js';
 
 const GROUP_A = '5f1e2d3c4b5a69788796a5b4';
 const GROUP_B = 'AABBCCDDEEFF001122334455';
@@ -194,6 +195,9 @@ function checkAllVendors(config: PatchbayConfig): void {
     vendorCallTimeoutMs: 10000,
     exposeVendorCalls: true,
     maxResponseBytes: 5 * 1024 * 1024,
+    egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
+    http: { corsOrigins: [], allowedHosts: [] },
+    limits: { ...DEFAULT_OPERATION_LIMITS },
   });
 }
 
@@ -213,6 +217,9 @@ describe('valid configs', () => {
       vendorCallTimeoutMs: 10000,
       exposeVendorCalls: false,
       maxResponseBytes: 5242880,
+      egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
+      http: { corsOrigins: [], allowedHosts: [] },
+      limits: { ...DEFAULT_OPERATION_LIMITS },
     });
   });
 
@@ -277,7 +284,7 @@ describe('loadConfigFile', () => {
 
   it('defaults env to process.env', async () => {
     const path = join(dir, 'env.yaml');
-    await writeFile(path, 'accounts:\n  - {id: a, vendor: cortex, baseUrl: "http://h", token: "${PATCHBAY_TEST_TOKEN_VAR}"}\n');
+    await writeFile(path, 'accounts:\n  - {id: a, vendor: cortex, baseUrl: "https://h", token: "${PATCHBAY_TEST_TOKEN_VAR}"}\n');
     process.env['PATCHBAY_TEST_TOKEN_VAR'] = 'from-process-env';
     try {
       const config = await loadConfigFile(path);
@@ -310,7 +317,7 @@ describe('${VAR} interpolation', () => {
   });
 
   it('interpolates in YAML too', () => {
-    const yaml = 'accounts:\n  - id: a\n    vendor: cortex\n    baseUrl: http://h\n    token: "pre-${T}"\n';
+    const yaml = 'accounts:\n  - id: a\n    vendor: cortex\n    baseUrl: https://h\n    token: "pre-${T}"\n';
     expect(parseConfigText(yaml, 'yaml', { T: 'tok' }).accounts[0]).toMatchObject({ token: 'pre-tok' });
   });
 

@@ -554,6 +554,17 @@ describe('transport failures and deadlines', () => {
     expect(await failure(layer().request({}, { method: 'GET', route: '/x' }))).toBeInstanceOf(VendorUnavailableError);
   });
 
+  it('once the client has gone away, no call starts: neither a read nor a write', async () => {
+    const gone = new AbortController();
+    gone.abort();
+    for (const method of ['GET', 'POST', 'DELETE'] as const) {
+      const error = await failure(layer().request({ signal: gone.signal }, { method, route: '/x', ...(method === 'POST' ? { json: {} } : {}), schema: okSchema }));
+      expect(error).toBeInstanceOf(VendorUnavailableError);
+      expect(error.message).toContain('went away');
+    }
+    expect(upstream.seen).toHaveLength(0);
+  });
+
   it('the client going away cancels a read but not a write that is on its way', async () => {
     upstream.always((_, res) => {
       setTimeout(() => json(200, { ok: true })(_, res), 600);
@@ -573,7 +584,14 @@ describe('the call record', () => {
   it('one per request: route template, status, attempts, duration, and nothing else', async () => {
     upstream.reply(json(200, { ok: true }));
     const { scope, records } = recordingScope();
-    await layer().request(scope, { method: 'GET', route: '/things/{id}', params: { id: 'id-marker-5' }, query: { q: 'query-marker-6' }, schema: okSchema });
+    // Its own pool: the shared one may still hold a keep-alive socket that `upstream.reset()` just
+    // closed, and the resend that costs would make this call's `attempts` 2.
+    const fresh = createDispatcher({ connectTimeoutMs: 1_000 });
+    try {
+      await layer({ dispatcher: fresh }).request(scope, { method: 'GET', route: '/things/{id}', params: { id: 'id-marker-5' }, query: { q: 'query-marker-6' }, schema: okSchema });
+    } finally {
+      await fresh.close();
+    }
     expect(records).toEqual([{ vendor: 'datadog', account: 'unit', method: 'GET', route: '/things/{id}', status: 200, attempts: 1, durationMs: expect.any(Number), cached: false }]);
     expect(JSON.stringify(records)).not.toMatch(/marker|Bearer/);
   });

@@ -18,7 +18,7 @@ function call(method: HttpMethod): Call {
     body: null,
     signal: null,
     timeoutMs: null,
-    tally: { attempts: 1, lastStatus: null, challengeAnswered: false },
+    tally: { attempts: 1, lastStatus: null, challengeAnswered: false, credentials: [], mayHaveLanded: false },
   };
 }
 

@@ -148,7 +148,7 @@ describe('recorded Atlas v2 responses', () => {
 
   it('DELETE WEBHOOK: 204 with a content type and no body', async () => {
     const { client, scope, calls } = replaying([{ method: 'DELETE', path: `${LIST_PATH}/WEBHOOK`, recording: load('atlas-v2-DELETE-integrations-WEBHOOK.204.http') }]);
-    await expect(client.deleteIntegration(scope, GROUP, 'WEBHOOK')).resolves.toBeUndefined();
+    await expect(client.deleteIntegration(scope, GROUP, 'WEBHOOK')).resolves.toEqual({ alreadyGone: false });
     expect(calls.map((c) => c.status)).toEqual([204]);
   });
 

@@ -134,12 +134,12 @@ describe('reading installed integrations', () => {
     const notifier = (result['outboundConfig'] as Record<string, unknown>)['baseNotifier'];
     expect(notifier).toEqual({
       type: 'REST_API',
-      baseUri: 'https://acme.atlassian.net/rest/api/2',
+      baseUri: 'https://acme.atlassian.net/…',
       authType: 'OAUTH2',
       auth: {
         __typename: 'OpsRampOAuth2NotifierAuth',
         grantType: 'PASSWORD',
-        accessTokenUri: 'https://auth.atlassian.com/oauth/token',
+        accessTokenUri: 'https://auth.atlassian.com/…',
         apiKey: { field: 'outboundConfig.baseNotifier.apiKey', isSet: true, lastFour: '4c2x' },
         // Omitted by OpsRamp on read, and required for this grant: known to be set.
         apiSecret: { field: 'outboundConfig.baseNotifier.apiSecret', isSet: true, lastFour: null },

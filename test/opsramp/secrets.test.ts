@@ -56,7 +56,7 @@ describe('both spellings of OpsRamp’s disputed names', () => {
       ],
     });
     const auth = (result['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier']?.['auth'];
-    expect(auth).toMatchObject({ __typename: 'OpsRampOAuth2NotifierAuth', grantType: 'PASSWORD', accessTokenUri: 'https://auth.atlassian.com/oauth/token' });
+    expect(auth).toMatchObject({ __typename: 'OpsRampOAuth2NotifierAuth', grantType: 'PASSWORD', accessTokenUri: 'https://auth.atlassian.com/…' });
   });
 
   it('maps a notifier auth type it does not know to the fallback member', async () => {
@@ -116,7 +116,7 @@ describe('secrets are write-only, even when OpsRamp echoes them', () => {
     expect((integration['outboundConfig'] as Record<string, Record<string, unknown>>)['baseNotifier']?.['auth']).toEqual({
       __typename: 'OpsRampJwtNotifierAuth',
       userName: 'svc',
-      tokenUrl: 'https://smax.example.com/auth/login',
+      tokenUrl: 'https://smax.example.com/…',
       password: { field: 'outboundConfig.baseNotifier.password', isSet: true, lastFour: 'm7Rt' },
       // Echoed by this vendor, yet never shown, not even its tail.
       tokenPayload: { field: 'outboundConfig.baseNotifier.tokenPayload', isSet: true, lastFour: null },

@@ -28,10 +28,14 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   return { child, output: () => output, url, exit };
 }
 
-async function post(url: string, query: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+async function post(url: string, query: string, key?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query }) });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
+
+/** A config file's `auth` section with one admin key read from PATCHBAY_TEST_KEY. */
+const AUTH_WITH_KEY = 'auth:\n  apiKeys:\n    - name: test\n      key: ${PATCHBAY_TEST_KEY}\n      scopes: [admin]\n';
+const TEST_KEY = 'pbk_server-test-key-0123456789abcdef';
 
 describe('npm start without config (demo mode)', () => {
   let server: ReturnType<typeof startServer>;
@@ -46,6 +50,7 @@ describe('npm start without config (demo mode)', () => {
 
   it('says it is in demo mode and serves GraphiQL, probes and demo data', async () => {
     expect(server.output()).toContain('demo mode');
+    expect(server.output()).toContain('no authentication');
     const page = await fetch(url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Patchbay');
@@ -91,19 +96,32 @@ describe('npm start with PATCHBAY_CONFIG', () => {
     expect(server.output()).not.toContain('TOPSECRET');
   }, 30_000);
 
+  it('refuses to start in config mode without an auth section (callers must authenticate by default)', async () => {
+    const path = join(dir, 'no-auth.yaml');
+    await writeFile(path, `accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: k\n    appKey: a\n`);
+    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'no-auth-data') });
+    expect(await server.exit).not.toBe(0);
+    expect(server.output()).toContain('auth: callers must authenticate');
+    expect(server.output()).toContain('mode: none');
+  }, 30_000);
+
   it('serves the accounts of the file, with ${VAR} secrets, and keeps its store in PATCHBAY_DATA_DIR', async () => {
     const path = join(dir, 'patchbay.yaml');
     await writeFile(
       path,
-      `accounts:\n  - id: dd-prod\n    vendor: datadog\n    displayName: Datadog production\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: \${DD_API_KEY}\n    appKey: \${DD_APP_KEY}\n`,
+      `accounts:\n  - id: dd-prod\n    vendor: datadog\n    displayName: Datadog production\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: \${DD_API_KEY}\n    appKey: \${DD_APP_KEY}\n${AUTH_WITH_KEY}`,
     );
-    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'data'), DD_API_KEY: 'env-api-key', DD_APP_KEY: 'env-app-key' });
+    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'data'), DD_API_KEY: 'env-api-key', DD_APP_KEY: 'env-app-key', PATCHBAY_TEST_KEY: TEST_KEY });
     try {
       const url = await server.url;
       expect(server.output()).not.toContain('demo mode');
-      const result = await post(url, '{ accounts { key displayName baseUrl } connections { totalCount } }');
+      const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accounts { key } }' }) });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toContain('Bearer');
+      const result = await post(url, '{ accounts { key displayName baseUrl } connections { totalCount } }', TEST_KEY);
       expect(result.data?.['accounts']).toEqual([{ key: 'dd-prod', displayName: 'Datadog production', baseUrl: sim.server.baseUrl }]);
       expect(server.output()).not.toContain('env-api-key');
+      expect(server.output()).not.toContain(TEST_KEY);
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exit).toBe(0);
@@ -112,9 +130,11 @@ describe('npm start with PATCHBAY_CONFIG', () => {
 
   it('on SIGTERM finishes a request in flight, accepts no new one, then exits', async () => {
     const path = join(dir, 'drain.yaml');
-    await writeFile(path, `accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: k\n    appKey: a\n`);
+    await writeFile(path, `accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: k\n    appKey: a\nauth:\n  mode: none\n`);
     const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'drain-data') });
     const url = await server.url;
+    // `mode: none` is open, and says so when it starts.
+    expect(server.output()).toContain('auth.mode is none');
     sim.server.addFault({ match: { method: 'GET' }, delayMs: 1_500 });
     try {
       const inFlight = fetch(url, {

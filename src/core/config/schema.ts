@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_DENY_RANGES, insecureUrlProblem, parseRange } from '../http/egress.js';
+import { authSchema, type AuthConfig } from '../auth/config.js';
 
 /**
  * The config file's shape. Every message written here is ours and never quotes the value
@@ -60,7 +62,96 @@ export const accountFields = {
   callTimeoutMs: z.int().min(100, { error: 'must be at least 100' }).max(120_000, { error: 'must be at most 120000' }).optional(),
   /** Client-side rate limit towards this account's vendor. */
   maxRequestsPerMinute: z.int().positive({ error: 'must be greater than 0' }).optional(),
+  /** Lets `baseUrl` use plain http to a host that is not this machine (credentials then cross the network in clear). */
+  allowInsecureHttp: z.boolean().optional(),
 };
+
+/** A browser origin as the `Origin` header carries it: scheme, host and port, nothing else. */
+const originSchema = z.string().refine(
+  (text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an origin such as https://console.example.com (scheme, host and optional port; no path or trailing slash)' },
+);
+
+/** A `Host` header value: a host name or address, with an optional port. */
+const hostSchema = z
+  .string()
+  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, { error: 'must be a host name or address with an optional :port, e.g. patchbay.example.com' })
+  .transform((host) => host.toLowerCase());
+
+/**
+ * What browsers may do (src/server/browser-safety.ts). POST bodies other than JSON are always
+ * refused and mutations never run over GET; these lists open what is closed by default.
+ */
+const httpSchema = z.strictObject({
+  /** Origins whose pages may call Patchbay (CORS). Empty: no CORS headers, so no cross-origin page may read an answer. */
+  corsOrigins: z.array(originSchema).max(100, { error: 'must list at most 100 origins' }).default([]),
+  /** `Host` header values served (DNS-rebinding guard); others get 421. Empty: any host. */
+  allowedHosts: z.array(hostSchema).max(100, { error: 'must list at most 100 hosts' }).default([]),
+});
+
+/** Operation limits: production defaults that still let every documented query through. */
+export const DEFAULT_OPERATION_LIMITS = {
+  maxRequestBytes: 1_048_576,
+  maxQueryBytes: 32_768,
+  maxTokens: 2_000,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 30,
+  maxDeferred: 10,
+  maxMutations: 10,
+  maxIds: 100,
+  costLimit: 200,
+  requestsPerMinute: 600,
+} as const;
+
+const positiveLimit = (fallback: number, max: number) =>
+  z
+    .int()
+    .min(1, { error: 'must be at least 1' })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback);
+
+/** Checked before a request executes (src/server/operation-limits.ts, src/server/rate-limit.ts). */
+const limitsSchema = z.strictObject({
+  /** Largest HTTP request body (query and variables together); larger ones get 413 unread. */
+  maxRequestBytes: positiveLimit(DEFAULT_OPERATION_LIMITS.maxRequestBytes, 64 * 1024 * 1024),
+  /** Largest query text, in UTF-8 bytes; checked before it is parsed. */
+  maxQueryBytes: positiveLimit(DEFAULT_OPERATION_LIMITS.maxQueryBytes, 16 * 1024 * 1024),
+  /** Most lexical tokens in the query; parsing stops at the first one over. */
+  maxTokens: positiveLimit(DEFAULT_OPERATION_LIMITS.maxTokens, 1_000_000),
+  /** Deepest field nesting (fragments do not add a level; introspection is not counted). */
+  maxDepth: positiveLimit(DEFAULT_OPERATION_LIMITS.maxDepth, 1_000),
+  /** Most aliased fields in one operation. */
+  maxAliases: positiveLimit(DEFAULT_OPERATION_LIMITS.maxAliases, 100_000),
+  /** Most directives in one operation. */
+  maxDirectives: positiveLimit(DEFAULT_OPERATION_LIMITS.maxDirectives, 100_000),
+  /** Most `@defer` and `@stream` uses in one operation, fragments expanded. */
+  maxDeferred: positiveLimit(DEFAULT_OPERATION_LIMITS.maxDeferred, 10_000),
+  /** Most root mutation fields (aliases counted) in one request. */
+  maxMutations: positiveLimit(DEFAULT_OPERATION_LIMITS.maxMutations, 10_000),
+  /** Most ids one field may take, e.g. `nodes(ids:)`. */
+  maxIds: positiveLimit(DEFAULT_OPERATION_LIMITS.maxIds, 100_000),
+  /** Most vendor calls one request may start, as the cost model counts them before execution. */
+  costLimit: positiveLimit(DEFAULT_OPERATION_LIMITS.costLimit, 1_000_000),
+  /** Requests per minute per caller (a token bucket that holds a minute's worth); 0 turns the limit off. */
+  requestsPerMinute: z.int().min(0, { error: 'must be at least 0' }).max(1_000_000, { error: 'must be at most 1000000' }).default(DEFAULT_OPERATION_LIMITS.requestsPerMinute),
+});
+
+/** Outbound connections: the deny-list is checked on the address each connection is opened to. */
+const egressSchema = z.strictObject({
+  /** CIDR ranges (or single addresses) never connected to. Default: link-local and cloud metadata addresses. */
+  denyRanges: z
+    .array(z.string().refine((text) => parseRange(text) !== null, { error: 'must be an IPv4 or IPv6 address range such as 169.254.0.0/16 or fe80::/10' }))
+    .max(1_000, { error: 'must list at most 1000 ranges' })
+    .default([...DEFAULT_DENY_RANGES]),
+});
 
 export const gatewaySchema = z.strictObject({
   /** Budget for one whole GraphQL request. */
@@ -71,6 +162,16 @@ export const gatewaySchema = z.strictObject({
   exposeVendorCalls: z.boolean().default(false),
   /** Largest vendor response body that will be read. */
   maxResponseBytes: z.int().positive({ error: 'must be greater than 0' }).default(DEFAULT_MAX_RESPONSE_BYTES),
+  /** Browser safety: CORS origins and allowed `Host` values. */
+  http: httpSchema.prefault({}),
+  /** Operation limits and the per-caller rate limit. */
+  limits: limitsSchema.prefault({}),
+  /** Whether introspection queries are answered. Unset: yes, except in config mode with NODE_ENV=production (main.ts decides). */
+  introspection: z.boolean().optional(),
+  /** Whether validation errors suggest field, argument, type and enum names. Unset: like `introspection`. */
+  fieldSuggestions: z.boolean().optional(),
+  /** Where vendor calls may go: address ranges refused at connect time (src/core/http/egress.ts). */
+  egress: egressSchema.prefault({}),
 });
 
 /**
@@ -86,6 +187,8 @@ export function createConfigSchema(accountSchemas: readonly AccountSchema[]) {
       accounts: z.array(account),
       /** Always present in the output, with defaults filled in. */
       gateway: gatewaySchema.prefault({}),
+      /** Who may call (src/core/auth/config.ts). Absent: `mode: required` with nobody configured, which start-up refuses. */
+      auth: authSchema.prefault({}),
     })
     .superRefine(
       (config, ctx) => {
@@ -110,6 +213,21 @@ export function createConfigSchema(accountSchemas: readonly AccountSchema[]) {
         });
       },
       { when: () => true },
+    )
+    .superRefine(
+      (config, ctx) => {
+        // Credentials go to these URLs: in clear only to this machine, unless the account says so.
+        const accounts: unknown = (config as { accounts?: unknown } | null)?.accounts;
+        if (!Array.isArray(accounts)) return;
+        accounts.forEach((account: unknown, index) => {
+          if (typeof account !== 'object' || account === null) return;
+          const { baseUrl, allowInsecureHttp } = account as { baseUrl?: unknown; allowInsecureHttp?: unknown };
+          if (typeof baseUrl !== 'string' || !URL.canParse(baseUrl)) return;
+          const problem = insecureUrlProblem(new URL(baseUrl), allowInsecureHttp === true);
+          if (problem !== null) ctx.addIssue({ code: 'custom', path: ['accounts', index, 'baseUrl'], message: problem });
+        });
+      },
+      { when: () => true },
     );
 }
 
@@ -121,6 +239,7 @@ export interface AccountConfig {
   readonly displayName?: string | undefined;
   readonly callTimeoutMs?: number | undefined;
   readonly maxRequestsPerMinute?: number | undefined;
+  readonly allowInsecureHttp?: boolean | undefined;
   readonly [field: string]: unknown;
 }
 
@@ -137,4 +256,5 @@ export function defaultGatewayConfig(): GatewayConfig {
 export interface PatchbayConfig {
   readonly accounts: readonly AccountConfig[];
   readonly gateway: GatewayConfig;
+  readonly auth: AuthConfig;
 }

@@ -9,8 +9,8 @@ import { readBody } from './stages/read-body.js';
 import { newTally, noteAttempt, recordCall } from './stages/record.js';
 import { quota } from './stages/quota.js';
 import { retry } from './stages/retry.js';
-import type { Attempt, Call, Stage } from './stages/stage.js';
-import type { AuthStrategy, CallScope, HttpMethod, VendorRequest, VendorResponse } from './types.js';
+import type { Attempt, Call, Outcome, Stage } from './stages/stage.js';
+import type { AuthStrategy, CallScope, DeleteOutcome, HttpMethod, VendorRequest, VendorResponse } from './types.js';
 
 /** Everything one account's pipeline is built from. */
 export interface PipelineParts extends InterpretOptions {
@@ -27,6 +27,15 @@ export interface PipelineParts extends InterpretOptions {
 
 /** Sends one request through the pipeline and returns its parsed body, or throws a typed error. */
 export type Send = <T>(scope: CallScope, request: VendorRequest<T>) => Promise<VendorResponse<T>>;
+
+/** Sends one DELETE: success (or an earlier attempt's success, see {@link DeleteOutcome}), or a typed error. */
+export type Remove = (scope: CallScope, request: VendorRequest<unknown> & { readonly method: 'DELETE' }) => Promise<DeleteOutcome>;
+
+/** One account's pipeline: requests in general, and deletes, which may find their work already done. */
+export interface Pipeline {
+  readonly send: Send;
+  readonly remove: Remove;
+}
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELETE']);
 
@@ -46,7 +55,7 @@ function compose(...stages: readonly Stage[]): (last: Attempt) => Attempt {
  * connection failures, within the deadline. The deadline stage lets a client that goes away
  * cancel reads only.
  */
-export function createPipeline(parts: PipelineParts): Send {
+export function createPipeline(parts: PipelineParts): Pipeline {
   const attempt = compose(
     // Outside the gates, so that every resend waits at the quota gate and passes the breaker again.
     retry(parts, parts.retry, parts.random),
@@ -61,12 +70,28 @@ export function createPipeline(parts: PipelineParts): Send {
   )(readBody(parts.maxBodyBytes)(dispatch(parts.dispatcher, new URL(parts.baseUrl).origin)));
   const basePath = new URL(parts.baseUrl).pathname.replace(/\/+$/, '');
 
-  return async function send<T>(scope: CallScope, request: VendorRequest<T>): Promise<VendorResponse<T>> {
+  /** Runs one request's attempts and judges the last outcome; what was sent is remembered as a recent secret. */
+  async function exchange<T, R>(scope: CallScope, request: VendorRequest<T>, judge: (call: Call, outcome: Outcome) => R): Promise<R> {
     const tally = newTally();
+    parts.recentSecrets.remember(request.sensitive ?? []);
     return recordCall(parts, { scope, tally }, request, async () => {
       const call = newCall(basePath, scope, request, tally);
-      return interpret(parts, call, request, await attempt(call));
+      try {
+        return judge(call, await attempt(call));
+      } finally {
+        parts.recentSecrets.remember(tally.credentials);
+      }
     });
+  }
+
+  return {
+    send: (scope, request) => exchange(scope, request, (call, outcome) => interpret(parts, call, request, outcome)),
+    remove: (scope, request) =>
+      exchange(scope, request, (call, outcome) => {
+        if (outcome.kind === 'answer' && outcome.status === 404 && call.tally.mayHaveLanded) return { alreadyGone: true };
+        interpret(parts, call, request, outcome);
+        return { alreadyGone: false };
+      }),
   };
 }
 

@@ -95,3 +95,13 @@ export interface VendorResponse<T> {
   readonly headers: ResponseHeaders;
   readonly body: T;
 }
+
+/** How a DELETE ended, when it ended well. */
+export interface DeleteOutcome {
+  /**
+   * True when the vendor answered 404 to a DELETE sent again after an earlier attempt of the
+   * same request may have done the work (its answer was lost, or a 5xx came back): the resource
+   * is gone, whether that attempt or someone else removed it.
+   */
+  readonly alreadyGone: boolean;
+}

@@ -1,15 +1,17 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
 import { realClock, type Clock } from './clock.js';
-import { createPipeline, type Send } from './pipeline.js';
+import { createPipeline, type Pipeline } from './pipeline.js';
+import { RecentSecrets } from './recent-secrets.js';
 import { AccountBreaker, DEFAULT_BREAKER, DEFAULT_RETRY, QuotaGate, type BreakerOptions, type BreakerState, type RetryOptions } from './resilience.js';
-import type { AuthStrategy, CallScope, VendorErrorParser, VendorRequest, VendorResponse } from './types.js';
+import type { AuthStrategy, CallScope, DeleteOutcome, VendorErrorParser, VendorRequest, VendorResponse } from './types.js';
 
 export type {
   AuthChallenge,
   AuthRequest,
   AuthStrategy,
   CallScope,
+  DeleteOutcome,
   HttpMethod,
   ParsedVendorError,
   VendorCallRecord,
@@ -37,6 +39,11 @@ export interface VendorHttpOptions {
   readonly requestIdHeaders?: readonly string[];
   /** The account's own credentials: scrubbed from anything the vendor says back, like request secrets. */
   readonly secrets?: readonly string[];
+  /**
+   * The account's memory of secrets recently sent to it, scrubbed from answers as well; shared by
+   * all of one account's transports (OpsRamp has two). A transport of its own when absent.
+   */
+  readonly recentSecrets?: RecentSecrets;
   /** A static limit towards this account, before the vendor says anything. */
   readonly maxRequestsPerMinute?: number;
   readonly retry?: RetryOptions;
@@ -56,7 +63,7 @@ export class VendorHttp {
   readonly account: string;
   private readonly quota: QuotaGate;
   private readonly breaker: AccountBreaker;
-  private readonly send: Send;
+  private readonly pipeline: Pipeline;
 
   constructor(options: VendorHttpOptions) {
     this.vendor = options.vendor;
@@ -64,7 +71,7 @@ export class VendorHttp {
     const clock = options.clock ?? realClock;
     this.quota = new QuotaGate(clock, options.maxRequestsPerMinute);
     this.breaker = new AccountBreaker(options.breaker ?? DEFAULT_BREAKER, clock);
-    this.send = createPipeline({
+    this.pipeline = createPipeline({
       vendor: options.vendor,
       vendorName: options.vendorName,
       account: options.account,
@@ -76,6 +83,7 @@ export class VendorHttp {
       parseError: options.parseError,
       requestIdHeaders: options.requestIdHeaders ?? ['x-request-id'],
       secrets: options.secrets ?? [],
+      recentSecrets: options.recentSecrets ?? new RecentSecrets(clock),
       callTimeoutMs: options.callTimeoutMs ?? 10_000,
       maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
       retry: options.retry ?? DEFAULT_RETRY,
@@ -92,7 +100,16 @@ export class VendorHttp {
    * Every attempt passes the account's quota gate and circuit breaker.
    */
   request<T = undefined>(scope: CallScope, request: VendorRequest<T>): Promise<VendorResponse<T>> {
-    return this.send(scope, request);
+    return this.pipeline.send(scope, request);
+  }
+
+  /**
+   * Sends a DELETE like {@link request} (a `schema`, when given, only checks the answer's shape).
+   * A 404 to a resend after an attempt whose answer was lost is no failure: the resource is gone,
+   * and the outcome says `alreadyGone`. A first-attempt 404 stays `NotFoundError`.
+   */
+  delete(scope: CallScope, request: Omit<VendorRequest<unknown>, 'method'>): Promise<DeleteOutcome> {
+    return this.pipeline.remove(scope, { ...request, method: 'DELETE' });
   }
 
   /** The breaker state, for health checks. */

@@ -58,6 +58,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'write intents',
+    sql: `
+      -- Write-ahead: a write Patchbay alone can list afterwards (a create at a vendor that has no
+      -- list endpoint) is recorded before it is sent, and cleared once its result is recorded. A
+      -- row left 'pending' by a process that stopped, or marked 'unconfirmed', is a write an
+      -- operator has to look at.
+      -- Never a secret: account, operation, caller, a summary such as the new object's name.
+      CREATE TABLE write_intents (
+        id          bigserial   PRIMARY KEY,
+        account     text        NOT NULL,
+        operation   text        NOT NULL,
+        caller      text        NOT NULL,
+        summary     text        NULL,
+        state       text        NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'unconfirmed')),
+        reason      text        NULL,
+        resource_id text        NULL,
+        owner       text        NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX write_intents_account_idx ON write_intents (account, id);
+    `,
+  },
 ];
 
 /**

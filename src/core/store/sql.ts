@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Logger } from '../logger.js';
+import { lockDataDir } from './dir-lock.js';
 
 /**
  * The store's one seam to a database: PostgreSQL's dialect, either embedded (PGlite) or a real
@@ -38,6 +39,12 @@ export interface PostgresOptions {
   readonly max?: number;
   /** Where background pool errors (an idle connection dropped by the server) are reported. */
   readonly logger?: Logger;
+  /**
+   * The server ends any statement running longer than this (`statement_timeout`); default 30 s,
+   * the default request deadline. A request stops waiting at its own deadline; this frees the
+   * connection the stalled statement holds.
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /** Thrown when a transaction's COMMIT turned into a rollback because a statement inside it failed. */
@@ -53,8 +60,10 @@ const openPgliteDirs = new Set<string>();
 
 /**
  * Opens an embedded PostgreSQL (PGlite). `dataDir` null keeps the database in memory; otherwise
- * the directory is created if missing and the data persists across restarts. One process may open
- * a directory once at a time (PGlite is single-user; two instances on the same files corrupt them).
+ * the directory is created if missing and the data persists across restarts. One instance may
+ * open a directory at a time (PGlite is single-user; two instances on the same files corrupt
+ * them): within this process by a set of open directories, across processes by a lock file in
+ * the directory (`lockDataDir`), so a second gateway fails with {@link DataDirLockedError}.
  */
 export async function openPglite(dataDir: string | null): Promise<SqlClient> {
   const dir = dataDir === null ? null : resolve(dataDir);
@@ -66,13 +75,18 @@ export async function openPglite(dataDir: string | null): Promise<SqlClient> {
   }
   let db: PGlite;
   let PgliteAborted: typeof import('@electric-sql/pglite').TransactionAbortedError;
+  let unlock: () => Promise<void> = async () => undefined;
   try {
-    if (dir !== null) await mkdir(dir, { recursive: true });
+    if (dir !== null) {
+      await mkdir(dir, { recursive: true });
+      unlock = await lockDataDir(dir);
+    }
     const pglite = await import('@electric-sql/pglite');
     PgliteAborted = pglite.TransactionAbortedError;
     const { PGlite } = pglite;
     db = dir === null ? await PGlite.create() : await PGlite.create(dir);
   } catch (error) {
+    await unlock();
     if (dir !== null) openPgliteDirs.delete(dir);
     throw error;
   }
@@ -97,7 +111,8 @@ export async function openPglite(dataDir: string | null): Promise<SqlClient> {
       }
     },
     close(): Promise<void> {
-      closing ??= db.close().finally(() => {
+      closing ??= db.close().finally(async () => {
+        await unlock();
         if (dir !== null) openPgliteDirs.delete(dir);
       });
       return closing;
@@ -138,6 +153,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     max: options.max ?? 4,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
   // process. The pool discards that client; the next query opens a new connection.

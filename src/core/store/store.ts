@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { migrate } from './migrations.js';
 import { openPglite, openPostgres } from './sql.js';
 import type { SqlClient, SqlKind } from './sql.js';
+import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
 
 /** A Datadog action connection id Patchbay remembers for one account. */
 export interface TrackedConnection {
@@ -57,6 +58,16 @@ export interface ListAuditOptions {
   readonly limit?: number;
   /** Only entries of this operation. */
   readonly operation?: string;
+  /** Only entries of one of these operations. */
+  readonly operations?: readonly string[];
+  /** Only entries of one of these callers. */
+  readonly callers?: readonly string[];
+  /** Only entries of one of these accounts (entries that name no account are left out). */
+  readonly accounts?: readonly string[];
+  /** Only entries at or after this instant. */
+  readonly since?: Date;
+  /** Only entries older than the entry with this id: the keyset cursor of the next page. */
+  readonly beforeId?: number;
 }
 
 /** Default page size of {@link Store.listAudit}. */
@@ -68,7 +79,7 @@ export const MAX_AUDIT_LIMIT = 1000;
  * What Patchbay keeps that vendors cannot tell it: tracked Datadog connection ids and the audit
  * log (and, later, idempotency records). Obtain one with {@link openStore} or {@link createStore}.
  */
-export interface Store {
+export interface Store extends WriteIntentStore {
   /** Which engine backs the store. */
   readonly kind: SqlKind;
   /**
@@ -110,6 +121,8 @@ export interface OpenStoreOptions {
   readonly dataDir?: string | null;
   /** Receives background database errors (PostgreSQL pool). */
   readonly logger?: Logger;
+  /** PostgreSQL only: the server ends statements running longer than this (pass the request deadline). */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -118,8 +131,9 @@ export interface OpenStoreOptions {
  * on failure the database is closed again and the error rethrown.
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { databaseUrl = null, dataDir = null, logger } = options;
-  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, logger === undefined ? {} : { logger }) : await openPglite(dataDir);
+  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs } = options;
+  const pgOptions = { ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
+  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, pgOptions) : await openPglite(dataDir);
   try {
     return await createStore(sql);
   } catch (error) {
@@ -158,6 +172,8 @@ export async function createStore(sql: SqlClient): Promise<Store> {
 
   const store: Store = {
     kind: sql.kind,
+    // The embedded store is one process's alone (its data directory is locked), so another owner's pending intent is abandoned.
+    ...writeIntentStore(sql, sql.kind === 'pglite'),
 
     async trackDatadogConnection(account, connectionId, name) {
       requireText('account', account);
@@ -211,11 +227,21 @@ export async function createStore(sql: SqlClient): Promise<Store> {
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) {
         throw new RangeError(`limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}; got ${limit}`);
       }
+      const params: unknown[] = [];
+      const where: string[] = [];
+      const condition = (template: (placeholder: string) => string, value: unknown): void => {
+        params.push(value);
+        where.push(template(`$${params.length}`));
+      };
+      if (options.operation !== undefined) condition((p) => `operation = ${p}`, options.operation);
+      if (options.operations !== undefined) condition((p) => `operation = ANY(${p}::text[])`, [...options.operations]);
+      if (options.callers !== undefined) condition((p) => `caller = ANY(${p}::text[])`, [...options.callers]);
+      if (options.accounts !== undefined) condition((p) => `account = ANY(${p}::text[])`, [...options.accounts]);
+      if (options.since !== undefined) condition((p) => `at >= ${p}::timestamptz`, options.since.toISOString());
+      if (options.beforeId !== undefined) condition((p) => `id < ${p}::bigint`, String(options.beforeId));
+      params.push(limit);
       // Newest first: ids come from one sequence, so they follow insertion order.
-      const rows =
-        options.operation === undefined
-          ? await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1`, [limit])
-          : await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE operation = $1 ORDER BY id DESC LIMIT $2`, [options.operation, limit]);
+      const rows = await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`, params);
       return rows.map(toAudit);
     },
 

@@ -1,6 +1,6 @@
 import type { AccountRef } from '../../core/domain.js';
 import { VendorContractError, type VendorCallFacts } from '../../core/errors.js';
-import type { AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
+import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp } from '../../core/http/vendor-http.js';
 import type { ChronosphereConnectionType } from './catalogue.js';
 import type { BuiltConnection, ChronosphereCreateRequest, ChronosphereUpdateRequest } from './input.js';
 import { mapConnection, type ChronosphereExternalConnection } from './map.js';
@@ -135,9 +135,9 @@ export class ChronosphereClient {
   }
 
   /** DELETE; 400 while a notification policy still uses the connection, 404 when unknown. */
-  async deleteConnection(scope: CallScope, slug: string): Promise<void> {
-    // Its body (`{}`) says nothing, so it is not read: an empty body or a 204 is just as good.
-    await this.http.request(scope, { method: 'DELETE', route: CONNECTION, params: { slug }, okStatuses: [200, 204] });
+  deleteConnection(scope: CallScope, slug: string): Promise<DeleteOutcome> {
+    // Its body (`{}`) says nothing, so it is only checked to be JSON: an empty body or a 204 is just as good.
+    return this.http.delete(scope, { route: CONNECTION, params: { slug }, okStatuses: [200, 204] });
   }
 
   private writeResult(status: number, wire: ConnectionWire | null | undefined, dryRun: boolean, built: BuiltConnection): ChronosphereWriteResult {

@@ -1,5 +1,5 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, optional, type BuiltRequest, type OneOf } from '../../core/input-check.js';
+import { INPUT_LIMITS, InputChecks, optional, type BuiltRequest, type OneOf } from '../../core/input-check.js';
 import { CLOUDFLARE_TOKEN_PREFIXES, CONTROL_CHARACTERS, DATADOG_SITE, PAGERDUTY_EVENTS_VERSIONS, REDACTED, SLUG, isHttpUrl, type ChronosphereBlock, type PagerdutyEventsVersion } from './catalogue.js';
 
 /*
@@ -162,8 +162,9 @@ function at(parent: Place, key: string): Place {
  * `buildConnection` throws before the body leaves, so a refused value is never sent.
  */
 
-/** Whether a text value is usable: not blank, no control characters. */
-function checkText(value: string, where: Place, out: Collector): boolean {
+/** Whether a text value is usable: within `max` characters, not blank, no control characters. */
+function checkText(value: string, where: Place, out: Collector, max: number = INPUT_LIMITS.text): boolean {
+  if (!out.maxLength(value, where.path, max)) return false;
   if (value.trim() === '') {
     out.fail(where.path, 'must not be empty');
     return false;
@@ -176,7 +177,7 @@ function checkText(value: string, where: Place, out: Collector): boolean {
 }
 
 function checkUrl(value: string, where: Place, out: Collector): boolean {
-  if (!checkText(value, where, out)) return false;
+  if (!checkText(value, where, out, INPUT_LIMITS.url)) return false;
   if (!isHttpUrl(value)) {
     out.fail(where.path, 'must be an absolute http(s) URL');
     return false;
@@ -184,8 +185,8 @@ function checkUrl(value: string, where: Place, out: Collector): boolean {
   return true;
 }
 
-function text(value: string, where: Place, out: Collector): string {
-  checkText(value, where, out);
+function text(value: string, where: Place, out: Collector, max: number = INPUT_LIMITS.text): string {
+  checkText(value, where, out, max);
   return value;
 }
 
@@ -203,7 +204,7 @@ function secret(value: string, where: Place, out: Collector, kind: 'text' | 'url
     out.fail(where.path, `is the masked value Chronosphere returns on read (${REDACTED}); give the real secret`);
     return value;
   }
-  if (kind === 'url' ? checkUrl(value, where, out) : checkText(value, where, out)) {
+  if (kind === 'url' ? checkUrl(value, where, out) : checkText(value, where, out, INPUT_LIMITS.secret)) {
     out.sensitive.push(value);
     out.secretsSent.add(where.inBlock);
   }
@@ -218,7 +219,10 @@ function httpConfig(input: ChronosphereHttpConfigInput, where: Place, out: Colle
   }
   const basicPlace = at(where, 'basicAuth');
   return {
-    ...optional('basic_auth', basicAuth && { username: text(basicAuth.username, at(basicPlace, 'username'), out), password: secret(basicAuth.password, at(basicPlace, 'password'), out) }),
+    ...optional(
+      'basic_auth',
+      basicAuth && { username: text(basicAuth.username, at(basicPlace, 'username'), out, INPUT_LIMITS.name), password: secret(basicAuth.password, at(basicPlace, 'password'), out) },
+    ),
     ...optional('bearer_token', bearerToken == null ? undefined : secret(bearerToken, at(where, 'bearerToken'), out)),
     ...optional('tls_config', tlsConfig && { insecure_skip_verify: tlsConfig.insecureSkipVerify }),
   };
@@ -332,7 +336,7 @@ export function buildConnection(input: ChronosphereConnectionInput): BuiltConnec
   const out = new Collector();
   const { slug } = input;
   if (slug != null && !SLUG.test(slug)) out.fail(['slug'], SLUG_MESSAGE);
-  const name = text(input.name, { path: ['name'], inBlock: '' }, out);
+  const name = text(input.name, { path: ['name'], inBlock: '' }, out, INPUT_LIMITS.name);
   const chosen = block(input.target, out);
   out.throwIfAny();
   return {

@@ -1,6 +1,6 @@
 import type { AccountRef } from '../../core/domain.js';
 import { NotFoundError, VendorAuthError, VendorValidationError } from '../../core/errors.js';
-import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
+import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import { isPagerDutyFailureCode } from './errors.js';
 import type { BuiltConfiguration } from './input.js';
 import { mapConfiguration, mapValidation, type CortexPagerDutyConfiguration, type CortexPagerDutyValidation } from './map.js';
@@ -67,8 +67,8 @@ export class CortexClient {
    * Deletes the configuration. Whether Cortex answers with the removed or the remaining
    * configurations is not documented, so the list is checked for shape only.
    */
-  async deleteConfiguration(scope: CallScope): Promise<void> {
-    await this.send(scope, { method: 'DELETE', route: CONFIGURATIONS, schema: configurationsResponse, okStatuses: [200] });
+  deleteConfiguration(scope: CallScope): Promise<DeleteOutcome> {
+    return this.sharpened(() => this.http.delete(scope, { route: CONFIGURATIONS, schema: configurationsResponse, okStatuses: [200] }));
   }
 
   private async save(scope: CallScope, method: 'POST' | 'PUT', built: BuiltConfiguration): Promise<CortexPagerDutyConfiguration> {
@@ -79,15 +79,20 @@ export class CortexClient {
     return mapConfiguration(this.account, saved);
   }
 
+  /** Sends one request, its failures sharpened by {@link sharpened}. */
+  private send<T>(scope: CallScope, request: VendorRequest<T>, tokenPath?: readonly string[]): Promise<VendorResponse<T>> {
+    return this.sharpened(() => this.http.request(scope, request), tokenPath);
+  }
+
   /**
-   * Sends one request and sharpens two answers. An `INTEGRATION_*` code on a 401/403 means
+   * Runs one request and sharpens two answers. An `INTEGRATION_*` code on a 401/403 means
    * PagerDuty refused the PagerDuty token Cortex used, not that Cortex refused this account's
    * key (CONTRACT.md, Errors), so it is a problem with the input. A 404 means the workspace has
    * no PagerDuty configuration: every PagerDuty route addresses that one configuration.
    */
-  private async send<T>(scope: CallScope, request: VendorRequest<T>, tokenPath?: readonly string[]): Promise<VendorResponse<T>> {
+  private async sharpened<R>(run: () => Promise<R>, tokenPath?: readonly string[]): Promise<R> {
     try {
-      return await this.http.request(scope, request);
+      return await run();
     } catch (error) {
       if (error instanceof VendorAuthError && isPagerDutyFailureCode(error.facts.vendorCode)) {
         throw new VendorValidationError(

@@ -41,5 +41,5 @@ function checkToken(token: string, out: InputChecks): void {
   // GraphQL lets an empty string through as a `String!`.
   if (token.length === 0) out.fail(['token'], 'is required');
   else if (/[\s\u0000-\u001f\u007f]/.test(token)) out.fail(['token'], 'must not contain whitespace or control characters');
-  else if (token.length > MAX_TOKEN_LENGTH) out.fail(['token'], `must be at most ${MAX_TOKEN_LENGTH} characters`);
+  else out.maxLength(token, ['token'], MAX_TOKEN_LENGTH);
 }

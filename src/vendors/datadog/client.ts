@@ -1,5 +1,5 @@
 import type { AccountRef } from '../../core/domain.js';
-import type { AuthStrategy, CallScope, VendorHttp } from '../../core/http/vendor-http.js';
+import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp } from '../../core/http/vendor-http.js';
 import type { BuiltRequest } from '../../core/input-check.js';
 import type { DatadogCreateConnectionRequest, DatadogUpdateConnectionRequest } from './input.js';
 import { mapAppKeyRegistration, mapConnection, type DatadogActionConnection, type DatadogAppKeyRegistration } from './map.js';
@@ -60,8 +60,9 @@ export class DatadogClient {
     return mapConnection(this.account, res.body.data);
   }
 
-  async deleteConnection(scope: CallScope, connectionId: string): Promise<void> {
-    await this.http.request(scope, { method: 'DELETE', route: CONNECTION, params: { connection_id: connectionId }, okStatuses: [200, 204] });
+  /** DELETE (204, no body; CONTRACT.md). */
+  deleteConnection(scope: CallScope, connectionId: string): Promise<DeleteOutcome> {
+    return this.http.delete(scope, { route: CONNECTION, params: { connection_id: connectionId }, okStatuses: [200, 204] });
   }
 
   async registerAppKey(scope: CallScope, appKeyId: string): Promise<DatadogAppKeyRegistration> {
@@ -80,8 +81,8 @@ export class DatadogClient {
     return mapAppKeyRegistration(this.account, res.body.data);
   }
 
-  async unregisterAppKey(scope: CallScope, appKeyId: string): Promise<void> {
-    await this.http.request(scope, { method: 'DELETE', route: APP_KEY, params: { app_key_id: appKeyId }, okStatuses: [200, 204] });
+  unregisterAppKey(scope: CallScope, appKeyId: string): Promise<DeleteOutcome> {
+    return this.http.delete(scope, { route: APP_KEY, params: { app_key_id: appKeyId }, okStatuses: [200, 204] });
   }
 
   /** One page; Datadog numbers pages from 0 (CONTRACT.md marks this unconfirmed). */

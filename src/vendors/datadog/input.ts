@@ -1,5 +1,5 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, optional, type BuiltRequest } from '../../core/input-check.js';
+import { INPUT_LIMITS, InputChecks, optional, type BuiltRequest } from '../../core/input-check.js';
 import { DATADOG_INTEGRATIONS, HTTP_CREDENTIAL_TYPE, HTTP_HEADER_NAME, HTTP_INTEGRATION_TYPE, HTTP_TOKEN_NAME, TAG, camel, type CredentialVariant, type IntegrationSpec } from './catalogue.js';
 
 /*
@@ -130,12 +130,15 @@ function isVariantsMember(spec: IntegrationSpec, _member: DatadogIntegrationMemb
 }
 
 function checkName(name: string, path: readonly string[], out: InputChecks): string {
-  if (name.trim() === '') out.fail(path, 'must not be empty');
+  if (out.maxLength(name, path, INPUT_LIMITS.name) && name.trim() === '') out.fail(path, 'must not be empty');
   return name;
 }
 
 function checkTags(tags: readonly string[], path: readonly string[], out: InputChecks): readonly string[] {
+  // One failure for a list that is too long, not one per tag of it.
+  if (!out.maxItems(tags, path, INPUT_LIMITS.tags)) return tags;
   tags.forEach((tag, index) => {
+    if (!out.maxLength(tag, [...path, String(index)], INPUT_LIMITS.tag)) return;
     if (!TAG.test(tag)) out.fail([...path, String(index)], 'must be key:value');
     else if (tag.split(':')[0]?.toLowerCase() === 'default') out.fail([...path, String(index)], 'the tag key "default" is reserved');
   });
@@ -150,6 +153,7 @@ function catalogueCredentials(variant: CredentialVariant, input: DatadogCredenti
     const value = input[name];
     // Absent, or omitted on update (GraphQL makes the catalogue's required fields `String!` on create).
     if (typeof value !== 'string') continue;
+    if (!out.maxLength(value, [...path, name], field.secret ? INPUT_LIMITS.secret : INPUT_LIMITS.text)) continue;
     if (value.trim() === '') {
       out.fail([...path, name], 'must be a non-empty string');
       continue;
@@ -173,33 +177,39 @@ function httpItems<Item>(
   out: InputChecks,
   extra: (deleted: boolean) => Item,
 ): (Item & DatadogHttpNamedValueRequest)[] | undefined {
-  if (items === null || items === undefined) return undefined;
+  if (items === null || items === undefined || !out.maxItems(items, path, INPUT_LIMITS.items)) return undefined;
   const pattern = kind === 'headers' ? HTTP_HEADER_NAME : HTTP_TOKEN_NAME;
   const seen = new Set<string>();
   return items.map((item, index) => {
     const itemPath = [...path, String(index)];
     const { name, value } = item;
     const deleted = mode === 'update' && item.deleted === true;
-    if (!pattern.test(name)) out.fail([...itemPath, 'name'], `must match ${pattern.source}`);
-    else if (seen.has(name)) out.fail([...itemPath, 'name'], `"${name}" is given twice`);
-    else seen.add(name);
+    // A name too long is refused as such, never quoted in the "given twice" message.
+    if (out.maxLength(name, [...itemPath, 'name'], INPUT_LIMITS.name)) {
+      if (!pattern.test(name)) out.fail([...itemPath, 'name'], `must match ${pattern.source}`);
+      else if (seen.has(name)) out.fail([...itemPath, 'name'], `"${name}" is given twice`);
+      else seen.add(name);
+    }
     // GraphQL lets an empty string through where the value is required.
     const given = value !== null && value !== undefined && value !== '';
-    if (given) out.sensitive.push(value);
-    else if (!deleted && (mode === 'create' || kind === 'tokens')) out.fail([...itemPath, 'value'], 'is required');
+    if (given) {
+      if (out.maxLength(value, [...itemPath, 'value'], INPUT_LIMITS.secret)) out.sensitive.push(value);
+    } else if (!deleted && (mode === 'create' || kind === 'tokens')) out.fail([...itemPath, 'value'], 'is required');
     return { name, ...optional('value', given ? value : undefined), ...extra(deleted) };
   });
 }
 
 function httpIntegration(input: DatadogHttpIntegrationInput, mode: Mode, path: readonly string[], out: InputChecks): DatadogHttpIntegrationRequest {
   const { baseUrl, body } = input;
-  if (baseUrl !== null && baseUrl !== undefined && !isHttpUrl(baseUrl)) out.fail([...path, 'baseUrl'], 'must be an http(s) URL');
+  if (baseUrl !== null && baseUrl !== undefined && out.maxLength(baseUrl, [...path, 'baseUrl'], INPUT_LIMITS.url) && !isHttpUrl(baseUrl)) out.fail([...path, 'baseUrl'], 'must be an http(s) URL');
   const deletedMark = (deleted: boolean) => optional('deleted', deleted ? true : undefined);
   const headers = httpItems(input.headers, 'headers', mode, [...path, 'headers'], out, deletedMark);
   const tokens = httpItems(input.tokens, 'tokens', mode, [...path, 'tokens'], out, (deleted) => ({ type: 'SECRET' as const, ...deletedMark(deleted) }));
   const urlParameters = httpItems(input.urlParameters, 'urlParameters', mode, [...path, 'urlParameters'], out, deletedMark);
   const content = body?.content;
-  if (content !== null && content !== undefined) out.sensitive.push(content);
+  if (content !== null && content !== undefined && out.maxLength(content, [...path, 'body', 'content'], INPUT_LIMITS.document)) out.sensitive.push(content);
+  const contentType = body?.contentType;
+  if (contentType !== null && contentType !== undefined) out.maxLength(contentType, [...path, 'body', 'contentType'], INPUT_LIMITS.name);
   return {
     type: HTTP_INTEGRATION_TYPE,
     ...optional('base_url', baseUrl),

@@ -1,6 +1,6 @@
 import type { AccountRef } from '../../core/domain.js';
 import { InputValidationError, NotFoundError, VendorContractError, VendorValidationError } from '../../core/errors.js';
-import type { CallScope, VendorHttp } from '../../core/http/vendor-http.js';
+import type { CallScope, DeleteOutcome, VendorHttp } from '../../core/http/vendor-http.js';
 import { GROUP_ID_PATTERN, TYPE_PATTERN } from './catalogue.js';
 import type { BuiltIntegration } from './input.js';
 import { mapIntegration, type MongoDbGroupIntegrations, type MongoDbIntegration } from './map.js';
@@ -99,9 +99,9 @@ export class MongoDbClient {
   }
 
   /** DELETE: removes the type from the project (no body; 204 as Atlas records it). */
-  async deleteIntegration(scope: CallScope, groupId: string, type: string): Promise<void> {
+  async deleteIntegration(scope: CallScope, groupId: string, type: string): Promise<DeleteOutcome> {
     checkKey(groupId, type);
-    await notConfiguredAsNotFound(this.http.request(scope, { method: 'DELETE', route: INTEGRATION, params: { groupId, integrationType: type }, okStatuses: [200, 202, 204] }), groupId, type);
+    return notConfiguredAsNotFound(this.http.delete(scope, { route: INTEGRATION, params: { groupId, integrationType: type }, okStatuses: [200, 202, 204] }), groupId, type);
   }
 
   private async write(scope: CallScope, method: 'POST' | 'PUT', groupId: string, built: BuiltIntegration): Promise<MongoDbWriteResult> {

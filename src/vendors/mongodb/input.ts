@@ -1,5 +1,5 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, optional, type BuiltRequest, type OneOf } from '../../core/input-check.js';
+import { INPUT_LIMITS, InputChecks, optional, type BuiltRequest, type OneOf } from '../../core/input-check.js';
 import { GROUP_ID_PATTERN, type INPUT_KEYS, type MongoDbIntegrationType } from './catalogue.js';
 
 /*
@@ -60,7 +60,7 @@ export interface BuiltIntegration extends BuiltRequest<MongoDbIntegrationRequest
 }
 
 const MAX_SECRET = 1024;
-const MAX_URL = 2048;
+const MAX_URL = INPUT_LIMITS.url;
 const MAX_TEXT = 256;
 /** Slack's channel name limits (Atlas spec: 1 to 80 characters). */
 const MAX_CHANNEL = 80;
@@ -73,7 +73,6 @@ const SECRET_REQUIRED = 'is required: Cloud Manager replaces the whole integrati
 interface TextRule {
   readonly secret?: boolean;
   readonly max?: number;
-  readonly min?: number;
 }
 
 const SECRET: TextRule = { secret: true };
@@ -89,11 +88,7 @@ function checkText(value: string, at: readonly string[], out: InputChecks, rule:
     out.fail(at, 'must not contain control characters');
     return false;
   }
-  const max = rule.max ?? (rule.secret ? MAX_SECRET : MAX_TEXT);
-  if (value.length > max || value.length < (rule.min ?? 1)) {
-    out.fail(at, `must be ${rule.min ?? 1} to ${max} characters`);
-    return false;
-  }
+  if (!out.maxLength(value, at, rule.max ?? (rule.secret ? MAX_SECRET : MAX_TEXT))) return false;
   if (rule.secret && MASKED.test(value)) {
     out.fail(at, 'looks like a masked value read back from Cloud Manager (e.g. ******7890); give the real secret');
     return false;

@@ -1,6 +1,6 @@
 import type { AccountRef } from '../../core/domain.js';
 import { VendorAuthError, VendorContractError } from '../../core/errors.js';
-import type { AuthStrategy, CallScope, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
+import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import type { BuiltRequest } from '../../core/input-check.js';
 import type { OpsRampInstallRequest, OpsRampUninstallRequest, OpsRampUpdateRequest } from './input.js';
 import { mapAvailableIntegration, mapInstalledIntegration, type OpsRampCatalogueIntegration, type OpsRampInstalledIntegration } from './map.js';
@@ -101,14 +101,16 @@ export class OpsRampClient {
   }
 
   /** Uninstalls; OpsRamp requires the reason as a JSON body on the DELETE. */
-  async uninstall(scope: CallScope, installedId: string, reason: string): Promise<void> {
-    await this.call(scope, {
-      method: 'DELETE',
-      route: INSTALLED,
-      params: { installedIntgId: installedId },
-      json: { uninstallReason: reason } satisfies OpsRampUninstallRequest,
-      okStatuses: [200, 204],
-    });
+  async uninstall(scope: CallScope, installedId: string, reason: string): Promise<DeleteOutcome> {
+    await this.auth.token(scope);
+    return this.tenantChecked(() =>
+      this.http.delete(scope, {
+        route: INSTALLED,
+        params: { tenantId: this.tenantId, installedIntgId: installedId },
+        json: { uninstallReason: reason } satisfies OpsRampUninstallRequest,
+        okStatuses: [200, 204],
+      }),
+    );
   }
 
   async enable(scope: CallScope, installedId: string): Promise<void> {
@@ -177,8 +179,12 @@ export class OpsRampClient {
   private async call<T>(scope: CallScope, request: VendorRequest<T>): Promise<VendorResponse<T>> {
     // Fetched here rather than inside the request, so a refused token request keeps its own error type.
     await this.auth.token(scope);
+    return this.tenantChecked(() => this.http.request(scope, { ...request, params: { tenantId: this.tenantId, ...request.params } }));
+  }
+
+  private async tenantChecked<R>(run: () => Promise<R>): Promise<R> {
     try {
-      return await this.http.request(scope, { ...request, params: { tenantId: this.tenantId, ...request.params } });
+      return await run();
     } catch (error) {
       // 410: "tenant unavailable or deactivated" (API overview); the account cannot be used as configured.
       if (error instanceof VendorContractError && error.facts.httpStatus === 410) {

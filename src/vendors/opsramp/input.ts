@@ -1,5 +1,5 @@
 import { InputValidationError } from '../../core/errors.js';
-import { InputChecks, optional, type BuiltRequest } from '../../core/input-check.js';
+import { INPUT_LIMITS, InputChecks, optional, type BuiltRequest } from '../../core/input-check.js';
 import {
   OPSRAMP_CATEGORIES,
   OPSRAMP_DIRECTIONS,
@@ -194,10 +194,7 @@ function checkText(value: string, path: readonly string[], out: InputChecks, max
     out.fail(path, 'must not be empty');
     return false;
   }
-  if (value.length > max) {
-    out.fail(path, `must be at most ${max} characters`);
-    return false;
-  }
+  if (!out.maxLength(value, path, max)) return false;
   if (CONTROL.test(value)) {
     out.fail(path, 'must not contain control characters');
     return false;
@@ -226,7 +223,7 @@ function requiredText(value: string | null | undefined, path: readonly string[],
  * OpsRamp's own examples show for a masked secret; sending it back would overwrite the real one.
  */
 function secret(value: string, path: readonly string[], out: InputChecks): string {
-  if (!checkText(value, path, out, 4096)) return value;
+  if (!checkText(value, path, out, INPUT_LIMITS.secret)) return value;
   if (/^\*+$/.test(value)) out.fail(path, 'looks like a masked value; send the real secret');
   else out.sensitive.push(value);
   return value;
@@ -263,9 +260,7 @@ function knownOr<T extends string>(values: readonly T[], value: OrUnknown<T>, pa
 
 /** Whether a list is within bounds. */
 function checkLength(items: readonly unknown[], path: readonly string[], out: InputChecks, max: number): boolean {
-  if (items.length <= max) return true;
-  out.fail(path, `must have at most ${max} items`);
-  return false;
+  return out.maxItems(items, path, max);
 }
 
 function mapAttributes(items: readonly OpsRampMapAttributeInput[] | null | undefined, path: readonly string[], out: InputChecks): OpsRampMapAttributeRequest[] | undefined {
@@ -295,7 +290,7 @@ function keyValues(items: readonly OpsRampKeyValueInput[] | null | undefined, pa
     const at = [...path, String(index)];
     return {
       key: text(item.key, [...at, 'key'], out),
-      value: secretValues ? secret(item.value, [...at, 'value'], out) : text(item.value, [...at, 'value'], out, 1024),
+      value: secretValues ? secret(item.value, [...at, 'value'], out) : text(item.value, [...at, 'value'], out, INPUT_LIMITS.text),
     };
   });
 }
@@ -326,7 +321,7 @@ const NOTIFIER_CREDENTIAL_FIELDS: readonly NotifierCredentialField[] = [
 function notifier(input: OpsRampNotifierInput, path: readonly string[], out: InputChecks): OpsRampNotifierRequest {
   const type = knownOr(OPSRAMP_NOTIFIER_TYPES, input.type, [...path, 'type'], out, 'REST_API');
   const baseURI = input.baseUri;
-  if (checkText(baseURI, [...path, 'baseUri'], out, 2048) && /\s/.test(baseURI)) out.fail([...path, 'baseUri'], 'must not contain spaces');
+  if (checkText(baseURI, [...path, 'baseUri'], out, INPUT_LIMITS.url) && /\s/.test(baseURI)) out.fail([...path, 'baseUri'], 'must not contain spaces');
   const authType = known(OPSRAMP_NOTIFIER_AUTH_TYPES, input.authType, [...path, 'authType'], out);
   if (authType === undefined) return { type, baseURI, authType: 'NONE' };
   const allowed = NOTIFIER_FIELDS[authType];
@@ -354,7 +349,7 @@ function notifier(input: OpsRampNotifierInput, path: readonly string[], out: Inp
         grantType: grantType ?? 'CLIENT_CREDENTIALS',
         ...optional('userName', needsUser ? requiredText(input.userName, at('userName'), out) : undefined),
         ...optional('password', needsUser ? requiredSecret(input.password, at('password'), out) : undefined),
-        accessTokenURI: requiredText(input.accessTokenUri, at('accessTokenUri'), out, 2048),
+        accessTokenURI: requiredText(input.accessTokenUri, at('accessTokenUri'), out, INPUT_LIMITS.url),
         apiKey: requiredSecret(input.apiKey, at('apiKey'), out),
         apiSecret: requiredSecret(input.apiSecret, at('apiSecret'), out),
       };
@@ -362,13 +357,14 @@ function notifier(input: OpsRampNotifierInput, path: readonly string[], out: Inp
     case 'JWT': {
       const userName = optionalText(input.userName, at('userName'), out);
       const password = optionalSecret(input.password, at('password'), out);
-      const tokenURL = requiredText(input.tokenUrl, at('tokenUrl'), out, 2048);
+      const tokenURL = requiredText(input.tokenUrl, at('tokenUrl'), out, INPUT_LIMITS.url);
       const payload = input.tokenPayload;
       let tokenPayload: JsonObject | undefined;
-      if (!absent(payload)) {
+      if (!absent(payload) && out.maxLength(payload, at('tokenPayload'), INPUT_LIMITS.document)) {
         tokenPayload = parseJsonObject(payload);
         if (tokenPayload === undefined) out.fail(at('tokenPayload'), 'must be a JSON object');
-        else out.sensitive.push(payload);
+        // The payload is sent as JSON, so OpsRamp sees (and may quote) its values one by one, not the text given.
+        else out.sensitive.push(payload, ...jsonLeaves(tokenPayload));
       }
       return {
         type,
@@ -397,6 +393,15 @@ function parseJsonObject(json: string): JsonObject | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Every string and number inside a JSON value, as text: what a login payload's secrets look like on the wire. */
+function jsonLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number') return [String(value)];
+  if (Array.isArray(value)) return value.flatMap(jsonLeaves);
+  if (isJsonObject(value)) return Object.values(value).flatMap(jsonLeaves);
+  return [];
 }
 
 /** Whether a value `JSON.parse` returned is an object (its members are JSON, whatever they are). */
@@ -480,7 +485,7 @@ export function buildInstallBody(input: OpsRampInstallInput): BuiltInstall {
   if (parent !== undefined && !INSTALLED_ID.test(parent)) out.fail(['parentIntegrationId'], 'is not an installed-integration id');
   const body: OpsRampInstallRequest = {
     ...optional('displayName', displayName),
-    ...optional('description', optionalText(input.description, ['description'], out, 1024)),
+    ...optional('description', optionalText(input.description, ['description'], out, INPUT_LIMITS.text)),
     ...optional('category', category),
     ...optional('direction', direction),
     ...optional('alertSource', alertSource),
@@ -501,7 +506,7 @@ export function buildUpdateBody(input: OpsRampUpdateInput): BuiltRequest<OpsRamp
   const out = new InputChecks();
   const body: OpsRampUpdateRequest = {
     ...optional('displayName', optionalText(input.displayName, ['displayName'], out)),
-    ...optional('description', optionalText(input.description, ['description'], out, 1024)),
+    ...optional('description', optionalText(input.description, ['description'], out, INPUT_LIMITS.text)),
     ...optional('inboundConfig', inboundConfig(input.inboundConfig, ['inboundConfig'], out, false)),
     ...optional('outboundConfig', outboundConfig(input.outboundConfig, ['outboundConfig'], out)),
   };

@@ -1,4 +1,5 @@
 import { CircuitOpenError } from '../../errors.js';
+import { EGRESS_DENIED } from '../egress.js';
 import type { AccountBreaker, BreakerVerdict } from '../resilience.js';
 import { unansweredFacts, unreachable, type Call, type Callee, type Outcome, type Stage } from './stage.js';
 
@@ -34,8 +35,8 @@ function verdict(outcome: Outcome, call: Call): BreakerVerdict {
     case 'answer':
       return outcome.status >= 500 ? 'fault' : 'success';
     case 'failure':
-      // A client that went away is not a vendor fault.
-      return call.scope.signal?.aborted ? 'neutral' : 'fault';
+      // A client that went away is not a vendor fault, nor is our own refusal to connect.
+      return call.scope.signal?.aborted || outcome.code === EGRESS_DENIED ? 'neutral' : 'fault';
     case 'oversized':
       // A body over the cap is the vendor's contract problem, not an outage.
       return 'neutral';

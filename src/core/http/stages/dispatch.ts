@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
+import { EGRESS_DENIED } from '../egress.js';
 import type { Deliver } from './read-body.js';
 import { errorCode, transportFailure } from './stage.js';
 
 /** Transport failures that prove the request never left this process. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', EGRESS_DENIED]);
 
 /**
  * The end of the pipeline: one undici `request` to the account's origin with what the stages

@@ -11,7 +11,9 @@ import {
   type VendorCallFacts,
 } from '../../errors.js';
 import { retryAfterSeconds } from '../rate-limit-headers.js';
-import { cleanVendorError, redactSecrets } from '../sanitize.js';
+import { EGRESS_DENIED } from '../egress.js';
+import type { RecentSecrets } from '../recent-secrets.js';
+import { cleanRequestId, cleanVendorError, redactSecrets } from '../sanitize.js';
 import type { ParsedVendorError, ResponseHeaders, VendorErrorParser, VendorRequest, VendorResponse } from '../types.js';
 import { unansweredFacts, unreachable, type Answer, type Call, type Callee, type Outcome, type TransportFailure } from './stage.js';
 
@@ -22,9 +24,17 @@ export interface InterpretOptions extends Callee {
   readonly requestIdHeaders: readonly string[];
   /** The account's own credentials, scrubbed from anything the vendor says like the request's secrets. */
   readonly secrets: readonly string[];
+  /** Secrets recently sent to the account (shared by its transports), scrubbed as well. */
+  readonly recentSecrets: RecentSecrets;
 }
 
-const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+/**
+ * Everything an answer to this call must not repeat: the request's own secrets, the credentials
+ * its attempts carried, the account's credentials and what was recently sent to the account.
+ */
+function secretsOf(options: InterpretOptions, call: Call): string[] {
+  return [...(call.request.sensitive ?? []), ...call.tally.credentials, ...options.secrets, ...options.recentSecrets.values()];
+}
 
 /**
  * Turns a request's final outcome into its typed result: a success body parsed with the request's
@@ -36,7 +46,8 @@ export function interpret<T>(options: InterpretOptions, call: Call, request: Ven
   switch (outcome.kind) {
     case 'answer': {
       const ok = request.okStatuses ? request.okStatuses.includes(outcome.status) : outcome.status >= 200 && outcome.status < 300;
-      return ok ? success(options, request, outcome) : fail(refusal(options, call, outcome));
+      const secrets = secretsOf(options, call);
+      return ok ? success(options, request, outcome, secrets) : fail(refusal(options, call, outcome, secrets));
     }
     case 'failure':
       return fail(transportError(options, call, outcome));
@@ -47,13 +58,23 @@ export function interpret<T>(options: InterpretOptions, call: Call, request: Ven
   }
 }
 
-function success<T>(options: InterpretOptions, request: VendorRequest<T>, answer: Answer): VendorResponse<T> {
+/**
+ * A success status. A DELETE needs no body, but one that comes must be JSON: every vendor here
+ * answers a delete with nothing or with JSON, and an HTML page in its place (a proxy, a
+ * maintenance page) says nothing about whether the delete happened; the caller confirms it by
+ * reading the resource back (`confirmDelete` in src/app/settle.ts) instead of reporting success.
+ */
+function success<T>(options: InterpretOptions, request: VendorRequest<T>, answer: Answer, secrets: readonly string[]): VendorResponse<T> {
   const { status, headers, text } = answer;
-  if (!request.schema) return { status, headers, body: undefined as T };
   const json = parseJson(text);
+  if (!request.schema) {
+    if (request.method !== 'DELETE' || text.trim() === '' || json !== undefined) return { status, headers, body: undefined as T };
+    logContract(options, request, status, ['body is not JSON']);
+    return fail(new VendorContractError(`${options.vendorName} answered the delete with ${status} and a body that is not JSON, so it is not confirmed.`, facts(options, answer, secrets)));
+  }
   if (json === undefined) {
     logContract(options, request, status, ['body is not JSON']);
-    return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that is not JSON.`, facts(options, answer)));
+    return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that is not JSON.`, facts(options, answer, secrets)));
   }
   const parsed = request.schema.safeParse(json);
   if (!parsed.success) {
@@ -63,19 +84,18 @@ function success<T>(options: InterpretOptions, request: VendorRequest<T>, answer
       status,
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`),
     );
-    return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that does not match its contract.`, facts(options, answer)));
+    return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that does not match its contract.`, facts(options, answer, secrets)));
   }
   return { status, headers, body: parsed.data };
 }
 
 /** An error status: the status decides the type, the vendor's body lends cleaned facts. */
-function refusal(options: InterpretOptions, call: Call, answer: Answer): PatchbayError {
+function refusal(options: InterpretOptions, call: Call, answer: Answer, secrets: readonly string[]): PatchbayError {
   const name = options.vendorName;
   const { status } = answer;
-  const secrets = [...(call.request.sensitive ?? []), ...options.secrets];
   // Secrets leave the body before the vendor's parser sees it, and every string it picks out is cleaned.
   const details = cleanVendorError(options.parseError(status, parseJson(redactSecrets(answer.text, secrets))), secrets);
-  const errorFacts = facts(options, answer, details);
+  const errorFacts = facts(options, answer, secrets, details);
   const summary = details.summary ? `: ${details.summary}` : '.';
   if (status === 400 || status === 422) return new VendorValidationError(`${name} refused the input${summary}`, errorFacts, details.fieldErrors ?? []);
   if (status === 401 || status === 403 || status === 407) return new VendorAuthError(`${name} refused the credentials of account "${options.account}" (${status}).`, errorFacts);
@@ -90,6 +110,9 @@ function refusal(options: InterpretOptions, call: Call, answer: Answer): Patchba
 /** A write that may have reached the vendor and got no answer is OutcomeUnknownError: only a read-back can tell. */
 function transportError(callee: Callee, call: Call, failure: TransportFailure): PatchbayError {
   const name = callee.vendorName;
+  if (failure.code === EGRESS_DENIED) {
+    return new VendorUnavailableError(`Patchbay refused to connect to ${name}: its host resolves to an address in a denied range (gateway.egress.denyRanges).`, unansweredFacts(callee));
+  }
   const notSent = failure.progress === 'not-sent';
   if (!notSent && !call.idempotent) {
     return new OutcomeUnknownError(
@@ -102,28 +125,25 @@ function transportError(callee: Callee, call: Call, failure: TransportFailure): 
   return new VendorUnavailableError(`${name} ${why}.`, unansweredFacts(callee));
 }
 
-function facts(options: InterpretOptions, answer: Answer, details?: ParsedVendorError): VendorCallFacts {
+function facts(options: InterpretOptions, answer: Answer, secrets: readonly string[], details?: ParsedVendorError): VendorCallFacts {
   return {
     vendor: options.vendor,
     account: options.account,
     httpStatus: answer.status,
     vendorCode: details?.vendorCode ?? null,
-    vendorRequestId: requestId(options.requestIdHeaders, answer.headers) ?? safeRequestId(details?.vendorRequestId),
+    vendorRequestId: requestId(options.requestIdHeaders, answer.headers, secrets) ?? cleanRequestId(details?.vendorRequestId, secrets),
     retryAfterSeconds: details?.retryAfterSeconds ?? retryAfterSeconds(answer.headers, options.clock.now()),
   };
 }
 
-function requestId(names: readonly string[], headers: ResponseHeaders): string | null {
+/** The first configured header that holds a plain request id carrying no secret (a vendor may put anything there, even the key it was sent). */
+function requestId(names: readonly string[], headers: ResponseHeaders, secrets: readonly string[]): string | null {
   for (const name of names) {
     const value = headers[name];
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first && SAFE_REQUEST_ID.test(first)) return first;
+    const clean = cleanRequestId(Array.isArray(value) ? value[0] : value, secrets);
+    if (clean !== null) return clean;
   }
   return null;
-}
-
-function safeRequestId(value: string | null | undefined): string | null {
-  return value && SAFE_REQUEST_ID.test(value) ? value : null;
 }
 
 function logContract(callee: Callee, request: VendorRequest<unknown>, status: number, issues: readonly string[]): void {

@@ -25,7 +25,7 @@ export async function recordCall<R>(callee: Callee, call: Pick<Call, 'scope' | '
 
 /** A tally for a request about to start. */
 export function newTally(): CallTally {
-  return { attempts: 0, lastStatus: null, challengeAnswered: false };
+  return { attempts: 0, lastStatus: null, challengeAnswered: false, credentials: [], mayHaveLanded: false };
 }
 
 /** Counts each attempt the breaker let through, keeps the latest status, and logs failures on the wire. */

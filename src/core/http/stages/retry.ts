@@ -1,3 +1,4 @@
+import { EGRESS_DENIED } from '../egress.js';
 import { RETRYABLE_STATUSES, backoffDelay, type RetryOptions } from '../resilience.js';
 import { remainingMs } from './deadline.js';
 import { unreachable, type Call, type Callee, type Outcome, type Stage } from './stage.js';
@@ -14,12 +15,20 @@ export function mayResend(outcome: Outcome, call: Call): boolean {
     case 'answer':
       return call.idempotent && RETRYABLE_STATUSES.has(outcome.status);
     case 'failure':
+      // A refusal by the egress deny-list is ours and final: the address will not change in a moment.
+      if (outcome.code === EGRESS_DENIED) return false;
       return outcome.progress === 'not-sent' || (call.idempotent && outcome.progress === 'sent' && !outcome.timedOut);
     case 'oversized':
       return false;
     default:
       return unreachable(outcome);
   }
+}
+
+/** Whether an attempt that ended so may have reached the vendor and done its work. */
+function mayHaveLanded(outcome: Outcome): boolean {
+  if (outcome.kind === 'failure') return outcome.progress !== 'not-sent';
+  return outcome.kind === 'answer' && outcome.status >= 500;
 }
 
 /**
@@ -31,6 +40,7 @@ export function retry(callee: Callee, options: RetryOptions, random: () => numbe
     for (let round = 1; ; round++) {
       const outcome = await next(call);
       if (round >= options.maxAttempts || !mayResend(outcome, call)) return outcome;
+      if (mayHaveLanded(outcome)) call.tally.mayHaveLanded = true;
       // After a 429 the quota gate already holds the account until the vendor's reset.
       if (outcome.kind === 'answer' && outcome.status === 429) continue;
       const delay = backoffDelay(round, options, random);

@@ -22,6 +22,17 @@ export interface CallTally {
   lastStatus: number | null;
   /** Whether the auth strategy has had its one chance to answer a 401/407 for this request. */
   challengeAnswered: boolean;
+  /**
+   * Credential values the auth strategy put on the wire for this request (header values, and
+   * the token of a `<scheme> <token>` header): secrets the vendor's answer must not echo.
+   */
+  credentials: string[];
+  /**
+   * Whether an earlier attempt may have reached the vendor and done its work: it was sent and
+   * its answer was lost, or a 5xx came back (a proxy may answer so after the vendor acted).
+   * A DELETE resent after such an attempt that finds nothing has not failed: it is already gone.
+   */
+  mayHaveLanded: boolean;
 }
 
 /**

@@ -4,8 +4,10 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { requireAccount } from '../../src/app/lookup.js';
+import { settleUpdateByReadBack } from '../../src/app/settle.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildConnection, type ChronosphereConnectionInput } from '../../src/vendors/chronosphere/input.js';
+import { chronosphereConnectionShown } from '../../src/vendors/chronosphere/read-back.js';
 import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
 
 /** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
@@ -32,10 +34,13 @@ builder.mutationField('updateChronosphereExternalConnection', (t) =>
           // Validated with the rest of the input, so every problem is reported at once.
           const built = buildConnection(input);
           const slug = input.slug;
-          const result = await client.updateConnection(context.scope, slug, built, {
-            createIfMissing: input.createIfMissing === true,
-            dryRun: input.dryRun === true,
-          });
+          const dryRun = input.dryRun === true;
+          // Natural key: the slug. An unreadable 2xx or a lost answer is done only when the slug now holds what was sent.
+          const result = await settleUpdateByReadBack(
+            () => client.updateConnection(context.scope, slug, built, { createIfMissing: input.createIfMissing === true, dryRun }),
+            async () => (dryRun ? null : { dryRun: false, connection: await client.readConnection(context.scope, slug), unsetSecrets: built.unsetSecrets }),
+            (found) => found.connection !== null && chronosphereConnectionShown(found.connection, built),
+          );
           if (result.connection) {
             const key = { account: input.account, slug };
             chronosphereLoaders(context).chronosphereConnection.clear(key).prime(key, result.connection);

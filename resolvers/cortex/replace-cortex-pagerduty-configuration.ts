@@ -2,10 +2,12 @@ import { builder } from '../../schema/builder.js';
 import { ReplaceCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../../schema/cortex/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { settleUpdateByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
+import { cortexConfigurationShown } from '../../src/vendors/cortex/read-back.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
 
 /** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
@@ -24,7 +26,12 @@ builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
         async () => {
           const { client, ref } = requireAccount(context, input.account, cortexRuntime);
           const built = buildConfigurationBody(input);
-          const configuration = await client.replaceConfiguration(context.scope, built);
+          // Natural key: the workspace. An unreadable 2xx or a lost answer is done only when it now holds what was sent.
+          const configuration = await settleUpdateByReadBack(
+            () => client.replaceConfiguration(context.scope, built),
+            () => client.findConfiguration(context.scope),
+            (found) => cortexConfigurationShown(found, built),
+          );
           cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
           return { configuration };
         },

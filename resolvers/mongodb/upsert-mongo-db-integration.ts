@@ -3,6 +3,8 @@ import { UpsertMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../../
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { settleUpdateByReadBack } from '../../src/app/settle.js';
+import { mongoDbIntegrationShown } from '../../src/vendors/mongodb/read-back.js';
 import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
@@ -27,7 +29,16 @@ builder.mutationField('upsertMongoDbIntegration', (t) =>
           const { client } = requireAccount(context, input.account, mongoDbRuntime);
           const groupId = checkGroupId(input.groupId, client.groupIds);
           const built = buildIntegrationBody(input.integration);
-          const result = await client.upsertIntegration(context.scope, groupId, built);
+          // Natural key: project + type. An unreadable 2xx or a lost answer is done only when the type now holds what was sent.
+          const result = await settleUpdateByReadBack(
+            () => client.upsertIntegration(context.scope, groupId, built),
+            async () => {
+              const group = await client.listIntegrations(context.scope, groupId);
+              const integration = group.integrations.find((i) => i.type === built.type);
+              return integration ? { integration, group, complete: true } : null;
+            },
+            (found) => mongoDbIntegrationShown(found.integration, built),
+          );
           rememberMongoDbWrite(mongoDbLoaders(context).mongoDbGroup, input.account, result);
           return { integration: result.integration, groupIntegrations: result.group.integrations };
         },

@@ -4,8 +4,10 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { requireOpsRampIntegration } from '../../src/vendors/opsramp/status.js';
 import { OpsRampInstalledIntegrationPayload, UpdateOpsRampInstalledIntegrationInput } from '../../schema/opsramp/mutations.js';
 import { audited } from '../../src/app/audit.js';
+import { settleUpdateByReadBack } from '../../src/app/settle.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildUpdateBody, type OpsRampUpdateInput } from '../../src/vendors/opsramp/input.js';
+import { opsRampUpdateShown } from '../../src/vendors/opsramp/read-back.js';
 import { opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
 
 /** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
@@ -22,7 +24,12 @@ builder.mutationField('updateOpsRampInstalledIntegration', (t) =>
       audited(context, { operation: 'updateOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
         const { entry, installedId } = requireOpsRampIntegration(context, input.id);
         const built = buildUpdateBody(input);
-        const integration = await entry.client.update(context.scope, installedId, built);
+        // An unreadable 2xx or a lost answer: read it back by id; done only when it shows what was sent.
+        const integration = await settleUpdateByReadBack(
+          () => entry.client.update(context.scope, installedId, built),
+          () => entry.client.get(context.scope, installedId),
+          (found) => opsRampUpdateShown(found, built.body),
+        );
         const key = { account: entry.ref.key, installedId };
         opsRampLoaders(context).opsRampInstalledIntegration.clear(key).prime(key, integration);
         opsRampLoaders(context).opsRampInstalledIntegrations.clear(entry.ref.key);

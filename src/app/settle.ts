@@ -21,7 +21,32 @@ export function isUnsettled(error: unknown): error is VendorError {
  * error; a lost answer stays `OutcomeUnknownError`, with what was checked: the lost request may
  * yet land, so "not found" does not prove it failed.
  */
-export async function settleByReadBack<T>(write: () => Promise<T>, readBack: () => Promise<T | null>): Promise<T> {
+export function settleByReadBack<T>(write: () => Promise<T>, readBack: () => Promise<T | null>): Promise<T> {
+  return settle(write, readBack, 'A read-back right after found no matching result yet.');
+}
+
+/**
+ * {@link settleByReadBack} for an update (PATCH, PUT, a partial POST) of a resource Patchbay can
+ * read by its key: when the outcome is open, the resource is read back and the update counts as
+ * done only when `reflects` says the read shows what was sent (the non-secret fields the update
+ * set, and the visible hint of each secret it sent, where the vendor shows one). A `readBack`
+ * answering null (nothing to read, e.g. a dry run) settles nothing. Otherwise the caller gets the
+ * error: `VendorContractError` for an unreadable 2xx, `OutcomeUnknownError` for a lost answer,
+ * saying the read-back did not show the change yet. Never a success it cannot show.
+ */
+export function settleUpdateByReadBack<T>(write: () => Promise<T>, readBack: () => Promise<T | null>, reflects: (found: T) => boolean): Promise<T> {
+  return settle(
+    write,
+    async () => {
+      const found = await readBack();
+      return found !== null && reflects(found) ? found : null;
+    },
+    'A read-back right after did not show the update (yet).',
+  );
+}
+
+/** Runs the write; settles an open outcome by `readBack`; else the error as it was (a lost answer's `check` led by `notFoundNote`). */
+async function settle<T>(write: () => Promise<T>, readBack: () => Promise<T | null>, notFoundNote: string): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -34,7 +59,7 @@ export async function settleByReadBack<T>(write: () => Promise<T>, readBack: () 
     }
     if (found !== null) return found;
     if (!(error instanceof OutcomeUnknownError)) throw error;
-    throw new OutcomeUnknownError(error.message, error.facts, `A read-back right after found no matching result yet. ${error.check}`);
+    throw new OutcomeUnknownError(error.message, error.facts, `${notFoundNote} ${error.check}`);
   }
 }
 

@@ -30,6 +30,35 @@ export function secretHint(field: string, value: unknown, knownSet = false): Sec
 }
 
 /**
+ * Whether a hint read back could be the secret that was sent: set, and, where the vendor shows a
+ * tail, the same last four characters. A hint with no visible tail cannot tell, and does not refuse.
+ */
+export function hintShows(hint: SecretHint | null | undefined, sent: string): boolean {
+  return hint?.isSet === true && (hint.lastFour === null || sent.endsWith(hint.lastFour));
+}
+
+function isSecretHint(value: unknown): value is SecretHint {
+  return typeof value === 'object' && value !== null && 'isSet' in value && 'lastFour' in value && 'field' in value;
+}
+
+/**
+ * Whether a resource read back (`found`, a domain object) shows every value of `sent` (part of a
+ * request body): strings, numbers and booleans equal; where `found` holds a {@link SecretHint}, the
+ * hint shows the string sent ({@link hintShows}); objects and arrays member by member, each key of
+ * `sent` looked up in `found` as `rename` spells it (e.g. snake_case to camelCase).
+ */
+export function readBackShows(sent: unknown, found: unknown, rename: (key: string) => string = (key) => key): boolean {
+  if (isSecretHint(found)) return typeof sent === 'string' && hintShows(found, sent);
+  if (Array.isArray(sent)) return Array.isArray(found) && found.length === sent.length && sent.every((item, index) => readBackShows(item, found[index], rename));
+  if (typeof sent === 'object' && sent !== null) {
+    if (typeof found !== 'object' || found === null) return false;
+    const record = found as Record<string, unknown>;
+    return Object.entries(sent).every(([key, value]) => readBackShows(value, record[rename(key)], rename));
+  }
+  return sent === found;
+}
+
+/**
  * What may be shown of a URL that can carry a credential (a webhook URL with a token in its path,
  * an API URL with a key in its query, user info): scheme, host and port, then `/…` when anything
  * followed. Null for no URL; a value that is not a URL shows as `…`, since its parts cannot be told apart.

@@ -35,6 +35,9 @@ export interface LoggedRequest {
   readonly headerNames: readonly string[];
 }
 
+/** The body of a `malformed` answer: JSON cut short. */
+const MALFORMED_BODY = '{"data": {"id": "trunc';
+
 const faultSchema = z.object({
   match: z
     .object({
@@ -53,8 +56,11 @@ const faultSchema = z.object({
     })
     .optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
-  /** `applied-reset`: the vendor does the work, then the connection drops before the answer. */
-  action: z.enum(['reset', 'hang', 'truncate', 'malformed', 'applied-reset']).optional(),
+  /**
+   * `applied-reset`: the vendor does the work, then the connection drops before the answer.
+   * `applied-malformed`: the vendor does the work, then answers 200 with the `malformed` body.
+   */
+  action: z.enum(['reset', 'hang', 'truncate', 'malformed', 'applied-reset', 'applied-malformed']).optional(),
 });
 
 /** A fault as posted to `POST /__simulator/faults`. */
@@ -223,7 +229,7 @@ export class SimulatorServer {
     }
     if (fault?.spec.action === 'hang') return;
     if (fault?.spec.action === 'malformed') {
-      send(res, { status: 200, raw: '{"data": {"id": "trunc', headers: { 'content-type': 'application/json' } });
+      send(res, { status: 200, raw: MALFORMED_BODY, headers: { 'content-type': 'application/json' } });
       return;
     }
     if (fault?.spec.action === 'truncate') {
@@ -259,6 +265,10 @@ export class SimulatorServer {
       const answer = await route.handler({ ...request, params });
       if (fault?.spec.action === 'applied-reset') {
         req.socket.resetAndDestroy();
+        return;
+      }
+      if (fault?.spec.action === 'applied-malformed') {
+        send(res, { status: 200, raw: MALFORMED_BODY, headers: { 'content-type': 'application/json' } });
         return;
       }
       send(res, answer);

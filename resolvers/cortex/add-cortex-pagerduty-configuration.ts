@@ -7,6 +7,7 @@ import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
+import { cortexConfigurationShown } from '../../src/vendors/cortex/read-back.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
 
 /** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
@@ -26,12 +27,11 @@ builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
           const { client, ref } = requireAccount(context, input.account, cortexRuntime);
           const built = buildConfigurationBody(input);
           // Natural key: the workspace. Settled when it now holds a configuration like the one sent.
-          const tail = input.token.slice(-4);
           const configuration = await settleByReadBack(
             () => client.addConfiguration(context.scope, built),
             async () => {
               const found = await client.findConfiguration(context.scope);
-              return found && found.isTokenReadonly === input.isTokenReadonly && found.secrets.some((s) => s.lastFour === tail) ? found : null;
+              return found && cortexConfigurationShown(found, built) ? found : null;
             },
           );
           cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);

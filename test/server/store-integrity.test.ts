@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 
 /*
  * Issue 9, points 6 and 7, with real processes: a second gateway on the same data directory
@@ -11,35 +11,6 @@ import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulat
  * sending a Datadog create and recording its result leaves, after a restart on the same
  * directory, an UnconfirmedWrite instead of a connection nobody knows about.
  */
-
-interface Gateway {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly url: Promise<string>;
-  readonly exit: Promise<number | null>;
-}
-
-function startGateway(env: Record<string, string>): Gateway {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: process.cwd(),
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /is ready: open (\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => reject(new Error(`gateway exited before it was ready:\n${output}`)));
-  });
-  url.catch(() => {});
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, url, exit };
-}
 
 async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -58,7 +29,7 @@ describe('one embedded store, one gateway', () => {
   let dir: string;
   let sim: DatadogSimulator;
   let env: Record<string, string>;
-  const running: Gateway[] = [];
+  const running: GatewayProcess[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'patchbay-integrity-'));
@@ -75,10 +46,10 @@ describe('one embedded store, one gateway', () => {
   });
 
   it('a second gateway on the same data directory exits non-zero, naming the first', async () => {
-    const first = startGateway(env);
+    const first = startGatewayProcess(env);
     running.push(first);
     await first.url;
-    const second = startGateway(env);
+    const second = startGatewayProcess(env);
     running.push(second);
     expect(await second.exit).not.toBe(0);
     expect(second.output()).toContain(`is in use by process ${first.child.pid}`);
@@ -101,7 +72,7 @@ describe('one embedded store, one gateway', () => {
     await first.exit;
     expect(await create).toBeNull();
 
-    const restarted = startGateway(env);
+    const restarted = startGatewayProcess(env);
     running.push(restarted);
     const again = await restarted.url;
     const listed = await gql(again, '{ unconfirmedWrites { accountKey operation summary reason resourceId } accounts { key health { unconfirmedWrites } } }');

@@ -74,12 +74,12 @@ export function createAccountEntry(account: AccountConfig, vendor: VendorRuntime
   // One memory of recently sent secrets per account, whichever of its transports sent them.
   const recentSecrets = new RecentSecrets(deps.resilience?.clock ?? realClock);
   const transports: VendorHttp[] = [];
-  const http: HttpFactory = (auth, parseError, requestIdHeaders) => {
+  const http: HttpFactory = (auth, parseError, requestIdHeaders, baseUrl = account.baseUrl) => {
     const transport = new VendorHttp({
       vendor: account.vendor,
       vendorName: vendor.name,
       account: account.id,
-      baseUrl: account.baseUrl,
+      baseUrl,
       dispatcher: deps.dispatcher,
       auth,
       parseError,

@@ -5,8 +5,12 @@ import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
 import type { ConnectionFilter } from './inventory.js';
 
-/** Builds one HTTP transport of an account (OpsRamp has two: its token endpoint and its API). */
-export type HttpFactory = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[]) => VendorHttp;
+/**
+ * Builds one HTTP transport of an account (OpsRamp has two: its token endpoint and its API).
+ * `baseUrl` defaults to the account's; a vendor passes its own when the URL users write is not
+ * the API's root (e.g. Cloud Manager's host, under which the API lives at `/api/public/v1.0`).
+ */
+export type HttpFactory = (auth: AuthStrategy, parseError: VendorErrorParser, requestIdHeaders: readonly string[], baseUrl?: string) => VendorHttp;
 
 /** One vendor's configured accounts, by config key (another vendor's key finds nothing). */
 export interface VendorAccounts<Client> {

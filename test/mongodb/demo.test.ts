@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulators/base.js';
 import { SIMULATOR_KITS } from '../../src/simulators/index.js';
 import { MONGODB_DEMO_GROUP_ID_LIST } from '../../src/simulators/mongodb/seed.js';
+import { cloudManagerApiRoot } from '../../src/vendors/mongodb/runtime.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 let simulator: Simulator;
@@ -34,5 +35,32 @@ describe('demo mode', () => {
     expect(page.totalCount).toBe(11);
     expect(new Set(page.nodes.map((n) => n.groupId))).toEqual(new Set(MONGODB_DEMO_GROUP_ID_LIST));
     expect(MONGODB_DEMO_GROUP_ID_LIST.every((id) => /^[0-9a-f]{24}$/.test(id))).toBe(true);
+  });
+});
+
+describe('the base URL as users write it', () => {
+  it('a host-only URL gets the public API prefix; a URL with a path is used as written', () => {
+    expect(cloudManagerApiRoot('https://cloud.mongodb.com')).toBe('https://cloud.mongodb.com/api/public/v1.0');
+    expect(cloudManagerApiRoot('https://ops.example:8443/')).toBe('https://ops.example:8443/api/public/v1.0');
+    expect(cloudManagerApiRoot('https://cloud.mongodb.com/api/public/v1.0')).toBe('https://cloud.mongodb.com/api/public/v1.0');
+    expect(cloudManagerApiRoot('https://proxy.example/mms/api/public/v1.0')).toBe('https://proxy.example/mms/api/public/v1.0');
+  });
+
+  it('an account configured with the host alone (as the README shows) reads every project under the API prefix', async () => {
+    const kit = SIMULATOR_KITS.find((k) => k.vendor === 'mongodb');
+    if (!kit) throw new Error('no mongodb simulator kit');
+    const hostOnly = { ...kit.demoAccount(simulator.server.baseUrl), id: 'mongodb-host-only', baseUrl: simulator.server.baseUrl };
+    const other = await startHarness({ accounts: [hostOnly] });
+    try {
+      simulator.server.clearRequests();
+      const response = await other.gql(`{ connections(first: 100) { totalCount failures { error { __typename } } } }`);
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.['connections']).toEqual({ totalCount: 11, failures: [] });
+      const paths = simulator.server.requests.map((r) => r.path);
+      expect(paths.length).toBeGreaterThan(0);
+      expect(paths.every((path) => path.startsWith('/api/public/v1.0/groups/'))).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });

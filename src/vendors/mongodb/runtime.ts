@@ -13,6 +13,20 @@ import type { MongoDbIntegration } from './map.js';
 /** A MongoDB Cloud Manager / Atlas project (group) id as the config file may write it. */
 export const MONGODB_GROUP_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
 
+/** Where Cloud Manager's public API lives under its host (docs/vendors/mongodb/CONTRACT.md, "Base URL and authentication"). */
+const API_PREFIX = '/api/public/v1.0';
+
+/**
+ * The API root for the base URL a user wrote: MongoDB's docs and UI give the host
+ * (`https://cloud.mongodb.com`, or an Ops Manager host), so a URL without a path gets the public
+ * API prefix; a URL with a path (already the prefix, or another root such as a proxy's) is used
+ * as written.
+ */
+export function cloudManagerApiRoot(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return url.pathname === '/' || url.pathname === '' ? `${url.origin}${API_PREFIX}` : baseUrl;
+}
+
 /** A Cloud Manager account in the config file: an API key pair and the projects it manages. */
 export const mongoDbAccountSchema = z.strictObject({
   vendor: z.literal('mongodb'),
@@ -35,7 +49,8 @@ export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, 
   name: 'MongoDB Cloud Manager',
   account: { schema: mongoDbAccountSchema, secretFields: ['publicKey', 'privateKey'] },
   // Cloud Manager names no request-id header (none in the recordings); a proxy's `x-request-id` is read.
-  createClient: (account, ref, http) => new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'])),
+  createClient: (account, ref, http) =>
+    new MongoDbClient(ref, account.groupIds, http(mongoDbDigestAuth(account.publicKey, account.privateKey), parseMongoDbError, ['x-request-id'], cloudManagerApiRoot(account.baseUrl))),
   createLoaders: (accounts, scope) => ({ mongoDbGroup: createMongoDbGroupLoader(accounts, scope) }),
   listing: {
     kind: 'vendor',

@@ -35,7 +35,13 @@ async function check(entry: AccountEntry, context: GatewayContext, unconfirmed: 
     await entry.vendor.probe(context, entry);
   } catch (caught) {
     if (!(caught instanceof PatchbayError)) throw caught;
-    error = caught instanceof NotFoundError ? null : caught;
+    // A probe reads something that must exist (a vendor for whom "nothing there" is healthy, such
+    // as a workspace without a configuration, says so in its own probe): "not found" here means
+    // the account points at the wrong place, a configuration problem.
+    error =
+      caught instanceof NotFoundError
+        ? new NotFoundError(`${entry.vendor.name} answered "not found" to the health probe of account "${entry.ref.key}": check its baseUrl (and the ids it names).`)
+        : caught;
   }
   const latencyMs = error instanceof CircuitOpenError ? null : Math.round(performance.now() - started);
   const circuit = circuitOf(entry);

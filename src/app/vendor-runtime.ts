@@ -75,7 +75,9 @@ export interface VendorRuntime<Account extends AccountConfig = AccountConfig, Cl
   read(context: GatewayContext, entry: AccountEntry<Client>, key: Key): Promise<Connection>;
   /**
    * One cheap authenticated read that proves the credentials work and may read what Patchbay
-   * manages. A `NotFoundError` counts as healthy (e.g. a Cortex workspace without a configuration).
+   * manages. A `NotFoundError` it lets through means the account points at the wrong place (health
+   * says FAILING); a vendor for which "nothing there yet" is healthy (a Cortex workspace without a
+   * configuration) catches it itself.
    */
   probe(context: GatewayContext, entry: AccountEntry<Client>): Promise<void>;
 }

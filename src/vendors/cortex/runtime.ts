@@ -56,7 +56,11 @@ export const cortexRuntime: VendorRuntime<CortexAccountConfig, CortexClient, Cor
   read: (context, _entry, key) => loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, key),
   // No configuration yet (NotFoundError) is a healthy account.
   probe: async (context, entry) => {
-    await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key);
+    try {
+      await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
   },
 };
 

@@ -17,9 +17,13 @@ export const ConnectionFilterInput = builder.inputType('ConnectionFilter', {
 });
 
 export const AccountFailureType = builder.objectRef<AccountFailure>('AccountFailure').implement({
-  description: 'An account whose connections could not be read in this request; the other accounts still answered.',
+  description: 'An account, or a part of one, whose connections could not be read in this request; the other accounts (and parts) still answered.',
   fields: (t) => ({
     account: t.field({ type: VendorAccountRef, description: 'The account.', resolve: (f) => f.account }),
+    part: t.exposeString('part', {
+      nullable: true,
+      description: 'The part of the account that failed while the rest answered (e.g. `project 65f1a2b3c4d5e6f708192a3b` of a Cloud Manager account); null when the whole account failed.',
+    }),
     error: t.field({ type: ErrorInterface, description: 'Why it failed: usually a `VendorError`.', resolve: (f) => f.error }),
   }),
 });

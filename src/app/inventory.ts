@@ -2,6 +2,7 @@ import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
 import { NotFoundError, PatchbayError } from '../core/errors.js';
 import type { ConnectionBase } from '../core/domain.js';
+import { type Listed, listed } from './vendor-runtime.js';
 import type { ConnectedService } from '../core/vendor.js';
 
 /** How a list across accounts is narrowed. */
@@ -13,9 +14,11 @@ export interface ConnectionFilter {
   readonly search?: string | null | undefined;
 }
 
-/** An account whose connections could not be listed, and why. */
+/** An account, or a part of one, whose connections could not be listed, and why. */
 export interface AccountFailure {
   readonly account: AccountEntry['ref'];
+  /** The part that failed while the rest of the account answered; null when the whole account failed. */
+  readonly part: string | null;
   readonly error: PatchbayError;
 }
 
@@ -25,7 +28,7 @@ export interface Inventory {
 }
 
 /** Lists one account's connections through its vendor's module. */
-async function listAccount(context: GatewayContext, entry: AccountEntry, filter: ConnectionFilter): Promise<readonly ConnectionBase[]> {
+async function listAccount(context: GatewayContext, entry: AccountEntry, filter: ConnectionFilter): Promise<Listed<ConnectionBase>> {
   const { listing } = entry.vendor;
   if (listing.kind === 'vendor') return listing.list(context, entry, filter);
   // No list endpoint: read each tracked key. One deleted outside Patchbay is simply gone from the list.
@@ -40,7 +43,7 @@ async function listAccount(context: GatewayContext, entry: AccountEntry, filter:
       }
     }),
   );
-  return loaded.filter((connection) => connection !== null);
+  return listed(loaded.filter((connection) => connection !== null));
 }
 
 function matches(connection: ConnectionBase, filter: ConnectionFilter): boolean {
@@ -60,7 +63,7 @@ export async function collectInventory(context: GatewayContext, filter: Connecti
   const settled = await Promise.all(
     entries.map(async (entry) => {
       try {
-        return { entry, connections: await listAccount(context, entry, filter) };
+        return { entry, listed: await listAccount(context, entry, filter) };
       } catch (error) {
         if (error instanceof PatchbayError) return { entry, error };
         throw error;
@@ -70,8 +73,12 @@ export async function collectInventory(context: GatewayContext, filter: Connecti
   const connections: ConnectionBase[] = [];
   const failures: AccountFailure[] = [];
   for (const result of settled) {
-    if ('error' in result) failures.push({ account: result.entry.ref, error: result.error });
-    else connections.push(...result.connections.filter((c) => matches(c, filter)));
+    if ('error' in result) {
+      failures.push({ account: result.entry.ref, part: null, error: result.error });
+      continue;
+    }
+    connections.push(...result.listed.items.filter((c) => matches(c, filter)));
+    for (const failure of result.listed.failures) failures.push({ account: result.entry.ref, part: failure.part, error: failure.error });
   }
   return { connections, failures };
 }

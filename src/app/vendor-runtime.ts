@@ -1,5 +1,6 @@
 import type { AccountConfig, AccountSchema } from '../core/config/schema.js';
 import type { AccountRef, ConnectionBase } from '../core/domain.js';
+import type { PatchbayError } from '../core/errors.js';
 import type { AuthStrategy, CallScope, VendorErrorParser, VendorHttp } from '../core/http/vendor-http.js';
 import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
@@ -17,6 +18,24 @@ export interface VendorAccounts<Client> {
   get(key: string): AccountEntry<Client> | undefined;
 }
 
+/** One part of an account that could not be listed, while the rest of the account could. */
+export interface PartFailure {
+  /** Which part, in words a person can act on (e.g. `project 65f1a2b3c4d5e6f708192a3b`). */
+  readonly part: string;
+  readonly error: PatchbayError;
+}
+
+/** What listing an account found: its connections, and the parts that failed. */
+export interface Listed<Connection> {
+  readonly items: readonly Connection[];
+  readonly failures: readonly PartFailure[];
+}
+
+/** A whole account listed with no part failing. */
+export function listed<Connection>(items: readonly Connection[]): Listed<Connection> {
+  return { items, failures: [] };
+}
+
 /**
  * How the inventory lists an account's connections. Vendors with a list endpoint page through it
  * (`vendor`); a vendor without one (Datadog) lists the ids Patchbay remembers and reads each one
@@ -25,8 +44,12 @@ export interface VendorAccounts<Client> {
 export type Listing<Client, Connection, Key> =
   | {
       readonly kind: 'vendor';
-      /** Every connection of the account that may match `filter` (the inventory filters again). */
-      list(context: GatewayContext, entry: AccountEntry<Client>, filter: ConnectionFilter): Promise<readonly Connection[]>;
+      /**
+       * Every connection of the account that may match `filter` (the inventory filters again), and
+       * the parts of the account that could not be read while others could (e.g. one Cloud Manager
+       * project of several). A failure of the whole account is thrown.
+       */
+      list(context: GatewayContext, entry: AccountEntry<Client>, filter: ConnectionFilter): Promise<Listed<Connection>>;
     }
   | {
       readonly kind: 'tracked';

@@ -64,3 +64,27 @@ describe('the base URL as users write it', () => {
     }
   });
 });
+
+describe('a project that fails while the others answer', () => {
+  it('lists the other projects and reports one failure naming the project; every project failing is one account failure', async () => {
+    const kit = SIMULATOR_KITS.find((k) => k.vendor === 'mongodb');
+    if (!kit) throw new Error('no mongodb simulator kit');
+    const demo = kit.demoAccount(simulator.server.baseUrl);
+    const missing = 'ffffffffffffffffffffffff';
+    const partly = { ...demo, id: 'mongodb-partly', groupIds: [...MONGODB_DEMO_GROUP_ID_LIST, missing] };
+    const noneThere = { ...demo, id: 'mongodb-none-there', groupIds: ['fffffffffffffffffffffffe', missing] };
+    const other = await startHarness({ accounts: [partly, noneThere] });
+    try {
+      const response = await other.gql(`{ connections(first: 100) { totalCount failures { account { key } part error { __typename } } } }`);
+      expect(response.errors).toBeUndefined();
+      const page = response.data?.['connections'] as { totalCount: number; failures: unknown[] };
+      expect(page.totalCount).toBe(11);
+      expect(page.failures).toEqual([
+        { account: { key: 'mongodb-partly' }, part: `project ${missing}`, error: { __typename: 'NotFoundError' } },
+        { account: { key: 'mongodb-none-there' }, part: null, error: { __typename: 'NotFoundError' } },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});

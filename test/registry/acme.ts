@@ -5,7 +5,7 @@ import { connectionNode } from '../../schema/vendor-connection.js';
 import type { GatewayContext } from '../../src/app/context.js';
 import { settle } from '../../src/app/loaders/concurrency.js';
 import { loadOnce } from '../../src/app/loaders/index.js';
-import type { VendorAccounts, VendorRuntime } from '../../src/app/vendor-runtime.js';
+import { listed, type VendorAccounts, type VendorRuntime } from '../../src/app/vendor-runtime.js';
 import { accountFields, credential } from '../../src/core/config/schema.js';
 import type { AccountRef, ConnectionBase } from '../../src/core/domain.js';
 import { secretHint } from '../../src/core/domain.js';
@@ -122,7 +122,7 @@ const acmeRuntime: VendorRuntime<AcmeAccountConfig, AcmeClient, AcmeHook, AcmeKe
       ),
     ),
   createLoaders: createAcmeLoaders,
-  listing: { kind: 'vendor', list: (context, entry) => loadOnce(acmeLoaders(context).hooks, entry.ref.key) },
+  listing: { kind: 'vendor', list: async (context, entry) => listed(await loadOnce(acmeLoaders(context).hooks, entry.ref.key)) },
   ids: {
     typename: 'AcmeHook',
     keyParts: 1,

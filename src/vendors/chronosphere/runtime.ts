@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GatewayContext } from '../../app/context.js';
 import { loadOnce } from '../../app/loaders/index.js';
-import type { VendorRuntime } from '../../app/vendor-runtime.js';
+import { listed, type VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import type { ConnectedService } from '../../core/vendor.js';
 import { CHRONOSPHERE_BLOCKS, CONNECTION_TYPE_OF_BLOCK, SERVICE_OF_BLOCK, type ChronosphereConnectionType } from './catalogue.js';
@@ -40,9 +40,9 @@ export const chronosphereRuntime: VendorRuntime<ChronosphereAccountConfig, Chron
     list: async (context, entry, filter) => {
       // A service filter goes to Chronosphere as `connection_types`.
       const types = connectionTypesFor(filter.services);
-      if (types !== null) return types.length === 0 ? [] : entry.client.listAll(context.scope, { connectionTypes: types });
+      if (types !== null) return listed(types.length === 0 ? [] : await entry.client.listAll(context.scope, { connectionTypes: types }));
       // The client follows `page.next_token` to the end, with a hard page limit (DEFAULT_MAX_PAGES).
-      return loadOnce(chronosphereLoaders(context).chronosphereConnections, entry.ref.key);
+      return listed(await loadOnce(chronosphereLoaders(context).chronosphereConnections, entry.ref.key));
     },
   },
   ids: {

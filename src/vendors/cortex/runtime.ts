@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GatewayContext } from '../../app/context.js';
 import { loadOnce } from '../../app/loaders/index.js';
-import type { VendorRuntime } from '../../app/vendor-runtime.js';
+import { listed, type VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import { NotFoundError } from '../../core/errors.js';
 import { CortexClient, cortexAuth } from './client.js';
@@ -39,9 +39,9 @@ export const cortexRuntime: VendorRuntime<CortexAccountConfig, CortexClient, Cor
     // No pagination: a workspace holds at most one PagerDuty configuration, and 404 means none.
     list: async (context, entry) => {
       try {
-        return [await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key)];
+        return listed([await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key)]);
       } catch (error) {
-        if (error instanceof NotFoundError) return [];
+        if (error instanceof NotFoundError) return listed([]);
         throw error;
       }
     },

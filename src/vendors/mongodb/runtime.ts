@@ -3,6 +3,7 @@ import type { GatewayContext } from '../../app/context.js';
 import { loadOnce } from '../../app/loaders/index.js';
 import type { VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
+import { PatchbayError } from '../../core/errors.js';
 import { GROUP_ID_PATTERN, TYPE_PATTERN } from './catalogue.js';
 import { MongoDbClient } from './client.js';
 import { mongoDbDigestAuth } from './digest.js';
@@ -55,11 +56,23 @@ export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, 
   listing: {
     kind: 'vendor',
     // One list per configured project, concurrently; the client reads every `pageNum` with a hard
-    // page limit. A project that fails fails the account (it becomes its AccountFailure).
+    // page limit. A project that fails is a failure of that project: the others still list.
     list: async (context, entry) => {
       const { mongoDbGroup } = mongoDbLoaders(context);
-      const groups = await Promise.all(entry.client.groupIds.map((groupId) => loadOnce(mongoDbGroup, { account: entry.ref.key, groupId })));
-      return groups.flatMap((group) => group.integrations);
+      const groups = await Promise.all(
+        entry.client.groupIds.map(async (groupId) => {
+          try {
+            return { groupId, group: await loadOnce(mongoDbGroup, { account: entry.ref.key, groupId }) };
+          } catch (error) {
+            if (error instanceof PatchbayError) return { groupId, error };
+            throw error;
+          }
+        }),
+      );
+      const failures = groups.flatMap((result) => ('error' in result ? [{ part: `project ${result.groupId}`, error: result.error }] : []));
+      // Every project failing is the account failing (bad keys, vendor down): one failure, not N.
+      if (failures.length === groups.length && failures[0]) throw failures[0].error;
+      return { items: groups.flatMap((result) => ('group' in result ? result.group.integrations : [])), failures };
     },
   },
   ids: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GatewayContext } from '../../app/context.js';
 import { loadOnce } from '../../app/loaders/index.js';
-import type { VendorRuntime } from '../../app/vendor-runtime.js';
+import { listed, type VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from './client.js';
 import { parseOpsRampError } from './errors.js';
@@ -32,7 +32,7 @@ export const opsRampRuntime: VendorRuntime<OpsRampAccountConfig, OpsRampClient, 
   listing: {
     kind: 'vendor',
     // The client follows `nextPage` through /installed/search, with a hard limit (OPSRAMP_MAX_PAGES).
-    list: (context, entry) => loadOnce(opsRampLoaders(context).opsRampInstalledIntegrations, entry.ref.key),
+    list: async (context, entry) => listed(await loadOnce(opsRampLoaders(context).opsRampInstalledIntegrations, entry.ref.key)),
   },
   ids: {
     typename: 'OpsRampInstalledIntegration',

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import { pageInfoOf } from './page-info.js';
 import type { AuditLogEdge, AuditLogPage } from '../src/app/audit-log.js';
 import type { AuditEntry } from '../src/core/store/store.js';
 
@@ -41,12 +42,7 @@ export const AuditLogPageRef = builder.objectRef<AuditLogPage>('AuditLogPage').i
     pageInfo: t.field({
       type: builder.pageInfoRef(),
       description: 'Where this page sits.',
-      resolve: (p) => ({
-        hasNextPage: p.hasNextPage,
-        hasPreviousPage: p.hasPreviousPage,
-        startCursor: p.edges[0]?.cursor ?? null,
-        endCursor: p.edges[p.edges.length - 1]?.cursor ?? null,
-      }),
+      resolve: pageInfoOf,
     }),
   }),
 });

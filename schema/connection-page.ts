@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import { pageInfoOf } from './page-info.js';
 import type { ConnectionBase } from '../src/core/domain.js';
 import type { AccountFailure } from '../src/app/inventory.js';
 import { ConnectedServiceEnum } from './enums.js';
@@ -57,12 +58,7 @@ export const IntegrationConnectionPageRef = builder.objectRef<ConnectionPageShap
     pageInfo: t.field({
       type: builder.pageInfoRef(),
       description: 'Where this page sits.',
-      resolve: (p) => ({
-        hasNextPage: p.hasNextPage,
-        hasPreviousPage: p.hasPreviousPage,
-        startCursor: p.edges[0]?.cursor ?? null,
-        endCursor: p.edges[p.edges.length - 1]?.cursor ?? null,
-      }),
+      resolve: pageInfoOf,
     }),
     totalCount: t.exposeInt('totalCount', { description: 'How many items match the filter, across every account that answered.' }),
     failures: t.field({ type: [AccountFailureType], description: 'Accounts that could not be read; their items are missing from this page.', resolve: (p) => [...p.failures] }),

@@ -30,6 +30,7 @@ builder.queryField('connections', (t) =>
         edges: slice.map((item) => ({ cursor: encodeCursor(item.key), node: item.node })),
         totalCount: sorted.length,
         failures: inventory.failures,
+        itemFailures: inventory.itemFailures,
         hasNextPage: from + size < sorted.length,
         hasPreviousPage: from > 0,
       };

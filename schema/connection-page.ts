@@ -1,7 +1,7 @@
 import { builder } from './builder.js';
 import { pageInfoOf } from './page-info.js';
 import type { ConnectionBase } from '../src/core/domain.js';
-import type { AccountFailure } from '../src/app/inventory.js';
+import type { AccountFailure, ItemFailure } from '../src/app/inventory.js';
 import { ConnectedServiceEnum } from './enums.js';
 import { vendorTypes } from './vendor-types.js';
 import { ErrorInterface } from './errors.js';
@@ -29,6 +29,20 @@ export const AccountFailureType = builder.objectRef<AccountFailure>('AccountFail
   }),
 });
 
+export const ItemFailureType = builder.objectRef<ItemFailure>('ItemFailure').implement({
+  description:
+    "One connection an account listed that Patchbay could not read (the vendor sent it in a shape its contract does not allow); the account's other connections are on the page. The break is logged by field path, never by value.",
+  fields: (t) => ({
+    account: t.field({ type: VendorAccountRef, description: 'The account that listed it.', resolve: (f) => f.account }),
+    part: t.exposeString('part', { nullable: true, description: 'The part of the account it belongs to (e.g. a Cloud Manager project); null for an account without parts.' }),
+    vendorId: t.exposeString('vendorId', {
+      nullable: true,
+      description: "The vendor's own id of the connection (slug, id or type), when it could be read; null when even the id was unreadable — the item is still counted here.",
+    }),
+    error: t.field({ type: ErrorInterface, description: 'Always a `VendorContractError` naming the fields that broke the contract.', resolve: (f) => f.error }),
+  }),
+});
+
 export interface ConnectionEdgeShape {
   readonly cursor: string;
   readonly node: ConnectionBase;
@@ -38,6 +52,7 @@ export interface ConnectionPageShape {
   readonly edges: readonly ConnectionEdgeShape[];
   readonly totalCount: number;
   readonly failures: readonly AccountFailure[];
+  readonly itemFailures: readonly ItemFailure[];
   readonly hasNextPage: boolean;
   readonly hasPreviousPage: boolean;
 }
@@ -62,5 +77,10 @@ export const IntegrationConnectionPageRef = builder.objectRef<ConnectionPageShap
     }),
     totalCount: t.exposeInt('totalCount', { description: 'How many items match the filter, across every account that answered.' }),
     failures: t.field({ type: [AccountFailureType], description: 'Accounts that could not be read; their items are missing from this page.', resolve: (p) => [...p.failures] }),
+    itemFailures: t.field({
+      type: [ItemFailureType],
+      description: 'Single connections that accounts listed but Patchbay could not read; they are missing from the items, every other connection of their accounts is there. The same on every page.',
+      resolve: (p) => [...p.itemFailures],
+    }),
   }),
 });

@@ -1,8 +1,8 @@
 import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
-import { NotFoundError, PatchbayError } from '../core/errors.js';
+import { NotFoundError, PatchbayError, VendorContractError } from '../core/errors.js';
 import type { ConnectionBase } from '../core/domain.js';
-import { type Listed, listed } from './vendor-runtime.js';
+import type { Listed, ListedItemFailure } from './vendor-runtime.js';
 import type { ConnectedService } from '../core/vendor.js';
 
 /** How a list across accounts is narrowed. */
@@ -22,28 +22,47 @@ export interface AccountFailure {
   readonly error: PatchbayError;
 }
 
+/** One item an account listed that could not be read; the account's other items still answered. */
+export interface ItemFailure {
+  readonly account: AccountEntry['ref'];
+  /** The part of the account it belongs to; null for an account without parts. */
+  readonly part: string | null;
+  /** The vendor's id of the item, when it could be read. */
+  readonly vendorId: string | null;
+  readonly error: VendorContractError;
+}
+
 export interface Inventory {
   readonly connections: readonly ConnectionBase[];
   readonly failures: readonly AccountFailure[];
+  readonly itemFailures: readonly ItemFailure[];
 }
 
 /** Lists one account's connections through its vendor's module. */
 async function listAccount(context: GatewayContext, entry: AccountEntry, filter: ConnectionFilter): Promise<Listed<ConnectionBase>> {
   const { listing } = entry.vendor;
   if (listing.kind === 'vendor') return listing.list(context, entry, filter);
-  // No list endpoint: read each tracked key. One deleted outside Patchbay is simply gone from the list.
+  // No list endpoint: read each tracked key. One deleted outside Patchbay is simply gone from the
+  // list; one the vendor answers with something unreadable is an item failure beside the others.
   const keys = await listing.trackedKeys(context, entry);
-  const loaded = await Promise.all(
-    keys.map(async (key) => {
+  const items: ConnectionBase[] = [];
+  const itemFailures: ListedItemFailure[] = [];
+  await Promise.all(
+    keys.map(async (key, index) => {
       try {
-        return await entry.vendor.read(context, entry, key);
+        items.push(await entry.vendor.read(context, entry, key));
       } catch (error) {
-        if (error instanceof NotFoundError) return null;
+        if (error instanceof NotFoundError) return;
+        if (error instanceof VendorContractError) {
+          itemFailures.push({ vendorId: listing.vendorIdOf(key), index, part: null, error });
+          return;
+        }
         throw error;
       }
     }),
   );
-  return listed(loaded.filter((connection) => connection !== null));
+  // Reads finish in any order (the page sorts the items); failures keep the tracked order.
+  return { items, failures: [], itemFailures: itemFailures.sort((a, b) => a.index - b.index) };
 }
 
 function matches(connection: ConnectionBase, filter: ConnectionFilter): boolean {
@@ -72,6 +91,7 @@ export async function collectInventory(context: GatewayContext, filter: Connecti
   );
   const connections: ConnectionBase[] = [];
   const failures: AccountFailure[] = [];
+  const itemFailures: ItemFailure[] = [];
   for (const result of settled) {
     if ('error' in result) {
       failures.push({ account: result.entry.ref, part: null, error: result.error });
@@ -79,6 +99,7 @@ export async function collectInventory(context: GatewayContext, filter: Connecti
     }
     connections.push(...result.listed.items.filter((c) => matches(c, filter)));
     for (const failure of result.listed.failures) failures.push({ account: result.entry.ref, part: failure.part, error: failure.error });
+    for (const failure of result.listed.itemFailures) itemFailures.push({ account: result.entry.ref, part: failure.part, vendorId: failure.vendorId, error: failure.error });
   }
-  return { connections, failures };
+  return { connections, failures, itemFailures };
 }

@@ -2,6 +2,7 @@ import type { AccountConfig, AccountSchema } from '../core/config/schema.js';
 import type { AccountRef, ConnectionBase } from '../core/domain.js';
 import type { PatchbayError } from '../core/errors.js';
 import type { AuthStrategy, CallScope, VendorErrorParser, VendorHttp } from '../core/http/vendor-http.js';
+import type { ItemFailure, Tolerant } from '../core/http/tolerant.js';
 import type { AccountEntry } from './accounts.js';
 import type { GatewayContext } from './context.js';
 import type { ConnectionFilter } from './inventory.js';
@@ -25,15 +26,27 @@ export interface PartFailure {
   readonly error: PatchbayError;
 }
 
-/** What listing an account found: its connections, and the parts that failed. */
+/** One item the vendor listed that could not be read, while the items beside it could. */
+export interface ListedItemFailure extends ItemFailure {
+  /** The part of the account it belongs to (e.g. `project 65f1…`); null for an account without parts. */
+  readonly part: string | null;
+}
+
+/** What listing an account found: its connections, the parts that failed and the items that could not be read. */
 export interface Listed<Connection> {
   readonly items: readonly Connection[];
   readonly failures: readonly PartFailure[];
+  readonly itemFailures: readonly ListedItemFailure[];
 }
 
-/** A whole account listed with no part failing. */
-export function listed<Connection>(items: readonly Connection[]): Listed<Connection> {
-  return { items, failures: [] };
+/** An account listed with no part failing; `read` is a tolerant list (its broken items become item failures). */
+export function listed<Connection>(read: readonly Connection[] | Tolerant<Connection>): Listed<Connection> {
+  if (isTolerant(read)) return { items: read.items, failures: [], itemFailures: read.failures.map((failure) => ({ ...failure, part: null })) };
+  return { items: read, failures: [], itemFailures: [] };
+}
+
+function isTolerant<T>(read: readonly T[] | Tolerant<T>): read is Tolerant<T> {
+  return !Array.isArray(read);
 }
 
 /**
@@ -55,6 +68,11 @@ export type Listing<Client, Connection, Key> =
       readonly kind: 'tracked';
       /** The keys Patchbay tracks for the account; each is read with the module's `read`. */
       trackedKeys(context: GatewayContext, entry: AccountEntry<Client>): Promise<readonly Key[]>;
+      /**
+       * The vendor's id a tracked key stands for, named in the item failure when reading it
+       * answers with something that breaks the contract (the other tracked items still list).
+       */
+      vendorIdOf(key: Key): string;
     };
 
 /**

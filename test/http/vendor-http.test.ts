@@ -18,6 +18,7 @@ import { createDispatcher } from '../../src/core/http/dispatcher.js';
 import { DEFAULT_BREAKER, type Clock } from '../../src/core/http/resilience.js';
 import { VendorHttp, type AuthStrategy, type CallScope, type HttpMethod, type VendorCallRecord, type VendorErrorParser, type VendorHttpOptions } from '../../src/core/http/vendor-http.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
+import { lenientEnum, looseNumber, tolerantList } from '../../src/core/http/tolerant.js';
 
 /*
  * Unit tests of the vendor HTTP layer against a real node:http server on 127.0.0.1: request
@@ -294,6 +295,70 @@ describe('an answer that breaks the contract → VendorContractError, details on
     expect(error).toBeInstanceOf(VendorContractError);
     expect(error.message).toContain('1000 bytes');
     expect(upstream.seen).toHaveLength(1);
+  });
+});
+
+describe('a tolerant list: one broken item never costs the others', () => {
+  const item = z.object({ id: z.string(), name: z.string() });
+  const listSchema = z.object({ data: tolerantList(item, { idField: 'id', what: 'thing' }), meta: z.object({ total: looseNumber }).nullish() });
+
+  it('returns the good items and one typed failure per broken item, named by its id, logged by path only', async () => {
+    upstream.reply(
+      json(
+        200,
+        { data: [{ id: 'a', name: 'A' }, { id: 'b', name: null, token: 'value-marker-3' }, { name: 'no id' }, { id: 'c', name: 'C' }, 'not-an-object'], meta: { total: '5' } },
+        { 'x-request-id': 'req-9' },
+      ),
+    );
+    const response = await layer().request({}, { method: 'GET', route: '/things', schema: listSchema });
+    expect(response.body.data.items).toEqual([
+      { id: 'a', name: 'A' },
+      { id: 'c', name: 'C' },
+    ]);
+    expect(response.body.meta?.total).toBe(5);
+    const failures = response.body.data.failures;
+    expect(failures.map((f) => [f.vendorId, f.index])).toEqual([
+      ['b', 1],
+      [null, 2],
+      [null, 4],
+    ]);
+    for (const failure of failures) {
+      expect(failure.error).toBeInstanceOf(VendorContractError);
+      expect(failure.error.facts).toMatchObject({ vendor: 'datadog', account: 'unit', httpStatus: 200, vendorRequestId: 'req-9' });
+    }
+    expect(failures[0]?.error.message).toBe('Datadog sent thing "b" (item 2 of its answer) that does not match its contract (name: invalid_type); the other items were read.');
+    expect(failures[1]?.error.message).toContain('a thing whose id it could not read');
+    const log = logger.lines.join('\n');
+    expect(logger.lines).toHaveLength(3);
+    expect(log).toContain('[1].name: invalid_type');
+    expect(log).not.toContain('value-marker-3');
+  });
+
+  it('never names an item by an id that carries a secret or is not a plain id', async () => {
+    upstream.reply(
+      json(200, {
+        data: [
+          { id: 'unit-test-token', name: 1 },
+          { id: 'has spaces <b>', name: 2 },
+        ],
+      }),
+    );
+    const response = await layer({ secrets: ['unit-test-token'] }).request({}, { method: 'GET', route: '/things', schema: listSchema });
+    expect(response.body.data.failures.map((f) => f.vendorId)).toEqual([null, null]);
+    expect(response.body.data.failures.map((f) => f.error.message).join(' ')).not.toContain('unit-test-token');
+  });
+
+  it('a list that is not an array still breaks the whole answer', async () => {
+    upstream.reply(json(200, { data: { id: 'a' } }));
+    expect(await failure(layer().request({}, { method: 'GET', route: '/things', schema: listSchema }))).toBeInstanceOf(VendorContractError);
+  });
+});
+
+describe('lenient vendor enums', () => {
+  it('read a known value as itself and anything else as the unknown member', () => {
+    const kind = lenientEnum(['A', 'B'], 'UNKNOWN');
+    expect(kind.parse('A')).toBe('A');
+    expect(kind.parse('C')).toBe('UNKNOWN');
   });
 });
 

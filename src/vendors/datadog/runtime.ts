@@ -38,6 +38,7 @@ export const datadogRuntime: VendorRuntime<DatadogAccountConfig, DatadogClient, 
       const tracked = await context.store.listTrackedDatadogConnections(entry.ref.key);
       return tracked.map((row) => ({ account: entry.ref.key, connectionId: row.connectionId }));
     },
+    vendorIdOf: (key) => key.connectionId,
   },
   ids: {
     typename: 'DatadogActionConnection',

@@ -72,7 +72,7 @@ export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, 
       const failures = groups.flatMap((result) => ('error' in result ? [{ part: `project ${result.groupId}`, error: result.error }] : []));
       // Every project failing is the account failing (bad keys, vendor down): one failure, not N.
       if (failures.length === groups.length && failures[0]) throw failures[0].error;
-      return { items: groups.flatMap((result) => ('group' in result ? result.group.integrations : [])), failures };
+      return { items: groups.flatMap((result) => ('group' in result ? result.group.integrations : [])), failures, itemFailures: [] };
     },
   },
   ids: {

@@ -14,6 +14,7 @@ import { retryAfterSeconds } from '../rate-limit-headers.js';
 import { EGRESS_DENIED } from '../egress.js';
 import type { RecentSecrets } from '../recent-secrets.js';
 import { cleanRequestId, cleanVendorError, redactSecrets } from '../sanitize.js';
+import { settleBrokenItems, type ItemFailure } from '../tolerant.js';
 import type { ParsedVendorError, ResponseHeaders, VendorErrorParser, VendorRequest, VendorResponse } from '../types.js';
 import { unansweredFacts, unreachable, type Answer, type Call, type Callee, type Outcome, type TransportFailure } from './stage.js';
 
@@ -86,7 +87,34 @@ function success<T>(options: InterpretOptions, request: VendorRequest<T>, answer
     );
     return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that does not match its contract.`, facts(options, answer, secrets)));
   }
+  settleItems(options, request, answer, secrets, parsed.data);
   return { status, headers, body: parsed.data };
+}
+
+/**
+ * Turns the broken items of the answer's tolerant lists into typed item failures (the good items
+ * stand), and logs each by field path and issue code, never by value.
+ */
+function settleItems(options: InterpretOptions, request: VendorRequest<unknown>, answer: Answer, secrets: readonly string[], body: unknown): void {
+  const callFacts = facts(options, answer, secrets);
+  const broken = settleBrokenItems(body, (item): ItemFailure => {
+    const vendorId = cleanRequestId(item.rawId, secrets);
+    const named = vendorId === null ? `a ${item.what} whose id it could not read` : `${item.what} "${vendorId}"`;
+    const shown = item.issues.slice(0, 3).join('; ') + (item.issues.length > 3 ? `; and ${item.issues.length - 3} more` : '');
+    return {
+      vendorId,
+      index: item.index,
+      error: new VendorContractError(`${options.vendorName} sent ${named} (item ${item.index + 1} of its answer) that does not match its contract (${shown}); the other items were read.`, callFacts),
+    };
+  });
+  for (const item of broken) {
+    logContract(
+      options,
+      request,
+      answer.status,
+      item.issues.map((issue) => `[${item.index}].${issue}`),
+    );
+  }
 }
 
 /** An error status: the status decides the type, the vendor's body lends cleaned facts. */

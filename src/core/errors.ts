@@ -37,6 +37,8 @@ export class NotFoundError extends PatchbayError {
   constructor(
     message: string,
     readonly resourceId: string | null = null,
+    /** The vendor's own error code for a vendor 404 (e.g. Cloud Manager's `GROUP_NOT_FOUND`); null otherwise. */
+    readonly vendorCode: string | null = null,
   ) {
     super(message);
   }

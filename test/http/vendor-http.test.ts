@@ -388,7 +388,11 @@ describe('an error status → the typed catalogue', () => {
     expect(error).toBeInstanceOf(type);
     expect(error.message).not.toContain('stack-marker-3');
     expect(upstream.seen).toHaveLength(1);
-    if (retryable === null) return;
+    if (retryable === null) {
+      // A vendor 404 keeps the vendor's code, so two kinds of "not found" stay apart.
+      expect(error).toMatchObject({ vendorCode: 'E_CODE' });
+      return;
+    }
     expect(error).toBeInstanceOf(VendorError);
     expect(error).toMatchObject({
       retryable,

@@ -127,7 +127,7 @@ function refusal(options: InterpretOptions, call: Call, answer: Answer, secrets:
   const summary = details.summary ? `: ${details.summary}` : '.';
   if (status === 400 || status === 422) return new VendorValidationError(`${name} refused the input${summary}`, errorFacts, details.fieldErrors ?? []);
   if (status === 401 || status === 403 || status === 407) return new VendorAuthError(`${name} refused the credentials of account "${options.account}" (${status}).`, errorFacts);
-  if (status === 404) return new NotFoundError(`${name} has no such resource${summary}`);
+  if (status === 404) return new NotFoundError(`${name} has no such resource${summary}`, null, details.vendorCode ?? null);
   if (status === 409) return new ConflictError(`${name} reports a conflict${summary}`, errorFacts);
   if (status === 429) return new VendorRateLimitedError(`${name} is rate-limiting account "${options.account}".`, errorFacts);
   if (status >= 500) return new VendorUnavailableError(`${name} failed with ${status}.`, errorFacts);

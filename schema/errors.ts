@@ -72,7 +72,8 @@ builder.objectType(NotFoundError, {
     resourceId: t.string({ nullable: true, description: 'The id that was looked up, when there was one.', resolve: (e) => e.resourceId }),
     vendorCode: t.string({
       nullable: true,
-      description: "The vendor's own error code when the vendor answered 404 with one (e.g. Cloud Manager's `GROUP_NOT_FOUND` for a missing project, `INTEGRATION_NOT_CONFIGURED` for a missing integration); null when Patchbay itself found nothing.",
+      description:
+        "The vendor's own error code when the vendor answered 404 with one (e.g. Cloud Manager's `GROUP_NOT_FOUND` for a missing project, `INTEGRATION_NOT_CONFIGURED` for a missing integration); null when Patchbay itself found nothing.",
       resolve: (e) => e.vendorCode,
     }),
   }),

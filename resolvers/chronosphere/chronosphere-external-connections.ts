@@ -54,7 +54,7 @@ builder.queryField('chronosphereExternalConnections', (t) =>
       union: { name: 'ChronosphereExternalConnectionsResult', description: 'A page of Chronosphere external connections, or why it could not be read.' },
     },
     resolve: async (_, args, context) => {
-      const { client } = requireAccount(context, args.account, chronosphereRuntime);
+      const { client, ref } = requireAccount(context, args.account, chronosphereRuntime);
       const first = args.first ?? DEFAULT_PAGE_SIZE;
       // 0 would mean "the server's default" to Chronosphere, so it is refused rather than passed on.
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw InputValidationError.single(['first'], `must be between 1 and ${MAX_PAGE_SIZE}`);
@@ -72,6 +72,7 @@ builder.queryField('chronosphereExternalConnections', (t) =>
         nodes: page.connections,
         endCursor: page.nextPageToken === null ? null : encodeCursor(page.nextPageToken),
         hasNextPage: page.nextPageToken !== null,
+        itemFailures: page.itemFailures.map((failure) => ({ account: ref, part: null, vendorId: failure.vendorId, error: failure.error })),
       };
     },
   }),

@@ -6,6 +6,7 @@ import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { readOf } from '../../src/vendors/cortex/client.js';
 import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
 import { cortexConfigurationShown } from '../../src/vendors/cortex/read-back.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
@@ -34,7 +35,7 @@ builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
               return found && cortexConfigurationShown(found, built) ? found : null;
             },
           );
-          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
+          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, readOf(configuration));
           return { configuration };
         },
         (payload) => connectionGlobalId(cortexRuntime, payload.configuration),

@@ -6,6 +6,7 @@ import { settleUpdateByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { readOf } from '../../src/vendors/cortex/client.js';
 import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
 import { cortexConfigurationShown } from '../../src/vendors/cortex/read-back.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
@@ -32,7 +33,7 @@ builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
             () => client.findConfiguration(context.scope),
             (found) => cortexConfigurationShown(found, built),
           );
-          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, configuration);
+          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, readOf(configuration));
           return { configuration };
         },
         (payload) => connectionGlobalId(cortexRuntime, payload.configuration),

@@ -1,4 +1,6 @@
 import { builder } from '../builder.js';
+import type { ItemFailure } from '../../src/app/inventory.js';
+import { ItemFailureType } from '../connection-page.js';
 import { chronosphereRuntime } from '../../src/vendors/chronosphere/runtime.js';
 import { CHRONOSPHERE_CONNECTION_TYPES, type ChronosphereConnectionType } from '../../src/vendors/chronosphere/catalogue.js';
 import type { ChronosphereExternalConnection } from '../../src/vendors/chronosphere/map.js';
@@ -42,6 +44,7 @@ export interface ChronosphereConnectionPageShape {
   readonly nodes: readonly ChronosphereExternalConnection[];
   readonly endCursor: string | null;
   readonly hasNextPage: boolean;
+  readonly itemFailures: readonly ItemFailure[];
 }
 
 export const ChronosphereExternalConnectionPageRef = builder.objectRef<ChronosphereConnectionPageShape>('ChronosphereExternalConnectionPage').implement({
@@ -50,5 +53,10 @@ export const ChronosphereExternalConnectionPageRef = builder.objectRef<Chronosph
     nodes: t.field({ type: [ChronosphereExternalConnectionRef], description: 'The connections on this page.', resolve: (p) => [...p.nodes] }),
     endCursor: t.exposeString('endCursor', { nullable: true, description: 'Pass as `after` for the next page; null on the last page.' }),
     hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether Chronosphere has another page.' }),
+    itemFailures: t.field({
+      type: [ItemFailureType],
+      description: 'Connections on this page that Chronosphere sent in a shape its contract does not allow; they are missing from `nodes`, the rest of the page is there.',
+      resolve: (p) => [...p.itemFailures],
+    }),
   }),
 });

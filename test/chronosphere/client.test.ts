@@ -46,7 +46,8 @@ const SEED_COUNT = chronosphereSeedConnections().length;
 describe('ChronosphereClient paging', () => {
   it('follows every page token and sends the API-Token header', async () => {
     const all = await client.listAll(scope);
-    expect(all).toHaveLength(SEED_COUNT);
+    expect(all.items).toHaveLength(SEED_COUNT);
+    expect(all.failures).toEqual([]);
     expect(sim.server.requests).toHaveLength(Math.ceil(SEED_COUNT / 2));
     expect(sim.server.requests.every((r) => r.headerNames.includes('api-token'))).toBe(true);
   });
@@ -77,7 +78,28 @@ describe('ChronosphereClient paging', () => {
 
   it('filters at the vendor', async () => {
     const found = await client.listAll(scope, { connectionTypes: ['PAGERDUTY'], names: ['PagerDuty REST: payments note polling'] });
-    expect(found.map((c) => c.slug)).toEqual([S.pagerdutyNotes]);
+    expect(found.items.map((c) => c.slug)).toEqual([S.pagerdutyNotes]);
+  });
+
+  it('keeps paging past a broken item, reporting it by slug and the unreadable one by position', async () => {
+    const slugs = sim.slugs();
+    const [onSecondPage, onLastPage] = [slugs[2] as string, slugs[SEED_COUNT - 1] as string];
+    sim.breakContract(onSecondPage, { created_at: 'yesterday' });
+    sim.breakContract(onLastPage, { slug: undefined });
+    const all = await client.listAll(scope);
+    expect(all.items.map((c) => c.slug)).toEqual(slugs.filter((slug) => slug !== onSecondPage && slug !== onLastPage));
+    expect(all.failures.map((f) => ({ vendorId: f.vendorId, index: f.index }))).toEqual([
+      { vendorId: onSecondPage, index: 0 },
+      { vendorId: null, index: (SEED_COUNT - 1) % 2 },
+    ]);
+    expect(all.failures.every((f) => f.error instanceof VendorContractError && f.error.facts.httpStatus === 200)).toBe(true);
+    expect(sim.server.requests).toHaveLength(Math.ceil(SEED_COUNT / 2));
+    const page = await client.listPage(scope, { pageSize: 4 });
+    expect(page.connections).toHaveLength(3);
+    expect(page.itemFailures.map((f) => f.vendorId)).toEqual([onSecondPage]);
+    // The simulator's break lasts until reset.
+    sim.server.reset();
+    expect((await client.listAll(scope)).failures).toEqual([]);
   });
 
   it('reads one, and maps 404 to NotFoundError', async () => {

@@ -155,12 +155,19 @@ describe('answers that break the contract', () => {
     expect(await deleteIn('cs', S.sendgridStatus)).toMatchObject({ __typename: 'VendorContractError', httpStatus: 302 });
   });
 
-  it('logs the contract breach without the body', async () => {
+  it('logs the contract breach without the body: a broken item on the page, or a list that is not one', async () => {
     const before = rig.h.logger.lines.length;
     fault('GET', ALL, 200, { external_connections: [{ name: 'no slug here', sendgrid: { api_key: 'leaky-value-in-body' } }] });
+    expect(await listIn('cs')).toMatchObject({
+      __typename: 'ChronosphereExternalConnectionPage',
+      nodes: [],
+      itemFailures: [{ account: { key: 'cs' }, part: null, vendorId: null, error: { __typename: 'VendorContractError' } }],
+    });
+    fault('GET', ALL, 200, { external_connections: { slug: 'not-a-list', name: 'leaky-value-in-body' } });
     expect(await listIn('cs')).toMatchObject({ __typename: 'VendorContractError' });
     const lines = rig.h.logger.lines.slice(before).join('\n');
     expect(lines).toContain('vendor answer breaks its contract');
+    expect(lines).toContain('[0].slug: invalid_type');
     expect(lines).not.toContain('leaky-value-in-body');
   });
 });

@@ -73,7 +73,7 @@ ${CONN}`;
 export const LIST = `query($account: String!, $filter: ChronosphereExternalConnectionFilter, $first: Int, $after: String) {
   chronosphereExternalConnections(account: $account, filter: $filter, first: $first, after: $after) {
     __typename
-    ... on ChronosphereExternalConnectionPage { endCursor hasNextPage nodes { ...Conn } }
+    ... on ChronosphereExternalConnectionPage { endCursor hasNextPage nodes { ...Conn } itemFailures { account { key } part vendorId error { __typename message } } }
     ${READ_ERR}
     ... on VendorValidationError { fieldErrors { path message } }
   }

@@ -224,7 +224,8 @@ describe('transport failures and contract breaches', () => {
 
   it('answers VendorContractError for bodies and statuses outside the contract, logging no body', async () => {
     const breaches: [Operation, NonNullable<FaultSpec['response']>][] = [
-      ['read', { status: 200, body: { isTokenReadonly: true } }],
+      ['read', { status: 200, body: { lastFour: 'abcd' } }],
+      ['read', { status: 200, body: [{ isTokenReadonly: true, lastFour: 'abcd' }] }],
       ['read', { status: 200, body: { isTokenReadonly: 'yes', lastFour: 'abcd' } }],
       ['read', { status: 200, headers: { 'content-type': 'application/json' }, body: '{"isTokenReadonly": tr' }],
       ['add', { status: 200, body: { configurations: [] } }],

@@ -57,7 +57,7 @@ function idField(raw: unknown, field: string): string | null {
  * from the raw item, so a broken item is still named when its id is readable); `what` says what
  * an item is in messages.
  */
-export function tolerantList<T>(item: ZodType<T>, options: { readonly idField: string; readonly what: string }): ZodType<Tolerant<T>> {
+export function tolerantList<T>(item: ZodType<T>, options: { readonly idField: string; readonly what: string }): ZodType<Tolerant<T>, unknown[]> {
   return z.array(z.unknown()).transform((raw) => {
     const items: T[] = [];
     const broken: BrokenItem[] = [];
@@ -78,7 +78,7 @@ export function tolerantList<T>(item: ZodType<T>, options: { readonly idField: s
     // The marker stays out of JSON and spreads.
     Object.defineProperty(collected, BROKEN, { enumerable: false });
     return collected;
-  }) as unknown as ZodType<Tolerant<T>>;
+  }) as unknown as ZodType<Tolerant<T>, unknown[]>;
 }
 
 /**

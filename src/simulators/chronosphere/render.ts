@@ -44,6 +44,14 @@ export function renderConnection(connection: StoredConnection): Record<string, u
   });
 }
 
+/**
+ * `wire` with `patch` laid over it, for a test that needs an item breaking the contract: a member
+ * set to `undefined` is left out of the JSON, any other value replaces the member as it is.
+ */
+export function breakWire(wire: Record<string, unknown>, patch: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  return patch === undefined ? wire : { ...wire, ...patch };
+}
+
 /** proto3 JSON leaves out empty strings, `false` and empty lists, but keeps set messages (even empty). */
 export function protoJson(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

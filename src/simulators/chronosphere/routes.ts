@@ -1,6 +1,6 @@
 import type { SimResponse, SimulatorServer } from '../base.js';
 import { CONNECTIONS_PATH, FILTER_TYPE, FILTER_TYPES, GRPC_CODE, REDACTED, REDACTED_PATHS, SLUG, slugFromName } from './contract.js';
-import { apiError, formatTime, invalid, notFound, ok, protoJson, renderConnection } from './render.js';
+import { apiError, breakWire, formatTime, invalid, notFound, ok, protoJson, renderConnection } from './render.js';
 import { getPath, setPath, type ChronosphereState, type StoredConnection } from './state.js';
 import { checkBlock, createRequest, decode, updateRequest, type CheckedBlock } from './validate.js';
 
@@ -14,6 +14,8 @@ export interface ChronosphereRouteOptions {
 /** The five operations of CONTRACT.md, "Endpoints". */
 export function registerChronosphereRoutes(server: SimulatorServer, state: ChronosphereState, options: ChronosphereRouteOptions): void {
   const timestamp = (): string => formatTime(options.now());
+  /** The wire object of a connection, with the contract break a test asked for, if any. */
+  const render = (connection: StoredConnection): Record<string, unknown> => breakWire(renderConnection(connection), state.breaks.get(connection.slug));
 
   /**
    * Secrets given as the placeholder keep the stored value when there is one (as the swagger says
@@ -62,7 +64,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
     const more = remaining.length > page.length && last !== undefined;
     return ok(
       protoJson({
-        external_connections: page.map(renderConnection),
+        external_connections: page.map(render),
         page: { next_token: more ? encodePageToken(last.slug) : '' },
       }),
     );
@@ -71,7 +73,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
   server.route('GET', `${CONNECTIONS_PATH}/{slug}`, (request) => {
     const slug = request.params['slug'] ?? '';
     const connection = state.connections.get(slug);
-    return connection ? ok({ external_connection: renderConnection(connection) }) : notFound(slug);
+    return connection ? ok({ external_connection: render(connection) }) : notFound(slug);
   });
 
   server.route('POST', CONNECTIONS_PATH, (request) => {
@@ -99,7 +101,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
     const at = timestamp();
     const connection: StoredConnection = { slug, name, createdAt: at, updatedAt: at, block: checked.block, config: checked.config };
     state.connections.set(slug, connection);
-    return ok({ external_connection: renderConnection(connection) });
+    return ok({ external_connection: render(connection) });
   });
 
   server.route('PUT', `${CONNECTIONS_PATH}/{slug}`, (request) => {
@@ -126,7 +128,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
     const at = timestamp();
     const connection: StoredConnection = { slug, name, createdAt: existing?.createdAt ?? at, updatedAt: at, block: checked.block, config: checked.config };
     state.connections.set(slug, connection);
-    return ok({ external_connection: renderConnection(connection) });
+    return ok({ external_connection: render(connection) });
   });
 
   server.route('DELETE', `${CONNECTIONS_PATH}/{slug}`, (request) => {

@@ -35,6 +35,13 @@ export interface ChronosphereSimulator extends Simulator {
   releasePolicies(slug: string): void;
   /** How many times a write carried the `**REDACTED**` placeholder as a secret value. */
   redactedPlaceholderWrites(): number;
+  /**
+   * Tests only: serves connection `slug` with `patch` laid over its wire object (list, read and
+   * write answers; a member set to `undefined` is left out), so that it breaks the swagger, e.g.
+   * `{ created_at: 'yesterday' }` or `{ slug: undefined }`. Paging and filters still see the
+   * stored connection. Until reset.
+   */
+  breakContract(slug: string, patch: Readonly<Record<string, unknown>>): void;
 }
 
 /**
@@ -81,6 +88,9 @@ export function createChronosphereSimulator(options: ChronosphereSimulatorOption
       state.policies.delete(slug);
     },
     redactedPlaceholderWrites: () => state.placeholderWrites,
+    breakContract: (slug, patch) => {
+      state.breaks.set(slug, patch);
+    },
   };
 }
 

@@ -22,6 +22,11 @@ export class ChronosphereState {
   readonly policies = new Map<string, Set<string>>();
   /** How many writes carried the `**REDACTED**` placeholder as a secret value. */
   placeholderWrites = 0;
+  /**
+   * Test-only contract breaks: slug → members laid over the connection's wire object wherever it
+   * is served. Empty unless a test asks; reset clears it.
+   */
+  readonly breaks = new Map<string, Readonly<Record<string, unknown>>>();
 
   constructor(private readonly seed: () => { readonly connections: readonly StoredConnection[]; readonly policies: Readonly<Record<string, readonly string[]>> }) {}
 
@@ -33,6 +38,7 @@ export class ChronosphereState {
     for (const connection of seed.connections) this.connections.set(connection.slug, connection);
     for (const [slug, names] of Object.entries(seed.policies)) this.policies.set(slug, new Set(names));
     this.placeholderWrites = 0;
+    this.breaks.clear();
   }
 
   /** Connections in list order: by slug, the order keyset paging relies on. */

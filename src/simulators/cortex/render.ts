@@ -41,7 +41,12 @@ export function tooManyRequests(limit: number, retryAfter: number, path: string)
   };
 }
 
-/** `PagerdutyConfiguration`: the token shows only as its last four characters. */
-export function renderConfiguration(configuration: StoredConfiguration): { isTokenReadonly: boolean; lastFour: string } {
-  return { isTokenReadonly: configuration.isTokenReadonly, lastFour: configuration.token.slice(-VISIBLE_TOKEN_CHARACTERS) };
+/**
+ * `PagerdutyConfiguration`: the token shows only as its last four characters. `contractBreak`
+ * (tests only) is laid over it: a member set to `undefined` is left out of the JSON, any other
+ * value replaces the member as it is.
+ */
+export function renderConfiguration(configuration: StoredConfiguration, contractBreak: Readonly<Record<string, unknown>> | null = null): Record<string, unknown> {
+  const rendered = { isTokenReadonly: configuration.isTokenReadonly, lastFour: configuration.token.slice(-VISIBLE_TOKEN_CHARACTERS) };
+  return contractBreak === null ? rendered : { ...rendered, ...contractBreak };
 }

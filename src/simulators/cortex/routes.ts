@@ -5,7 +5,10 @@ import type { CortexState, StoredConfiguration } from './state.js';
 
 /** The five PagerDuty operations of CONTRACT.md, "Endpoints". */
 export function registerCortexRoutes(server: SimulatorServer, state: CortexState): void {
-  server.route('GET', `${PAGERDUTY_PATH}/default-configuration`, () => (state.configuration ? ok(renderConfiguration(state.configuration)) : notConfigured()));
+  /** The wire configuration, with the contract break a test asked for, if any. */
+  const render = (configuration: StoredConfiguration) => renderConfiguration(configuration, state.contractBreak);
+
+  server.route('GET', `${PAGERDUTY_PATH}/default-configuration`, () => (state.configuration ? ok(render(state.configuration)) : notConfigured()));
 
   server.route('POST', `${PAGERDUTY_PATH}/configuration`, (request) => {
     const parsed = parseConfigurationRequest(request);
@@ -14,7 +17,7 @@ export function registerCortexRoutes(server: SimulatorServer, state: CortexState
     // per workspace, so "add" refuses with the ErrorResponse CONFLICT type rather than overwrite.
     if (state.configuration) return errorResponse(409, 'CONFLICT', 'A PagerDuty configuration already exists; replace it instead.');
     state.configuration = parsed.configuration;
-    return ok({ configurations: [renderConfiguration(parsed.configuration)] });
+    return ok({ configurations: [render(parsed.configuration)] });
   });
 
   server.route('PUT', `${PAGERDUTY_PATH}/configuration`, (request) => {
@@ -22,7 +25,7 @@ export function registerCortexRoutes(server: SimulatorServer, state: CortexState
     if ('response' in parsed) return parsed.response;
     // PUT declares no 404: replacing when nothing is configured stores the configuration.
     state.configuration = parsed.configuration;
-    return ok({ configurations: [renderConfiguration(parsed.configuration)] });
+    return ok({ configurations: [render(parsed.configuration)] });
   });
 
   server.route('POST', `${PAGERDUTY_PATH}/configuration/validate`, () => {
@@ -37,7 +40,7 @@ export function registerCortexRoutes(server: SimulatorServer, state: CortexState
     const removed = state.configuration;
     if (!removed) return notConfigured();
     state.configuration = null;
-    return ok({ configurations: [renderConfiguration(removed)] });
+    return ok({ configurations: [render(removed)] });
   });
 }
 

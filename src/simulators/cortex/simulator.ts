@@ -27,6 +27,12 @@ export interface CortexSimulator extends Simulator {
   readonly server: SimulatorServer;
   /** A copy of the stored configuration, token included (tests only), or null when there is none. */
   storedConfiguration(): StoredConfiguration | null;
+  /**
+   * Tests only: serves the configuration with `patch` laid over it (the GET and the
+   * `configurations` of write answers; a member set to `undefined` is left out), e.g.
+   * `{ lastFour: null }` or `{ isTokenReadonly: 'yes' }`. Until reset.
+   */
+  breakContract(patch: Readonly<Record<string, unknown>>): void;
 }
 
 /**
@@ -77,6 +83,9 @@ export function createCortexSimulator(options: CortexSimulatorOptions = {}): Cor
     vendor: 'cortex',
     server,
     storedConfiguration: () => (state.configuration ? { ...state.configuration } : null),
+    breakContract: (patch) => {
+      state.contractBreak = patch;
+    },
   };
 }
 

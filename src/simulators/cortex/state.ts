@@ -9,6 +9,11 @@ export class CortexState {
   configuration: StoredConfiguration | null = null;
   /** Fixed one-minute window per API key. */
   readonly windows = new Map<string, { start: number; count: number }>();
+  /**
+   * Test-only contract break: members laid over the configuration wherever it is served. Null
+   * unless a test asks; reset clears it.
+   */
+  contractBreak: Readonly<Record<string, unknown>> | null = null;
 
   constructor(private readonly seed: () => StoredConfiguration | null) {}
 
@@ -16,5 +21,6 @@ export class CortexState {
   reset(): void {
     this.configuration = this.seed();
     this.windows.clear();
+    this.contractBreak = null;
   }
 }

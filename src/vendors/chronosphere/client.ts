@@ -1,5 +1,6 @@
 import type { AccountRef } from '../../core/domain.js';
 import { VendorContractError, type VendorCallFacts } from '../../core/errors.js';
+import type { ItemFailure, Tolerant } from '../../core/http/tolerant.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp } from '../../core/http/vendor-http.js';
 import type { ChronosphereConnectionType } from './catalogue.js';
 import type { BuiltConnection, ChronosphereCreateRequest, ChronosphereUpdateRequest } from './input.js';
@@ -27,6 +28,8 @@ export interface ChronosphereListFilter {
 /** One page as Chronosphere returned it. */
 export interface ChronosphereListPage {
   readonly connections: readonly ChronosphereExternalConnection[];
+  /** The connections of the page that break the contract; the others are in `connections`. */
+  readonly itemFailures: readonly ItemFailure[];
   /** Null when there are no more pages. */
   readonly nextPageToken: string | null;
 }
@@ -68,24 +71,29 @@ export class ChronosphereClient {
       schema: listResponse,
     });
     const token = res.body.page?.next_token;
+    const listed = res.body.external_connections;
     return {
-      connections: (res.body.external_connections ?? []).map((wire) => mapConnection(this.account, wire)),
+      connections: (listed?.items ?? []).map((wire) => mapConnection(this.account, wire)),
+      itemFailures: listed?.failures ?? [],
       nextPageToken: token ? token : null,
     };
   }
 
   /**
-   * Every connection the filter selects, following `page.next_token` until it is empty. A token
-   * seen before, or more than `maxPages` pages, is a vendor that loops: `VendorContractError`.
+   * Every connection the filter selects, following `page.next_token` until it is empty, and every
+   * listed connection that could not be read (a broken item never stops the paging). A token seen
+   * before, or more than `maxPages` pages, is a vendor that loops: `VendorContractError`.
    */
-  async listAll(scope: CallScope, filter: ChronosphereListFilter = {}, maxPages = DEFAULT_MAX_PAGES): Promise<ChronosphereExternalConnection[]> {
-    const all: ChronosphereExternalConnection[] = [];
+  async listAll(scope: CallScope, filter: ChronosphereListFilter = {}, maxPages = DEFAULT_MAX_PAGES): Promise<Tolerant<ChronosphereExternalConnection>> {
+    const items: ChronosphereExternalConnection[] = [];
+    const failures: ItemFailure[] = [];
     const seen = new Set<string>();
     let token: string | null = null;
     for (let page = 0; page < maxPages; page += 1) {
       const result: ChronosphereListPage = await this.listPage(scope, { filter, pageToken: token });
-      all.push(...result.connections);
-      if (result.nextPageToken === null) return all;
+      items.push(...result.connections);
+      failures.push(...result.itemFailures);
+      if (result.nextPageToken === null) return { items, failures };
       if (seen.has(result.nextPageToken)) throw this.looping(`returned the page token of an earlier page again after ${page + 1} pages`);
       seen.add(result.nextPageToken);
       token = result.nextPageToken;

@@ -3,6 +3,7 @@ import { RecordingCache } from '../../app/loaders/cache.js';
 import type { VendorAccounts } from '../../app/vendor-runtime.js';
 import type { ChronosphereClient } from './client.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { Tolerant } from '../../core/http/tolerant.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { ChronosphereExternalConnection } from './map.js';
 import { settle } from '../../app/loaders/concurrency.js';
@@ -20,8 +21,21 @@ export interface ChronosphereConnectionKey {
 export interface ChronosphereLoaders {
   /** One connection by slug; several slugs of one account cost one filtered list, not N reads. */
   readonly chronosphereConnection: DataLoader<ChronosphereConnectionKey, ChronosphereExternalConnection, string>;
-  /** Every connection of an account (all pages); primes `chronosphereConnection`. */
-  readonly chronosphereConnections: DataLoader<string, readonly ChronosphereExternalConnection[], string>;
+  /**
+   * Every connection of an account (all pages), with the listed connections that could not be
+   * read; primes `chronosphereConnection`.
+   */
+  readonly chronosphereConnections: DataLoader<string, Tolerant<ChronosphereExternalConnection>, string>;
+}
+
+const notFound = (slug: string) => new NotFoundError(`Chronosphere has no external connection "${slug}".`);
+
+/**
+ * What a list says of one slug: the connection, the contract error of a listed item that could
+ * not be read under that slug, or NotFoundError when the slug is not listed at all.
+ */
+function slugIn(listed: Tolerant<ChronosphereExternalConnection>, slug: string): ChronosphereExternalConnection | Error {
+  return listed.items.find((c) => c.slug === slug) ?? listed.failures.find((f) => f.vendorId === slug)?.error ?? notFound(slug);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -35,7 +49,7 @@ export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereC
   const missingAccount = (account: string) => new NotFoundError(`No Chronosphere account "${account}" is configured.`);
 
   // The whole-account lists this request asked for, by account: lookups by slug reuse one in flight.
-  const accountLists = new Map<string, Promise<readonly ChronosphereExternalConnection[]>>();
+  const accountLists = new Map<string, Promise<Tolerant<ChronosphereExternalConnection>>>();
 
   const chronosphereConnection = new DataLoader<ChronosphereConnectionKey, ChronosphereExternalConnection, string>(
     async (keys) => {
@@ -54,7 +68,7 @@ export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereC
           const whole = accountLists.get(account);
           if (whole) {
             const listed = await settle(whole);
-            for (const slug of slugs) put(slug, listed instanceof Error ? listed : (listed.find((c) => c.slug === slug) ?? new NotFoundError(`Chronosphere has no external connection "${slug}".`)));
+            for (const slug of slugs) put(slug, listed instanceof Error ? listed : slugIn(listed, slug));
             return;
           }
           if (slugs.length === 1) {
@@ -65,15 +79,12 @@ export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereC
           await Promise.all(
             chunks(slugs, SLUGS_PER_LIST).map(async (group) => {
               const listed = await settle(entry.client.listAll(scope, { slugs: group }));
-              for (const slug of group) {
-                if (listed instanceof Error) put(slug, listed);
-                else put(slug, listed.find((c) => c.slug === slug) ?? new NotFoundError(`Chronosphere has no external connection "${slug}".`));
-              }
+              for (const slug of group) put(slug, listed instanceof Error ? listed : slugIn(listed, slug));
             }),
           );
         }),
       );
-      return keys.map((key) => found.get(`${key.account}\u0000${key.slug}`) ?? new NotFoundError(`Chronosphere has no external connection "${key.slug}".`));
+      return keys.map((key) => found.get(`${key.account}\u0000${key.slug}`) ?? notFound(key.slug));
     },
     {
       cacheKeyFn: (key) => `${key.account}\u0000${key.slug}`,
@@ -81,7 +92,7 @@ export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereC
     },
   );
 
-  const chronosphereConnections = new DataLoader<string, readonly ChronosphereExternalConnection[], string>(
+  const chronosphereConnections = new DataLoader<string, Tolerant<ChronosphereExternalConnection>, string>(
     async (accountKeys) =>
       Promise.all(
         accountKeys.map(async (account) => {
@@ -89,7 +100,7 @@ export function createChronosphereLoaders(accounts: VendorAccounts<ChronosphereC
           if (!entry) return missingAccount(account);
           const listed = await settle(entry.client.listAll(scope));
           if (!(listed instanceof Error)) {
-            for (const connection of listed) chronosphereConnection.prime({ account, slug: connection.slug }, connection);
+            for (const connection of listed.items) chronosphereConnection.prime({ account, slug: connection.slug }, connection);
           }
           return listed;
         }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tolerantList } from '../../core/http/tolerant.js';
 
 /*
  * Chronosphere's JSON as the Config API v1 swagger declares it. Every field is optional and may be
@@ -66,8 +67,12 @@ export const connectionResponse = z.object({ external_connection: connectionWire
 /** Create and update answers when `dry_run` may have left the object out. */
 export const writeResponse = z.object({ external_connection: connectionWire.nullish() });
 
-/** `ListExternalConnections`: an empty list may be left out entirely (proto3 JSON). */
+/**
+ * `ListExternalConnections`: an empty list may be left out entirely (proto3 JSON). The list is
+ * read item by item: one connection that breaks the contract (a `created_at` that is not RFC 3339,
+ * a type block that is not an object) is an item failure named by its slug, and the others list.
+ */
 export const listResponse = z.object({
-  external_connections: z.array(connectionWire).nullish(),
+  external_connections: tolerantList(connectionWire, { idField: 'slug', what: 'connection' }).nullish(),
   page: z.object({ next_token: text }).nullish(),
 });

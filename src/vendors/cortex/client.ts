@@ -1,10 +1,11 @@
 import type { AccountRef } from '../../core/domain.js';
 import { NotFoundError, VendorAuthError, VendorValidationError } from '../../core/errors.js';
+import type { Tolerant } from '../../core/http/tolerant.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import { isPagerDutyFailureCode } from './errors.js';
 import type { BuiltConfiguration } from './input.js';
 import { mapConfiguration, mapValidation, type CortexPagerDutyConfiguration, type CortexPagerDutyValidation } from './map.js';
-import { configurationsResponse, pagerDutyConfiguration, savedConfigurationsResponse, validationResponse } from './wire.js';
+import { configurationsResponse, defaultConfigurationResponse, savedConfigurationsResponse, validationResponse } from './wire.js';
 
 // The complete PagerDuty surface of the official spec (CONTRACT.md, Endpoints). The alias-style
 // routes the cortexapps CLI calls are copies of other integrations and are not used.
@@ -12,6 +13,26 @@ const DEFAULT_CONFIGURATION = '/api/v1/pagerduty/default-configuration';
 const CONFIGURATION = '/api/v1/pagerduty/configuration';
 const VALIDATE = '/api/v1/pagerduty/configuration/validate';
 const CONFIGURATIONS = '/api/v1/pagerduty/configurations';
+
+/**
+ * The workspace's configuration as read: one item, or one item failure when Cortex sent a
+ * configuration that breaks its contract (the account itself answered).
+ */
+export type CortexConfigurationRead = Tolerant<CortexPagerDutyConfiguration>;
+
+/** A configuration Patchbay holds (just saved), as if read. */
+export function readOf(configuration: CortexPagerDutyConfiguration): CortexConfigurationRead {
+  return { items: [configuration], failures: [] };
+}
+
+/** The configuration of a read, or the contract error of the one Cortex sent broken. */
+export function configurationOf(read: CortexConfigurationRead): CortexPagerDutyConfiguration {
+  const [configuration] = read.items;
+  if (configuration !== undefined) return configuration;
+  const [failure] = read.failures;
+  if (failure !== undefined) throw failure.error;
+  throw new Error('a configuration read holds an item or an item failure');
+}
 
 /** Cortex's `Authorization: Bearer <API key>`. */
 export function cortexAuth(token: string): AuthStrategy {
@@ -28,10 +49,18 @@ export class CortexClient {
     private readonly http: VendorHttp,
   ) {}
 
-  /** The workspace's configuration; `NotFoundError` when PagerDuty is not configured. */
+  /**
+   * The workspace's configuration, or the item failure of one that breaks the contract;
+   * `NotFoundError` when PagerDuty is not configured.
+   */
+  async readConfiguration(scope: CallScope): Promise<CortexConfigurationRead> {
+    const res = await this.send(scope, { method: 'GET', route: DEFAULT_CONFIGURATION, schema: defaultConfigurationResponse, okStatuses: [200] });
+    return { items: res.body.items.map((data) => mapConfiguration(this.account, data)), failures: res.body.failures };
+  }
+
+  /** The workspace's configuration; `NotFoundError` when PagerDuty is not configured, `VendorContractError` when it cannot be read. */
   async getConfiguration(scope: CallScope): Promise<CortexPagerDutyConfiguration> {
-    const res = await this.send(scope, { method: 'GET', route: DEFAULT_CONFIGURATION, schema: pagerDutyConfiguration, okStatuses: [200] });
-    return mapConfiguration(this.account, res.body);
+    return configurationOf(await this.readConfiguration(scope));
   }
 
   /** Like {@link getConfiguration}, but null when there is none. */
@@ -65,7 +94,8 @@ export class CortexClient {
 
   /**
    * Deletes the configuration. Whether Cortex answers with the removed or the remaining
-   * configurations is not documented, so the list is checked for shape only.
+   * configurations is not documented, so the list is checked for shape only: an entry in it that
+   * breaks the contract is logged and does not make the delete fail.
    */
   deleteConfiguration(scope: CallScope): Promise<DeleteOutcome> {
     return this.sharpened(() => this.http.delete(scope, { route: CONFIGURATIONS, schema: configurationsResponse, okStatuses: [200] }));
@@ -73,8 +103,13 @@ export class CortexClient {
 
   private async save(scope: CallScope, method: 'POST' | 'PUT', built: BuiltConfiguration): Promise<CortexPagerDutyConfiguration> {
     const res = await this.send(scope, { method, route: CONFIGURATION, json: built.body, sensitive: built.sensitive, schema: savedConfigurationsResponse, okStatuses: [200] }, ['token']);
-    // There is one configuration per workspace; the list form is shared with multi-alias integrations.
-    const saved = res.body.configurations[0];
+    // There is one configuration per workspace; the list form is shared with multi-alias
+    // integrations. The saved one is the first listed: when that one cannot be read, the write's
+    // answer is unreadable (the caller settles it by reading back).
+    const { items, failures } = res.body.configurations;
+    const broken = failures.find((failure) => failure.index === 0);
+    if (broken !== undefined) throw broken.error;
+    const saved = items[0];
     if (saved === undefined) throw new Error('schema guarantees at least one configuration');
     return mapConfiguration(this.account, saved);
   }

@@ -26,10 +26,11 @@ export interface CortexPagerDutyValidation {
 
 /**
  * Builds the token hint from Cortex's `lastFour`. Cortex has already chosen what to show; a value
- * longer than four characters (a contract breach) is cut to four, and a masked one shows nothing.
+ * longer than four characters (a contract breach) is cut to four, and a masked or absent one shows
+ * nothing. The token is set either way: a configuration cannot be saved without one.
  */
-export function tokenHint(lastFour: string): SecretHint {
-  const tail = lastFour.slice(-4);
+export function tokenHint(lastFour: string | null | undefined): SecretHint {
+  const tail = (lastFour ?? '').slice(-4);
   return { field: 'token', isSet: true, lastFour: tail.length > 0 && !/[*•]/.test(tail) ? tail : null };
 }
 

@@ -4,7 +4,7 @@ import { loadOnce } from '../../app/loaders/index.js';
 import { listed, type VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import { NotFoundError } from '../../core/errors.js';
-import { CortexClient, cortexAuth } from './client.js';
+import { CortexClient, configurationOf, cortexAuth } from './client.js';
 import { parseCortexError } from './errors.js';
 import { createCortexConfigurationLoader } from './loaders.js';
 import type { CortexPagerDutyConfiguration } from './map.js';
@@ -37,9 +37,10 @@ export const cortexRuntime: VendorRuntime<CortexAccountConfig, CortexClient, Cor
   listing: {
     kind: 'vendor',
     // No pagination: a workspace holds at most one PagerDuty configuration, and 404 means none.
+    // One Cortex sent broken is an item failure: the account answered, its key works.
     list: async (context, entry) => {
       try {
-        return listed([await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key)]);
+        return listed(await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key));
       } catch (error) {
         if (error instanceof NotFoundError) return listed([]);
         throw error;
@@ -53,8 +54,9 @@ export const cortexRuntime: VendorRuntime<CortexAccountConfig, CortexClient, Cor
     keyOf: () => [],
     parse: (_parts, entry) => entry.ref.key,
   },
-  read: (context, _entry, key) => loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, key),
-  // No configuration yet (NotFoundError) is a healthy account.
+  read: async (context, _entry, key) => configurationOf(await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, key)),
+  // No configuration yet (NotFoundError) is a healthy account, and so is one whose configuration
+  // Cortex sent broken: the key was accepted (the connections list reports the item).
   probe: async (context, entry) => {
     try {
       await loadOnce(cortexLoaders(context).cortexPagerDutyConfiguration, entry.ref.key);

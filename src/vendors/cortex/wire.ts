@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tolerantList } from '../../core/http/tolerant.js';
 
 /**
  * Cortex's JSON for the PagerDuty integration, as the OpenAPI excerpt declares it
@@ -6,16 +7,39 @@ import { z } from 'zod';
  * Cortex adds later is dropped, not an error.
  */
 
-/** `PagerdutyConfiguration`: both members are required in responses. */
+/**
+ * `PagerdutyConfiguration`. The spec marks both members required; `lastFour` is read as absent
+ * when Cortex leaves it out or sends null (a token with nothing to show), so only a configuration
+ * without a readable `isTokenReadonly` breaks the contract.
+ */
 export const pagerDutyConfiguration = z.object({
   isTokenReadonly: z.boolean(),
-  lastFour: z.string(),
+  lastFour: z.string().nullish(),
 });
 export type PagerDutyConfigurationData = z.output<typeof pagerDutyConfiguration>;
 
+/**
+ * Configurations read one by one, so a broken one is an item failure beside the others. A
+ * PagerDuty configuration carries no id (there is one per workspace, named by the account);
+ * `alias`, the name of a configuration in Cortex's multi-configuration integrations
+ * * (CONTRACT.md, Endpoints), names it in the failure should Cortex ever send one.
+ */
+const configurationList = tolerantList(pagerDutyConfiguration, { idField: 'alias', what: 'PagerDuty configuration' });
+
+/**
+ * `GET /default-configuration` answers the configuration itself: it is read as a list of one, so
+ * a configuration that breaks the contract is an item failure of the account (reachable, its
+ * key accepted) rather than a failure of the whole account. A body that is not an object at all
+ * still breaks the answer.
+ */
+export const defaultConfigurationResponse = z
+  .looseObject({})
+  .transform((configuration): unknown[] => [configuration])
+  .pipe(configurationList);
+
 /** `ConfigurationsResponsePagerdutyConfiguration`, as add, replace and delete answer it. */
 export const configurationsResponse = z.object({
-  configurations: z.array(pagerDutyConfiguration),
+  configurations: configurationList,
 });
 
 /**
@@ -23,7 +47,7 @@ export const configurationsResponse = z.object({
  * contract (the saved configuration is what Patchbay shows back).
  */
 export const savedConfigurationsResponse = z.object({
-  configurations: z.array(pagerDutyConfiguration).min(1),
+  configurations: z.array(z.unknown()).min(1).pipe(configurationList),
 });
 
 /** `IntegrationConfigValidation`: only `isValid` is required; Cortex may send nulls for the rest. */

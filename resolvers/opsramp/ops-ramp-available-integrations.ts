@@ -15,9 +15,10 @@ builder.queryField('opsRampAvailableIntegrations', (t) =>
     },
     errors: { types: [...READ_ERRORS], directResult: true, union: { name: 'OpsRampAvailableIntegrationsResult', description: 'The catalogue, or why it could not be read.' } },
     resolve: async (_, args, context) => {
-      const { client } = requireAccount(context, args.account, opsRampRuntime);
-      const nodes = await client.listAvailable(context.scope, availableQueryString(args.search));
-      return { nodes, totalCount: nodes.length };
+      const { client, ref } = requireAccount(context, args.account, opsRampRuntime);
+      const listed = await client.listAvailable(context.scope, availableQueryString(args.search));
+      const itemFailures = listed.failures.map((failure) => ({ account: ref, part: null, vendorId: failure.vendorId, error: failure.error }));
+      return { nodes: listed.items, totalCount: listed.items.length, itemFailures };
     },
   }),
 );

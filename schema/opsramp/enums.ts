@@ -8,6 +8,7 @@ import {
   OPSRAMP_INTEGRATION_KINDS,
   OPSRAMP_NOTIFIER_AUTH_TYPES,
   OPSRAMP_NOTIFIER_TYPES,
+  OPSRAMP_STATES,
   OPSRAMP_STATUSES,
   UNKNOWN,
   type Unknown,
@@ -73,6 +74,13 @@ export const OpsRampStatusEnum = opsRampEnum(
   'OpsRampIntegrationStatus',
   'Whether an installed integration is working, normalised from OpsRamp `status` (`enabled`, `disabled`, `Installed`).',
   OPSRAMP_STATUSES,
+  (value) => `OpsRamp reports it as ${value.toLowerCase()}.`,
+);
+
+export const OpsRampStateEnum = opsRampEnum(
+  'OpsRampIntegrationState',
+  'The deployment state of an installed integration, normalised from OpsRamp `state` (sent by the current platform, e.g. `Deployed`; absent from the 2021 API).',
+  OPSRAMP_STATES,
   (value) => `OpsRamp reports it as ${value.toLowerCase()}.`,
 );
 

@@ -28,6 +28,7 @@ import {
   OpsRampIntegrationKindEnum,
   OpsRampNotifierAuthTypeEnum,
   OpsRampNotifierTypeEnum,
+  OpsRampStateEnum,
   OpsRampStatusEnum,
 } from './enums.js';
 
@@ -257,7 +258,13 @@ builder.node(OpsRampInstalledIntegrationRef, {
     categoryText: t.exposeString('categoryText', { nullable: true, description: "OpsRamp's `category`, as sent (newer platforms use values outside the enum)." }),
     direction: t.field({ type: OpsRampDirectionEnum, nullable: true, description: 'The direction of a Collaboration integration.', resolve: (i) => i.direction }),
     installedBy: t.exposeString('installedBy', { nullable: true, description: 'The OpsRamp user who installed it.' }),
-    installedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was installed.', resolve: (i) => i.createdAt }),
+    installedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was installed (OpsRamp sends it as text or as an epoch number).', resolve: (i) => i.installedAt }),
+    createdBy: t.exposeString('createdBy', { nullable: true, description: 'The OpsRamp user who created it (`createdBy`, else `installedBy`).' }),
+    updatedBy: t.exposeString('updatedBy', { nullable: true, description: 'The OpsRamp user who changed it last (`updatedBy`, else `modifiedBy`), when OpsRamp says.' }),
+    state: t.field({ type: OpsRampStateEnum, nullable: true, description: 'Its deployment state, when OpsRamp says (the current platform does; the 2021 API does not).', resolve: (i) => i.state }),
+    stateText: t.exposeString('stateText', { nullable: true, description: "OpsRamp's `state`, as sent." }),
+    version: t.exposeString('version', { nullable: true, description: 'The version of the installed integration app, when OpsRamp says.' }),
+    updateAvailable: t.exposeBoolean('updateAvailable', { nullable: true, description: 'Whether OpsRamp offers a newer version of it, when OpsRamp says.' }),
     ticketType: t.exposeString('ticketType', { nullable: true, description: 'The ticket type it creates (INCIDENT, SERVICEREQUEST or CHANGE), when set.' }),
     parentIntegrationId: t.exposeString('parentIntegrationId', { nullable: true, description: 'The installation it inherits from, if any.' }),
     alertSource: t.field({ type: AlertSourceType, nullable: true, description: 'The alert source of a Monitoring integration.', resolve: (i) => i.alertSource }),

@@ -1,4 +1,6 @@
 import { builder } from '../builder.js';
+import type { ItemFailure } from '../../src/app/inventory.js';
+import { ItemFailureType } from '../connection-page.js';
 import type { OpsRampStatusChange } from '../../src/vendors/opsramp/status.js';
 import { idempotencyKeyField } from '../idempotency.js';
 import type { OpsRampCatalogueIntegration, OpsRampInstalledIntegration } from '../../src/vendors/opsramp/map.js';
@@ -11,12 +13,12 @@ const AttrValueInput = builder.inputType('OpsRampAttrValueInput', {
   description: 'One OpsRamp value and the third-party value it corresponds to.',
   fields: (t) => ({
     attrValue: t.string({ required: true, description: 'The OpsRamp value, e.g. `Open`.' }),
-    thirdPartyAttrValue: t.string({ required: true, description: 'The third-party value, e.g. `In Progress`.' }),
+    thirdPartyAttrValue: t.string({ required: true, description: 'The third-party value, e.g. `In Progress` (sent as `tenantAttrValue`).' }),
   }),
 });
 
 const MapAttributeInput = builder.inputType('OpsRampMapAttributeInput', {
-  description: 'A mapping between an OpsRamp attribute and a third-party attribute. Sent with the `thirdParty*` names of OpsRamp’s examples.',
+  description: 'A mapping between an OpsRamp attribute and a third-party attribute. Sent with the names of OpsRamp’s schema (`tenantAttrName`, `tenantEntityType`, `tenantAttrValue`).',
   fields: (t) => ({
     name: t.string({ required: true, description: 'The OpsRamp attribute, e.g. `Status` or `Priority`.' }),
     entityType: t.field({ type: OpsRampEntityTypeEnum, required: true, description: 'The OpsRamp entity type it applies to.' }),
@@ -62,7 +64,7 @@ const NotifierInput = builder.inputType('OpsRampNotifierInput', {
     grantType: t.field({ type: OpsRampGrantTypeEnum, description: 'The OAuth2 grant (OAUTH2 only).' }),
     userName: t.string({ description: 'The user name (BASIC, JWT, or the OAUTH2 PASSWORD and REFRESH_TOKEN grants).' }),
     password: t.string({ description: 'The password. Write-only.' }),
-    accessTokenUri: t.string({ description: 'Where the OAuth2 token comes from (sent as `accessTokenURI`).' }),
+    accessTokenUri: t.string({ description: 'Where the OAuth2 token comes from (sent as `accessTokenURL`, the name OpsRamp’s schema documents).' }),
     apiKey: t.string({ description: 'The OAuth2 client key. Treated as a secret.' }),
     apiSecret: t.string({ description: 'The OAuth2 client secret. Write-only.' }),
     tokenUrl: t.string({ description: 'The JWT login address.' }),
@@ -170,6 +172,7 @@ export const OpsRampIntegrationStatusPayload = builder.objectRef<OpsRampStatusCh
 export interface OpsRampAvailableIntegrations {
   readonly nodes: readonly OpsRampCatalogueIntegration[];
   readonly totalCount: number;
+  readonly itemFailures: readonly ItemFailure[];
 }
 
 /** Success member of `opsRampAvailableIntegrations`. */
@@ -178,5 +181,10 @@ export const OpsRampAvailableIntegrationListType = builder.objectRef<OpsRampAvai
   fields: (t) => ({
     nodes: t.field({ type: [OpsRampCatalogueIntegrationType], description: 'The integrations, in OpsRamp’s order.', resolve: (l) => [...l.nodes] }),
     totalCount: t.exposeInt('totalCount', { description: 'How many there are.' }),
+    itemFailures: t.field({
+      type: [ItemFailureType],
+      description: 'Catalogue entries OpsRamp listed that Patchbay could not read (`vendorId` is the integration id when readable); the other entries are in `nodes`.',
+      resolve: (l) => [...l.itemFailures],
+    }),
   }),
 });

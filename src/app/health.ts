@@ -40,7 +40,11 @@ async function check(entry: AccountEntry, context: GatewayContext, unconfirmed: 
     // the account points at the wrong place, a configuration problem.
     error =
       caught instanceof NotFoundError
-        ? new NotFoundError(`${entry.vendor.name} answered "not found" to the health probe of account "${entry.ref.key}": check its baseUrl (and the ids it names).`)
+        ? new NotFoundError(
+            `${entry.vendor.name} answered "not found" to the health probe of account "${entry.ref.key}": check its baseUrl (and the ids or paths it names). ${caught.message}`,
+            null,
+            caught.vendorCode,
+          )
         : caught;
   }
   const latencyMs = error instanceof CircuitOpenError ? null : Math.round(performance.now() - started);

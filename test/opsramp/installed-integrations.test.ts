@@ -55,6 +55,14 @@ const mapping = {
   thirdPartyEntityType: 'ticket',
   attrValues: [{ attrValue: 'Closed', thirdPartyAttrValue: 'close' }],
 };
+/** `mapping` as OpsRamp's schema names it on the wire. */
+const wireMapping = {
+  name: 'Status',
+  tenantAttrName: 'state',
+  entityType: 'INCIDENT',
+  tenantEntityType: 'ticket',
+  attrValues: [{ attrValue: 'Closed', tenantAttrValue: 'close' }],
+};
 const oauthNotifier = {
   type: 'REST_API',
   baseUri: 'https://itsm.example.com/api',
@@ -219,7 +227,7 @@ describe('reading installed integrations', () => {
 });
 
 describe('installing', () => {
-  it('installs a CUSTOM integration and sends the names OpsRamp’s examples use', async () => {
+  it('installs a CUSTOM integration and sends the names OpsRamp’s schema documents', async () => {
     const result = field(
       await h.gql(INSTALL, {
         input: {
@@ -261,11 +269,14 @@ describe('installing', () => {
       apiSecret: oauthNotifier.apiSecret,
       accessTokenURI: oauthNotifier.accessTokenUri,
     });
+    // The body uses the spec schema's names, never the examples' (the simulator refuses those).
     const sent = JSON.stringify(sim.writes()[0]?.body);
-    expect(sent).toContain('"thirdPartyAttrName":"state"');
-    expect(sent).toContain('"accessTokenURI"');
-    expect(sent).not.toContain('tenantAttrName');
-    expect(sent).not.toContain('accessTokenURL');
+    expect(sent).toContain('"tenantAttrName":"state"');
+    expect(sent).toContain('"tenantEntityType":"ticket"');
+    expect(sent).toContain('"tenantAttrValue":"close"');
+    expect(sent).toContain('"accessTokenURL"');
+    expect(sent).not.toContain('thirdParty');
+    expect(sent).not.toContain('accessTokenURI');
     // OpsRamp shows the new key pair's secret once; Patchbay passes on a hint only.
     const pair = stored?.inboundConfig?.authentication?.apiKeyPairs?.[0];
     expect(pair).toBeDefined();
@@ -341,7 +352,7 @@ describe('changing installed integrations', () => {
     expect(integration).toMatchObject({ id, name: 'ServiceNow (prod)', outboundConfig: { mapAttributes: [{ name: 'Status', thirdPartyAttrName: 'state' }] } });
     // The notifier was not part of the change and stays as it was, secrets included.
     expect(sim.stored(OPSRAMP_SEED_IDS.serviceNow)?.outboundConfig?.baseNotifier?.password).toBe('seed-servicenow-basic-password-7d3f');
-    expect(sim.writes()[0]?.body).toEqual({ displayName: 'ServiceNow (prod)', outboundConfig: { mapAttributes: [mapping] } });
+    expect(sim.writes()[0]?.body).toEqual({ displayName: 'ServiceNow (prod)', outboundConfig: { mapAttributes: [wireMapping] } });
     expect(apiCalls(sim)).toEqual([`POST ${API}/installed/${OPSRAMP_SEED_IDS.serviceNow}`]);
   });
 

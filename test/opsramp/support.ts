@@ -9,10 +9,10 @@ export const TENANT = OPSRAMP_DEMO_TENANT;
 export const CLIENT_ID = 'opsramp-client-id-7d2b';
 export const CLIENT_SECRET = 'opsramp-client-secret-Qm8Zr3Lw';
 export const API = `/api/v2/tenants/${TENANT}/integrations`;
-export const TOKEN_PATH = '/auth/oauth/token';
+export const TOKEN_PATH = '/tenancy/auth/oauth/token';
 
 /** An OpsRamp account on the simulator, under its own key (each key has its own quota and breaker). */
-export function account(id: string, baseUrl: string, overrides: Partial<{ tenantId: string; clientId: string; clientSecret: string }> = {}): AccountConfig {
+export function account(id: string, baseUrl: string, overrides: Partial<{ tenantId: string; clientId: string; clientSecret: string; tokenPath: string }> = {}): AccountConfig {
   return { id, vendor: 'opsramp', baseUrl, tenantId: TENANT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...overrides };
 }
 

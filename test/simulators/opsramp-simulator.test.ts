@@ -278,7 +278,7 @@ describe('installed integrations', () => {
       body: {
         displayName: 'x',
         category: 'Collaboration',
-        outboundConfig: { baseNotifier: { type: 'REST_API', baseURI: 'https://x.example', authType: 'OAUTH2', grantType: 'CLIENT_CREDENTIALS', apiKey: 'k', accessTokenURI: 'https://x.example/t' } },
+        outboundConfig: { baseNotifier: { type: 'REST_API', baseURI: 'https://x.example', authType: 'OAUTH2', grantType: 'CLIENT_CREDENTIALS', apiKey: 'k', accessTokenURL: 'https://x.example/t' } },
       },
     });
     expect(oauthNotifier.status).toBe(400);
@@ -354,7 +354,7 @@ describe('installed integrations', () => {
     const mappings = await rig.send('POST', `${BASE}/installed/${id}/mappingAttr`, {
       body: {
         inboundConfig: {
-          mapAttributes: [{ name: 'Priority', entityType: 'ALERT', thirdPartyAttrName: 'severity', thirdPartyEntityType: 'alert', attrValues: [{ attrValue: 'Critical', thirdPartyAttrValue: 'P1' }] }],
+          mapAttributes: [{ name: 'Priority', entityType: 'ALERT', tenantAttrName: 'severity', tenantEntityType: 'alert', attrValues: [{ attrValue: 'Critical', tenantAttrValue: 'P1' }] }],
         },
       },
     });

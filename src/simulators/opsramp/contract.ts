@@ -4,8 +4,37 @@
  * rather than imported from the client, so a client that misreads the vendor is refused.
  */
 
-/** The client-credentials token endpoint (opsramp-auth.v2.yaml). */
-export const TOKEN_PATH = '/auth/oauth/token';
+/**
+ * The client-credentials token endpoint: where OpsRamp's current documentation and its own clients
+ * ask (`/tenancy/auth/oauth/token`, CONTRACT.md "Base URL and authentication"), and the 2021 spec's
+ * path (opsramp-auth.v2.yaml). Unknown: whether one instance serves both; by default the simulator
+ * does, and tests make it serve one only.
+ */
+export const TOKEN_PATHS = { current: '/tenancy/auth/oauth/token', legacy: '/auth/oauth/token' } as const;
+/** Which token paths a simulated instance serves. */
+export type TokenPaths = 'both' | keyof typeof TOKEN_PATHS;
+
+/** Whether `path` is one of the token paths (served or not: an unserved one is a plain 404, never a 401). */
+export function isTokenPath(path: string): boolean {
+  return path === TOKEN_PATHS.current || path === TOKEN_PATHS.legacy;
+}
+
+/** The token paths an instance serves. */
+export function servedTokenPaths(which: TokenPaths): readonly string[] {
+  return which === 'both' ? [TOKEN_PATHS.current, TOKEN_PATHS.legacy] : [TOKEN_PATHS[which]];
+}
+
+/**
+ * Request field names OpsRamp's examples use but its schema does not document (CONTRACT.md,
+ * "Inconsistencies"): the schema's `tenantAttrName`, `tenantEntityType`, `tenantAttrValue` and
+ * `accessTokenURL` are what the API reads, and a body with these names is refused with a 400.
+ */
+export const UNDOCUMENTED_REQUEST_FIELDS: ReadonlySet<string> = new Set(['thirdPartyAttrName', 'thirdPartyEntityType', 'thirdPartyAttrValue', 'accessTokenURI']);
+
+/** What the current platform puts in `state` (opsramp/or-mcp-v2 shows `Deployed`). */
+export const DEPLOYED_STATE = 'Deployed';
+/** Unknown: the version a fresh install reports; the simulator says 1.0.0. */
+export const INITIAL_VERSION = '1.0.0';
 /** The integrations API of one tenant; `{tenantId}` is a client or MSP id such as `client_8`. */
 export const INTEGRATIONS_PATH = '/api/v2/tenants/{tenantId}/integrations';
 /** Extracts the tenant of an API path. */

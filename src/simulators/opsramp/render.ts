@@ -1,5 +1,5 @@
 import type { SimResponse } from '../base.js';
-import { WEBHOOK_HOST } from './contract.js';
+import { WEBHOOK_HOST, type OfferedIntegration } from './contract.js';
 import type { StoredIntegration, StoredMapping, StoredNotifier } from './state.js';
 
 /*
@@ -9,6 +9,20 @@ import type { StoredIntegration, StoredMapping, StoredNotifier } from './state.j
 
 /** Which of OpsRamp's disagreeing names responses use (CONTRACT.md, "Inconsistencies"). */
 export type ResponseNames = 'examples' | 'schema';
+
+/**
+ * How an instance writes what the 2021 spec leaves loose: times as OpsRamp's text or as epoch
+ * milliseconds, paging counts and flags as JSON numbers/booleans or as text, and the catalogue's
+ * entries as the spec's `{id, name}` (`flat`) or as OpsRamp's own client reads them,
+ * `{type: {id, name}}` (`typed`). Unknown which each instance does; the defaults follow the spec.
+ */
+export interface WireStyle {
+  readonly times: 'text' | 'epochMillis';
+  readonly pagingAsText: boolean;
+  readonly catalogue: 'flat' | 'typed';
+}
+
+export const DEFAULT_WIRE_STYLE: WireStyle = { times: 'text', pagingAsText: false, catalogue: 'flat' };
 
 /**
  * OpsRamp's documented error shape (OAuth and throttling). Unknown (CONTRACT.md): the body of
@@ -31,6 +45,11 @@ export function opsRampTime(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(0, 19)}+0000`;
 }
 
+/** Epoch milliseconds of an OpsRamp time text (`…+0100` read as `…+01:00`). */
+function epochMillis(text: string): number {
+  return Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
 /** The search parameters of one page request. */
 export interface Page {
   readonly pageNo: number;
@@ -40,22 +59,26 @@ export interface Page {
   readonly filters: readonly (readonly [string, string])[];
 }
 
-/** A search answer: `{results, totalResults, pageNo, pageSize, totalPages, nextPage, nextPageNo?, previousPageNo, descendingOrder}`. */
-export function pageOf<T>(items: readonly T[], page: Page, render: (item: T) => unknown): Record<string, unknown> {
+/**
+ * A search answer: `{results, totalResults, pageNo, pageSize, totalPages, nextPage, nextPageNo?,
+ * previousPageNo, descendingOrder}`, the counts and flags as text when `asText`.
+ */
+export function pageOf<T>(items: readonly T[], page: Page, render: (item: T) => unknown, asText = false): Record<string, unknown> {
   const totalResults = items.length;
   const totalPages = Math.ceil(totalResults / page.pageSize);
   const start = (page.pageNo - 1) * page.pageSize;
   const nextPage = page.pageNo < totalPages;
+  const value = (v: number | boolean): number | boolean | string => (asText ? String(v) : v);
   return {
     results: items.slice(start, start + page.pageSize).map(render),
-    totalResults,
-    pageNo: page.pageNo,
-    pageSize: page.pageSize,
-    totalPages,
-    nextPage,
-    ...(nextPage ? { nextPageNo: page.pageNo + 1 } : {}),
-    previousPageNo: page.pageNo - 1,
-    descendingOrder: page.descending,
+    totalResults: value(totalResults),
+    pageNo: value(page.pageNo),
+    pageSize: value(page.pageSize),
+    totalPages: value(totalPages),
+    nextPage: value(nextPage),
+    ...(nextPage ? { nextPageNo: value(page.pageNo + 1) } : {}),
+    previousPageNo: value(page.pageNo - 1),
+    descendingOrder: value(page.descending),
   };
 }
 
@@ -64,7 +87,23 @@ export class OpsRampRenderer {
   constructor(
     private readonly names: ResponseNames,
     private readonly echoSecrets: boolean,
+    readonly style: WireStyle = DEFAULT_WIRE_STYLE,
   ) {}
+
+  /** A time as this instance writes it. */
+  time(text: string): string | number {
+    return this.style.times === 'epochMillis' ? epochMillis(text) : text;
+  }
+
+  /** A search answer in this instance's style. */
+  page<T>(items: readonly T[], page: Page, render: (item: T) => unknown): Record<string, unknown> {
+    return pageOf(items, page, render, this.style.pagingAsText);
+  }
+
+  /** One catalogue entry, flat as the spec's example or nested under `type` as OpsRamp's own client reads it. */
+  catalogueEntry(entry: OfferedIntegration): Record<string, unknown> {
+    return this.style.catalogue === 'typed' ? { type: { id: entry.id, name: entry.name } } : { id: entry.id, name: entry.name };
+  }
 
   mapping(mapping: StoredMapping): Record<string, unknown> {
     const schema = this.names === 'schema';
@@ -111,8 +150,15 @@ export class OpsRampRenderer {
     out['integration'] = { ...item.integration };
     if (item.category !== undefined) out['category'] = item.category;
     out['installedBy'] = item.installedBy;
-    out['installedTime'] = item.installedTime;
+    out['installedTime'] = this.time(item.installedTime);
     out['status'] = item.status;
+    if (item.state !== undefined) out['state'] = item.state;
+    if (item.version !== undefined) out['version'] = item.version;
+    if (item.updateAvailable !== undefined) out['updateAvailable'] = item.updateAvailable;
+    if (item.createdBy !== undefined) out['createdBy'] = item.createdBy;
+    if (item.createdTime !== undefined) out['createdTime'] = this.time(item.createdTime);
+    if (item.updatedBy !== undefined) out['updatedBy'] = item.updatedBy;
+    if (item.updatedTime !== undefined) out['updatedTime'] = this.time(item.updatedTime);
     if (item.direction !== undefined) out['direction'] = item.direction;
     if (item.alertSource) out['alertSource'] = { ...item.alertSource };
     if (item.parentIntg) out['parentIntg'] = { ...item.parentIntg };

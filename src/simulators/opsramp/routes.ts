@@ -5,15 +5,16 @@ import {
   CATEGORIES,
   CLIENT_CREDENTIALS_GRANT,
   DEFAULT_COLLABORATION_DIRECTION,
+  DEPLOYED_STATE,
   DIRECTIONS,
   INBOUND_AUTH_TYPES,
+  INITIAL_VERSION,
   INTEGRATIONS_PATH,
-  TOKEN_PATH,
   TOKEN_SCOPE,
   offeredIntegration,
   type OpsRampRateLimits,
 } from './contract.js';
-import { error, installedNotFound, ok, opsRampTime, pageOf, type OpsRampRenderer } from './render.js';
+import { error, installedNotFound, ok, opsRampTime, type OpsRampRenderer } from './render.js';
 import type { OpsRampState, StoredAuthentication, StoredIntegration, StoredMapping } from './state.js';
 import {
   Problems,
@@ -39,9 +40,14 @@ export interface OpsRampRouteOptions {
   readonly ttlMs: number;
   readonly limits: OpsRampRateLimits | false;
   readonly maxPageSize: number;
+  /** The token paths this instance serves; the other answers 404. */
+  readonly tokenPaths: readonly string[];
   readonly now: () => number;
   readonly render: OpsRampRenderer;
 }
+
+/** The API user every change made through the API is attributed to. */
+const API_USER = 'opsramp_api_user';
 
 /** The token endpoint and the installed-integrations operations of CONTRACT.md, "Endpoints". */
 export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampState, options: OpsRampRouteOptions): void {
@@ -76,7 +82,10 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     });
   };
 
-  server.route('POST', TOKEN_PATH, (request) => {
+  /** Marks a change: the current platform records who changed an integration, and when. */
+  const changed = (item: StoredIntegration): StoredIntegration => ({ ...item, updatedBy: API_USER, updatedTime: opsRampTime(now()) });
+
+  const issueToken = (request: SimRequest): SimResponse => {
     // Spring reads the token request from form parameters only; a JSON body has no grant type.
     const contentType = request.headers['content-type'] ?? '';
     const form =
@@ -98,7 +107,8 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     state.tokensIssued += 1;
     // The schema types expires_in as a string; the example (and this simulator) send a number.
     return ok({ access_token: token, token_type: 'bearer', expires_in: Math.floor(options.ttlMs / 1000), scope: TOKEN_SCOPE });
-  });
+  };
+  for (const path of options.tokenPaths) server.route('POST', path, issueToken);
 
   api('POST', `${INTEGRATIONS_PATH}/install/{integrationId}`, 'write', (request) => {
     const tenant = request.params['tenantId'] ?? '';
@@ -125,6 +135,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     const category = entry.custom ? (input.category ?? undefined) : undefined;
     const direction = category === 'Collaboration' ? (input.direction ?? DEFAULT_COLLABORATION_DIRECTION) : undefined;
     const alertSourceId = input.alertSource?.id;
+    const installedTime = opsRampTime(now());
     const stored: StoredIntegration = {
       id: `INTG-${randomUUID()}`,
       ...(input.displayName ? { displayName: input.displayName } : {}),
@@ -133,8 +144,15 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
       ...(category ? { category } : {}),
       ...(direction ? { direction } : {}),
       status: 'enabled',
-      installedBy: 'opsramp_api_user',
-      installedTime: opsRampTime(now()),
+      installedBy: API_USER,
+      installedTime,
+      createdBy: API_USER,
+      createdTime: installedTime,
+      updatedBy: API_USER,
+      updatedTime: installedTime,
+      state: DEPLOYED_STATE,
+      version: INITIAL_VERSION,
+      updateAvailable: false,
       ...(category === 'Monitoring' ? { alertSource: { id: alertSourceId ?? 30, name: 'Custom', displayName: 'Custom', techUid: 'CUSTOM' } } : {}),
       ...(input.parentIntg?.id ? { parentIntg: { id: input.parentIntg.id } } : {}),
       ...(inbound.value ? { inboundConfig: inbound.value } : {}),
@@ -162,7 +180,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     const sortKey = (item: StoredIntegration): string => (page.sortName === 'installedTime' ? item.installedTime : (item.displayName ?? item.integration.name).toLowerCase());
     const sorted = matching.sort((a, b) => sortKey(a).localeCompare(sortKey(b)) || a.id.localeCompare(b.id));
     if (page.descending) sorted.reverse();
-    return ok(pageOf(sorted, page, (item) => render.integration(item, request.params['tenantId'] ?? '')));
+    return ok(render.page(sorted, page, (item) => render.integration(item, request.params['tenantId'] ?? '')));
   });
 
   api('GET', `${INTEGRATIONS_PATH}/installed/{installedIntgId}`, 'get', (request) => {
@@ -183,7 +201,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     const invalid = problems.response();
     if (invalid) return invalid;
     const updated: StoredIntegration = {
-      ...item,
+      ...changed(item),
       ...(input.displayName ? { displayName: input.displayName } : {}),
       ...(input.description ? { description: input.description } : {}),
       ...(inbound.value ? { inboundConfig: inbound.value } : {}),
@@ -211,7 +229,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
       const id = request.params['installedIntgId'] ?? '';
       const item = state.integrations.get(id);
       if (!item) return installedNotFound();
-      state.integrations.set(id, { ...item, status });
+      state.integrations.set(id, { ...changed(item), status });
       return { status: 200 };
     });
   }
@@ -226,7 +244,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     const baseNotifier = checkNotifier(decoded.value, problems);
     const invalid = problems.response();
     if (invalid) return invalid;
-    state.integrations.set(id, { ...item, outboundConfig: { ...item.outboundConfig, baseNotifier } });
+    state.integrations.set(id, { ...changed(item), outboundConfig: { ...item.outboundConfig, baseNotifier } });
     return ok(render.notifier(baseNotifier));
   });
 
@@ -240,7 +258,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     if (!inSet(INBOUND_AUTH_TYPES, authType)) return error(400, 'invalid_request', `authType must be one of ${INBOUND_AUTH_TYPES.join(', ')}`);
     const role = decoded.value.role?.uniqueId ? { uniqueId: decoded.value.role.uniqueId } : item.inboundConfig?.authentication?.role;
     const authentication: StoredAuthentication = { authType: authType ?? '', ...(role ? { role } : {}), ...credentialsFor(authType ?? '') };
-    state.integrations.set(id, { ...item, inboundConfig: { ...item.inboundConfig, authentication } });
+    state.integrations.set(id, { ...changed(item), inboundConfig: { ...item.inboundConfig, authentication } });
     // As the spec's example: the key pair's key only, or the webhook token.
     return ok({
       authType: authentication.authType,
@@ -261,7 +279,7 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     const invalid = problems.response();
     if (invalid) return invalid;
     state.integrations.set(id, {
-      ...item,
+      ...changed(item),
       ...(inbound ? { inboundConfig: { ...item.inboundConfig, mapAttributes: inbound } } : {}),
       ...(outbound ? { outboundConfig: { ...item.outboundConfig, mapAttributes: outbound } } : {}),
     });
@@ -286,6 +304,6 @@ export function registerOpsRampRoutes(server: SimulatorServer, state: OpsRampSta
     );
     const sorted = [...matching].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     if (page.descending) sorted.reverse();
-    return ok(pageOf(sorted, page, (entry) => ({ id: entry.id, name: entry.name })));
+    return ok(render.page(sorted, page, (entry) => render.catalogueEntry(entry)));
   });
 }

@@ -71,6 +71,24 @@ const MAPPINGS_JIRA_OUT = [
   },
 ];
 
+/**
+ * The current platform's audit and lifecycle fields of a seeded integration: created when it was
+ * installed, changed last at `updated` (by `updatedBy`), deployed, at `version`.
+ */
+function lifecycle(installedBy: string, installedTime: string, version: string, changes: { updatedBy?: string; updatedTime?: string; updateAvailable?: boolean } = {}) {
+  return {
+    installedBy,
+    installedTime,
+    createdBy: installedBy,
+    createdTime: installedTime,
+    updatedBy: changes.updatedBy ?? installedBy,
+    updatedTime: changes.updatedTime ?? installedTime,
+    state: 'Deployed',
+    version,
+    updateAvailable: changes.updateAvailable ?? false,
+  };
+}
+
 /** A fresh copy of the seeded integrations (callers may keep or replace them freely). */
 export function opsRampSeedIntegrations(): StoredIntegration[] {
   const ids = OPSRAMP_SEED_IDS;
@@ -81,8 +99,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       displayName: 'Slack #ops-alerts',
       integration: { id: 'SLACK', name: 'Slack', multipleInstallations: false },
       status: 'enabled',
-      installedBy: 'platform.team',
-      installedTime: '2024-03-11T09:14:02+0000',
+      ...lifecycle('platform.team', '2024-03-11T09:14:02+0000', '2.1.0', { updatedBy: 'ops.lead', updatedTime: '2024-05-02T08:30:00+0000', updateAvailable: true }),
       outboundConfig: {
         mapAttributes: [],
         baseNotifier: { type: 'REST_API', baseURI: 'https://hooks.slack.com/services', authType: 'NONE' },
@@ -96,8 +113,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       category: 'Collaboration',
       direction: 'Inbound-Outbound',
       status: 'enabled',
-      installedBy: 'opsramp_api_user',
-      installedTime: '2024-04-02T16:40:55+0100',
+      ...lifecycle('opsramp_api_user', '2024-04-02T16:40:55+0100', '1.0.0'),
       inboundConfig: {
         authentication: { authType: 'WEBHOOK', token: secrets[1] as string },
         entityTypes: ['INCIDENT'],
@@ -126,8 +142,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       displayName: 'JIRA Service Management',
       integration: { id: 'JIRA', name: 'JIRA', multipleInstallations: true },
       status: 'enabled',
-      installedBy: 'platform.team',
-      installedTime: '2023-11-20T10:02:31+0530',
+      ...lifecycle('platform.team', '2023-11-20T10:02:31+0530', '3.4.2', { updatedBy: 'jira.admin', updatedTime: '2025-01-14T12:00:00+0000' }),
       inboundConfig: { authentication: { authType: 'WEBHOOK', token: secrets[0] as string }, mapAttributes: MAPPINGS_JIRA_IN },
       outboundConfig: {
         mapAttributes: MAPPINGS_JIRA_OUT,
@@ -150,8 +165,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       integration: { id: 'CUSTOM', name: 'Custom', multipleInstallations: true },
       category: 'Monitoring',
       status: 'enabled',
-      installedBy: 'opsramp_api_user',
-      installedTime: '2024-01-08T07:25:24+0100',
+      ...lifecycle('opsramp_api_user', '2024-01-08T07:25:24+0100', '1.0.0'),
       alertSource: { id: 30, name: 'Custom', displayName: 'Custom', techUid: 'CUSTOM' },
       inboundConfig: { authentication: { authType: 'WEBHOOK', token: secrets[2] as string }, dropAlerts: true },
     },
@@ -161,8 +175,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       integration: { id: 'CUSTOM', name: 'Custom', multipleInstallations: true },
       category: 'Custom',
       status: 'enabled',
-      installedBy: 'opsramp_api_user',
-      installedTime: '2024-06-18T07:09:46+0100',
+      ...lifecycle('opsramp_api_user', '2024-06-18T07:09:46+0100', '1.0.0'),
       inboundConfig: {
         authentication: {
           authType: 'OAUTH2',
@@ -176,8 +189,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       displayName: 'ServiceNow change requests',
       integration: { id: 'SERVICENOW', name: 'ServiceNow', multipleInstallations: true },
       status: 'enabled',
-      installedBy: 'platform.team',
-      installedTime: '2024-02-27T13:45:10+0000',
+      ...lifecycle('platform.team', '2024-02-27T13:45:10+0000', '5.0.1', { updateAvailable: true }),
       outboundConfig: {
         mapAttributes: [
           {
@@ -202,6 +214,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       },
     },
     {
+      // Kept in the 2021 shape: no audit or lifecycle fields (the client reads them as absent).
       id: ids.emailAlerts,
       displayName: 'NOC email alerts',
       integration: { id: 'EMAILALERTS', name: 'Email Alerts', multipleInstallations: true },
@@ -217,8 +230,7 @@ export function opsRampSeedIntegrations(): StoredIntegration[] {
       integration: { id: 'KUBERNETES_V2', name: 'Kubernetes 2.0', multipleInstallations: true },
       category: 'SDK APP',
       status: 'Installed',
-      installedBy: 'platform.team',
-      installedTime: '2025-02-03T11:30:00+0000',
+      ...lifecycle('platform.team', '2025-02-03T11:30:00+0000', '2.0.3'),
     },
   ];
 }

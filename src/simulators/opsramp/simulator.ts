@@ -1,11 +1,12 @@
 import { SimulatorServer, type SimRequest, type SimResponse, type Simulator } from '../base.js';
-import { MAX_PAGE_SIZE, OPSRAMP_PARTNER_LIMITS, TENANT_IN_PATH, TOKEN_PATH, TOKEN_TTL_SECONDS, type OpsRampRateLimits } from './contract.js';
-import { OpsRampRenderer, error } from './render.js';
+import { MAX_PAGE_SIZE, OPSRAMP_PARTNER_LIMITS, TENANT_IN_PATH, TOKEN_TTL_SECONDS, isTokenPath, servedTokenPaths, type OpsRampRateLimits, type TokenPaths } from './contract.js';
+import { DEFAULT_WIRE_STYLE, OpsRampRenderer, error, type WireStyle } from './render.js';
 import { registerOpsRampRoutes } from './routes.js';
 import { opsRampSeedIntegrations } from './seed.js';
 import { OpsRampState, type RecordedWrite, type StoredIntegration } from './state.js';
 
-export type { OpsRampRateLimits } from './contract.js';
+export type { OpsRampRateLimits, TokenPaths } from './contract.js';
+export type { WireStyle } from './render.js';
 export type { RecordedWrite, StoredIntegration } from './state.js';
 
 /** Options of {@link createOpsRampSimulator}. */
@@ -34,6 +35,13 @@ export interface OpsRampSimulatorOptions {
   readonly rateLimits?: OpsRampRateLimits | false;
   /** Largest page served, whatever `pageSize` asks for (default 500); tests lower it to force paging. */
   readonly maxPageSize?: number;
+  /**
+   * Which token paths the instance serves: `both` (the default), only the documented `current`
+   * one (`/tenancy/auth/oauth/token`) or only the 2021 `legacy` one (`/auth/oauth/token`).
+   */
+  readonly tokenPaths?: TokenPaths;
+  /** How the instance writes times, paging counts and catalogue entries (default: as the 2021 spec). */
+  readonly wireStyle?: Partial<WireStyle>;
 }
 
 /** A running OpsRamp simulator plus accessors for tests. */
@@ -64,7 +72,8 @@ export function createOpsRampSimulator(options: OpsRampSimulatorOptions = {}): O
   const state = new OpsRampState(opsRampSeedIntegrations);
 
   const authenticate = (request: SimRequest): SimResponse | null => {
-    if (request.path === TOKEN_PATH) return null;
+    // Both token paths are open: the one this instance does not serve answers a plain 404.
+    if (isTokenPath(request.path)) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     const token = match?.[1];
     if (token === undefined) return error(401, 'unauthorized', 'Full authentication is required to access this resource');
@@ -96,8 +105,9 @@ export function createOpsRampSimulator(options: OpsRampSimulatorOptions = {}): O
     ttlMs: (options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS) * 1000,
     limits: options.rateLimits === undefined ? OPSRAMP_PARTNER_LIMITS : options.rateLimits,
     maxPageSize: options.maxPageSize ?? MAX_PAGE_SIZE,
+    tokenPaths: servedTokenPaths(options.tokenPaths ?? 'both'),
     now,
-    render: new OpsRampRenderer(options.responseNames ?? 'examples', options.echoSecrets ?? false),
+    render: new OpsRampRenderer(options.responseNames ?? 'examples', options.echoSecrets ?? false, { ...DEFAULT_WIRE_STYLE, ...options.wireStyle }),
   });
 
   return {

@@ -4,7 +4,10 @@ interface StoredAttrValue {
   readonly thirdPartyAttrValue: string;
 }
 
-/** A mapping attribute, stored with the names of OpsRamp's examples. */
+/**
+ * A mapping attribute. The simulator's own record keeps the `thirdParty*` names; requests are read
+ * with the schema's `tenant*` names and responses use whichever names the options ask for.
+ */
 export interface StoredMapping {
   readonly name: string;
   readonly attrName: string;
@@ -69,6 +72,17 @@ export interface StoredIntegration {
   readonly status: string;
   readonly installedBy: string;
   readonly installedTime: string;
+  /**
+   * The current platform's audit and lifecycle fields (opsramp/or-mcp-v2 `Integration`); absent on
+   * an integration kept in the 2021 shape. Times in OpsRamp's `2020-10-08T07:25:24+0100` text.
+   */
+  readonly createdBy?: string;
+  readonly createdTime?: string;
+  readonly updatedBy?: string;
+  readonly updatedTime?: string;
+  readonly state?: string;
+  readonly version?: string;
+  readonly updateAvailable?: boolean;
   readonly alertSource?: { readonly id: number; readonly name: string; readonly displayName: string; readonly techUid: string };
   readonly parentIntg?: { readonly id: string };
   readonly inboundConfig?: StoredInboundConfig;

@@ -1,25 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../base.js';
-import { ATTR_NAME_PREFIX, DEFAULT_PAGE_SIZE, ENTITY_TYPES, GRANT_TYPES, INBOUND_AUTH_TYPES, NOTIFIER_AUTH_TYPES, NOTIFIER_TYPES, PASSWORD_GRANT_NAMES } from './contract.js';
+import {
+  ATTR_NAME_PREFIX,
+  DEFAULT_PAGE_SIZE,
+  ENTITY_TYPES,
+  GRANT_TYPES,
+  INBOUND_AUTH_TYPES,
+  NOTIFIER_AUTH_TYPES,
+  NOTIFIER_TYPES,
+  PASSWORD_GRANT_NAMES,
+  UNDOCUMENTED_REQUEST_FIELDS,
+} from './contract.js';
 import { error, type Page } from './render.js';
 import type { StoredAuthentication, StoredInboundConfig, StoredKeyValue, StoredMapping, StoredNotifier, StoredOutboundConfig } from './state.js';
 
 /*
- * How the integrations API reads and judges request bodies (CONTRACT.md,
- * "Object model"). Requests may use either of OpsRamp's names for the same field (`thirdParty*` or
- * `tenant*`, `accessTokenURI` or `accessTokenURL`), as its own material disagrees.
+ * How the integrations API reads and judges request bodies (CONTRACT.md, "Object model"). Requests
+ * use the schema's names (`tenantAttrName`, `tenantEntityType`, `tenantAttrValue`,
+ * `accessTokenURL`); the names only the examples show are refused (`decode`), the way a server
+ * that rejects unknown properties answers.
  */
 
 const text = z.string().nullish();
 const mappingIn = z.looseObject({
   name: text,
   entityType: text,
-  thirdPartyAttrName: text,
   tenantAttrName: text,
-  thirdPartyEntityType: text,
   tenantEntityType: text,
-  attrValues: z.array(z.looseObject({ attrValue: text, thirdPartyAttrValue: text, tenantAttrValue: text })).nullish(),
+  attrValues: z.array(z.looseObject({ attrValue: text, tenantAttrValue: text })).nullish(),
 });
 const keyValueIn = z.looseObject({ key: text, value: text });
 /** `baseNotifier`. */
@@ -32,7 +41,6 @@ export const notifierIn = z.looseObject({
   password: text,
   apiKey: text,
   apiSecret: text,
-  accessTokenURI: text,
   accessTokenURL: text,
   tokenURL: text,
   tokenPayload: z.unknown().optional(),
@@ -84,9 +92,34 @@ export class Problems {
   }
 }
 
-/** Parses a JSON body with `schema`, or answers the 400. An absent body reads as `{}`. */
+/** The path of the first field of `value` that the API does not document (UNDOCUMENTED_REQUEST_FIELDS), if any. */
+function undocumentedField(value: unknown, path: string): string | null {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = undocumentedField(item, `${path}[${index}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (UNDOCUMENTED_REQUEST_FIELDS.has(key)) return at;
+    const found = undocumentedField(item, at);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Parses a JSON body with `schema`, or answers the 400. An absent body reads as `{}`. A field the
+ * API does not document among the names OpsRamp's own material disagrees on is refused before
+ * anything else is judged.
+ */
 export function decode<T>(request: SimRequest, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; response: SimResponse } {
   if (request.bodyInvalid) return { ok: false, response: error(400, 'invalid_request', 'Malformed JSON request') };
+  const undocumented = undocumentedField(request.body, '');
+  if (undocumented) return { ok: false, response: error(400, 'invalid_request', `Unrecognized field "${undocumented}"`) };
   const parsed = schema.safeParse(request.body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -110,15 +143,15 @@ export function checkMappings(items: readonly MappingIn[] | null | undefined, wh
   if (!items) return undefined;
   return items.map((item, index) => {
     const at = `${where}.mapAttributes[${index}]`;
-    const thirdPartyAttrName = item.thirdPartyAttrName ?? item.tenantAttrName;
-    const thirdPartyEntityType = item.thirdPartyEntityType ?? item.tenantEntityType;
+    const thirdPartyAttrName = item.tenantAttrName;
+    const thirdPartyEntityType = item.tenantEntityType;
     if (!item.name) problems.add(`${at}.name is required`);
     if (!inSet(ENTITY_TYPES, item.entityType)) problems.add(`${at}.entityType must be one of ${ENTITY_TYPES.join(', ')}`);
-    if (!thirdPartyAttrName) problems.add(`${at}.thirdPartyAttrName is required`);
-    if (!thirdPartyEntityType) problems.add(`${at}.thirdPartyEntityType is required`);
+    if (!thirdPartyAttrName) problems.add(`${at}.tenantAttrName is required`);
+    if (!thirdPartyEntityType) problems.add(`${at}.tenantEntityType is required`);
     const attrValues = (item.attrValues ?? []).map((value, valueIndex) => {
-      const third = value.thirdPartyAttrValue ?? value.tenantAttrValue;
-      if (!value.attrValue || !third) problems.add(`${at}.attrValues[${valueIndex}] needs attrValue and thirdPartyAttrValue`);
+      const third = value.tenantAttrValue;
+      if (!value.attrValue || !third) problems.add(`${at}.attrValues[${valueIndex}] needs attrValue and tenantAttrValue`);
       return { attrValue: value.attrValue ?? '', thirdPartyAttrValue: third ?? '' };
     });
     const entityType = item.entityType ?? '';
@@ -149,12 +182,12 @@ export function checkNotifier(input: NotifierIn, problems: Problems): StoredNoti
   if (!input.baseURI) problems.add(`${at}.baseURI is required`);
   if (!inSet(NOTIFIER_AUTH_TYPES, input.authType)) problems.add(`${at}.authType must be one of ${NOTIFIER_AUTH_TYPES.join(', ')}`);
   const grantType = input.grantType && PASSWORD_GRANT_NAMES.has(input.grantType) ? 'PASSWORD' : input.grantType;
-  const accessTokenURI = input.accessTokenURI ?? input.accessTokenURL;
+  const accessTokenURI = input.accessTokenURL;
   if (input.authType === 'OAUTH2') {
     if (!inSet(GRANT_TYPES, grantType)) problems.add(`${at}.grantType must be one of ${GRANT_TYPES.join(', ')}`);
     if (!input.apiKey) problems.add(`${at}.apiKey is mandatory for OAUTH2`);
     if (!input.apiSecret) problems.add(`${at}.apiSecret is mandatory for OAUTH2`);
-    if (!accessTokenURI) problems.add(`${at}.accessTokenURI is mandatory for OAUTH2`);
+    if (!accessTokenURI) problems.add(`${at}.accessTokenURL is mandatory for OAUTH2`);
     if ((grantType === 'PASSWORD' || grantType === 'REFRESH_TOKEN') && (!input.userName || !input.password)) {
       problems.add(`${at}.userName and password are mandatory for the ${grantType} grant`);
     }

@@ -46,6 +46,13 @@ const GRANT_TYPE_ALIASES: Readonly<Record<string, OpsRampGrantType>> = { PASSWOR
 export const OPSRAMP_STATUSES = ['ENABLED', 'DISABLED', 'INSTALLED'] as const;
 export type OpsRampStatus = (typeof OPSRAMP_STATUSES)[number];
 
+/**
+ * An installed integration's `state` on the current platform (opsramp/or-mcp-v2 models it; its
+ * only documented value is `Deployed`). Any other value reads as `UNKNOWN`, its text kept beside.
+ */
+export const OPSRAMP_STATES = ['DEPLOYED'] as const;
+export type OpsRampState = (typeof OPSRAMP_STATES)[number];
+
 /** The families OpsRamp's integrations fall into; their install bodies differ by family. */
 export const OPSRAMP_INTEGRATION_KINDS = ['CUSTOM', 'COLLABORATION', 'SERVICE_DESK', 'MONITORING', 'CLOUD', 'COMPUTE', 'SSO', 'EMAIL'] as const;
 export type OpsRampIntegrationKind = (typeof OPSRAMP_INTEGRATION_KINDS)[number];

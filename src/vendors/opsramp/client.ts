@@ -1,6 +1,7 @@
 import type { AccountRef } from '../../core/domain.js';
 import { VendorAuthError, VendorContractError } from '../../core/errors.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
+import type { ItemFailure, Tolerant } from '../../core/http/tolerant.js';
 import type { BuiltRequest } from '../../core/input-check.js';
 import type { OpsRampInstallRequest, OpsRampUninstallRequest, OpsRampUpdateRequest } from './input.js';
 import { mapAvailableIntegration, mapInstalledIntegration, type OpsRampCatalogueIntegration, type OpsRampInstalledIntegration } from './map.js';
@@ -26,6 +27,8 @@ export const OPSRAMP_REQUEST_ID_HEADERS: readonly string[] = ['x-request-id', 'x
 /** One page of a search, as OpsRamp numbers them (from 1). */
 export interface OpsRampPage<T> {
   readonly items: readonly T[];
+  /** The page's items that broke the contract, indexed from the start of the whole search. */
+  readonly failures: readonly ItemFailure[];
   readonly pageNo: number;
   readonly totalResults: number | null;
   readonly hasNextPage: boolean;
@@ -53,6 +56,11 @@ function hasNextPage(envelope: PageEnvelope, pageNo: number, pageSize: number, c
   if (typeof envelope.totalPages === 'number') return pageNo < envelope.totalPages;
   if (typeof envelope.totalResults === 'number') return (pageNo - 1) * pageSize + count < envelope.totalResults;
   return count >= pageSize;
+}
+
+/** A page's item failures, indexed from the start of the whole search rather than of the page. */
+function searchWide(failures: readonly ItemFailure[] | undefined, pageNo: number, pageSize: number): ItemFailure[] {
+  return (failures ?? []).map((failure) => ({ ...failure, index: failure.index + (pageNo - 1) * pageSize }));
 }
 
 /**
@@ -121,7 +129,7 @@ export class OpsRampClient {
     await this.call(scope, { method: 'POST', route: DISABLE, params: { installedIntgId: installedId }, okStatuses: [200, 204] });
   }
 
-  /** One page of installed integrations. */
+  /** One page of installed integrations; an item that breaks the contract is a failure beside the others. */
   async searchInstalled(scope: CallScope, options: OpsRampSearchOptions = {}): Promise<OpsRampPage<OpsRampInstalledIntegration>> {
     const pageNo = options.pageNo ?? 1;
     const pageSize = options.pageSize ?? OPSRAMP_PAGE_SIZE;
@@ -131,8 +139,9 @@ export class OpsRampClient {
       query: { queryString: options.queryString, pageNo, pageSize },
       schema: installedSearchWire,
     });
-    const items = (res.body.results ?? []).map((wire) => mapInstalledIntegration(this.account, this.tenantId, wire));
-    return { items, pageNo, totalResults: res.body.totalResults ?? null, hasNextPage: hasNextPage(res.body, pageNo, pageSize, items.length) };
+    const items = (res.body.results?.items ?? []).map((wire) => mapInstalledIntegration(this.account, this.tenantId, wire));
+    const failures = searchWide(res.body.results?.failures, pageNo, pageSize);
+    return { items, failures, pageNo, totalResults: res.body.totalResults ?? null, hasNextPage: hasNextPage(res.body, pageNo, pageSize, items.length + failures.length) };
   }
 
   /** One page of the catalogue of integrations the tenant can install. */
@@ -145,26 +154,35 @@ export class OpsRampClient {
       query: { queryString: options.queryString, pageNo, pageSize },
       schema: availableSearchWire,
     });
-    const items = (res.body.results ?? []).map(mapAvailableIntegration);
-    return { items, pageNo, totalResults: res.body.totalResults ?? null, hasNextPage: hasNextPage(res.body, pageNo, pageSize, items.length) };
+    const items = (res.body.results?.items ?? []).map(mapAvailableIntegration);
+    const failures = searchWide(res.body.results?.failures, pageNo, pageSize);
+    return { items, failures, pageNo, totalResults: res.body.totalResults ?? null, hasNextPage: hasNextPage(res.body, pageNo, pageSize, items.length + failures.length) };
   }
 
-  /** Every installed integration, page by page until OpsRamp says there is no next page. */
-  listInstalled(scope: CallScope, queryString?: string): Promise<OpsRampInstalledIntegration[]> {
+  /** Every installed integration, page by page until OpsRamp says there is no next page, and the items that could not be read. */
+  listInstalled(scope: CallScope, queryString?: string): Promise<Tolerant<OpsRampInstalledIntegration>> {
     return this.all('installed', (pageNo) => this.searchInstalled(scope, { queryString, pageNo }));
   }
 
-  /** The whole catalogue (optionally filtered), page by page. */
-  listAvailable(scope: CallScope, queryString?: string): Promise<OpsRampCatalogueIntegration[]> {
-    return this.all('available', (pageNo) => this.searchAvailable(scope, { queryString, pageNo }));
+  /**
+   * The whole catalogue (optionally filtered), page by page, each id once: in the `type` shape
+   * OpsRamp's own client reads, several entries can name the same integration.
+   */
+  async listAvailable(scope: CallScope, queryString?: string): Promise<Tolerant<OpsRampCatalogueIntegration>> {
+    const all = await this.all('available', (pageNo) => this.searchAvailable(scope, { queryString, pageNo }));
+    const seen = new Set<string>();
+    const items = all.items.filter((item) => !seen.has(item.id) && Boolean(seen.add(item.id)));
+    return { items, failures: all.failures };
   }
 
-  private async all<T>(what: string, page: (pageNo: number) => Promise<OpsRampPage<T>>): Promise<T[]> {
+  private async all<T>(what: string, page: (pageNo: number) => Promise<OpsRampPage<T>>): Promise<Tolerant<T>> {
     const items: T[] = [];
+    const failures: ItemFailure[] = [];
     for (let pageNo = 1; pageNo <= OPSRAMP_MAX_PAGES; pageNo += 1) {
       const current = await page(pageNo);
       items.push(...current.items);
-      if (!current.hasNextPage) return items;
+      failures.push(...current.failures);
+      if (!current.hasNextPage) return { items, failures };
     }
     throw new VendorContractError(`OpsRamp kept announcing more ${what} integrations after ${OPSRAMP_MAX_PAGES} pages.`, {
       vendor: 'opsramp',
@@ -198,7 +216,7 @@ export class OpsRampClient {
 /** Builds an account's client: one transport for the token endpoint, one for the API. */
 export function createOpsRampClient(
   account: AccountRef,
-  credentials: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string },
+  credentials: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string; readonly tokenPath?: string | undefined },
   transport: (auth: AuthStrategy) => VendorHttp,
   now?: () => number,
 ): OpsRampClient {
@@ -206,6 +224,7 @@ export function createOpsRampClient(
     http: transport({ headers: () => ({}) }),
     clientId: credentials.clientId,
     clientSecret: credentials.clientSecret,
+    tokenPath: credentials.tokenPath,
     ...(now ? { now } : {}),
   });
   return new OpsRampClient(account, credentials.tenantId, transport(oauth), oauth);

@@ -25,8 +25,11 @@ import {
  * each auth type needs). GraphQL already guarantees the shapes, the required fields and the enum
  * members, except that every enum's `UNKNOWN` (an output-only member, schema/opsramp/enums.ts) gets
  * through and is refused here. Every problem is collected, then reported at once as
- * `InputValidationError`; nothing is sent then. Bodies use the names OpsRamp's examples use:
- * `thirdParty*`, `accessTokenURI`, `grantType: PASSWORD`.
+ * `InputValidationError`; nothing is sent then. Bodies use the names of the spec's schema
+ * (`tenantAttrName`, `tenantEntityType`, `tenantAttrValue`, `accessTokenURL`, `grantType:
+ * PASSWORD`), not the ones its examples show (`thirdParty*`, `accessTokenURI`): the schema is what
+ * the API documents (CONTRACT.md, "Inconsistencies"). The GraphQL input keeps the clearer
+ * `thirdParty*` / `accessTokenUri` names; the builders rename.
  */
 
 /** An enum value as GraphQL delivers it: a known value or the output-only `UNKNOWN`. */
@@ -95,12 +98,13 @@ export interface OpsRampInstallInput extends OpsRampUpdateInput {
  * The request bodies (CONTRACT.md, "Endpoints" and "Object model"): only the fields the input set.
  */
 
+/** A mapping attribute with the schema's names: `tenant*` is the third party's side. */
 interface OpsRampMapAttributeRequest {
   readonly name: string;
-  readonly thirdPartyAttrName: string;
+  readonly tenantAttrName: string;
   readonly entityType: OpsRampEntityType;
-  readonly thirdPartyEntityType: string;
-  readonly attrValues: readonly { readonly attrValue: string; readonly thirdPartyAttrValue: string }[];
+  readonly tenantEntityType: string;
+  readonly attrValues: readonly { readonly attrValue: string; readonly tenantAttrValue: string }[];
 }
 
 interface OpsRampInboundConfigRequest {
@@ -127,7 +131,7 @@ type OpsRampNotifierRequest = { readonly type: OpsRampNotifierType; readonly bas
       readonly grantType: OpsRampGrantType;
       readonly userName?: string;
       readonly password?: string;
-      readonly accessTokenURI: string;
+      readonly accessTokenURL: string;
       readonly apiKey: string;
       readonly apiSecret: string;
     }
@@ -270,14 +274,14 @@ function mapAttributes(items: readonly OpsRampMapAttributeInput[] | null | undef
     const values = checkLength(item.attrValues, [...at, 'attrValues'], out, MAX_VALUES) ? item.attrValues : [];
     return {
       name: text(item.name, [...at, 'name'], out),
-      thirdPartyAttrName: text(item.thirdPartyAttrName, [...at, 'thirdPartyAttrName'], out),
+      tenantAttrName: text(item.thirdPartyAttrName, [...at, 'thirdPartyAttrName'], out),
       entityType: knownOr(OPSRAMP_ENTITY_TYPES, item.entityType, [...at, 'entityType'], out, 'ALERT'),
-      thirdPartyEntityType: text(item.thirdPartyEntityType, [...at, 'thirdPartyEntityType'], out),
+      tenantEntityType: text(item.thirdPartyEntityType, [...at, 'thirdPartyEntityType'], out),
       attrValues: values.map((value, valueIndex) => {
         const vAt = [...at, 'attrValues', String(valueIndex)];
         return {
           attrValue: text(value.attrValue, [...vAt, 'attrValue'], out),
-          thirdPartyAttrValue: text(value.thirdPartyAttrValue, [...vAt, 'thirdPartyAttrValue'], out),
+          tenantAttrValue: text(value.thirdPartyAttrValue, [...vAt, 'thirdPartyAttrValue'], out),
         };
       }),
     };
@@ -349,7 +353,7 @@ function notifier(input: OpsRampNotifierInput, path: readonly string[], out: Inp
         grantType: grantType ?? 'CLIENT_CREDENTIALS',
         ...optional('userName', needsUser ? requiredText(input.userName, at('userName'), out) : undefined),
         ...optional('password', needsUser ? requiredSecret(input.password, at('password'), out) : undefined),
-        accessTokenURI: requiredText(input.accessTokenUri, at('accessTokenUri'), out, INPUT_LIMITS.url),
+        accessTokenURL: requiredText(input.accessTokenUri, at('accessTokenUri'), out, INPUT_LIMITS.url),
         apiKey: requiredSecret(input.apiKey, at('apiKey'), out),
         apiSecret: requiredSecret(input.apiSecret, at('apiSecret'), out),
       };

@@ -3,6 +3,7 @@ import { RecordingCache } from '../../app/loaders/cache.js';
 import type { VendorAccounts } from '../../app/vendor-runtime.js';
 import type { OpsRampClient } from './client.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { Tolerant } from '../../core/http/tolerant.js';
 import type { CallScope } from '../../core/http/vendor-http.js';
 import type { OpsRampInstalledIntegration } from './map.js';
 import { mapWithConcurrency, settle } from '../../app/loaders/concurrency.js';
@@ -22,8 +23,8 @@ export interface OpsRampIntegrationKey {
 /** The per-request OpsRamp loaders. Cache keys begin with the account. */
 export interface OpsRampLoaders {
   readonly opsRampInstalledIntegration: DataLoader<OpsRampIntegrationKey, OpsRampInstalledIntegration, string>;
-  /** Every installed integration of an account (all pages); primes `opsRampInstalledIntegration`. */
-  readonly opsRampInstalledIntegrations: DataLoader<string, readonly OpsRampInstalledIntegration[], string>;
+  /** Every installed integration of an account (all pages) and the ones that could not be read; primes `opsRampInstalledIntegration`. */
+  readonly opsRampInstalledIntegrations: DataLoader<string, Tolerant<OpsRampInstalledIntegration>, string>;
 }
 
 const keyOf = (key: OpsRampIntegrationKey): string => `${key.account}\u0000${key.installedId}`;
@@ -34,7 +35,13 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
   const missing = (id: string) => new NotFoundError(`OpsRamp has no installed integration "${id}".`, id);
 
   // The whole-account lists this request asked for, by account: lookups by id reuse one in flight.
-  const accountLists = new Map<string, Promise<readonly OpsRampInstalledIntegration[]>>();
+  const accountLists = new Map<string, Promise<Tolerant<OpsRampInstalledIntegration>>>();
+
+  /** An id's integration in a whole-account list; an item OpsRamp listed but that broke the contract answers with its error. */
+  const fromList = (listed: Tolerant<OpsRampInstalledIntegration> | Error, id: string): OpsRampInstalledIntegration | Error => {
+    if (listed instanceof Error) return listed;
+    return listed.items.find((i) => i.installedId === id) ?? listed.failures.find((f) => f.vendorId === id)?.error ?? missing(id);
+  };
 
   const opsRampInstalledIntegration = new DataLoader<OpsRampIntegrationKey, OpsRampInstalledIntegration, string>(
     async (keys) => {
@@ -53,7 +60,7 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
           const whole = accountLists.get(account);
           if (whole) {
             const listed = await settle(whole);
-            for (const id of ids) put(id, listed instanceof Error ? listed : (listed.find((i) => i.installedId === id) ?? missing(id)));
+            for (const id of ids) put(id, fromList(listed, id));
             return;
           }
           if (ids.length <= SINGLE_READS_PER_ACCOUNT) {
@@ -64,7 +71,7 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
             return;
           }
           const listed = await settle(entry.client.listInstalled(scope));
-          for (const id of ids) put(id, listed instanceof Error ? listed : (listed.find((i) => i.installedId === id) ?? missing(id)));
+          for (const id of ids) put(id, fromList(listed, id));
         }),
       );
       return keys.map((key) => found.get(keyOf(key)) ?? missing(key.installedId));
@@ -72,7 +79,7 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
     { cacheKeyFn: keyOf, cacheMap: new RecordingCache(scope, { vendor: 'opsramp', method: 'GET', route: '/api/v2/tenants/{tenantId}/integrations/installed/{installedIntgId}' }) },
   );
 
-  const opsRampInstalledIntegrations = new DataLoader<string, readonly OpsRampInstalledIntegration[], string>(
+  const opsRampInstalledIntegrations = new DataLoader<string, Tolerant<OpsRampInstalledIntegration>, string>(
     async (accountKeys) =>
       Promise.all(
         accountKeys.map(async (account) => {
@@ -80,7 +87,7 @@ export function createOpsRampLoaders(accounts: VendorAccounts<OpsRampClient>, sc
           if (!entry) return missingAccount(account);
           const listed = await settle(entry.client.listInstalled(scope));
           if (!(listed instanceof Error)) {
-            for (const integration of listed) opsRampInstalledIntegration.prime({ account, installedId: integration.installedId }, integration);
+            for (const integration of listed.items) opsRampInstalledIntegration.prime({ account, installedId: integration.installedId }, integration);
           }
           return listed;
         }),

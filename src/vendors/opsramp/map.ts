@@ -7,6 +7,7 @@ import {
   OPSRAMP_INBOUND_AUTH_TYPES,
   OPSRAMP_NOTIFIER_AUTH_TYPES,
   OPSRAMP_NOTIFIER_TYPES,
+  OPSRAMP_STATES,
   OPSRAMP_STATUSES,
   UNKNOWN,
   catalogueEntry,
@@ -20,6 +21,7 @@ import {
   type OpsRampIntegrationKind,
   type OpsRampNotifierAuthType,
   type OpsRampNotifierType,
+  type OpsRampState,
   type OpsRampStatus,
   type Unknown,
 } from './catalogue.js';
@@ -143,6 +145,18 @@ export interface OpsRampInstalledIntegration extends ConnectionBase {
   readonly categoryText: string | null;
   readonly direction: OpsRampDirection | Unknown | null;
   readonly installedBy: string | null;
+  readonly installedAt: Date | null;
+  /** Who created it: `createdBy`, else `installedBy`. */
+  readonly createdBy: string | null;
+  /** Who changed it last: `updatedBy`, else `modifiedBy`. */
+  readonly updatedBy: string | null;
+  /** Its deployment state (`Deployed`), normalised; `UNKNOWN` for a value Patchbay does not know. */
+  readonly state: OpsRampState | Unknown | null;
+  readonly stateText: string | null;
+  /** The version of the installed integration app, as OpsRamp sends it. */
+  readonly version: string | null;
+  /** Whether OpsRamp offers a newer version of it. */
+  readonly updateAvailable: boolean | null;
   readonly ticketType: string | null;
   readonly parentIntegrationId: string | null;
   readonly alertSource: OpsRampAlertSource | null;
@@ -152,12 +166,25 @@ export interface OpsRampInstalledIntegration extends ConnectionBase {
 
 const str = (value: string | null | undefined): string | null => (value === undefined || value === '' ? null : value);
 
+/** Below this, an epoch number counts seconds; above, milliseconds (1e11 s is the year 5138, 1e11 ms is 1973). */
+const EPOCH_MILLIS_FROM = 1e11;
+
+/** A time OpsRamp sent as epoch seconds or milliseconds; null when out of range. */
+function epochTime(value: number): Date | null {
+  const date = new Date(Math.abs(value) < EPOCH_MILLIS_FROM ? value * 1000 : value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 /**
- * Parses OpsRamp's `2020-10-08T07:25:24+0100` (and ISO 8601 forms). Impossible dates such as the
- * spec's own `2021-02-29` give null rather than a silently rolled-over day.
+ * Parses OpsRamp's times: `2020-10-08T07:25:24+0100` (and ISO 8601 forms) as the 2021 spec shows
+ * them, or epoch seconds or milliseconds (a number or a string of digits) as newer platforms send
+ * them. Impossible dates such as the spec's own `2021-02-29` give null rather than a silently
+ * rolled-over day; so does anything else unreadable (the field reads as absent).
  */
-export function parseOpsRampTime(raw: string | null | undefined): Date | null {
-  if (!raw) return null;
+export function parseOpsRampTime(raw: string | number | null | undefined): Date | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  if (typeof raw === 'number') return epochTime(raw);
+  if (/^\d{9,}$/.test(raw.trim())) return epochTime(Number(raw.trim()));
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?$/i.exec(raw.trim());
   if (!m) return null;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
@@ -264,7 +291,7 @@ export function catalogueIntegration(id: string, name: string | null | undefined
   };
 }
 
-/** Maps one entry of the available-integrations search. */
+/** Maps one entry of the available-integrations search (either shape, reconciled in wire.ts). */
 export function mapAvailableIntegration(wire: AvailableIntegrationWire): OpsRampCatalogueIntegration {
   return catalogueIntegration(wire.id, wire.name, null);
 }
@@ -308,6 +335,7 @@ export function mapInstalledIntegration(account: AccountRef, tenantId: string, w
     : null;
   const installedAt = parseOpsRampTime(wire.installedTime);
   const alert = wire.alertSource;
+  const version = wire.version === null || wire.version === undefined ? null : str(String(wire.version));
   return {
     kind: 'opsramp',
     account,
@@ -315,8 +343,9 @@ export function mapInstalledIntegration(account: AccountRef, tenantId: string, w
     installedId: wire.id,
     name: str(wire.displayName) ?? catalogue?.name ?? wire.id,
     service: catalogue?.service ?? 'OTHER',
-    createdAt: installedAt,
-    updatedAt: parseOpsRampTime(wire.modifiedTime ?? wire.updatedTime),
+    // The current platform's own creation and change fields win; the 2021 spec only has the installation.
+    createdAt: parseOpsRampTime(wire.createdTime) ?? installedAt,
+    updatedAt: parseOpsRampTime(wire.updatedTime) ?? parseOpsRampTime(wire.modifiedTime),
     secrets: collectSecrets(inbound, outbound),
     displayName: str(wire.displayName),
     description: str(wire.description),
@@ -327,6 +356,13 @@ export function mapInstalledIntegration(account: AccountRef, tenantId: string, w
     categoryText: str(wire.category),
     direction: normalise(OPSRAMP_DIRECTIONS, wire.direction),
     installedBy: str(wire.installedBy),
+    installedAt,
+    createdBy: str(wire.createdBy) ?? str(wire.installedBy),
+    updatedBy: str(wire.updatedBy) ?? str(wire.modifiedBy),
+    state: normalise(OPSRAMP_STATES, wire.state),
+    stateText: str(wire.state),
+    version,
+    updateAvailable: wire.updateAvailable ?? null,
     ticketType: str(wire.ticketType),
     parentIntegrationId: str(wire.parentIntg?.id),
     alertSource: alert ? { id: alert.id === null || alert.id === undefined ? null : String(alert.id), name: str(alert.name), displayName: str(alert.displayName), techUid: str(alert.techUid) } : null,

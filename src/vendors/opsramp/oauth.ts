@@ -1,9 +1,15 @@
-import { VendorAuthError, VendorContractError, VendorValidationError } from '../../core/errors.js';
+import { NotFoundError, VendorAuthError, VendorContractError, VendorValidationError } from '../../core/errors.js';
 import type { AuthChallenge, AuthRequest, AuthStrategy, CallScope, VendorHttp, VendorResponse } from '../../core/http/vendor-http.js';
 import { type TokenWire, tokenWire } from './wire.js';
 
-/** OpsRamp's token endpoint (opsramp-auth.v2.yaml), on the same host as the API. */
-export const OPSRAMP_TOKEN_ROUTE = '/auth/oauth/token';
+/**
+ * OpsRamp's token endpoint as its current API documentation and its own clients call it
+ * (`/tenancy/auth/oauth/token`; CONTRACT.md, "Base URL and authentication"), on the API's host.
+ */
+export const OPSRAMP_TOKEN_PATH = '/tenancy/auth/oauth/token';
+
+/** The path of the 2021 spec (opsramp-auth.v2.yaml), which older instances serve. */
+export const OPSRAMP_LEGACY_TOKEN_PATH = '/auth/oauth/token';
 
 /** A token is renewed this long before it expires, at most (a tenth of its lifetime when shorter). */
 const MAX_REFRESH_MARGIN_MS = 60_000;
@@ -17,6 +23,11 @@ export interface OpsRampOAuthOptions {
   readonly http: VendorHttp;
   readonly clientId: string;
   readonly clientSecret: string;
+  /**
+   * The account's `tokenPath`, when its config sets one: then only that path is asked. Without it
+   * the documented path is asked first and the 2021 one once when the first answers 404.
+   */
+  readonly tokenPath?: string | undefined;
   /** Clock in epoch milliseconds; injectable so tests can expire tokens without sleeping. */
   readonly now?: () => number;
 }
@@ -38,9 +49,18 @@ export class OpsRampOAuth implements AuthStrategy {
   /** Which token (and whose deadline) each attempt carried, so a refusal drops only that token. */
   private readonly sentWith = new WeakMap<AuthRequest, { readonly token: string; readonly scope: CallScope }>();
   private readonly now: () => number;
+  /** The token path that last issued a token, asked first from then on (so a fallback costs one 404, once). */
+  private workingPath: string | null = null;
 
   constructor(private readonly options: OpsRampOAuthOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** The paths to ask, in order: a configured path alone, else the known-good (or documented) one and then the other. */
+  private candidatePaths(): readonly string[] {
+    if (this.options.tokenPath !== undefined) return [this.options.tokenPath];
+    const first = this.workingPath ?? OPSRAMP_TOKEN_PATH;
+    return [first, first === OPSRAMP_TOKEN_PATH ? OPSRAMP_LEGACY_TOKEN_PATH : OPSRAMP_TOKEN_PATH];
   }
 
   /**
@@ -78,12 +98,29 @@ export class OpsRampOAuth implements AuthStrategy {
       ...(scope.deadline === undefined ? {} : { deadline: scope.deadline }),
       ...(scope.record ? { record: scope.record } : {}),
     };
+    const paths = this.candidatePaths();
+    let notFound: NotFoundError | null = null;
+    for (const path of paths) {
+      try {
+        const response = await this.post(tokenScope, path);
+        this.workingPath = path;
+        return this.cache(response, issuedAt);
+      } catch (error) {
+        // A 404 means this instance does not serve that path: try the other one, once.
+        if (!(error instanceof NotFoundError)) throw error;
+        notFound = error;
+      }
+    }
+    throw this.noTokenEndpoint(paths, notFound);
+  }
+
+  /** One token request to `path`; a 400 (OpsRamp's "unable to authenticate") is a credentials problem. */
+  private async post(scope: CallScope, path: string): Promise<VendorResponse<TokenWire>> {
     const { http, clientId, clientSecret } = this.options;
-    let response: VendorResponse<TokenWire>;
     try {
-      response = await http.request(tokenScope, {
+      return await http.request(scope, {
         method: 'POST',
-        route: OPSRAMP_TOKEN_ROUTE,
+        route: path,
         form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
         schema: tokenWire,
         sensitive: [clientId, clientSecret],
@@ -96,11 +133,15 @@ export class OpsRampOAuth implements AuthStrategy {
       }
       throw error;
     }
+  }
+
+  /** Checks the token answer and keeps the token until shortly before it expires. */
+  private cache(response: VendorResponse<TokenWire>, issuedAt: number): string {
     const body = response.body;
     if (body.token_type && body.token_type.toLowerCase() !== 'bearer') {
       throw new VendorContractError('OpsRamp issued a token that is not a bearer token.', {
         vendor: 'opsramp',
-        account: http.account,
+        account: this.options.http.account,
         httpStatus: response.status,
         vendorCode: null,
         vendorRequestId: null,
@@ -111,5 +152,19 @@ export class OpsRampOAuth implements AuthStrategy {
     const margin = Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs / 10);
     this.cached = { value: body.access_token, refreshAt: issuedAt + lifetimeMs - margin };
     return body.access_token;
+  }
+
+  /**
+   * No path asked issues tokens: the account's configuration is wrong for this instance. The
+   * message names the paths (never a credential) and the config key that fixes it.
+   */
+  private noTokenEndpoint(paths: readonly string[], last: NotFoundError | null): NotFoundError {
+    const account = this.options.http.account;
+    const asked = paths.map((path) => `"${path}"`).join(' or ');
+    const advice =
+      this.options.tokenPath === undefined
+        ? `set \`tokenPath\` in the account's config to the token path this OpsRamp instance serves`
+        : `check \`tokenPath\` in the account's config (OpsRamp documents "${OPSRAMP_TOKEN_PATH}"; older instances serve "${OPSRAMP_LEGACY_TOKEN_PATH}")`;
+    return new NotFoundError(`OpsRamp has no token endpoint at ${asked} for account "${account}" (404): ${advice}, or check its baseUrl.`, null, last?.vendorCode ?? null);
   }
 }

@@ -2,8 +2,10 @@ import { readBackShows } from '../../core/domain.js';
 import type { OpsRampUpdateRequest } from './input.js';
 import type { OpsRampInstalledIntegration } from './map.js';
 
-/** The notifier's wire names that the domain spells otherwise. */
-const NOTIFIER_NAMES: Readonly<Record<string, string>> = { baseURI: 'baseUri', accessTokenURI: 'accessTokenUri', tokenURL: 'tokenUrl' };
+/** The request's wire names (the spec's schema names, ./input.ts) that the domain spells otherwise. */
+const NOTIFIER_NAMES: Readonly<Record<string, string>> = { baseURI: 'baseUri', accessTokenURL: 'accessTokenUri', tokenURL: 'tokenUrl' };
+const MAPPING_NAMES: Readonly<Record<string, string>> = { tenantAttrName: 'thirdPartyAttrName', tenantEntityType: 'thirdPartyEntityType', tenantAttrValue: 'thirdPartyAttrValue' };
+const mappingName = (key: string): string => MAPPING_NAMES[key] ?? key;
 
 const sameSet = (sent: readonly string[], found: readonly string[]): boolean => sent.length === found.length && sent.every((value) => found.includes(value));
 
@@ -25,13 +27,13 @@ export function opsRampUpdateShown(found: OpsRampInstalledIntegration, body: Ops
     if (auth !== undefined && (there.authentication?.authType !== auth.authType || (auth.role !== undefined && there.authentication.roleUniqueId !== auth.role.uniqueId))) return false;
     if (inbound.dropAlerts !== undefined && there.dropAlerts !== inbound.dropAlerts) return false;
     if (inbound.entityTypes !== undefined && !sameSet(inbound.entityTypes, there.entityTypes)) return false;
-    if (inbound.mapAttributes !== undefined && !readBackShows(inbound.mapAttributes, there.mapAttributes)) return false;
+    if (inbound.mapAttributes !== undefined && !readBackShows(inbound.mapAttributes, there.mapAttributes, mappingName)) return false;
   }
   const outbound = body.outboundConfig;
   if (outbound !== undefined) {
     const there = found.outbound;
     if (!there) return false;
-    if (outbound.mapAttributes !== undefined && !readBackShows(outbound.mapAttributes, there.mapAttributes)) return false;
+    if (outbound.mapAttributes !== undefined && !readBackShows(outbound.mapAttributes, there.mapAttributes, mappingName)) return false;
     if (outbound.baseNotifier !== undefined) {
       // `tokenPayload` is a JSON object sent and a hint read back: only whether it is set can be seen.
       const { tokenPayload, ...rest } = outbound.baseNotifier as Readonly<Record<string, unknown>>;

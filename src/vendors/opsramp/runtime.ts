@@ -9,8 +9,19 @@ import { createOpsRampLoaders, type OpsRampIntegrationKey, type OpsRampLoaders }
 import type { OpsRampInstalledIntegration } from './map.js';
 
 /**
+ * A token path on `baseUrl`: segments of URL-safe characters, no query, no `.` or `..` segment
+ * (the path is joined to the base URL as written).
+ */
+const tokenPathSchema = z
+  .string()
+  .max(256, { error: 'must be at most 256 characters' })
+  .regex(/^(?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9._~-]+)+$/, { error: 'must be a path such as /tenancy/auth/oauth/token (starting with "/", no query)' });
+
+/**
  * An OpsRamp account in the config file: a tenant and OAuth2 client credentials. `tenantId` is
- * an identifier that appears in API paths, not a secret.
+ * an identifier that appears in API paths, not a secret. `tokenPath` is for an instance whose
+ * token endpoint is neither the documented `/tenancy/auth/oauth/token` nor the 2021
+ * `/auth/oauth/token` (without it the client tries both, see ./oauth.ts).
  */
 export const opsRampAccountSchema = z.strictObject({
   vendor: z.literal('opsramp'),
@@ -18,6 +29,7 @@ export const opsRampAccountSchema = z.strictObject({
   tenantId: credential,
   clientId: credential,
   clientSecret: credential,
+  tokenPath: tokenPathSchema.optional(),
 });
 export type OpsRampAccountConfig = z.output<typeof opsRampAccountSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { looseNumber, tolerantList } from '../../core/http/tolerant.js';
 
 /*
  * OpsRamp's JSON as its 2021 v2 spec, its examples and the seed page show it
@@ -11,6 +12,26 @@ import { z } from 'zod';
 
 /** A string that may also arrive as null (the spec does not say). */
 const text = z.string().nullish();
+
+/** A paging count OpsRamp may send as a number or as a string of digits. */
+const count = looseNumber.nullish();
+
+/** A flag OpsRamp may send as a boolean or as the text `true` / `false`. */
+const flag = z
+  .union([
+    z.boolean(),
+    z
+      .string()
+      .regex(/^(true|false)$/i)
+      .transform((value) => value.toLowerCase() === 'true'),
+  ])
+  .nullish();
+
+/**
+ * A point in time: the 2021 spec's `2020-10-08T07:25:24+0100` text, or epoch milliseconds (a
+ * number or a string of digits) as newer platforms send; map.ts reads each form.
+ */
+const time = z.union([z.number(), z.string()]).nullish();
 
 /** A key/value pair of a JWT notifier (token headers, token paths, resource headers). */
 const keyValue = z.looseObject({ key: text, value: text });
@@ -86,14 +107,22 @@ export const installedIntegrationWire = z.looseObject({
   description: text,
   status: text,
   installedBy: text,
-  installedTime: text,
-  // The 2025 MCP server's field names for the same facts.
-  modifiedTime: text,
-  updatedTime: text,
+  installedTime: time,
+  // The current platform's audit and lifecycle fields (opsramp/or-mcp-v2 `pkg/types/integrations.go`):
+  // the 2021 spec has none of them, so each may be absent.
+  createdBy: text,
+  createdTime: time,
+  updatedBy: text,
+  updatedTime: time,
+  modifiedBy: text,
+  modifiedTime: time,
+  state: text,
+  version: z.union([z.string(), z.number()]).nullish(),
+  updateAvailable: flag,
   category: text,
   direction: text,
   ticketType: text,
-  integration: z.looseObject({ id: text, name: text, multipleInstallations: z.boolean().nullish() }).nullish(),
+  integration: z.looseObject({ id: text, name: text, multipleInstallations: flag }).nullish(),
   alertSource: z.looseObject({ id: z.union([z.number(), z.string()]).nullish(), name: text, displayName: text, techUid: text }).nullish(),
   parentIntg: z.looseObject({ id: text }).nullish(),
   inboundConfig: inboundConfig.nullish(),
@@ -101,27 +130,48 @@ export const installedIntegrationWire = z.looseObject({
 });
 export type InstalledIntegrationWire = z.output<typeof installedIntegrationWire>;
 
-/** OpsRamp's paging envelope, shared by the installed and the available searches. */
-function searchPage<T extends z.ZodType>(item: T) {
+/**
+ * OpsRamp's paging envelope, shared by the installed and the available searches. Its `results`
+ * are read item by item (one item that breaks the contract is an item failure, the others are
+ * read); counts and flags may come as text (CONTRACT.md, "Pagination").
+ */
+function searchPage<T>(results: z.ZodType<T>) {
   return z.looseObject({
-    results: z.array(item).nullish(),
-    totalResults: z.number().int().nonnegative().nullish(),
-    pageNo: z.number().int().nullish(),
-    pageSize: z.number().int().nullish(),
-    totalPages: z.number().int().nullish(),
-    nextPage: z.boolean().nullish(),
-    nextPageNo: z.number().int().nullish(),
-    previousPageNo: z.number().int().nullish(),
-    descendingOrder: z.boolean().nullish(),
+    results: results.nullish(),
+    totalResults: count,
+    pageNo: count,
+    pageSize: count,
+    totalPages: count,
+    nextPage: flag,
+    nextPageNo: count,
+    previousPageNo: count,
+    descendingOrder: flag,
   });
 }
 
-export const installedSearchWire = searchPage(installedIntegrationWire);
+export const installedSearchWire = searchPage(tolerantList(installedIntegrationWire, { idField: 'id', what: 'installed integration' }));
 
-export const availableIntegrationWire = z.looseObject({ id: z.string().min(1), name: text });
+/** A catalogue reference as `{id, name}`. */
+const catalogueRef = z.looseObject({ id: text, name: text });
+
+/**
+ * One entry of the catalogue (`available/search`). The spec's example gives `{id, name}`;
+ * OpsRamp's own client (opsramp/or-mcp-v2 `ListTypes`) reads `{type: {id, name}}`, where the
+ * top-level fields, if any, describe something else. Both are read; an entry with neither id is
+ * an item failure.
+ */
+export const availableIntegrationWire = z.looseObject({ id: text, name: text, type: z.union([catalogueRef, z.string()]).nullish() }).transform((wire, context) => {
+  const typed = typeof wire.type === 'object' && wire.type !== null ? wire.type : null;
+  const id = typed?.id || wire.id;
+  if (!id) {
+    context.addIssue({ code: 'custom', path: ['id'], message: 'neither id nor type.id is set' });
+    return z.NEVER;
+  }
+  return { id, name: (typed?.id ? typed.name : wire.name) ?? null };
+});
 export type AvailableIntegrationWire = z.output<typeof availableIntegrationWire>;
 
-export const availableSearchWire = searchPage(availableIntegrationWire);
+export const availableSearchWire = searchPage(tolerantList(availableIntegrationWire, { idField: 'id', what: 'catalogue integration' }));
 
 /**
  * The token answer. `expires_in` is typed string in the schema but the example is a number; both

@@ -25,14 +25,16 @@ builder.queryField('datadogAppKeyRegistrations', (t) =>
     },
     errors: { types: [...READ_ERRORS], directResult: true, union: { name: 'DatadogAppKeyRegistrationsResult', description: 'A page of registrations, or why it could not be read.' } },
     resolve: async (_, args, context) => {
-      const { client } = requireAccount(context, args.account, datadogRuntime);
+      const { client, ref } = requireAccount(context, args.account, datadogRuntime);
       const size = pageSize(args.first);
       const number = decodePageCursor(args.after);
-      const page = size === 0 ? { registrations: [], total: null } : await client.listAppKeyRegistrations(context.scope, { size, number });
-      const seen = number * size + page.registrations.length;
-      const hasNextPage = page.total !== null ? seen < page.total : page.registrations.length === size && size > 0;
+      const page = size === 0 ? { registrations: [], failures: [], received: 0, total: null } : await client.listAppKeyRegistrations(context.scope, { size, number });
+      // Unreadable registrations still took their place on Datadog's page.
+      const seen = number * size + page.received;
+      const hasNextPage = page.total !== null ? seen < page.total : page.received === size && size > 0;
       return {
         nodes: page.registrations,
+        itemFailures: page.failures.map((failure) => ({ account: ref, part: null, vendorId: failure.vendorId, error: failure.error })),
         totalCount: page.total,
         hasNextPage,
         endCursor: hasNextPage ? Buffer.from(`page:${number + 1}`, 'utf8').toString('base64url') : null,

@@ -13,5 +13,14 @@ builder.node(DatadogActionConnectionRef, {
     connectionId: t.exposeString('connectionId', { description: "Datadog's UUID for the connection." }),
     tags: t.stringList({ description: 'Tags, each `key:value`.', resolve: (c) => [...c.tags] }),
     integration: t.field({ type: DatadogIntegrationUnion, description: 'What it connects to, with its non-secret credential fields.', resolve: (c) => c.integration }),
+    createdByUserId: t.exposeString('createdByUserId', {
+      nullable: true,
+      description: "The UUID of the Datadog user who created it (Datadog's `relationships.created_by`); null when Datadog does not say (its answer to a create never does).",
+    }),
+    actingUserCanResolve: t.exposeBoolean('actingUserCanResolve', {
+      nullable: true,
+      description:
+        "Datadog's `acting_user_can_resolve`: whether the user behind this account's application key may use the connection's credentials in workflows and apps; null when Datadog does not say.",
+    }),
   }),
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { datadogAuth, DatadogClient } from '../../src/vendors/datadog/client.js';
+import { buildCreateBody, buildUpdateBody } from '../../src/vendors/datadog/input.js';
 import { parseDatadogError } from '../../src/vendors/datadog/errors.js';
 import { createDispatcher } from '../../src/core/http/dispatcher.js';
 import { VendorHttp } from '../../src/core/http/vendor-http.js';
@@ -177,8 +178,11 @@ function recordedAws(connectionId: string, name: string, role: string, externalI
     tags: [],
     vendor: 'DATADOG',
     service: 'AWS',
+    // The recordings kept here carry no times, creator or resolve flag; answers that do are read in record-fields.test.ts.
     createdAt: null,
     updatedAt: null,
+    createdByUserId: null,
+    actingUserCanResolve: null,
     account: { key: ACCOUNT, vendor: 'DATADOG' },
     secrets: [],
     integration: {
@@ -323,7 +327,8 @@ describe('app key registrations', () => {
     replay.load(...cassette('listAppKeysOk'));
     expect(field(await h.gql(APP_KEYS, { account: ACCOUNT }))).toEqual({
       __typename: 'DatadogAppKeyRegistrationPage',
-      nodes: [{ appKeyId: APP_KEY_ID, account: { key: ACCOUNT } }],
+      nodes: [{ appKeyId: APP_KEY_ID, type: 'APP_KEY_REGISTRATION', account: { key: ACCOUNT } }],
+      itemFailures: [],
       totalCount: 1,
       endCursor: null,
       hasNextPage: false,
@@ -335,7 +340,7 @@ describe('app key registrations', () => {
     replay.load(...cassette('registerOk'));
     expect(field(await h.gql(REGISTER, { account: ACCOUNT, appKeyId: APP_KEY_ID }))).toEqual({
       __typename: 'DatadogAppKeyRegistrationPayload',
-      registration: { appKeyId: APP_KEY_ID, account: { key: ACCOUNT } },
+      registration: { appKeyId: APP_KEY_ID, type: 'APP_KEY_REGISTRATION', account: { key: ACCOUNT } },
     });
     expect(replay.received[0]?.body).toBe('');
     expectReplayed();
@@ -360,8 +365,14 @@ describe('app key registrations', () => {
   });
 });
 
-describe('recordings no GraphQL field can reach, through the Datadog client', () => {
-  // GET of one registration has no GraphQL field, and the recorded 400s need ids Patchbay refuses.
+/*
+ * Every recording, through the Datadog client alone: the mapped values and the typed errors, with
+ * no GraphQL in between. Three are replayed at this level only, because Patchbay never sends their
+ * request: `getAppKeyBadRequest` and `getAppKeyNotFound` (no GraphQL field reads one registration)
+ * and `registerBadRequest` (Patchbay refuses a key id that is not a UUID before calling; the
+ * GraphQL test above proves it sends nothing).
+ */
+describe('every recording, through the Datadog client', () => {
   const dispatcher = createDispatcher();
   const client = () =>
     new DatadogClient(
@@ -381,29 +392,123 @@ describe('recordings no GraphQL field can reach, through the Datadog client', ()
     await dispatcher.close();
   });
 
-  it.each([
-    ['getAppKeyBadRequest', 'get'],
-    ['registerBadRequest', 'register'],
-  ] as const)('%s → VendorValidationError', async (scenario, operation) => {
-    replay.load(...cassette(scenario));
-    const call = operation === 'get' ? client().getAppKeyRegistration({}, 'not_valid_app_key_id') : client().registerAppKey({}, 'not_valid_app_key_id');
-    await expect(call).rejects.toBeInstanceOf(VendorValidationError);
-    await expect(call).rejects.toMatchObject({
-      message: 'Datadog refused the input: invalid parameter "appKeyId" in "path"; expected type "uuid"',
-      facts: { httpStatus: 400, vendorCode: 'Invalid Parameter', account: ACCOUNT },
-    });
+  /** The recorded AWS connection as the client maps it. */
+  const mappedAws = (connectionId: string, name: string, role: string, externalId: string) => ({
+    kind: 'datadog',
+    account: expect.objectContaining({ key: ACCOUNT, vendor: 'datadog' }),
+    connectionId,
+    name,
+    tags: [],
+    service: 'AWS',
+    createdAt: null,
+    updatedAt: null,
+    createdByUserId: null,
+    actingUserCanResolve: null,
+    secrets: [],
+    integration: {
+      type: 'AWS',
+      typeName: 'DatadogAwsIntegration',
+      credentialType: 'AWSAssumeRole',
+      values: { account_id: '123456789123', role, external_id: externalId, principal_id: '464622532012' },
+      secrets: [],
+      http: null,
+    },
+  });
+  const awsCreate = (name: string, role: string) => buildCreateBody({ name, integration: { aws: { accountId: '123456789123', role } } });
+  const appKeyBadRequest = {
+    message: 'Datadog refused the input: invalid parameter "appKeyId" in "path"; expected type "uuid"',
+    facts: { httpStatus: 400, vendorCode: 'Invalid Parameter', account: ACCOUNT },
+  };
+
+  /** One replay per recording; the compiler refuses a recording without one. */
+  const REPLAYS: Record<keyof typeof RECORDINGS, (entries: readonly Recorded[]) => Promise<void>> = {
+    createOk: async (entries) => {
+      const created = await client().createConnection({}, awsCreate(CREATED_NAME, 'MyRoleUpdated'));
+      expect(created).toEqual(mappedAws(CREATED_ID, CREATED_NAME, 'MyRoleUpdated', '70f4660c99684420821b0c13a67eb4d1'));
+      expect(jsonOf(replay.received[0]?.body)).toEqual(jsonOf(entries[0]?.requestBody));
+      await expect(client().deleteConnection({}, CREATED_ID)).resolves.toEqual({ alreadyGone: false });
+    },
+    createBadRequest: async () => {
+      const call = client().createConnection({}, awsCreate('Cassette Connection', 'MyRoleUpdated'));
+      await expect(call).rejects.toBeInstanceOf(VendorValidationError);
+      await expect(call).rejects.toMatchObject({
+        message: 'Datadog refused the input: invalid CustomConnectionData_AwsAuthData_AssumeRole.AccountId: value does not match regex pattern "^\\\\d{12}$"',
+        facts: { httpStatus: 400, vendorCode: 'Generic Error', account: ACCOUNT },
+        fieldErrors: [],
+      });
+    },
+    deleteOk: async (entries) => {
+      const name = 'Cassette Connection testdeleteanexistingactionconnectionreturnstheresourcewasdeletedsuccessfullyresponse1743020700';
+      const created = await client().createConnection({}, awsCreate(name, 'MyRole'));
+      expect(created).toEqual(mappedAws('c3c3d83b-c495-4c1b-bb1d-592825d21db0', name, 'MyRole', '6183670d1ceb4278808cf2df9aa03a07'));
+      expect(jsonOf(replay.received[0]?.body)).toEqual(jsonOf(entries[0]?.requestBody));
+      await expect(client().deleteConnection({}, created.connectionId)).resolves.toEqual({ alreadyGone: false });
+      const again = client().deleteConnection({}, created.connectionId);
+      await expect(again).rejects.toBeInstanceOf(NotFoundError);
+      await expect(again).rejects.toMatchObject({ message: 'Datadog has no such resource: connection not found', vendorCode: 'Generic Error' });
+    },
+    getOk: async () => {
+      await expect(client().getConnection({}, EXISTING_ID)).resolves.toEqual(mappedAws(EXISTING_ID, 'Cassette Connection', 'MyRoleUpdated', '909b33b1242748cfbef42f20011e2fa0'));
+    },
+    getNotFound: async () => {
+      const call = client().getConnection({}, 'aaa11111-aa11-aa11-aaaa-aaaaaa111111');
+      await expect(call).rejects.toBeInstanceOf(NotFoundError);
+      await expect(call).rejects.toMatchObject({ message: 'Datadog has no such resource: connection not found', vendorCode: 'Generic Error' });
+    },
+    updateOk: async (entries) => {
+      const built = buildUpdateBody({ name: 'Cassette Connection', integration: { aws: { accountId: '123456789123', role: 'MyRoleUpdated' } } }, 'AWS');
+      const updated = await client().updateConnection({}, EXISTING_ID, built);
+      expect(updated).toEqual(mappedAws(EXISTING_ID, 'Cassette Connection', 'MyRoleUpdated', '909b33b1242748cfbef42f20011e2fa0'));
+      expect(jsonOf(replay.received[0]?.body)).toEqual(jsonOf(entries[0]?.requestBody));
+    },
+    listAppKeysOk: async () => {
+      const page = await client().listAppKeyRegistrations({}, { size: 50, number: 0 });
+      expect(page).toEqual({
+        registrations: [{ account: expect.objectContaining({ key: ACCOUNT }), appKeyId: APP_KEY_ID, type: 'app_key_registration' }],
+        failures: [],
+        received: 1,
+        total: 1,
+      });
+    },
+    registerOk: async (entries) => {
+      await expect(client().registerAppKey({}, APP_KEY_ID)).resolves.toEqual({ account: expect.objectContaining({ key: ACCOUNT }), appKeyId: APP_KEY_ID, type: 'app_key_registration' });
+      expect(replay.received[0]?.body).toBe(entries[0]?.requestBody ?? '');
+    },
+    registerBadRequest: async () => {
+      const call = client().registerAppKey({}, 'not_valid_app_key_id');
+      await expect(call).rejects.toBeInstanceOf(VendorValidationError);
+      await expect(call).rejects.toMatchObject(appKeyBadRequest);
+    },
+    getAppKeyBadRequest: async () => {
+      const call = client().getAppKeyRegistration({}, 'not_valid_app_key_id');
+      await expect(call).rejects.toBeInstanceOf(VendorValidationError);
+      await expect(call).rejects.toMatchObject(appKeyBadRequest);
+    },
+    getAppKeyNotFound: async () => {
+      const call = client().getAppKeyRegistration({}, 'aaa11111-aa11-aa11-aaaa-aaaaaa111111');
+      await expect(call).rejects.toBeInstanceOf(NotFoundError);
+      await expect(call).rejects.toMatchObject({ message: 'Datadog has no such resource: app key not found', vendorCode: null });
+    },
+    unregisterNotFound: async () => {
+      const call = client().unregisterAppKey({}, '57cc69ae-9214-4ecc-8df8-43ecc1d92d99');
+      await expect(call).rejects.toBeInstanceOf(NotFoundError);
+      await expect(call).rejects.toMatchObject({ message: 'Datadog has no such resource: app key not found' });
+    },
+  };
+
+  it.each(Object.keys(RECORDINGS) as (keyof typeof RECORDINGS)[])('%s', async (scenario) => {
+    const entries = cassette(scenario);
+    replay.load(...entries);
+    await REPLAYS[scenario](entries);
     expectReplayed();
   });
 
-  it('get of a registration (404) → NotFoundError; (200) maps it', async () => {
-    replay.load(...cassette('getAppKeyNotFound'));
-    await expect(client().getAppKeyRegistration({}, 'aaa11111-aa11-aa11-aaaa-aaaaaa111111')).rejects.toBeInstanceOf(NotFoundError);
-    expectReplayed();
+  it('get of a registration (200) maps it: the GET answers the shape of the recorded PUT', async () => {
     const created = cassette('registerOk')[0];
     if (!created) throw new Error('empty cassette');
-    // The GET answers the same shape as the recorded PUT.
     replay.load({ ...created, method: 'GET' });
-    await expect(client().getAppKeyRegistration({}, APP_KEY_ID)).resolves.toMatchObject({ appKeyId: APP_KEY_ID });
+    await expect(client().getAppKeyRegistration({}, APP_KEY_ID)).resolves.toMatchObject({ appKeyId: APP_KEY_ID, type: 'app_key_registration' });
+    expectReplayed();
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DATADOG_SEED_USER_ID } from '../../src/simulators/datadog/seed.js';
 import { DATADOG_INTEGRATIONS } from '../../src/vendors/datadog/catalogue.js';
 import {
   API_PATHS,
@@ -54,6 +55,24 @@ afterAll(async () => {
 beforeEach(() => {
   env.sim.server.clearFaults();
 });
+
+/** What Datadog's create answer leaves out and its GET and PATCH answers carry (CONTRACT.md, "Fields beyond the spec"). */
+const NO_RECORD = { createdAt: null, updatedAt: null, createdByUserId: null, actingUserCanResolve: null };
+
+/**
+ * Those fields as GraphQL must show them for a connection the simulator holds: its times (sent in
+ * Go's format, read back to the millisecond), its creator and the recorded `false`.
+ */
+function recordOf(connectionId: string): Record<string, unknown> {
+  const stored = env.sim.storedConnection(connectionId);
+  if (!stored) throw new Error(`the simulator has no connection ${connectionId}`);
+  return {
+    createdAt: new Date(stored.createdAt).toISOString(),
+    updatedAt: new Date(stored.updatedAt).toISOString(),
+    createdByUserId: stored.createdBy,
+    actingUserCanResolve: false,
+  };
+}
 
 async function listByName(name: string): Promise<Record<string, unknown>> {
   const response = await env.gql(LIST, { filter: { accounts: [ACCOUNT], search: name } });
@@ -137,6 +156,7 @@ describe.each(FLAT_CASES.map((row) => [row.label, row] as const))('%s connection
       vendor: 'DATADOG',
       service: row.spec.service,
       account: { key: ACCOUNT, vendor: 'DATADOG' },
+      ...NO_RECORD,
     });
     expect(connection['integration']).toEqual(expectedIntegration(row, input.plain, secretWires));
     expect(connection['secrets']).toEqual(row.variant.fields.filter((f) => f.secret).map((f) => ({ field: camelCase(f.wire), isSet: true, lastFour: null })));
@@ -149,14 +169,18 @@ describe.each(FLAT_CASES.map((row) => [row.label, row] as const))('%s connection
       name,
       tags,
       integration: { kind: 'fields', type: row.spec.type, credentialType: row.variant.type, fields: { ...input.plain, ...input.secrets, ...awsIds } },
+      createdAt: expect.any(Number),
+      updatedAt: expect.any(Number),
+      createdBy: DATADOG_SEED_USER_ID,
     });
     const storedBefore = env.sim.storedConnection(connectionId);
 
-    // Read back three ways.
-    expect(field(await env.gql(GET, { id }))).toEqual(connection);
+    // Read back three ways: a read adds the times and the creator the create answer left out.
+    const read = { ...connection, ...recordOf(connectionId) };
+    expect(field(await env.gql(GET, { id }))).toEqual(read);
     const node = await env.gql(NODE, { id });
     expect(node.errors).toBeUndefined();
-    expect(node.data?.['node']).toEqual(connection);
+    expect(node.data?.['node']).toEqual(read);
     const listed = await listByName(name);
     expect(listed['totalCount']).toBe(1);
     expect(at(listed, 'nodes', 0, 'id')).toBe(id);
@@ -176,7 +200,8 @@ describe.each(FLAT_CASES.map((row) => [row.label, row] as const))('%s connection
     const updated = field(await env.gql(UPDATE, { input: updateInput }));
     expect(updated['__typename'], JSON.stringify(updated)).toBe('DatadogActionConnectionPayload');
     const after = obj(updated['connection']);
-    expect(after).toMatchObject({ id, connectionId, name: newName, tags: newTags, service: row.spec.service });
+    expect(after).toMatchObject({ id, connectionId, name: newName, tags: newTags, service: row.spec.service, ...recordOf(connectionId) });
+    expect(after['createdAt']).toBe(read['createdAt']);
     expect(after['integration']).toEqual(expectedIntegration(row, newPlain, secretWires));
     const path = `${API_PATHS.connections}/${connectionId}`;
     expect(requestsOf(env.sim)).toEqual(
@@ -298,7 +323,7 @@ describe('HTTP connection (headers, tokens, URL parameters, body)', () => {
       ],
       body: { content: '{"incident":"{{ pageToken }}"}', content_type: 'application/json' },
     });
-    expect(field(await env.gql(GET, { id }))).toEqual(connection);
+    expect(field(await env.gql(GET, { id }))).toEqual({ ...connection, ...recordOf(connectionId) });
 
     // Update 1: remove a header, a URL parameter and a token by name, add a header; the remaining token is not resent.
     const first = field(
@@ -428,7 +453,7 @@ describe('app key registrations', () => {
     for (const appKeyId of added) {
       expect(field(await env.gql(REGISTER, { account: ACCOUNT, appKeyId }))).toEqual({
         __typename: 'DatadogAppKeyRegistrationPayload',
-        registration: { appKeyId, account: { key: ACCOUNT } },
+        registration: { appKeyId, type: 'APP_KEY_REGISTRATION', account: { key: ACCOUNT } },
       });
     }
     const all = env.sim.appKeyRegistrationIds();

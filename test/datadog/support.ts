@@ -249,7 +249,7 @@ function integrationSelection(): string {
 }
 
 /** Every field of a Datadog connection, every integration member included. */
-export const CONNECTION = `{ __typename id connectionId name tags vendor service createdAt updatedAt
+export const CONNECTION = `{ __typename id connectionId name tags vendor service createdAt updatedAt createdByUserId actingUserCanResolve
   account { key vendor }
   secrets ${HINT}
   integration ${integrationSelection()} }`;
@@ -282,7 +282,7 @@ export const UNTRACK = `mutation Untrack($id: ID!) {
   result: untrackDatadogActionConnection(input: { id: $id }) { __typename ... on DeletedConnectionPayload { deletedId } ${ERROR} } }`;
 
 export const REGISTER = `mutation Register($account: String!, $appKeyId: String!) {
-  result: registerDatadogAppKey(input: { account: $account, appKeyId: $appKeyId }) { __typename ... on DatadogAppKeyRegistrationPayload { registration { appKeyId account { key } } } ${ERROR} } }`;
+  result: registerDatadogAppKey(input: { account: $account, appKeyId: $appKeyId }) { __typename ... on DatadogAppKeyRegistrationPayload { registration { appKeyId type account { key } } } ${ERROR} } }`;
 
 export const UNREGISTER = `mutation Unregister($account: String!, $appKeyId: String!) {
   result: unregisterDatadogAppKey(input: { account: $account, appKeyId: $appKeyId }) { __typename ... on DatadogAppKeyUnregisteredPayload { appKeyId } ${ERROR} } }`;
@@ -298,10 +298,14 @@ export const LIST = `query List($filter: ConnectionFilter, $first: Int, $after: 
     edges { cursor node { __typename ... on DatadogActionConnection { id } } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     failures { account { key } error { __typename message ... on VendorError { accountKey: account httpStatus retryable retryAfterSeconds } } }
+    itemFailures { account { key } part vendorId error { __typename message ... on VendorError { accountKey: account httpStatus vendorCode retryable } } }
   } }`;
 
 export const APP_KEYS = `query AppKeys($account: String!, $first: Int, $after: String) {
   result: datadogAppKeyRegistrations(account: $account, first: $first, after: $after) {
     __typename
-    ... on DatadogAppKeyRegistrationPage { nodes { appKeyId account { key } } totalCount endCursor hasNextPage }
+    ... on DatadogAppKeyRegistrationPage {
+      nodes { appKeyId type account { key } }
+      itemFailures { account { key } part vendorId error { __typename message ... on VendorError { accountKey: account httpStatus } } }
+      totalCount endCursor hasNextPage }
     ${READ_ERROR} } }`;

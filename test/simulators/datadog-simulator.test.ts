@@ -389,11 +389,11 @@ describe('Datadog simulator: get, patch, delete', () => {
     expect(del.text).toBe('{"errors":[{"title":"Generic Error","detail":"error deleting connection: rpc error: code = NotFound desc = connection not found"}]}');
     const patch = await call('PATCH', path, { data: { type: 'action_connection', attributes: { name: 'x' } } });
     expect(patch.status).toBe(404);
-    expect(genericDetail(patch)).toBe('error updating connection: rpc error: code = NotFound desc = connection not found');
+    expect(genericDetail(patch)).toBe('error creating connection: rpc error: code = NotFound desc = connection not found');
   });
 
-  it('answers non-UUID connection ids with the recorded Invalid Parameter 400', async () => {
-    const expected = { errors: [{ status: '400', title: 'Invalid Parameter', detail: 'invalid parameter "connectionId" in "path"; expected type "uuid"' }] };
+  it('answers non-UUID connection ids with the recorded Generic Error 400', async () => {
+    const expected = { errors: [{ title: 'Generic Error', detail: 'error connectionId not a valid UUID' }] };
     for (const method of ['GET', 'PATCH', 'DELETE']) {
       const reply = await call(method, `${CONNECTIONS}/not_a_uuid`, method === 'PATCH' ? { data: { type: 'action_connection', attributes: {} } } : undefined);
       expect(reply.status).toBe(400);
@@ -430,7 +430,7 @@ describe('Datadog simulator: get, patch, delete', () => {
       data: { type: 'action_connection', attributes: { integration: { type: 'Anthropic', credentials: { type: 'AnthropicAPIKey', api_token: 't' } } } },
     });
     expect(changed.status).toBe(400);
-    expect(genericDetail(changed)).toContain('error updating connection');
+    expect(genericDetail(changed)).toContain('error creating connection');
     const badAccount = await call('PATCH', `${CONNECTIONS}/${DATADOG_SEED_CONNECTION_IDS.awsProduction}`, {
       data: { type: 'action_connection', attributes: { integration: { type: 'AWS', credentials: { type: 'AWSAssumeRole', account_id: '12' } } } },
     });

@@ -10,8 +10,12 @@ import type { StoredConnection } from './state.js';
 const JSON_API: Readonly<Record<string, string>> = { 'content-type': JSON_API_MEDIA_TYPE };
 const PLAIN_JSON: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
 
-/** The verb Datadog's gRPC errors start with (`error getting connection: …`). */
-export type Verb = 'creating' | 'updating' | 'getting' | 'deleting';
+/**
+ * The verb Datadog's gRPC errors start with (`error getting connection: …`). The update handler
+ * reuses the create wording: a PATCH's 404 and 400 both read `error creating connection: …` in the
+ * recordings (CONTRACT.md, "Errors").
+ */
+export type Verb = 'creating' | 'getting' | 'deleting';
 
 export function jsonApi(status: number, body: unknown): SimResponse {
   return { status, headers: JSON_API, body };
@@ -24,6 +28,11 @@ export function genericError(status: number, detail: string): SimResponse {
 
 export function connectionNotFound(verb: Verb): SimResponse {
   return genericError(404, `error ${verb} connection: rpc error: code = NotFound desc = connection not found`);
+}
+
+/** The recorded 400 for a connection id that is not a UUID (checked by the backend, not the front layer: the spec types the id as a plain string). */
+export function connectionIdNotUuid(): SimResponse {
+  return genericError(400, 'error connectionId not a valid UUID');
 }
 
 /** The recorded app key 404. */
@@ -71,8 +80,24 @@ export function appKeyRegistration(id: string): { readonly id: string; readonly 
   return { id, type: APP_KEY_REGISTRATION_DATA_TYPE };
 }
 
-/** The wire `data` object. Secrets are left out unless `echoSecrets`; empty values are omitted (proto3 JSON). */
-export function renderConnection(connection: StoredConnection, echoSecrets: boolean): Record<string, unknown> {
+/** How a connection is rendered in one answer. */
+interface RenderOptions {
+  readonly echoSecrets: boolean;
+  /**
+   * Add what GET and PATCH answers carry beyond the spec: `created_at`, `last_updated`,
+   * `acting_user_can_resolve` and `relationships.created_by` (the recorded create answer has none).
+   */
+  readonly withRecord: boolean;
+  /** The value of `acting_user_can_resolve` (the recordings show `false`). */
+  readonly actingUserCanResolve: boolean;
+}
+
+/**
+ * The wire `data` object. Secrets are left out unless `echoSecrets`; empty values are omitted
+ * (proto3 JSON); `malformed` (a test knob) lays raw attribute values over the rendered ones.
+ */
+export function renderConnection(connection: StoredConnection, options: RenderOptions, malformed?: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const echoSecrets = options.echoSecrets;
   const integration = connection.integration;
   let credentials: Record<string, unknown>;
   let base: Record<string, unknown> = {};
@@ -96,7 +121,28 @@ export function renderConnection(connection: StoredConnection, echoSecrets: bool
     name: connection.name,
   };
   if (connection.tags.length > 0) attributes['tags'] = [...connection.tags];
-  return { id: connection.id, type: CONNECTION_DATA_TYPE, attributes };
+  if (!options.withRecord) return { id: connection.id, type: CONNECTION_DATA_TYPE, attributes: sortKeys({ ...attributes, ...malformed }) };
+  attributes['acting_user_can_resolve'] = options.actingUserCanResolve;
+  attributes['created_at'] = goTime(connection.createdAt);
+  attributes['last_updated'] = goTime(connection.updatedAt);
+  return {
+    id: connection.id,
+    type: CONNECTION_DATA_TYPE,
+    attributes: sortKeys({ ...attributes, ...malformed }),
+    // Recorded with the relationship's name as its type, not JSON:API's `users`.
+    relationships: { created_by: { data: { id: connection.createdBy, type: 'created_by' } } },
+  };
+}
+
+/**
+ * A time as Datadog's Go backend prints it (`time.Time.String()` in UTC):
+ * `2024-12-11 20:32:27.173761 +0000 UTC`, the fraction trimmed of trailing zeros and left out
+ * when zero. The simulator keeps milliseconds, so at most three digits follow the point.
+ */
+function goTime(epochMillis: number): string {
+  const iso = new Date(epochMillis).toISOString();
+  const fraction = iso.slice(20, 23).replace(/0+$/, '');
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction === '' ? '' : `.${fraction}`} +0000 UTC`;
 }
 
 // The recorded credentials come back with keys in alphabetical order (Go map encoding).

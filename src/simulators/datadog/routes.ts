@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimRequest, SimResponse, SimulatorServer } from '../base.js';
 import { APP_KEY_PAGE, APP_KEY_REGISTRATIONS_PATH, CONNECTIONS_PATH, UUID } from './contract.js';
-import { appKeyNotFound, appKeyNotRegistered, appKeyRegistration, connectionNotFound, invalidParameter, jsonApi, renderConnection } from './render.js';
+import { appKeyNotFound, appKeyNotRegistered, appKeyRegistration, connectionIdNotUuid, connectionNotFound, invalidParameter, jsonApi, renderConnection } from './render.js';
 import type { DatadogState, StoredConnection } from './state.js';
 import { decodeConnectionBody, validateCreate, validateUpdate, wantsNewExternalId, withAwsIds } from './validate.js';
 
@@ -9,6 +9,12 @@ import { decodeConnectionBody, validateCreate, validateUpdate, wantsNewExternalI
 export interface DatadogRouteOptions {
   readonly echoSecrets: boolean;
   readonly requireAppKeyRegistration: boolean;
+  /** `acting_user_can_resolve` in GET and PATCH answers. */
+  readonly actingUserCanResolve: boolean;
+  /** The user the calling keys belong to: the creator of connections made through the simulator. */
+  readonly userId: string;
+  /** The simulator's clock (creation and change times). */
+  readonly now: () => number;
 }
 
 /**
@@ -18,7 +24,11 @@ export interface DatadogRouteOptions {
 export function registerDatadogRoutes(server: SimulatorServer, state: DatadogState, options: DatadogRouteOptions): void {
   // "At least one registration" stands in for "the calling key is registered" (see the option).
   const registrationGate = (): SimResponse | null => (options.requireAppKeyRegistration && state.appKeys.size === 0 ? appKeyNotRegistered() : null);
-  const answer = (status: number, connection: StoredConnection): SimResponse => jsonApi(status, { data: renderConnection(connection, options.echoSecrets) });
+  // The recorded create answer carries no times, creator or `acting_user_can_resolve`; GET and PATCH answers do.
+  const answer = (status: number, connection: StoredConnection, withRecord: boolean): SimResponse =>
+    jsonApi(status, {
+      data: renderConnection(connection, { echoSecrets: options.echoSecrets, withRecord, actingUserCanResolve: options.actingUserCanResolve }, state.malformed.get(connection.id)),
+    });
 
   server.route('POST', CONNECTIONS_PATH, (request) => {
     const gate = registrationGate();
@@ -27,48 +37,53 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     if (!decoded.ok) return decoded.response;
     const validated = validateCreate(decoded.body);
     if (!validated.ok) return validated.response;
+    const now = options.now();
     const connection: StoredConnection = {
       id: randomUUID(),
       name: validated.name,
       tags: validated.tags,
       integration: withAwsIds(validated.integration, undefined, true),
+      createdAt: now,
+      updatedAt: now,
+      createdBy: options.userId,
     };
     state.connections.set(connection.id, connection);
-    return answer(201, connection);
+    return answer(201, connection, false);
   });
 
   server.route('GET', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
-    const id = pathUuid(request.params['connection_id'], 'connectionId');
+    const id = connectionIdOf(request.params['connection_id']);
     if (typeof id !== 'string') return id;
     const gate = registrationGate();
     if (gate) return gate;
     const connection = state.connections.get(id);
-    return connection ? answer(200, connection) : connectionNotFound('getting');
+    return connection ? answer(200, connection, true) : connectionNotFound('getting');
   });
 
   server.route('PATCH', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
-    const id = pathUuid(request.params['connection_id'], 'connectionId');
+    const id = connectionIdOf(request.params['connection_id']);
     if (typeof id !== 'string') return id;
     const gate = registrationGate();
     if (gate) return gate;
     const decoded = decodeConnectionBody(request);
     if (!decoded.ok) return decoded.response;
     const stored = state.connections.get(id);
-    if (!stored) return connectionNotFound('updating');
+    if (!stored) return connectionNotFound('creating');
     const validated = validateUpdate(stored, decoded.body);
     if (!validated.ok) return validated.response;
     const updated: StoredConnection = {
-      id,
+      ...stored,
       name: validated.name,
       tags: validated.tags,
       integration: withAwsIds(validated.integration, stored.integration, wantsNewExternalId(decoded.body)),
+      updatedAt: Math.max(options.now(), stored.updatedAt),
     };
     state.connections.set(id, updated);
-    return answer(200, updated);
+    return answer(200, updated, true);
   });
 
   server.route('DELETE', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
-    const id = pathUuid(request.params['connection_id'], 'connectionId');
+    const id = connectionIdOf(request.params['connection_id']);
     if (typeof id !== 'string') return id;
     const gate = registrationGate();
     if (gate) return gate;
@@ -110,7 +125,12 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
   });
 }
 
-/** The lower-cased id, or the recorded 400 when it is not a UUID. */
+/** The lower-cased connection id, or the backend's recorded 400 when it is not a UUID. */
+function connectionIdOf(raw: string | undefined): string | SimResponse {
+  return raw !== undefined && UUID.test(raw) ? raw.toLowerCase() : connectionIdNotUuid();
+}
+
+/** The lower-cased app key id, or the front layer's recorded 400 when it is not a UUID (the spec types it `format: uuid`). */
 function pathUuid(raw: string | undefined, name: string): string | SimResponse {
   if (raw !== undefined && UUID.test(raw)) return raw.toLowerCase();
   return invalidParameter(`invalid parameter ${JSON.stringify(name)} in "path"; expected type "uuid"`);

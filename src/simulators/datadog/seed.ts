@@ -16,15 +16,32 @@ export const DATADOG_SEED_CONNECTION_IDS = {
   cloudflare: '6bcf9c7e-b08d-4e4f-9237-9da0b1c2d3e6',
 } as const;
 
+/** The demo org's user who made the seeded connections (`relationships.created_by`). */
+export const DATADOG_SEED_USER_ID = '9e2f4c1a-7b3d-4e5f-8a6b-1c2d3e4f5a6b';
+
+/** When each seeded connection was made and last changed (UTC), so demo answers carry real-looking times. */
+const SEED_TIMES: Readonly<Record<keyof typeof DATADOG_SEED_CONNECTION_IDS, readonly [created: string, updated: string]>> = {
+  awsProduction: ['2025-01-14T09:12:31.482Z', '2025-03-02T16:40:07.915Z'],
+  statuspageHttp: ['2025-01-20T11:05:44.120Z', '2025-01-20T11:05:44.120Z'],
+  datadogEuOrg: ['2025-02-03T08:27:19.006Z', '2025-02-18T13:51:02.730Z'],
+  serviceNow: ['2025-02-11T15:33:58.641Z', '2025-04-09T10:02:26.388Z'],
+  okta: ['2025-02-25T17:48:12.254Z', '2025-02-25T17:48:12.254Z'],
+  openAi: ['2025-03-06T12:19:40.097Z', '2025-05-13T08:44:51.563Z'],
+  cloudflare: ['2025-03-27T19:02:05.871Z', '2025-03-27T19:02:05.871Z'],
+};
+
 /** Stable ids of the seeded app key registrations. */
 export const DATADOG_SEED_APP_KEY_IDS: readonly string[] = ['7cd0ad8f-c19e-4f5a-a348-aeb1c2d3e4f7'];
 
 /** A fresh copy of the seeded connections (callers may keep or replace them freely). */
 export function datadogSeedConnections(): StoredConnection[] {
-  const ids = DATADOG_SEED_CONNECTION_IDS;
+  const record = (key: keyof typeof DATADOG_SEED_CONNECTION_IDS) => {
+    const [created, updated] = SEED_TIMES[key];
+    return { id: DATADOG_SEED_CONNECTION_IDS[key], createdAt: Date.parse(created), updatedAt: Date.parse(updated), createdBy: DATADOG_SEED_USER_ID };
+  };
   return [
     {
-      id: ids.awsProduction,
+      ...record('awsProduction'),
       name: 'AWS production (incident remediation)',
       tags: ['team:platform', 'env:prod'],
       integration: {
@@ -40,7 +57,7 @@ export function datadogSeedConnections(): StoredConnection[] {
       },
     },
     {
-      id: ids.statuspageHttp,
+      ...record('statuspageHttp'),
       name: 'Statuspage API',
       tags: ['team:sre', 'service:statuspage'],
       integration: {
@@ -57,7 +74,7 @@ export function datadogSeedConnections(): StoredConnection[] {
       },
     },
     {
-      id: ids.datadogEuOrg,
+      ...record('datadogEuOrg'),
       name: 'Datadog EU org (cross-org actions)',
       tags: ['team:observability'],
       integration: {
@@ -73,7 +90,7 @@ export function datadogSeedConnections(): StoredConnection[] {
       },
     },
     {
-      id: ids.serviceNow,
+      ...record('serviceNow'),
       name: 'ServiceNow ITSM',
       tags: ['team:it-ops', 'env:prod'],
       integration: {
@@ -84,7 +101,7 @@ export function datadogSeedConnections(): StoredConnection[] {
       },
     },
     {
-      id: ids.okta,
+      ...record('okta'),
       name: 'Okta workforce directory',
       tags: ['team:security'],
       integration: {
@@ -95,7 +112,7 @@ export function datadogSeedConnections(): StoredConnection[] {
       },
     },
     {
-      id: ids.openAi,
+      ...record('openAi'),
       name: 'OpenAI (incident summaries)',
       tags: ['team:sre', 'use:postmortems'],
       integration: {
@@ -106,7 +123,7 @@ export function datadogSeedConnections(): StoredConnection[] {
       },
     },
     {
-      id: ids.cloudflare,
+      ...record('cloudflare'),
       name: 'Cloudflare DNS and WAF',
       tags: [],
       integration: {

@@ -1,7 +1,7 @@
 import { SimulatorServer, type SimRequest, type Simulator } from '../base.js';
 import { forbiddenKeys, pathNotFound } from './render.js';
 import { registerDatadogRoutes } from './routes.js';
-import { DATADOG_SEED_APP_KEY_IDS, datadogSeedConnections } from './seed.js';
+import { DATADOG_SEED_APP_KEY_IDS, DATADOG_SEED_USER_ID, datadogSeedConnections } from './seed.js';
 import { DatadogState, type StoredConnection } from './state.js';
 
 export type { StoredConnection } from './state.js';
@@ -21,6 +21,12 @@ export interface DatadogSimulatorOptions {
    * Default false, so demo configs with made-up keys work.
    */
   requireAppKeyRegistration?: boolean;
+  /** `acting_user_can_resolve` in GET and PATCH answers; default false, as recorded. */
+  actingUserCanResolve?: boolean;
+  /** The user the keys belong to, named as creator of the connections made through the simulator (default: the seed's user). */
+  userId?: string;
+  /** The clock behind `created_at` and `last_updated` (default: the system clock). */
+  now?: () => Date;
 }
 
 /** A running Datadog simulator plus accessors for tests. */
@@ -35,6 +41,14 @@ export interface DatadogSimulator extends Simulator {
   appKeyRegistrationIds(): string[];
   /** Ids of the seeded connections (present after every reset unless deleted since). */
   readonly seedConnectionIds: readonly string[];
+  /**
+   * Test knob: from now on, GET and PATCH answers for connection `id` carry `attributes` laid over
+   * the rendered attributes as raw JSON (e.g. `{ name: null }`, `{ integration: { type: 42 } }`,
+   * `{ created_at: 'yesterday' }`), so a test can make one connection break the contract while the
+   * others answer as usual. Cleared by `reset` and by `clearMalformedConnections`.
+   */
+  malformConnection(id: string, attributes: Readonly<Record<string, unknown>>): void;
+  clearMalformedConnections(): void;
 }
 
 /**
@@ -55,7 +69,14 @@ export function createDatadogSimulator(options: DatadogSimulatorOptions = {}): D
     },
     notFound: pathNotFound,
   });
-  registerDatadogRoutes(server, state, { echoSecrets: options.echoSecrets ?? false, requireAppKeyRegistration: options.requireAppKeyRegistration ?? false });
+  const now = options.now;
+  registerDatadogRoutes(server, state, {
+    echoSecrets: options.echoSecrets ?? false,
+    requireAppKeyRegistration: options.requireAppKeyRegistration ?? false,
+    actingUserCanResolve: options.actingUserCanResolve ?? false,
+    userId: options.userId ?? DATADOG_SEED_USER_ID,
+    now: now === undefined ? () => Date.now() : () => now().getTime(),
+  });
   return {
     vendor: 'datadog',
     server,
@@ -66,6 +87,12 @@ export function createDatadogSimulator(options: DatadogSimulatorOptions = {}): D
     },
     appKeyRegistrationIds: () => [...state.appKeys],
     seedConnectionIds: datadogSeedConnections().map((connection) => connection.id),
+    malformConnection: (id, attributes) => {
+      state.malformed.set(id.toLowerCase(), structuredClone(attributes));
+    },
+    clearMalformedConnections: () => {
+      state.malformed.clear();
+    },
   };
 }
 

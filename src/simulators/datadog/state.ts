@@ -46,6 +46,11 @@ export interface StoredConnection {
   readonly name: string;
   readonly tags: readonly string[];
   readonly integration: StoredIntegration;
+  /** When it was created and last changed (epoch milliseconds); sent as `created_at` and `last_updated`. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** The user who created it; sent as `relationships.created_by`. */
+  readonly createdBy: string;
 }
 
 /** What one Datadog org holds: action connections and app key registrations, in memory. */
@@ -53,6 +58,8 @@ export class DatadogState {
   readonly connections = new Map<string, StoredConnection>();
   /** Registered app key ids, in registration order. */
   readonly appKeys = new Set<string>();
+  /** Test knob: raw attribute values laid over a connection's answers, by connection id (see `malformConnection`). */
+  readonly malformed = new Map<string, Readonly<Record<string, unknown>>>();
 
   constructor(private readonly seed: () => { readonly connections: readonly StoredConnection[]; readonly appKeyIds: readonly string[] }) {}
 
@@ -63,5 +70,6 @@ export class DatadogState {
     for (const connection of seed.connections) this.connections.set(connection.id, connection);
     this.appKeys.clear();
     for (const id of seed.appKeyIds) this.appKeys.add(id);
+    this.malformed.clear();
   }
 }

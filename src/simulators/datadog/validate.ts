@@ -130,7 +130,7 @@ export function validateCreate(body: ConnectionRequest): Validated {
       baseUrl: integration?.base_url,
       credentials: credentials ? candidateCredentials(credentials) : undefined,
     },
-    'creating',
+    'create',
   );
 }
 
@@ -147,13 +147,13 @@ export function validateUpdate(stored: StoredConnection, body: ConnectionRequest
     // either; a new connection is needed.
     return {
       ok: false,
-      response: genericError(400, `error updating connection: rpc error: code = InvalidArgument desc = integration type cannot be changed from ${stored.integration.type} to ${requestedType}`),
+      response: genericError(400, `error creating connection: rpc error: code = InvalidArgument desc = integration type cannot be changed from ${stored.integration.type} to ${requestedType}`),
     };
   }
   const patch = attributes.integration?.credentials;
   const unknown = unknownCredentialMember(stored.integration.type, patch, patch?.type ?? stored.integration.credentialType, 'update');
   if (unknown !== undefined) return { ok: false, response: unknownField(unknown) };
-  return validate(mergeCandidate(stored, body.data.type, attributes), 'updating');
+  return validate(mergeCandidate(stored, body.data.type, attributes), 'update');
 }
 
 /** Whether a PATCH asks for a new AWS external id. */
@@ -268,14 +268,32 @@ function compactBody(body: { content?: string | undefined; content_type?: string
   return out.content === undefined && out.content_type === undefined ? undefined : out;
 }
 
-function validate(candidate: Candidate, verb: 'creating' | 'updating'): Validated {
+/**
+ * The proto messages a request is validated as. The recorded PATCH 400 names the update messages
+ * (`UpdateCustomConnectionRequest.DataUpdate`, `CustomConnectionDataUpdate_AwsAuth`) where the
+ * create names `CreateCustomConnectionRequest.Data` and `CustomConnectionData_AwsAuthData`.
+ */
+interface Messages {
+  readonly root: string;
+  readonly data: string;
+  /** The suffix of an integration's auth message (`AuthData` or `Auth`). */
+  readonly auth: string;
+}
+
+const MESSAGES: Readonly<Record<'create' | 'update', Messages>> = {
+  create: { root: 'CreateCustomConnectionRequest.Data', data: 'CustomConnectionData', auth: 'AuthData' },
+  update: { root: 'UpdateCustomConnectionRequest.DataUpdate', data: 'CustomConnectionDataUpdate', auth: 'Auth' },
+};
+
+function validate(candidate: Candidate, mode: 'create' | 'update'): Validated {
+  const messages = MESSAGES[mode];
   const violations: Violation[] = [];
   if (candidate.dataType !== CONNECTION_DATA_TYPE) {
-    violations.push({ chain: ['CustomConnectionData.Type'], reason: `value must be in list [${CONNECTION_DATA_TYPE}]` });
+    violations.push({ chain: [`${messages.data}.Type`], reason: `value must be in list [${CONNECTION_DATA_TYPE}]` });
   }
-  if (candidate.name === '') violations.push({ chain: ['CustomConnectionData.Name'], reason: REQUIRED_STRING });
+  if (candidate.name === '') violations.push({ chain: [`${messages.data}.Name`], reason: REQUIRED_STRING });
   candidate.tags.forEach((tag, index) => {
-    const chain = [`CustomConnectionData.Tags[${index}]`];
+    const chain = [`${messages.data}.Tags[${index}]`];
     if (!TAG.test(tag)) violations.push({ chain, reason: patternReason(TAG) });
     else if (tag.slice(0, tag.indexOf(':')).toLowerCase() === RESERVED_TAG_KEY) {
       violations.push({ chain, reason: `value must not use the reserved tag key "${RESERVED_TAG_KEY}"` });
@@ -284,17 +302,16 @@ function validate(candidate: Candidate, verb: 'creating' | 'updating'): Validate
   const integration = contractIntegration(candidate.integrationType);
   let stored: StoredIntegration | undefined;
   if (integration === undefined) {
-    violations.push({ chain: ['CustomConnectionData.Integration'], reason: REQUIRED_MESSAGE });
+    violations.push({ chain: [`${messages.data}.Integration`], reason: REQUIRED_MESSAGE });
   } else {
     const decodeFailure = nonStringField(integration, candidate.credentials);
     if (decodeFailure !== undefined) {
       return { ok: false, response: badRequest(`invalid request body: field "data.attributes.integration.credentials.${decodeFailure}" has the wrong type`) };
     }
-    stored = validateIntegration(integration, candidate, violations);
+    stored = validateIntegration(integration, candidate, messages, violations);
   }
   if (violations.length > 0 || stored === undefined) {
-    const root = verb === 'creating' ? 'CreateCustomConnectionRequest.Data' : 'UpdateCustomConnectionRequest.Data';
-    return { ok: false, response: genericError(400, invalidArgumentDetail(verb, root, violations)) };
+    return { ok: false, response: genericError(400, invalidArgumentDetail(messages.root, violations)) };
   }
   return { ok: true, name: candidate.name, tags: [...candidate.tags], integration: stored };
 }
@@ -308,10 +325,10 @@ function nonStringField(integration: ContractIntegration, credentials: Candidate
   })?.name;
 }
 
-function validateIntegration(integration: ContractIntegration, candidate: Candidate, violations: Violation[]): StoredIntegration | undefined {
+function validateIntegration(integration: ContractIntegration, candidate: Candidate, messages: Messages, violations: Violation[]): StoredIntegration | undefined {
   const integrationName = protoName(integration.type);
-  const outer = `CustomConnectionData.${integrationName}`;
-  const authData = `CustomConnectionData_${integrationName}AuthData`;
+  const outer = `${messages.data}.${integrationName}`;
+  const authData = `${messages.data}_${integrationName}${messages.auth}`;
   const isHttp = integration.type === HTTP_INTEGRATION_TYPE;
   const before = violations.length;
   if (isHttp && !isHttpUrl(candidate.baseUrl)) {
@@ -419,12 +436,15 @@ function pascal(wire: string): string {
     .join('');
 }
 
-/** Formats violations like the recorded body: a hashicorp multierror inside the gRPC status text. */
-function invalidArgumentDetail(verb: 'creating' | 'updating', root: string, violations: readonly Violation[]): string {
+/**
+ * Formats violations like the recorded bodies: a hashicorp multierror inside the gRPC status text.
+ * Creates and updates alike start `error creating connection` (both are recorded that way).
+ */
+function invalidArgumentDetail(root: string, violations: readonly Violation[]): string {
   const points = violations.map((violation) => {
     const links = [root, ...violation.chain].map((link, index, all) => (index < all.length - 1 ? `invalid ${link}: embedded message failed validation` : `invalid ${link}: ${violation.reason}`));
     return `* [error_code=8]: ${links.join(' | caused by: ')}`;
   });
   const count = points.length === 1 ? '1 error occurred' : `${points.length} errors occurred`;
-  return `error ${verb} connection: rpc error: code = InvalidArgument desc = multiple errors: ${count}:\n\t${points.join('\n\t')}\n\n`;
+  return `error creating connection: rpc error: code = InvalidArgument desc = multiple errors: ${count}:\n\t${points.join('\n\t')}\n\n`;
 }

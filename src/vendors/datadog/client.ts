@@ -1,4 +1,5 @@
 import type { AccountRef } from '../../core/domain.js';
+import type { ItemFailure } from '../../core/http/tolerant.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp } from '../../core/http/vendor-http.js';
 import type { BuiltRequest } from '../../core/input-check.js';
 import type { DatadogCreateConnectionRequest, DatadogUpdateConnectionRequest } from './input.js';
@@ -18,6 +19,11 @@ export function datadogAuth(apiKey: string, appKey: string): AuthStrategy {
 /** A page of app key registrations. */
 export interface AppKeyRegistrationPage {
   readonly registrations: readonly DatadogAppKeyRegistration[];
+  /** Registrations Datadog sent on this page that break the contract (the others are in `registrations`). */
+  readonly failures: readonly ItemFailure[];
+  /** How many items Datadog sent on this page, readable or not (what paging counts). */
+  readonly received: number;
+  /** `meta.total`; null when Datadog leaves `meta` out or null. */
   readonly total: number | null;
 }
 
@@ -93,8 +99,11 @@ export class DatadogClient {
       query: { 'page[size]': page.size, 'page[number]': page.number },
       schema: appKeyRegistrationList,
     });
+    const { items, failures } = res.body.data;
     return {
-      registrations: res.body.data.map((d) => mapAppKeyRegistration(this.account, d)),
+      registrations: items.map((d) => mapAppKeyRegistration(this.account, d)),
+      failures,
+      received: items.length + failures.length,
       total: res.body.meta?.total ?? null,
     };
   }

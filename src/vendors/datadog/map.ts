@@ -1,7 +1,7 @@
 import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
 import { secretHint } from '../../core/domain.js';
 import { HTTP_INTEGRATION_TYPE, camel, integrationSpec } from './catalogue.js';
-import type { AppKeyRegistrationData, ConnectionData } from './wire.js';
+import type { AppKeyRegistrationData, AppKeyRegistrationType, ConnectionData } from './wire.js';
 
 /** One HTTP header, URL parameter or token of Datadog's HTTP integration; values are hints only. */
 export interface DatadogHttpItem {
@@ -38,11 +38,17 @@ export interface DatadogActionConnection extends ConnectionBase {
   readonly connectionId: string;
   readonly tags: readonly string[];
   readonly integration: DatadogIntegration;
+  /** The Datadog user who created it (`relationships.created_by.data.id`); null when Datadog does not say (its create answer never does). */
+  readonly createdByUserId: string | null;
+  /** Datadog's `acting_user_can_resolve`: whether the user behind the calling application key may use the connection; null when not sent. */
+  readonly actingUserCanResolve: boolean | null;
 }
 
 export interface DatadogAppKeyRegistration {
   readonly account: AccountRef;
   readonly appKeyId: string;
+  /** `data.type`; `unknown` for a value this version of Patchbay does not know. */
+  readonly type: AppKeyRegistrationType;
 }
 
 function text(value: unknown): string | null {
@@ -100,13 +106,15 @@ export function mapConnection(account: AccountRef, data: ConnectionData): Datado
     name: data.attributes.name,
     tags: data.attributes.tags ?? [],
     service: spec?.service ?? 'OTHER',
-    createdAt: null,
-    updatedAt: null,
+    createdAt: data.attributes.created_at ?? null,
+    updatedAt: data.attributes.last_updated ?? null,
     secrets,
     integration: { type: wire.type, typeName: spec?.typeName ?? null, credentialType: wire.credentials.type, values, secrets, http },
+    createdByUserId: data.relationships?.created_by?.data?.id ?? null,
+    actingUserCanResolve: data.attributes.acting_user_can_resolve ?? null,
   };
 }
 
 export function mapAppKeyRegistration(account: AccountRef, data: AppKeyRegistrationData): DatadogAppKeyRegistration {
-  return { account, appKeyId: data.id };
+  return { account, appKeyId: data.id, type: data.type };
 }

@@ -1,7 +1,7 @@
 import { builder } from '../schema/builder.js';
 import { isReadError, type ReadError } from '../schema/errors.js';
 import { vendorTypes } from '../schema/vendor-types.js';
-import { readByInnerId } from '../src/app/lookup.js';
+import { readInnerId } from '../src/app/lookup.js';
 import type { ConnectionBase } from '../src/core/domain.js';
 import { NotFoundError } from '../src/core/errors.js';
 import { decodeGlobalId } from '../src/core/ids.js';
@@ -18,8 +18,10 @@ builder.queryField('connection', (t) =>
       const vendor = context.accounts.vendorOfTypename(decoded.typename);
       if (!vendor) return notFound;
       try {
-        return (await readByInnerId(context, vendor, decoded.id)) ?? notFound;
+        return (await readInnerId(context, vendor, decoded.id)) ?? notFound;
       } catch (error) {
+        // The vendor's "not found" keeps its code (e.g. Cloud Manager's GROUP_NOT_FOUND for a missing project).
+        if (error instanceof NotFoundError) return new NotFoundError(`No connection has the id "${id}": ${error.message}`, id, error.vendorCode);
         if (isReadError(error)) return error;
         throw error;
       }

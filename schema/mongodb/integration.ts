@@ -22,7 +22,7 @@ const PagerDutySettings = builder.objectRef<MongoDbPagerDutySettings>('MongoDbPa
   description: 'A `PAGER_DUTY` integration: alerts go to a PagerDuty service (Events API v2 integration key).',
   fields: (t) => ({
     serviceKey: t.field({ type: SecretHintType, description: 'A hint about the service (integration) key; the vendor shows it partially masked.', resolve: (s) => s.serviceKey }),
-    region: t.exposeString('region', { nullable: true, description: 'PagerDuty region (`US`/`EU`); only the Atlas API returns it.' }),
+    region: t.exposeString('region', { nullable: true, description: 'The PagerDuty region (`US`/`EU`), as the Atlas-era API returns it; null when the vendor sends none.' }),
   }),
 });
 
@@ -57,6 +57,16 @@ const WebhookSettings = builder.objectRef<MongoDbWebhookSettings>('MongoDbWebhoo
     url: t.field({ type: SecretHintType, description: 'A hint about the URL (the vendor masks its path; it may embed a token).', resolve: (s) => s.url }),
     urlOrigin: t.exposeString('urlOrigin', { nullable: true, description: 'Scheme and host of the URL, e.g. `https://hooks.example.com`.' }),
     secret: t.field({ type: SecretHintType, description: 'A hint about the signing secret; `isSet` is false when none is configured.', resolve: (s) => s.secret }),
+    bodyTemplate: t.field({
+      type: SecretHintType,
+      description: 'Whether a body template is set (Atlas-era). The vendor redacts it on read, so only `isSet` is shown, never its text.',
+      resolve: (s) => s.bodyTemplate,
+    }),
+    headersTemplate: t.field({
+      type: SecretHintType,
+      description: 'Whether a headers template is set (Atlas-era). It may carry credentials such as an `Authorization` header: only `isSet` is shown, never its text.',
+      resolve: (s) => s.headersTemplate,
+    }),
   }),
 });
 
@@ -116,7 +126,7 @@ builder.node(MongoDbIntegrationRef, {
     type: t.exposeString('type', { description: "The vendor's `INTEGRATION-TYPE`, e.g. `PAGER_DUTY`." }),
     vendorIntegrationId: t.exposeString('vendorIntegrationId', {
       nullable: true,
-      description: "The integration's own id, when the API returns one (Atlas v2 does; Cloud Manager v1.0 does not).",
+      description: "The integration's own read-only id, when the API returns one (the Atlas-era view does; Cloud Manager v1.0's docs list none).",
     }),
     settings: t.field({ type: MongoDbIntegrationSettingsUnion, description: 'What it connects to, with its non-secret settings and hints about its secrets.', resolve: (i) => i.settings }),
   }),

@@ -21,6 +21,14 @@ const OpsGenieRegionEnum = builder.enumType('MongoDbOpsGenieRegion', {
   } as const,
 });
 
+const PagerDutyRegionEnum = builder.enumType('MongoDbPagerDutyRegion', {
+  description: 'The PagerDuty service region alerts are sent to (an Atlas-era field; Cloud Manager v1.0 documents none).',
+  values: {
+    US: { value: 'US', description: 'PagerDuty US (events.pagerduty.com).' },
+    EU: { value: 'EU', description: 'PagerDuty EU (events.eu.pagerduty.com).' },
+  } as const,
+});
+
 const ServiceDiscoveryEnum = builder.enumType('MongoDbPrometheusServiceDiscovery', {
   description: 'How Prometheus discovers Cloud Manager targets.',
   values: {
@@ -41,6 +49,10 @@ const PagerDutyInput = builder.inputType('MongoDbPagerDutyInput', {
   description: 'A `PAGER_DUTY` integration.',
   fields: (t) => ({
     serviceKey: t.string({ description: `The PagerDuty service (integration) key. ${required} ${secret} ${resend}` }),
+    region: t.field({
+      type: PagerDutyRegionEnum,
+      description: 'The PagerDuty region. Sent only when given (the vendor then uses its default, `US`); an API that does not know the attribute refuses it with a `VendorValidationError`.',
+    }),
   }),
 });
 
@@ -74,6 +86,12 @@ const WebhookInput = builder.inputType('MongoDbWebhookInput', {
   fields: (t) => ({
     url: t.string({ description: `The absolute http(s) URL alerts are posted to (treated as a secret: it may embed a token). ${required} ${secret} ${resend}` }),
     secret: t.string({ description: `The signing secret. ${secret} Omitting it on upsert removes the secret (PUT replaces the whole integration).` }),
+    bodyTemplate: t.string({
+      description: `A template of the JSON body the vendor posts, with \`\${field}\` placeholders of the alert (at most 16384 characters; the vendor sends its default body when the rendered result is not JSON). ${secret} Omitting it on upsert removes it.`,
+    }),
+    headersTemplate: t.string({
+      description: `A template of a JSON object of extra headers (name to value; at most 4096 characters). It may carry credentials such as an \`Authorization\` value. ${secret} Omitting it on upsert removes it.`,
+    }),
   }),
 });
 

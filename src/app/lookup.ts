@@ -42,14 +42,20 @@ export function requireConnectionId<R extends VendorRuntime>(context: GatewayCon
 
 /**
  * Reads the connection an inner id names through its vendor's loaders; null when the id names
- * none or the vendor has no such connection. Other failures are thrown as they are.
+ * none of a configured account's connections. The vendor's own "not found" is thrown as it came
+ * (its code tells a missing project from a missing integration), like every other failure.
  */
-export async function readByInnerId<R extends VendorRuntime>(context: GatewayContext, vendor: R, inner: string): Promise<ConnectionOf<R> | null> {
+export async function readInnerId<R extends VendorRuntime>(context: GatewayContext, vendor: R, inner: string): Promise<ConnectionOf<R> | null> {
   const target = parseInnerId(context, vendor, inner);
   if (!target) return null;
+  // `vendor.read` answers `vendor`'s own connection type.
+  return (await vendor.read(context, target.entry, target.key)) as ConnectionOf<R>;
+}
+
+/** {@link readInnerId} for Relay `node`: the vendor having no such connection is null too. */
+export async function readByInnerId<R extends VendorRuntime>(context: GatewayContext, vendor: R, inner: string): Promise<ConnectionOf<R> | null> {
   try {
-    // `vendor.read` answers `vendor`'s own connection type.
-    return (await vendor.read(context, target.entry, target.key)) as ConnectionOf<R>;
+    return await readInnerId(context, vendor, inner);
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;

@@ -4,6 +4,7 @@ import { NotFoundError, VendorAuthError, VendorContractError } from '../../src/c
 import { MONGODB_DEMO_GROUP_IDS } from '../../src/simulators/mongodb/seed.js';
 import { createMongoDbSimulator, type MongoDbSimulator, type StoredIntegration } from '../../src/simulators/mongodb/simulator.js';
 import type { MongoDbIntegrationType } from '../../src/vendors/mongodb/catalogue.js';
+import { parseMongoDbError } from '../../src/vendors/mongodb/errors.js';
 import { buildIntegrationBody } from '../../src/vendors/mongodb/input.js';
 import type { MongoDbIntegration } from '../../src/vendors/mongodb/map.js';
 import { makeClient } from './client-kit.js';
@@ -29,7 +30,8 @@ function seed(): Map<string, StoredIntegration[]> {
 /** The settings a write of `wireBody(type, tag)` must map to: values kept, secrets as hints only. */
 function expectMapped(type: MongoDbIntegrationType, integration: MongoDbIntegration, tag: string): void {
   const body = wireBody(type, tag);
-  expect(integration).toMatchObject({ kind: 'mongodb', groupId: EMPTY_GROUP, type, vendorIntegrationId: null, createdAt: null });
+  expect(integration).toMatchObject({ kind: 'mongodb', groupId: EMPTY_GROUP, type, vendorIntegrationId: sim.integrationId(EMPTY_GROUP, type), createdAt: null });
+  expect(integration.vendorIntegrationId).toMatch(/^[0-9a-f]{24}$/);
   const secrets = secretsOf(type, body);
   for (const [field, value] of Object.entries(secrets)) {
     const hint = integration.secrets.find((s) => s.field === field);
@@ -54,6 +56,7 @@ function expectMapped(type: MongoDbIntegrationType, integration: MongoDbIntegrat
       break;
     case 'WEBHOOK':
       expect(s.urlOrigin).toBe('https://hooks.example.com');
+      expect([s.bodyTemplate.isSet, s.headersTemplate.isSet]).toEqual([false, false]);
       break;
     case 'MICROSOFT_TEAMS':
       expect(s.urlOrigin).toBe('https://contoso.webhook.office.com');
@@ -62,7 +65,8 @@ function expectMapped(type: MongoDbIntegrationType, integration: MongoDbIntegrat
       expect(s).toMatchObject({ username: 'prom', listenAddress: '0.0.0.0:9216', serviceDiscovery: 'http', scheme: 'https', enabled: true, tlsPemPath: '/etc/ssl/prom.pem' });
       break;
     case 'PAGER_DUTY':
-      expect(s.region).toBeNull();
+      // Served as recorded: none was sent, so the vendor's default.
+      expect(s.region).toBe('US');
       break;
     default:
       throw new Error(`unexpected settings ${s.type}`);
@@ -232,14 +236,63 @@ describe('tolerated alternatives', () => {
     await expect(kit.client.upsertIntegration(kit.scope, EMPTY_GROUP, buildIntegrationBody(resolvedInput('OPS_GENIE', 'x')))).rejects.toBeInstanceOf(VendorContractError);
   });
 
-  it('calls a known type with a wrongly typed field a contract breach', async () => {
+  it('reads a listed integration of a known type with a wrongly typed field as an item failure, never as half an object', async () => {
     await kit.client.listIntegrations(kit.scope, PAYMENTS);
     sim.server.addFault({
       match: { method: 'GET', path: '/integrations$' },
       times: 1,
-      response: { status: 200, body: { links: [], results: [{ type: 'PAGER_DUTY', serviceKey: 42 }], totalCount: 1 } },
+      response: {
+        status: 200,
+        body: {
+          links: [],
+          results: [
+            { type: 'PAGER_DUTY', serviceKey: 42 },
+            { type: 'VICTOR_OPS', apiKey: '******1c11' },
+          ],
+          totalCount: 2,
+        },
+      },
     });
-    await expect(kit.client.listIntegrations(kit.scope, PAYMENTS)).rejects.toBeInstanceOf(VendorContractError);
+    const group = await kit.client.listIntegrations(kit.scope, PAYMENTS);
+    expect(group.integrations.map((i) => i.type)).toEqual(['VICTOR_OPS']);
+    expect(group.failures).toHaveLength(1);
+    expect(group.failures[0]).toMatchObject({ vendorId: 'PAGER_DUTY', index: 0 });
+    expect(group.failures[0]?.error).toBeInstanceOf(VendorContractError);
+    expect(group.failures[0]?.error.message).toContain('serviceKey: invalid_type');
+  });
+
+  it('calls a known type with a wrongly typed field a contract breach when it is read on its own', async () => {
+    await kit.client.upsertIntegration(kit.scope, EMPTY_GROUP, buildIntegrationBody(resolvedInput('PAGER_DUTY', 'one')));
+    sim.server.addFault({ match: { method: 'GET', path: '/integrations/PAGER_DUTY$' }, times: 1, response: { status: 200, body: { type: 'PAGER_DUTY', serviceKey: 42 } } });
+    await expect(kit.client.getIntegration(kit.scope, EMPTY_GROUP, 'PAGER_DUTY')).rejects.toBeInstanceOf(VendorContractError);
+  });
+
+  it('keeps paging past a page with a broken integration, and counts it towards totalCount', async () => {
+    await kit.client.listIntegrations(kit.scope, PAYMENTS);
+    const small = makeClient({ baseUrl: kit.client.account.baseUrl, groupIds: [PAYMENTS], publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY, client: { pageSize: 1 } });
+    try {
+      sim.server.addFault({
+        match: { method: 'GET', path: '/integrations$' },
+        times: 1,
+        response: { status: 200, body: { links: [], results: [{ type: 'PROMETHEUS', enabled: 'true' }], totalCount: 2 } },
+      });
+      sim.server.addFault({
+        match: { method: 'GET', path: '/integrations$' },
+        times: 1,
+        response: { status: 200, body: { links: [], results: [{ type: 'OPS_GENIE', apiKey: '******3311', region: 'EU' }], totalCount: 2 } },
+      });
+      const group = await small.client.listIntegrations(small.scope, PAYMENTS);
+      expect(group.integrations.map((i) => i.type)).toEqual(['OPS_GENIE']);
+      expect(group.failures.map((f) => f.vendorId)).toEqual(['PROMETHEUS']);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('reads the error code of an ApiError whose other members have unexpected shapes', () => {
+    expect(parseMongoDbError(404, { errorCode: 'GROUP_NOT_FOUND', error: '404', parameters: 'x', detail: 7 })).toEqual({ vendorCode: 'GROUP_NOT_FOUND', summary: 'GROUP_NOT_FOUND', fieldErrors: [] });
+    expect(parseMongoDbError(404, { errorCode: 404 })).toEqual({ vendorCode: null, summary: null, fieldErrors: [] });
+    expect(parseMongoDbError(404, '<html>')).toEqual({});
   });
 
   it('refuses ids that do not fit in a path before any request', async () => {

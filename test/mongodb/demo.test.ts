@@ -75,13 +75,19 @@ describe('a project that fails while the others answer', () => {
     const noneThere = { ...demo, id: 'mongodb-none-there', groupIds: ['fffffffffffffffffffffffe', missing] };
     const other = await startHarness({ accounts: [partly, noneThere] });
     try {
-      const response = await other.gql(`{ connections(first: 100) { totalCount failures { account { key } part error { __typename } } } }`);
+      const response = await other.gql(
+        `{ connections(first: 100) { totalCount nodes { ... on MongoDbIntegration { account { key } groupId } } failures { account { key } part error { __typename ... on NotFoundError { vendorCode } } } } }`,
+      );
       expect(response.errors).toBeUndefined();
-      const page = response.data?.['connections'] as { totalCount: number; failures: unknown[] };
+      const page = response.data?.['connections'] as { totalCount: number; nodes: { account: { key: string }; groupId: string }[]; failures: unknown[] };
       expect(page.totalCount).toBe(11);
+      // The other projects' integrations are all there, and all from the account that partly failed.
+      expect(new Set(page.nodes.map((n) => n.groupId))).toEqual(new Set(MONGODB_DEMO_GROUP_ID_LIST));
+      expect(page.nodes.every((n) => n.account.key === 'mongodb-partly')).toBe(true);
+      // Its error says why by the vendor's own code (Cloud Manager's 404 GROUP_NOT_FOUND).
       expect(page.failures).toEqual([
-        { account: { key: 'mongodb-partly' }, part: `project ${missing}`, error: { __typename: 'NotFoundError' } },
-        { account: { key: 'mongodb-none-there' }, part: null, error: { __typename: 'NotFoundError' } },
+        { account: { key: 'mongodb-partly' }, part: `project ${missing}`, error: { __typename: 'NotFoundError', vendorCode: 'GROUP_NOT_FOUND' } },
+        { account: { key: 'mongodb-none-there' }, part: null, error: { __typename: 'NotFoundError', vendorCode: 'GROUP_NOT_FOUND' } },
       ]);
     } finally {
       await other.close();

@@ -25,6 +25,7 @@ const SETTINGS = `settings {
 }`;
 const INTEGRATION = `id groupId type vendorIntegrationId name service vendor account { key } secrets { field isSet lastFour } ${SETTINGS}`;
 const ERRORS = `... on Error { message }
+  ... on NotFoundError { vendorCode }
   ... on InputValidationError { fieldErrors { path message } }
   ... on VendorError { httpStatus vendorCode retryable retryAfterSeconds }
   ... on VendorValidationError { fieldErrors { path message } }`;
@@ -139,7 +140,9 @@ describe('reads', () => {
       type: 'PAGER_DUTY',
       vendor: 'MONGODB_CLOUD_MANAGER',
       account: { key: 'mdb' },
-      settings: { __typename: 'MongoDbPagerDutySettings', serviceKey: { field: 'serviceKey', isSet: true, lastFour: 'gH8j' }, region: null },
+      vendorIntegrationId: sim.integrationId(PAYMENTS, 'PAGER_DUTY'),
+      // Served as recorded: an integration created without a region reads `US`.
+      settings: { __typename: 'MongoDbPagerDutySettings', serviceKey: { field: 'serviceKey', isSet: true, lastFour: 'gH8j' }, region: 'US' },
     });
     const legacy = field(await h.gql(CONNECTION, { id: integrationId('mdb', STAGING, 'NEW_RELIC') }), 'connection');
     expect(legacy['settings']).toEqual({ __typename: 'MongoDbUnknownIntegrationSettings', integrationType: 'NEW_RELIC', fieldNames: ['accountId', 'licenseKey', 'readToken', 'writeToken'] });
@@ -227,7 +230,8 @@ describe('every operation for every type', () => {
     expect(created['__typename']).toBe('MongoDbIntegrationPayload');
     const integration = created['integration'] as Json;
     const id = integrationId('mdb', EMPTY_GROUP, type);
-    expect(integration).toMatchObject({ id, groupId: EMPTY_GROUP, type, vendorIntegrationId: null });
+    expect(integration).toMatchObject({ id, groupId: EMPTY_GROUP, type, vendorIntegrationId: sim.integrationId(EMPTY_GROUP, type) });
+    expect(integration['vendorIntegrationId']).toMatch(/^[0-9a-f]{24}$/);
     expect((integration['settings'] as Json)['__typename']).toBe(SETTINGS_TYPENAMES[type]);
     for (const [name, value] of Object.entries(secretsOf(type, wireBody(type, tag)))) {
       const hint = (integration['secrets'] as Json[]).find((s) => s['field'] === name);
@@ -422,7 +426,8 @@ describe('vendor errors through GraphQL', () => {
   it('NotFoundError: deleting a type the project does not have (vendor 404 INTEGRATION_NOT_CONFIGURED)', async () => {
     const id = integrationId('mdb', SEARCH, 'WEBHOOK');
     const result = field(await h.gql(DELETE, { input: { id } }), 'deleteMongoDbIntegration');
-    expect(result['__typename']).toBe('NotFoundError');
+    // The two vendor 404s differ by their code, not only by their words.
+    expect(result).toMatchObject({ __typename: 'NotFoundError', vendorCode: 'INTEGRATION_NOT_CONFIGURED' });
     expect(served(sim).at(-1)).toEqual({ method: 'DELETE', path: `${sim.basePath}/groups/${SEARCH}/integrations/WEBHOOK` });
   });
 
@@ -437,7 +442,21 @@ describe('vendor errors through GraphQL', () => {
       },
     });
     const result = field(await h.gql(UPSERT, { input: { account: 'mdb', groupId: EMPTY_GROUP, integration: graphqlInput('VICTOR_OPS', 'x') } }), 'upsertMongoDbIntegration');
-    expect(result['__typename']).toBe('NotFoundError');
+    expect(result).toMatchObject({ __typename: 'NotFoundError', vendorCode: 'GROUP_NOT_FOUND' });
+  });
+
+  it('connection(id) keeps the vendor code of its "not found": a missing project and a missing type differ', async () => {
+    // The project's list answered without the type: Patchbay found nothing, the vendor said no code.
+    const missingType = field(await h.gql(CONNECTION, { id: integrationId('mdb', SEARCH, 'WEBHOOK') }), 'connection');
+    expect(missingType).toMatchObject({ __typename: 'NotFoundError', vendorCode: null });
+    sim.server.addFault({
+      match: { method: 'GET' },
+      times: 1,
+      response: { status: 404, body: { detail: 'No group with ID x exists.', error: 404, errorCode: 'GROUP_NOT_FOUND', parameters: [], reason: 'Not Found' } },
+    });
+    const missingProject = field(await h.gql(CONNECTION, { id: integrationId('mdb', PAYMENTS, 'PAGER_DUTY') }), 'connection');
+    expect(missingProject).toMatchObject({ __typename: 'NotFoundError', vendorCode: 'GROUP_NOT_FOUND' });
+    sim.server.clearFaults();
   });
 
   it('VendorAuthError: a wrong private key fails the Digest check (401), after at most one resend', async () => {

@@ -135,7 +135,7 @@ describe('list', () => {
     // The vendor's enum order, not insertion order.
     expect(results.map((r) => r['type'])).toEqual(['PAGER_DUTY', 'SLACK', 'WEBHOOK', 'PROMETHEUS']);
     const [pagerDuty, slack, webhook, prometheus] = results as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
-    expect(pagerDuty).toEqual({ serviceKey: `${'*'.repeat(28)}gH8j`, type: 'PAGER_DUTY' });
+    expect(pagerDuty).toEqual({ id: sim.integrationId(PAYMENTS, 'PAGER_DUTY'), region: 'US', serviceKey: `${'*'.repeat(28)}gH8j`, type: 'PAGER_DUTY' });
     expect(Object.keys(pagerDuty).at(-1)).toBe('type');
     expect(slack['apiToken']).toBe(`${'*'.repeat(27)}3b5d`);
     expect(slack).toMatchObject({ teamName: 'Acme Platform', channelName: 'payments-alerts' });
@@ -203,7 +203,7 @@ describe('get one', () => {
   it('returns the bare integration object', async () => {
     const reply = await raw.call('GET', one(SEARCH, 'OPS_GENIE'));
     expect(reply.status).toBe(200);
-    expect(reply.json).toEqual({ apiKey: `${'*'.repeat(32)}3311`, region: 'EU', type: 'OPS_GENIE' });
+    expect(reply.json).toEqual({ id: sim.integrationId(SEARCH, 'OPS_GENIE'), apiKey: `${'*'.repeat(32)}3311`, region: 'EU', type: 'OPS_GENIE' });
   });
 
   it('answers a type that is not configured with INTEGRATION_NOT_CONFIGURED (404)', async () => {

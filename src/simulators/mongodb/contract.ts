@@ -27,9 +27,10 @@ export const PATH_TYPES: ReadonlySet<string> = new Set(['PAGER_DUTY', 'SLACK', '
 
 /**
  * How a field reads back (CONTRACT.md, "Per-type fields" and "Masking as recorded"): `partial`
- * keeps the last four characters, `url` keeps the origin and the last four, `never` is not returned.
+ * keeps the last four characters, `url` keeps the origin and the last four, `redacted` shows
+ * `******` alone, `never` is not returned.
  */
-export type Readback = 'partial' | 'url' | 'never';
+export type Readback = 'partial' | 'url' | 'redacted' | 'never';
 
 /** One request field of a writable type. */
 export interface FieldRule {
@@ -65,6 +66,32 @@ export const TYPE_RULES: Readonly<Record<string, Readonly<Record<string, FieldRu
     // Unknown: the docs say it is returned if set, not whether masked. Masked here, the safe guess.
     tlsPemPassword: text(false, { readback: 'partial' }),
   },
+};
+
+/**
+ * Request fields the Atlas-era API has beyond Cloud Manager's table (the Atlas v2 spec): PagerDuty's
+ * `region`, and the webhook templates (2026; `format: password`, 16 KB and 4 KB). Accepted only
+ * by a simulator told to (`acceptAtlasFields`); Cloud Manager's own request table has none of them.
+ */
+const ATLAS_TYPE_RULES: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
+  PAGER_DUTY: { region: text(false, { values: ['US', 'EU'] }) },
+  // Atlas's docs say a set template is shown as `******`; the API's exact mask is unknown, so `******` it is.
+  WEBHOOK: { bodyTemplate: text(false, { readback: 'redacted', maxLength: 16_384 }), headersTemplate: text(false, { readback: 'redacted', maxLength: 4096 }) },
+};
+
+/** The request fields of `type`, with or without the Atlas-only ones; undefined for a type that cannot be written. */
+export function typeRules(type: string, withAtlasFields: boolean): Readonly<Record<string, FieldRule>> | undefined {
+  const rules = TYPE_RULES[type];
+  return rules === undefined || !withAtlasFields ? rules : { ...rules, ...ATLAS_TYPE_RULES[type] };
+}
+
+/**
+ * What the Atlas-era view sends for a field that was never set (the recordings): PagerDuty's
+ * `region` reads `US` (an integration created without one), unset webhook templates read `null`.
+ */
+export const READ_DEFAULTS: Readonly<Record<string, Readonly<Record<string, string | null>>>> = {
+  PAGER_DUTY: { region: 'US' },
+  WEBHOOK: { bodyTemplate: null, headersTemplate: null },
 };
 
 /** The legacy NEW_RELIC secrets (Atlas's field list), masked on read; such integrations are only ever seeded. */

@@ -1,5 +1,5 @@
 import type { SimResponse } from '../base.js';
-import { NEW_RELIC_SECRETS, REASONS, TYPE_RULES, type Readback } from './contract.js';
+import { NEW_RELIC_SECRETS, READ_DEFAULTS, REASONS, typeRules, type Readback } from './contract.js';
 import type { StoredIntegration } from './state.js';
 
 /*
@@ -36,23 +36,35 @@ function maskUrl(value: string): string {
 }
 
 function readbackOf(type: string, field: string): Readback | undefined {
-  const rule = TYPE_RULES[type]?.[field];
+  const rule = typeRules(type, true)?.[field];
   if (rule !== undefined) return rule.readback;
   return type === 'NEW_RELIC' && NEW_RELIC_SECRETS.has(field) ? 'partial' : undefined;
 }
 
-/** The wire object: secrets masked, keys sorted with `type` last, as the recordings show. */
-export function renderIntegration(integration: StoredIntegration): Record<string, unknown> {
+/**
+ * The wire object as the recordings show it (the Atlas-era view of the same integrations): its
+ * read-only `id`, the read defaults of fields never set, secrets masked, keys sorted with `type` last.
+ */
+export function renderIntegration(integration: StoredIntegration, id: string): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...READ_DEFAULTS[integration.type], ...integration.fields, id };
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(integration.fields).sort()) {
-    const value = integration.fields[key];
+  for (const key of Object.keys(values).sort()) {
+    const value = values[key];
     if (value === undefined) continue;
     const readback = readbackOf(integration.type, key);
     if (readback === 'never') continue;
-    out[key] = typeof value !== 'string' || readback === undefined ? value : readback === 'url' ? maskUrl(value) : mask(value);
+    out[key] = typeof value !== 'string' || readback === undefined ? value : readback === 'redacted' ? '******' : readback === 'url' ? maskUrl(value) : mask(value);
   }
   // Documented: `channelName` reads back as "" when unset.
   if (integration.type === 'SLACK' && out['channelName'] === undefined) out['channelName'] = '';
   out['type'] = integration.type;
   return out;
+}
+
+/**
+ * `wire` with `patch` laid over it, for a test that needs an integration breaking the contract: a
+ * member set to `undefined` is left out of the JSON, any other value replaces the member as it is.
+ */
+export function breakWire(wire: Record<string, unknown>, patch: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  return patch === undefined ? wire : { ...wire, ...patch };
 }

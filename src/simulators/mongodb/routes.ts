@@ -1,13 +1,15 @@
 import type { SimRequest, SimResponse, SimulatorServer } from '../base.js';
-import { GROUP_ID, MONGODB_API_BASE_PATH, PAGE, PATH_TYPES, TYPE_RULES } from './contract.js';
-import { errorResponse, notConfigured, renderIntegration } from './render.js';
-import { ordered, type MongoDbState, type StoredIntegration } from './state.js';
+import { GROUP_ID, MONGODB_API_BASE_PATH, PAGE, PATH_TYPES, typeRules } from './contract.js';
+import { breakWire, errorResponse, notConfigured, renderIntegration } from './render.js';
+import { integrationKey, ordered, type MongoDbState, type StoredIntegration } from './state.js';
 import { validateBody } from './validate.js';
 
 /** What the routes need to know of the simulator's options and authentication. */
 export interface MongoDbRouteOptions {
   /** Let the API create a Slack integration from nothing (the documented API cannot). */
   readonly allowSlackCreate: boolean;
+  /** Accept the Atlas-only request fields (PagerDuty `region`, webhook templates) on writes. */
+  readonly acceptAtlasFields: boolean;
   /** Headers a request earned at authentication (rate-limit counters), added to its answer. */
   readonly earnedHeaders: (request: SimRequest) => Readonly<Record<string, string>> | undefined;
 }
@@ -27,6 +29,10 @@ export function registerMongoDbRoutes(server: SimulatorServer, state: MongoDbSta
     });
   };
 
+  /** The wire object of one integration of `groupId`, with its id and the contract break a test asked for, if any. */
+  const render = (groupId: string, integration: StoredIntegration): Record<string, unknown> =>
+    breakWire(renderIntegration(integration, state.assignId(groupId, integration.type)), state.breaks.get(integrationKey(groupId, integration.type)));
+
   /** The project, or the vendor's error for a malformed or unknown id. */
   const project = (request: SimRequest): Map<string, StoredIntegration> | SimResponse => {
     const groupId = request.params['groupId'] ?? '';
@@ -39,7 +45,7 @@ export function registerMongoDbRoutes(server: SimulatorServer, state: MongoDbSta
 
   route('GET', '/groups/{groupId}/integrations', (request) => {
     const found = project(request);
-    return found instanceof Map ? listPage(request, found) : found;
+    return found instanceof Map ? listPage(request, found, render) : found;
   });
 
   route('GET', '/groups/{groupId}/integrations/{integrationType}', (request) => {
@@ -48,7 +54,8 @@ export function registerMongoDbRoutes(server: SimulatorServer, state: MongoDbSta
     const type = pathType(request);
     if (typeof type !== 'string') return type;
     const stored = found.get(type);
-    return stored ? { status: 200, body: renderIntegration(stored) } : notConfigured(type, request.params['groupId'] ?? '');
+    const groupId = request.params['groupId'] ?? '';
+    return stored ? { status: 200, body: render(groupId, stored) } : notConfigured(type, groupId);
   });
 
   const write = (request: SimRequest, mode: 'create' | 'upsert'): SimResponse => {
@@ -56,7 +63,7 @@ export function registerMongoDbRoutes(server: SimulatorServer, state: MongoDbSta
     if (!(found instanceof Map)) return found;
     const type = pathType(request);
     if (typeof type !== 'string') return type;
-    const rules = TYPE_RULES[type];
+    const rules = typeRules(type, options.acceptAtlasFields);
     // Unknown: how Cloud Manager refuses writing the end-of-life New Relic plugin integration.
     if (rules === undefined) return errorResponse(400, 'UNSUPPORTED_INTEGRATION_TYPE', `Integration type ${type} can no longer be configured.`, [type]);
     const validated = validateBody(request, type, rules);
@@ -72,7 +79,7 @@ export function registerMongoDbRoutes(server: SimulatorServer, state: MongoDbSta
     }
     // PUT replaces the whole configuration (CONTRACT.md): fields left out are gone afterwards.
     found.set(type, { type, fields: validated.fields });
-    return listPage(request, found);
+    return listPage(request, found, render);
   };
 
   route('POST', '/groups/{groupId}/integrations/{integrationType}', (request) => write(request, 'create'));
@@ -83,7 +90,9 @@ export function registerMongoDbRoutes(server: SimulatorServer, state: MongoDbSta
     if (!(found instanceof Map)) return found;
     const type = pathType(request);
     if (typeof type !== 'string') return type;
-    if (!found.delete(type)) return notConfigured(type, request.params['groupId'] ?? '');
+    const groupId = request.params['groupId'] ?? '';
+    if (!found.delete(type)) return notConfigured(type, groupId);
+    state.dropId(groupId, type);
     // Unknown for Cloud Manager; Atlas answers 204 with no body (recorded).
     return { status: 204 };
   });
@@ -111,12 +120,13 @@ function paging(request: SimRequest): Paging | SimResponse {
 }
 
 /** The `{links, results, totalCount}` page of a project, as list calls and writes answer. */
-function listPage(request: SimRequest, integrations: ReadonlyMap<string, StoredIntegration>): SimResponse {
+function listPage(request: SimRequest, integrations: ReadonlyMap<string, StoredIntegration>, render: (groupId: string, integration: StoredIntegration) => Record<string, unknown>): SimResponse {
   const page = paging(request);
   if ('status' in page) return page;
   const all = ordered(integrations);
   const start = (page.pageNum - 1) * page.itemsPerPage;
-  const results = all.slice(start, start + page.itemsPerPage).map(renderIntegration);
+  const groupId = request.params['groupId'] ?? '';
+  const results = all.slice(start, start + page.itemsPerPage).map((integration) => render(groupId, integration));
   const base = `http://${request.headers.host || '127.0.0.1'}${request.path}`;
   const href = (pageNum: number): string => `${base}?pageNum=${pageNum}&itemsPerPage=${page.itemsPerPage}`;
   const links = [{ href: href(page.pageNum), rel: 'self' }];

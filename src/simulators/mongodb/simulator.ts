@@ -4,7 +4,7 @@ import { DigestServer, type DigestOutcome, type DigestSeen } from './digest.js';
 import { apiError, errorResponse } from './render.js';
 import { registerMongoDbRoutes } from './routes.js';
 import { mongoDbSeedGroups } from './seed.js';
-import { MongoDbState, ordered, type DigestLogEntry, type StoredIntegration } from './state.js';
+import { integrationKey, MongoDbState, ordered, type DigestLogEntry, type StoredIntegration } from './state.js';
 
 export { MONGODB_API_BASE_PATH } from './contract.js';
 export type { DigestLogEntry, StoredIntegration } from './state.js';
@@ -25,6 +25,14 @@ export interface MongoDbSimulatorOptions {
    * first be set up in the UI (OAuth2) and the API can only reconfigure it; default false.
    */
   readonly allowSlackCreate?: boolean;
+  /**
+   * Accept the Atlas-only request fields on writes (CONTRACT.md, "Fields per type"): PagerDuty's
+   * `region` and the webhook `bodyTemplate`/`headersTemplate`. Default false: Cloud Manager's
+   * request tables list none of them, so it refuses them (`INVALID_ATTRIBUTE`). Reads always serve
+   * what the recordings show: every integration's read-only `id`, PagerDuty's `region` (`US` when
+   * never set), the templates (`null` when unset, `******` when set).
+   */
+  readonly acceptAtlasFields?: boolean;
   /** Initial projects and their integrations instead of the demo seed. */
   readonly groups?: ReadonlyMap<string, readonly StoredIntegration[]>;
 }
@@ -43,6 +51,15 @@ export interface MongoDbSimulator extends Simulator {
   storedTypes(groupId: string): string[];
   /** Ages every nonce issued so far past its lifetime: the next answer to one gets `stale=true`. */
   expireNonces(): void;
+  /** The read-only `id` the simulator serves for an integration, or undefined when the project has none of that type. */
+  integrationId(groupId: string, type: string): string | undefined;
+  /**
+   * Tests only: serves integration `type` of project `groupId` with `patch` laid over its wire
+   * object (list, get-one and write answers; a member set to `undefined` is left out), so that it
+   * breaks the contract, e.g. `{ enabled: 'true' }` on PROMETHEUS or `{ type: undefined }`.
+   * Paging and writes still see the stored integration. Until reset.
+   */
+  breakContract(groupId: string, type: string, patch: Readonly<Record<string, unknown>>): void;
   /** How each request's Digest credentials were judged since the last reset or clear. */
   readonly digestLog: readonly DigestLogEntry[];
   clearDigestLog(): void;
@@ -121,7 +138,11 @@ export function createMongoDbSimulator(options: MongoDbSimulatorOptions = {}): M
     authenticate,
     notFound: (request) => errorResponse(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${request.path}.`, [request.path]),
   });
-  registerMongoDbRoutes(server, state, { allowSlackCreate: options.allowSlackCreate ?? false, earnedHeaders: (request) => earned.get(request.headers) });
+  registerMongoDbRoutes(server, state, {
+    allowSlackCreate: options.allowSlackCreate ?? false,
+    acceptAtlasFields: options.acceptAtlasFields ?? false,
+    earnedHeaders: (request) => earned.get(request.headers),
+  });
 
   return {
     vendor: 'mongodb',
@@ -133,6 +154,10 @@ export function createMongoDbSimulator(options: MongoDbSimulatorOptions = {}): M
       return stored === undefined ? undefined : structuredClone(stored);
     },
     storedTypes: (groupId) => ordered(state.groups.get(groupId) ?? new Map()).map((i) => i.type),
+    integrationId: (groupId, type) => (state.groups.get(groupId)?.has(type) ? state.assignId(groupId, type) : undefined),
+    breakContract: (groupId, type, patch) => {
+      state.breaks.set(integrationKey(groupId, type), patch);
+    },
     expireNonces: () => digest.expireAll(),
     digestLog: state.digestLog,
     clearDigestLog: () => {

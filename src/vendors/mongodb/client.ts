@@ -1,5 +1,6 @@
 import type { AccountRef } from '../../core/domain.js';
 import { InputValidationError, NotFoundError, VendorContractError, VendorValidationError } from '../../core/errors.js';
+import type { ItemFailure } from '../../core/http/tolerant.js';
 import type { CallScope, DeleteOutcome, VendorHttp } from '../../core/http/vendor-http.js';
 import { GROUP_ID_PATTERN, TYPE_PATTERN } from './catalogue.js';
 import type { BuiltIntegration } from './input.js';
@@ -53,10 +54,13 @@ export class MongoDbClient {
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   }
 
-  /** Every integration of project `groupId`, reading `pageNum` by `pageNum` until all are read. */
+  /**
+   * Every integration of project `groupId`, reading `pageNum` by `pageNum` until all are read, and
+   * every listed integration that breaks the contract (a broken one never stops the paging).
+   */
   async listIntegrations(scope: CallScope, groupId: string): Promise<MongoDbGroupIntegrations> {
     checkKey(groupId, null);
-    const byType = new Map<string, MongoDbIntegration>();
+    const listed = new ProjectPages(this.account, groupId);
     for (let pageNum = 1; ; pageNum += 1) {
       if (pageNum > this.maxPages) {
         throw new VendorContractError(`MongoDB Cloud Manager kept paging past ${this.maxPages} pages of integrations for one project.`, this.facts(200));
@@ -69,13 +73,13 @@ export class MongoDbClient {
         schema: integrationPage,
       });
       const page = res.body;
-      // `totalCount` is an estimate and pages can shift between calls: one entry per type wins.
-      for (const wire of page.results) if (!byType.has(wire.type)) byType.set(wire.type, mapIntegration(this.account, groupId, wire));
-      const full = page.results.length >= this.pageSize;
-      const more = page.totalCount === null || page.totalCount === undefined ? full || hasNext(page) : byType.size < page.totalCount && page.results.length > 0;
+      listed.add(page);
+      const served = page.results.items.length + page.results.failures.length;
+      const full = served >= this.pageSize;
+      const more = page.totalCount === null || page.totalCount === undefined ? full || hasNext(page) : listed.size < page.totalCount && served > 0;
       if (!more) break;
     }
-    return { groupId, integrations: [...byType.values()] };
+    return listed.group();
   }
 
   /** One integration; `NotFoundError` when the type is not configured in the project. */
@@ -118,11 +122,15 @@ export class MongoDbClient {
     });
     // Writes answer with every integration of the project, not the one written (CONTRACT.md).
     const page: IntegrationPage = res.body;
-    const integrations = page.results.map((wire) => mapIntegration(this.account, groupId, wire));
-    const complete = page.totalCount === null || page.totalCount === undefined ? !hasNext(page) : integrations.length >= page.totalCount;
-    const group = { groupId, integrations };
-    const written = integrations.find((i) => i.type === built.type);
+    const listed = new ProjectPages(this.account, groupId);
+    listed.add(page);
+    const group = listed.group();
+    const complete = page.totalCount === null || page.totalCount === undefined ? !hasNext(page) : listed.size >= page.totalCount;
+    const written = group.integrations.find((i) => i.type === built.type);
     if (written) return { integration: written, group, complete };
+    // The write was done (2xx) but its integration cannot be read: the caller settles it by reading back.
+    const broken = group.failures.find((f) => f.vendorId === built.type);
+    if (broken) throw broken.error;
     if (complete) {
       throw new VendorContractError(`MongoDB Cloud Manager accepted the ${built.type} integration but did not list it in its answer.`, this.facts(res.status));
     }
@@ -132,6 +140,43 @@ export class MongoDbClient {
 
   private facts(status: number | null) {
     return { vendor: 'mongodb' as const, account: this.account.key, httpStatus: status, vendorCode: null, vendorRequestId: null, retryAfterSeconds: null };
+  }
+}
+
+/**
+ * A project's integrations gathered from one or more pages: one entry per type (`totalCount` is
+ * an estimate and pages can shift between calls), and one failure per broken integration that is
+ * not also listed readable; a broken one whose type cannot be read is always counted.
+ */
+class ProjectPages {
+  private readonly byType = new Map<string, MongoDbIntegration>();
+  private readonly failures: ItemFailure[] = [];
+
+  constructor(
+    private readonly account: AccountRef,
+    private readonly groupId: string,
+  ) {}
+
+  add(page: IntegrationPage): void {
+    for (const wire of page.results.items) {
+      if (!this.byType.has(wire.type)) this.byType.set(wire.type, mapIntegration(this.account, this.groupId, wire));
+    }
+    for (const failure of page.results.failures) {
+      const type = failure.vendorId;
+      if (type !== null && (this.byType.has(type) || this.failures.some((f) => f.vendorId === type))) continue;
+      this.failures.push(failure);
+    }
+  }
+
+  /** How many integrations were listed, readable or not. */
+  get size(): number {
+    return this.byType.size + this.failures.length;
+  }
+
+  group(): MongoDbGroupIntegrations {
+    // A type listed broken on one page and readable on a later one is read.
+    const failures = this.failures.filter((f) => f.vendorId === null || !this.byType.has(f.vendorId));
+    return { groupId: this.groupId, integrations: [...this.byType.values()], failures };
   }
 }
 
@@ -154,7 +199,7 @@ async function notConfiguredAsNotFound<T>(call: Promise<T>, groupId: string, typ
     return await call;
   } catch (error) {
     if (error instanceof VendorValidationError && error.facts.vendorCode === 'INTEGRATION_NOT_CONFIGURED') {
-      throw new NotFoundError(`No ${type} integration is configured in project ${groupId}.`);
+      throw new NotFoundError(`No ${type} integration is configured in project ${groupId}.`, null, 'INTEGRATION_NOT_CONFIGURED');
     }
     throw error;
   }

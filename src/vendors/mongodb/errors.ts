@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { FieldError } from '../../core/errors.js';
 import type { ParsedVendorError } from '../../core/http/vendor-http.js';
 import { apiErrorWire } from './wire.js';
@@ -8,14 +9,22 @@ const ATTRIBUTE_CODES: ReadonlySet<string> = new Set(['MISSING_ATTRIBUTE', 'INVA
 /**
  * Reads Cloud Manager's `ApiError` body `{detail, error, errorCode, parameters, reason}`
  * (CONTRACT.md, "Errors"). The status decides the error type; `errorCode` becomes the vendor
- * code, `detail` the summary, and `badRequestDetail.fields` (or the attribute named by
- * `MISSING_ATTRIBUTE`-style codes) the field errors. The HTTP layer cleans all of it and scrubs
- * the secrets the request carried.
+ * code (so a 404 says `GROUP_NOT_FOUND` or `INTEGRATION_NOT_CONFIGURED`, not only in words),
+ * `detail` the summary, and `badRequestDetail.fields` (or the attribute named by
+ * `MISSING_ATTRIBUTE`-style codes) the field errors. Each member is read on its own, so one member
+ * of an unexpected shape costs that member only, never the error code. The HTTP layer cleans all
+ * of it and scrubs the secrets the request carried.
  */
 export function parseMongoDbError(_status: number, body: unknown): ParsedVendorError {
-  const parsed = apiErrorWire.safeParse(body);
-  if (!parsed.success) return {};
-  const { detail, errorCode, parameters, badRequestDetail } = parsed.data;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+  const member = <T>(schema: z.ZodType<T>, name: string): T | null => {
+    const parsed = schema.safeParse((body as Record<string, unknown>)[name]);
+    return parsed.success ? parsed.data : null;
+  };
+  const detail = member(apiErrorWire.shape.detail, 'detail') ?? null;
+  const errorCode = member(apiErrorWire.shape.errorCode, 'errorCode') ?? null;
+  const parameters = member(apiErrorWire.shape.parameters, 'parameters') ?? null;
+  const badRequestDetail = member(apiErrorWire.shape.badRequestDetail, 'badRequestDetail') ?? null;
   const fieldErrors: FieldError[] = [];
   for (const field of badRequestDetail?.fields ?? []) {
     if (field.field) fieldErrors.push({ path: field.field.split('.'), message: field.description ?? 'invalid' });
@@ -25,8 +34,8 @@ export function parseMongoDbError(_status: number, body: unknown): ParsedVendorE
     fieldErrors.push({ path: first.split('.'), message: detail ?? errorCode });
   }
   return {
-    vendorCode: errorCode ?? null,
-    summary: detail ? detail : (errorCode ?? null),
+    vendorCode: errorCode,
+    summary: detail ? detail : errorCode,
     fieldErrors,
   };
 }

@@ -10,11 +10,16 @@ import { GROUP_ID_PATTERN, type INPUT_KEYS, type MongoDbIntegrationType } from '
  */
 
 interface MongoDbMemberInputs {
-  readonly PAGER_DUTY: { readonly serviceKey?: string | null | undefined };
+  readonly PAGER_DUTY: { readonly serviceKey?: string | null | undefined; readonly region?: 'US' | 'EU' | null | undefined };
   readonly SLACK: { readonly apiToken?: string | null | undefined; readonly teamName?: string | null | undefined; readonly channelName?: string | null | undefined };
   readonly OPS_GENIE: { readonly apiKey?: string | null | undefined; readonly region?: 'US' | 'EU' | null | undefined };
   readonly VICTOR_OPS: { readonly apiKey?: string | null | undefined; readonly routingKey?: string | null | undefined };
-  readonly WEBHOOK: { readonly url?: string | null | undefined; readonly secret?: string | null | undefined };
+  readonly WEBHOOK: {
+    readonly url?: string | null | undefined;
+    readonly secret?: string | null | undefined;
+    readonly bodyTemplate?: string | null | undefined;
+    readonly headersTemplate?: string | null | undefined;
+  };
   readonly MICROSOFT_TEAMS: { readonly microsoftTeamsWebhookUrl?: string | null | undefined };
   readonly PROMETHEUS: {
     readonly username?: string | null | undefined;
@@ -33,11 +38,11 @@ export type MongoDbIntegrationInput = OneOf<{ [Type in MongoDbIntegrationType as
 
 /** Each type's request fields (docs/vendors/mongodb/CONTRACT.md, "Per-type fields"). */
 interface MongoDbRequestFields {
-  readonly PAGER_DUTY: { readonly serviceKey: string };
+  readonly PAGER_DUTY: { readonly serviceKey: string; readonly region?: 'US' | 'EU' };
   readonly SLACK: { readonly apiToken: string; readonly teamName: string; readonly channelName?: string };
   readonly OPS_GENIE: { readonly apiKey: string; readonly region: 'US' | 'EU' };
   readonly VICTOR_OPS: { readonly apiKey: string; readonly routingKey?: string };
-  readonly WEBHOOK: { readonly url: string; readonly secret?: string };
+  readonly WEBHOOK: { readonly url: string; readonly secret?: string; readonly bodyTemplate?: string; readonly headersTemplate?: string };
   readonly MICROSOFT_TEAMS: { readonly microsoftTeamsWebhookUrl: string };
   readonly PROMETHEUS: {
     readonly username: string;
@@ -65,6 +70,11 @@ const MAX_TEXT = 256;
 /** Slack's channel name limits (Atlas spec: 1 to 80 characters). */
 const MAX_CHANNEL = 80;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Control characters a template may not hold; line breaks and tabs are how JSON templates are laid out. */
+const TEMPLATE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** The Atlas spec's limits of the webhook templates: 16 KB for the body, 4 KB for the headers. */
+const MAX_BODY_TEMPLATE = INPUT_LIMITS.document;
+const MAX_HEADERS_TEMPLATE = 4096;
 /** What a value read back from Cloud Manager looks like: a run of `*` before its last characters. */
 const MASKED = /\*{4,}/;
 
@@ -136,6 +146,22 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * An optional webhook template (Atlas-era `bodyTemplate`/`headersTemplate`). Sent only when given,
+ * and sensitive: the headers template may carry an `Authorization` value, and the vendor redacts
+ * both on read, so neither is ever shown or sent back. Its JSON is not checked here: the vendor
+ * renders `${field}` placeholders and template directives first, and falls back to its default
+ * payload when the rendered result is not JSON (CONTRACT.md, "Fields per type").
+ */
+function optionalTemplate(value: string | null | undefined, at: readonly string[], out: InputChecks, max: number): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value.trim() === '') out.fail(at, 'must not be empty; leave it out for the default');
+  else if (TEMPLATE_CONTROL.test(value)) out.fail(at, 'must not contain control characters other than line breaks and tabs');
+  else if (MASKED.test(value)) out.fail(at, 'looks like a redacted template read back from the vendor (******); give the real template');
+  else if (out.maxLength(value, at, max)) out.sensitive.push(value);
+  return value;
+}
+
 /** `host:port` or `[ipv6]:port`, as Cloud Manager's Prometheus `listenAddress`. */
 const LISTEN_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
@@ -178,7 +204,12 @@ function request(input: MongoDbIntegrationInput, path: readonly string[], out: I
     (name: string): readonly string[] => [...path, key, name];
   if (input.pagerDuty) {
     const at = under('pagerDuty');
-    return { type: 'PAGER_DUTY', serviceKey: requiredText(input.pagerDuty.serviceKey, at('serviceKey'), out, SECRET) };
+    // `region` is Atlas-era: sent only when given, so a Cloud Manager without it never sees the attribute.
+    return {
+      type: 'PAGER_DUTY',
+      serviceKey: requiredText(input.pagerDuty.serviceKey, at('serviceKey'), out, SECRET),
+      ...optional('region', input.pagerDuty.region ?? undefined),
+    };
   }
   if (input.slack) {
     const at = under('slack');
@@ -209,6 +240,8 @@ function request(input: MongoDbIntegrationInput, path: readonly string[], out: I
       type: 'WEBHOOK',
       url: requiredUrl(input.webhook.url, at('url'), out),
       ...optional('secret', optionalText(input.webhook.secret, at('secret'), out, SECRET)),
+      ...optional('bodyTemplate', optionalTemplate(input.webhook.bodyTemplate, at('bodyTemplate'), out, MAX_BODY_TEMPLATE)),
+      ...optional('headersTemplate', optionalTemplate(input.webhook.headersTemplate, at('headersTemplate'), out, MAX_HEADERS_TEMPLATE)),
     };
   }
   if (input.microsoftTeams) {

@@ -44,7 +44,8 @@ export function createMongoDbGroupLoader(accounts: VendorAccounts<MongoDbClient>
 
 /**
  * One integration through the project loader; `NotFoundError` when the project has none of that
- * type. A transient failure is forgotten again so a later field in the request may retry.
+ * type, the listed integration's `VendorContractError` when the vendor listed it in a shape that
+ * breaks the contract. A transient failure is forgotten again so a later field in the request may retry.
  */
 export async function loadMongoDbIntegration(loader: DataLoader<MongoDbGroupKey, MongoDbGroupIntegrations, string>, key: MongoDbIntegrationKey): Promise<MongoDbIntegration> {
   const groupKey = { account: key.account, groupId: key.groupId };
@@ -56,8 +57,10 @@ export async function loadMongoDbIntegration(loader: DataLoader<MongoDbGroupKey,
     throw error;
   }
   const found = group.integrations.find((i) => i.type === key.type);
-  if (!found) throw new NotFoundError(`No ${key.type} integration is configured in project ${key.groupId}.`);
-  return found;
+  if (found) return found;
+  const broken = group.failures.find((f) => f.vendorId === key.type);
+  if (broken) throw broken.error;
+  throw new NotFoundError(`No ${key.type} integration is configured in project ${key.groupId}.`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AccountRef, ConnectionBase, SecretHint } from '../../core/domain.js';
 import { secretHint } from '../../core/domain.js';
+import type { ItemFailure } from '../../core/http/tolerant.js';
 import { TYPE_LABELS, TYPE_SERVICES } from './catalogue.js';
 import { microsoftTeamsWire, opsGenieWire, pagerDutyWire, prometheusWire, slackWire, victorOpsWire, webhookWire, type IntegrationWire } from './wire.js';
 
@@ -9,7 +10,7 @@ import { microsoftTeamsWire, opsGenieWire, pagerDutyWire, prometheusWire, slackW
  * function can hold one, so nothing can write one back (CONTRACT.md, "Masking as recorded").
  */
 
-/** A PagerDuty integration. `region` is Atlas-only (Cloud Manager has none). */
+/** A PagerDuty integration. `region` (`US`/`EU`) is sent by the Atlas-era API; Cloud Manager's docs list none. */
 export interface MongoDbPagerDutySettings {
   readonly type: 'PAGER_DUTY';
   readonly serviceKey: SecretHint;
@@ -38,12 +39,19 @@ export interface MongoDbVictorOpsSettings {
   readonly routingKey: string | null;
 }
 
-/** A webhook. The URL is masked by the vendor, so only its origin and a hint are kept. */
+/**
+ * A webhook. The URL is masked by the vendor, so only its origin and a hint are kept. The
+ * Atlas-era body and headers templates are `format: password` in the spec and shown redacted
+ * (`******`) once set (CONTRACT.md, "Fields per type"); the headers template may carry static
+ * header values such as an `Authorization` header, so both are hints that say only whether they are set.
+ */
 export interface MongoDbWebhookSettings {
   readonly type: 'WEBHOOK';
   readonly url: SecretHint;
   readonly urlOrigin: string | null;
   readonly secret: SecretHint;
+  readonly bodyTemplate: SecretHint;
+  readonly headersTemplate: SecretHint;
 }
 
 /** A Microsoft Teams incoming webhook. */
@@ -90,7 +98,7 @@ export interface MongoDbIntegration extends ConnectionBase {
   readonly groupId: string;
   /** The vendor's `type`, as sent. */
   readonly type: string;
-  /** The integration's own id, when the API returns one (Atlas v2 does; Cloud Manager v1.0 does not). */
+  /** The integration's own id, when the API returns one (the Atlas-era view does; Cloud Manager v1.0's docs list none). */
   readonly vendorIntegrationId: string | null;
   readonly settings: MongoDbSettings;
 }
@@ -99,6 +107,8 @@ export interface MongoDbIntegration extends ConnectionBase {
 export interface MongoDbGroupIntegrations {
   readonly groupId: string;
   readonly integrations: readonly MongoDbIntegration[];
+  /** The listed integrations that break the contract, each named by its `type` where it could be read. */
+  readonly failures: readonly ItemFailure[];
 }
 
 function origin(url: string | null | undefined): string | null {
@@ -112,6 +122,11 @@ function origin(url: string | null | undefined): string | null {
 }
 
 const SECRET_NAME = /key|token|secret|password|url/i;
+
+/** Whether a template is set, and nothing more: its content may hold header values, and the vendor redacts it anyway. */
+function templateHint(field: string, value: string | null | undefined): SecretHint {
+  return { field, isSet: typeof value === 'string' && value !== '', lastFour: null };
+}
 
 function settingsOf(wire: IntegrationWire): MongoDbSettings {
   switch (wire.type) {
@@ -134,7 +149,14 @@ function settingsOf(wire: IntegrationWire): MongoDbSettings {
     case 'WEBHOOK': {
       const w = webhookWire.parse(wire);
       // The secret is returned only when one is configured (CONTRACT.md), so absence means unset.
-      return { type: 'WEBHOOK', url: secretHint('url', w.url, true), urlOrigin: origin(w.url), secret: secretHint('secret', w.secret) };
+      return {
+        type: 'WEBHOOK',
+        url: secretHint('url', w.url, true),
+        urlOrigin: origin(w.url),
+        secret: secretHint('secret', w.secret),
+        bodyTemplate: templateHint('bodyTemplate', w.bodyTemplate),
+        headersTemplate: templateHint('headersTemplate', w.headersTemplate),
+      };
     }
     case 'MICROSOFT_TEAMS': {
       const w = microsoftTeamsWire.parse(wire);
@@ -179,12 +201,8 @@ function secretsOf(settings: MongoDbSettings, wire: IntegrationWire): SecretHint
     case 'OPS_GENIE':
     case 'VICTOR_OPS':
       return [settings.apiKey];
-    case 'WEBHOOK': {
-      const templates = webhookWire.parse(wire);
-      // Atlas's newer templates are `format: password`: hints only, and only when present.
-      const extra = (['bodyTemplate', 'headersTemplate'] as const).filter((k) => typeof templates[k] === 'string').map((k) => secretHint(k, templates[k]));
-      return [settings.url, settings.secret, ...extra];
-    }
+    case 'WEBHOOK':
+      return [settings.url, settings.secret, settings.bodyTemplate, settings.headersTemplate];
     case 'MICROSOFT_TEAMS':
       return [settings.microsoftTeamsWebhookUrl];
     case 'PROMETHEUS':

@@ -38,6 +38,11 @@ export const mongoDbAccountSchema = z.strictObject({
 });
 export type MongoDbAccountConfig = z.output<typeof mongoDbAccountSchema>;
 
+/** How a listing names one project of an account, in failures and item failures. */
+function projectPart(groupId: string): string {
+  return `project ${groupId}`;
+}
+
 /** The per-request Cloud Manager loaders. */
 export interface MongoDbLoaders {
   /** Keyed by account + project: one list call (all pages) per project. */
@@ -69,10 +74,16 @@ export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, 
           }
         }),
       );
-      const failures = groups.flatMap((result) => ('error' in result ? [{ part: `project ${result.groupId}`, error: result.error }] : []));
+      const failures = groups.flatMap((result) => ('error' in result ? [{ part: projectPart(result.groupId), error: result.error }] : []));
       // Every project failing is the account failing (bad keys, vendor down): one failure, not N.
       if (failures.length === groups.length && failures[0]) throw failures[0].error;
-      return { items: groups.flatMap((result) => ('group' in result ? result.group.integrations : [])), failures, itemFailures: [] };
+      const listed = groups.flatMap((result) => ('group' in result ? [result.group] : []));
+      return {
+        items: listed.flatMap((group) => group.integrations),
+        failures,
+        // A broken integration costs itself only; the project it sits in is named like a failed project.
+        itemFailures: listed.flatMap((group) => group.failures.map((failure) => ({ ...failure, part: projectPart(group.groupId) }))),
+      };
     },
   },
   ids: {

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { tolerantList } from '../../core/http/tolerant.js';
 
 /*
  * Cloud Manager's JSON (CONTRACT.md; the Atlas v2 recordings share the same server-side views).
  * Objects are loose where the vendor adds fields over time (Atlas added `id`, `region` on
  * PagerDuty, webhook templates); per-type fields are read in map.ts with the schemas below, so a
- * type Patchbay does not know still parses.
+ * type Patchbay does not know still parses. Optional fields may be left out or sent as `null`
+ * (the recordings show `bodyTemplate: null`): both read as absent. No public material shows
+ * Cloud Manager sending a boolean or number as a string, so a value of another JSON type breaks
+ * the contract: in a list, for that integration alone (`integrationPage`).
  */
 
 const text = z.string().nullish();
@@ -41,8 +45,8 @@ const PER_TYPE: Readonly<Record<string, z.ZodType>> = {
 
 /**
  * One integration as the vendor returns it: a `type` and that type's fields. A known type whose
- * fields have the wrong shape fails here, so the whole answer becomes a `VendorContractError`
- * instead of a half-read object.
+ * fields have the wrong shape fails here (with the per-type issue's own path and code), so it is
+ * never half read: a get-one answer becomes a `VendorContractError`, a listed one an item failure.
  */
 export const integrationWire = z
   .looseObject({
@@ -54,16 +58,21 @@ export const integrationWire = z
     if (schema === undefined) return;
     const parsed = schema.safeParse(value);
     if (parsed.success) return;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
   });
 export type IntegrationWire = z.output<typeof integrationWire>;
 
 const link = z.looseObject({ href: z.string().optional(), rel: z.string().optional() });
 
-/** `{links, results, totalCount}`: list responses and every write response. */
+/**
+ * `{links, results, totalCount}`: list responses and every write response. `results` is read
+ * integration by integration: one that breaks the contract (e.g. a PROMETHEUS `enabled` sent as a
+ * string) becomes an item failure named by its `type`, the project's key for it (Cloud Manager
+ * v1.0 sends no `id`), and the project's other integrations still list.
+ */
 export const integrationPage = z.looseObject({
   links: z.array(link).nullish(),
-  results: z.array(integrationWire),
+  results: tolerantList(integrationWire, { idField: 'type', what: 'integration' }),
   // An estimate, omitted when `includeCount=false` (CONTRACT.md, "Pagination").
   totalCount: z.number().int().min(0).nullish(),
 });

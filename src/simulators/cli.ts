@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const portBase = parsePortBase(process.argv.slice(2));
   if (Number.isNaN(portBase)) return;
   const running = await startSimulators(portBase === undefined ? {} : { portBase });
-  // The base URL a config file's account needs (Cloud Manager's includes its API path).
+  // The base URL a config file's account needs: the host, as for the real vendors.
   for (const { kit, baseUrl } of running) process.stdout.write(`${kit.vendor} ${kit.demoAccount(baseUrl).baseUrl}\n`);
   const stop = () => {
     void stopSimulators(running).then(() => process.exit(0));

@@ -1,7 +1,7 @@
 import '../../../resolvers/mongodb/index.js';
 import { MongoDbIntegrationRef } from '../../../schema/mongodb/index.js';
 import { MONGODB_DEMO_GROUP_ID_LIST } from '../../simulators/mongodb/seed.js';
-import { createMongoDbSimulator, MONGODB_API_BASE_PATH } from '../../simulators/mongodb/simulator.js';
+import { createMongoDbSimulator } from '../../simulators/mongodb/simulator.js';
 import type { VendorModule } from '../module.js';
 import type { MongoDbClient } from './client.js';
 import type { MongoDbIntegrationKey } from './loaders.js';
@@ -17,7 +17,8 @@ export const mongodb: VendorModule<MongoDbAccountConfig, MongoDbClient, MongoDbI
     demoAccount: (baseUrl) => ({
       id: 'mongodb-demo',
       vendor: 'mongodb',
-      baseUrl: `${baseUrl}${MONGODB_API_BASE_PATH}`,
+      // The host, as users write it: the client adds /api/public/v1.0 (cloudManagerApiRoot).
+      baseUrl,
       displayName: 'MongoDB Cloud Manager (demo)',
       publicKey: 'demo-mdb-public-key',
       privateKey: 'demo-mdb-private-key-0b7e4c2a',

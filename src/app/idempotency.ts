@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as errors from '../core/errors.js';
 import { PatchbayError } from '../core/errors.js';
+import { currentRequest } from '../core/telemetry/request-telemetry.js';
 
 /**
  * Mutation outcomes kept under an idempotency key, so that a repeat returns the first outcome
@@ -49,9 +50,10 @@ export function encodeFailure(error: PatchbayError): StoredOutcome {
   return { error: { name: error.name, props: encodeValue({ ...error, message: error.message }) as Record<string, unknown> } };
 }
 
-/** Rebuilds a stored outcome: the payload, or the typed error (to be thrown). */
+/** Rebuilds a stored outcome to replay it: the payload, or the typed error (to be thrown). Each replay is counted in the request's metrics. */
 export function decodeOutcome(stored: unknown): { ok: unknown } | { error: PatchbayError } {
   const outcome = stored as StoredOutcome;
+  currentRequest()?.metrics.idempotencyReplay('error' in outcome ? 'error' : 'ok');
   if ('error' in outcome) {
     const cls = ERROR_CLASSES.get(outcome.error.name);
     if (!cls) throw new Error(`stored outcome names an unknown error class ${outcome.error.name}`);

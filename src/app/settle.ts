@@ -1,5 +1,7 @@
 import { NotFoundError, OutcomeUnknownError, PatchbayError, VendorContractError, type VendorError } from '../core/errors.js';
 import type { DeleteOutcome } from '../core/http/vendor-http.js';
+import type { SettlementResult } from '../core/telemetry/metrics.js';
+import { currentRequest } from '../core/telemetry/request-telemetry.js';
 
 /**
  * Whether a write's failure leaves its outcome open: the answer was lost after sending
@@ -22,7 +24,7 @@ export function isUnsettled(error: unknown): error is VendorError {
  * yet land, so "not found" does not prove it failed.
  */
 export function settleByReadBack<T>(write: () => Promise<T>, readBack: () => Promise<T | null>): Promise<T> {
-  return settle(write, readBack, 'A read-back right after found no matching result yet.');
+  return settle('create', write, readBack, 'A read-back right after found no matching result yet.');
 }
 
 /**
@@ -36,6 +38,7 @@ export function settleByReadBack<T>(write: () => Promise<T>, readBack: () => Pro
  */
 export function settleUpdateByReadBack<T>(write: () => Promise<T>, readBack: () => Promise<T | null>, reflects: (found: T) => boolean): Promise<T> {
   return settle(
+    'update',
     write,
     async () => {
       const found = await readBack();
@@ -46,17 +49,20 @@ export function settleUpdateByReadBack<T>(write: () => Promise<T>, readBack: () 
 }
 
 /** Runs the write; settles an open outcome by `readBack`; else the error as it was (a lost answer's `check` led by `notFoundNote`). */
-async function settle<T>(write: () => Promise<T>, readBack: () => Promise<T | null>, notFoundNote: string): Promise<T> {
+async function settle<T>(kind: 'create' | 'update', write: () => Promise<T>, readBack: () => Promise<T | null>, notFoundNote: string): Promise<T> {
   try {
     return await write();
   } catch (error) {
     if (!isUnsettled(error)) throw error;
     let found: T | null = null;
+    let readFailed = false;
     try {
       found = await readBack();
     } catch (readError) {
       if (!(readError instanceof PatchbayError)) throw readError;
+      readFailed = true;
     }
+    noteSettlement(error, kind, found !== null ? 'confirmed' : readFailed ? 'read_failed' : 'not_confirmed');
     if (found !== null) return found;
     if (!(error instanceof OutcomeUnknownError)) throw error;
     throw new OutcomeUnknownError(error.message, error.facts, `${notFoundNote} ${error.check}`);
@@ -91,8 +97,10 @@ export async function confirmDelete(remove: () => Promise<DeleteOutcome>, presen
       there = await present();
     } catch (readError) {
       if (!(readError instanceof PatchbayError)) throw readError;
+      noteSettlement(error, 'delete', 'read_failed');
       throw new OutcomeUnknownError(`${error.message} Reading it back failed too.`, error.facts, 'Read the resource at the vendor before deleting it again: it may or may not still exist.');
     }
+    noteSettlement(error, 'delete', there ? 'not_confirmed' : 'confirmed');
     if (!there) return { alreadyGone: false };
     const stillThereNote = 'A read-back right after still found the resource, so it is not reported as deleted.';
     if (error instanceof VendorContractError) throw new VendorContractError(`${error.message} ${stillThereNote}`, error.facts);
@@ -102,4 +110,9 @@ export async function confirmDelete(remove: () => Promise<DeleteOutcome>, presen
       'Read the resource again in a moment (a vendor may delete in the background); delete it again if it is still there.',
     );
   }
+}
+
+/** Counts how an open write ended after its read-back, for the account that was written to. */
+function noteSettlement(error: VendorError, kind: 'create' | 'update' | 'delete', result: SettlementResult): void {
+  currentRequest()?.metrics.writeSettled({ vendor: error.facts.vendor, account: error.facts.account }, kind, result);
 }

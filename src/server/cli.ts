@@ -1,30 +1,74 @@
-#!/usr/bin/env -S node --import tsx
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateApiKey, hashApiKey } from '../core/auth/api-keys.js';
+import { ConfigError } from '../core/config/load.js';
 
 /**
- * `patchbay keys generate` (`npm run keys -- generate`): prints a new random API key and the
- * `sha256:<hex>` hash a config file may hold instead of it. The key goes to the caller that will
- * use it; the hash goes into `auth.apiKeys[].keyHash`, so the file never holds the key.
+ * `patchbay <command>`: the one command line, run by bin/patchbay.mjs from dist/ once built or
+ * from these sources through tsx. `serve` and `simulators` hand over to their own entry files
+ * (which listen until a signal); the others print, set the exit code and end.
  */
-const USAGE = `Usage: patchbay keys generate [--name NAME]
+const USAGE = `Usage: patchbay <command> [options]
+
+Commands:
+  serve                       Run the gateway: demo mode, or config mode with PATCHBAY_CONFIG
+                              (PORT, HOST, PATCHBAY_DATA_DIR, PATCHBAY_DATABASE_URL, LOG_LEVEL)
+  simulators [--port-base N]  Run every vendor simulator without the gateway
+  check-config <file>         Validate a config file and probe every account it names
+  keys generate [--name NAME] Print a new random API key and the hash for auth.apiKeys
+
+Options:
+  -h, --help                  Show this help
+  -v, --version               Show the version
+`;
+
+const KEYS_USAGE = `Usage: patchbay keys generate [--name NAME]
 
 Prints a new random API key and its sha256 hash, ready for the config file's auth.apiKeys.
 `;
 
-function run(args: readonly string[], write: (text: string) => void): number {
-  const [group, command, ...rest] = args;
-  if (group !== 'keys' || command !== 'generate') {
-    write(USAGE);
-    return group === undefined || group === '--help' || group === '-h' ? 0 : 2;
+type Write = (text: string) => void;
+
+interface Io {
+  readonly out: Write;
+  readonly err: Write;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes: 0 done, 1 the command ran and found a problem, 2 the command line itself is wrong. */
+const USAGE_ERROR = 2;
+
+/** The version in the package.json above this file (two levels up from src/server, three from dist/src/server). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'patchbay' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // No package.json at this level: look one up.
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+/** `patchbay keys generate`: a key for the caller, its hash for the config file (which then never holds the key). */
+function keys(args: readonly string[], io: Io): number {
+  const [command, ...rest] = args;
+  if (command !== 'generate') {
+    io.err(KEYS_USAGE);
+    return USAGE_ERROR;
   }
   const nameIndex = rest.indexOf('--name');
   const name = nameIndex === -1 ? 'ci' : rest[nameIndex + 1];
   if (name === undefined || !/^[A-Za-z0-9_.@-]{1,64}$/.test(name)) {
-    write(`--name must be 1-64 characters of A-Z, a-z, 0-9, '_', '.', '@' or '-'\n`);
-    return 2;
+    io.err(`--name must be 1-64 characters of A-Z, a-z, 0-9, '_', '.', '@' or '-'\n`);
+    return USAGE_ERROR;
   }
   const key = generateApiKey();
-  write(
+  io.out(
     [
       `key:     ${key}`,
       `keyHash: ${hashApiKey(key)}`,
@@ -42,4 +86,73 @@ function run(args: readonly string[], write: (text: string) => void): number {
   return 0;
 }
 
-process.exitCode = run(process.argv.slice(2), (text) => process.stdout.write(text));
+/** `patchbay check-config <file>`: exit 0 only when the file is valid and every account answers its probe. */
+async function checkConfigCommand(args: readonly string[], io: Io): Promise<number> {
+  const [path, ...extra] = args;
+  if (path === undefined || path.startsWith('-') || extra.length > 0) {
+    io.err('Usage: patchbay check-config <file>\n');
+    return USAGE_ERROR;
+  }
+  // Loaded on use: it brings the whole gateway, which `--help` and `keys` do not need.
+  const { checkConfig, formatChecks } = await import('./check-config.js');
+  try {
+    const checks = await checkConfig(path, io.env);
+    io.out(formatChecks(checks));
+    const failing = checks.filter((check) => !check.ok).length;
+    io.out(failing === 0 ? `\nconfig ok: ${checks.length} account(s), all healthy\n` : `\n${failing} of ${checks.length} account(s) not healthy\n`);
+    return failing === 0 ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`${error.message}\n`);
+    return 1;
+  }
+}
+
+/**
+ * Runs one command line. Resolves with the exit code for commands that end, or with null for
+ * those that keep running (`serve`, `simulators`), whose entry files own the process from then on.
+ */
+export async function runCli(argv: readonly string[], io: Io): Promise<number | null> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case '-h':
+    case '--help':
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    case '-v':
+    case '--version':
+    case 'version':
+      io.out(`patchbay ${packageVersion()}\n`);
+      return 0;
+    case 'serve':
+      if (args.length > 0) {
+        io.err('patchbay serve takes no arguments: configure it through the environment (PATCHBAY_CONFIG, PORT, HOST, ...)\n');
+        return USAGE_ERROR;
+      }
+      await import('./main.js');
+      return null;
+    case 'simulators':
+      // The simulators' entry reads `--port-base` from the process's arguments itself.
+      await import('../simulators/cli.js');
+      return null;
+    case 'check-config':
+      return checkConfigCommand(args, io);
+    case 'keys':
+      return keys(args, io);
+    default:
+      break;
+  }
+  io.err(command === undefined ? USAGE : `patchbay: unknown command "${command}"\n\n${USAGE}`);
+  return USAGE_ERROR;
+}
+
+runCli(process.argv.slice(2), { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env }).then(
+  (code) => {
+    if (code !== null) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`patchbay: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

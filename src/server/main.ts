@@ -3,69 +3,112 @@ import { ConfigError } from '../core/config/load.js';
 import { loadConfigFile } from './config.js';
 import { startDemo, type Demo } from './demo.js';
 import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
-import { createJsonLogger } from '../core/logger.js';
+import { createJsonLogger, LOG_LEVELS, logLevelOf, type Logger } from '../core/logger.js';
 import { createRuntime, defaultGatewayConfig } from './runtime.js';
 import { withEnvironmentDefaults } from './operation-limits.js';
-import { openStore, type Store } from '../core/store/store.js';
+import type { Store } from '../core/store/store.js';
 import { authConfigProblem, isLoopbackHost, type AuthConfig } from '../core/auth/config.js';
+import { listen, openConfiguredStore, OpenedResources, StartupError, startupFailureText } from './startup.js';
+import { tracingFromEnvironment } from './tracing.js';
 
 /**
- * The only file that reads the environment and listens. Without PATCHBAY_CONFIG it runs the
- * demo: every simulator in-process, one account each, and a throwaway store seeded to match.
+ * The only file that reads the environment and listens (`npm start`, `patchbay serve`). Without
+ * PATCHBAY_CONFIG it runs the demo: every simulator in-process, one account each, and a throwaway
+ * store seeded to match. A start that cannot succeed closes what it opened and exits 1 with one
+ * line saying why (see startup.ts).
  */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function main(): Promise<void> {
-  const env = process.env;
-  const logger = createJsonLogger();
-  const port = Number(env['PORT'] ?? 4000);
-  const host = env['HOST'] ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StartupError(`PORT must be a port number, not "${env['PORT']}"`);
+type Environment = Readonly<Record<string, string | undefined>>;
 
-  let accounts: readonly AccountConfig[];
-  let gateway: GatewayConfig;
-  let store: Store;
-  let demo: Demo | null = null;
-  // Config mode always has one (`required` unless the file says `mode: none`); demo mode none: it is open.
-  let auth: AuthConfig | undefined;
-  const configPath = env['PATCHBAY_CONFIG'];
-  if (configPath) {
-    const config = await loadConfigFile(configPath, env);
-    accounts = config.accounts;
-    gateway = withEnvironmentDefaults(config.gateway, env['NODE_ENV']);
-    auth = config.auth;
-    const problem = authConfigProblem(auth);
-    if (problem !== null) throw new ConfigError([{ path: 'auth', message: problem }], configPath);
-    store = await openStore({ databaseUrl: env['PATCHBAY_DATABASE_URL'] ?? null, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay', logger, statementTimeoutMs: gateway.requestDeadlineMs });
-    logger.info('config mode', { config: configPath, accounts: accounts.length, store: store.kind, auth: auth.mode, apiKeys: auth.apiKeys.length, jwt: auth.jwt !== undefined });
-    if (auth.mode === 'none') {
-      logger.warn('auth.mode is none: requests are not authenticated; every caller is "anonymous" and may read and write every account', {
-        ignoredApiKeys: auth.apiKeys.length,
-        ignoredJwt: auth.jwt !== undefined,
-      });
-    }
-  } else {
-    demo = await startDemo({ logger });
-    accounts = demo.accounts;
-    store = demo.store;
-    gateway = defaultGatewayConfig();
-    logger.info('demo mode: no PATCHBAY_CONFIG, serving the built-in vendor simulators with seed data; open to every caller (no authentication)', {
-      simulators: demo.simulators.map((s) => `${s.kit.vendor} ${s.baseUrl}`),
+/** What the gateway serves: the accounts and store of config mode, or the demo's. */
+interface Served {
+  readonly accounts: readonly AccountConfig[];
+  readonly gateway: GatewayConfig;
+  readonly store: Store;
+  readonly demo: Demo | null;
+  /** Config mode always has one (`required` unless the file says `mode: none`); demo mode none: it is open. */
+  readonly auth: AuthConfig | undefined;
+}
+
+function loggerFrom(env: Environment): Logger {
+  const level = logLevelOf(env['LOG_LEVEL']);
+  if (level === null) throw new StartupError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
+  return createJsonLogger({ level });
+}
+
+function portFrom(env: Environment): number {
+  const port = Number(env['PORT'] ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StartupError(`PORT must be a port number, not "${env['PORT']}".`);
+  return port;
+}
+
+/** Config mode: the file, its auth, and the store it keeps (PostgreSQL or the embedded one). */
+async function serveConfig(configPath: string, env: Environment, logger: Logger, opened: OpenedResources): Promise<Served> {
+  const config = await loadConfigFile(configPath, env);
+  const gateway = withEnvironmentDefaults(config.gateway, env['NODE_ENV']);
+  const auth = config.auth;
+  const problem = authConfigProblem(auth);
+  if (problem !== null) throw new ConfigError([{ path: 'auth', message: problem }], configPath);
+  const store = await openConfiguredStore({ databaseUrl: env['PATCHBAY_DATABASE_URL'] ?? null, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay' }, logger, gateway.requestDeadlineMs);
+  opened.add(() => store.close());
+  logger.info('config mode', { config: configPath, accounts: config.accounts.length, store: store.kind, auth: auth.mode, apiKeys: auth.apiKeys.length, jwt: auth.jwt !== undefined });
+  if (auth.mode === 'none') {
+    logger.warn('auth.mode is none: requests are not authenticated; every caller is "anonymous" and may read and write every account', {
+      ignoredApiKeys: auth.apiKeys.length,
+      ignoredJwt: auth.jwt !== undefined,
     });
   }
+  return { accounts: config.accounts, gateway, store, demo: null, auth };
+}
 
-  if (demo && !isLoopbackHost(host)) logger.warn('demo mode listens beyond this machine without authentication: anyone who reaches it may write to the simulators', { host });
-  const runtime = createRuntime({ accounts, gateway, store, logger, exposeVendorCalls: demo !== null || gateway.exposeVendorCalls, ...(auth ? { auth } : {}) });
-  const server = createServer(runtime.yoga);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
+async function serveDemo(logger: Logger, opened: OpenedResources): Promise<Served> {
+  const demo = await startDemo({ logger });
+  opened.add(() => demo.close());
+  logger.info('demo mode: no PATCHBAY_CONFIG, serving the built-in vendor simulators with seed data; open to every caller (no authentication)', {
+    simulators: demo.simulators.map((s) => `${s.kit.vendor} ${s.baseUrl}`),
   });
-  const address = server.address();
-  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}/graphql`;
-  logger.info('Patchbay is listening', { url, mode: demo ? 'demo' : 'config' });
-  process.stdout.write(`\nPatchbay ${demo ? '(demo mode, open to every caller: no authentication) ' : ''}is ready: open ${url}\n\n`);
+  return { accounts: demo.accounts, gateway: defaultGatewayConfig(), store: demo.store, demo, auth: undefined };
+}
 
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = loggerFrom(env);
+  const port = portFrom(env);
+  const host = env['HOST'] ?? '127.0.0.1';
+  const opened = new OpenedResources();
+  try {
+    const configPath = env['PATCHBAY_CONFIG'];
+    const served = configPath ? await serveConfig(configPath, env, logger, opened) : await serveDemo(logger, opened);
+    const { demo, gateway, auth } = served;
+    if (demo && !isLoopbackHost(host)) logger.warn('demo mode listens beyond this machine without authentication: anyone who reaches it may write to the simulators', { host });
+    const tracing = await tracingFromEnvironment(env);
+    if (tracing) opened.add(() => tracing.shutdown());
+    const runtime = createRuntime({
+      accounts: served.accounts,
+      gateway,
+      store: served.store,
+      logger,
+      exposeVendorCalls: demo !== null || gateway.exposeVendorCalls,
+      ...(auth ? { auth } : {}),
+      ...(tracing ? { tracerProvider: tracing.provider } : {}),
+    });
+    opened.add(() => runtime.close());
+    const server = createServer(runtime.yoga);
+    await listen(server, port, host);
+    const address = server.address();
+    const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}/graphql`;
+    logger.info('Patchbay is listening', { url, mode: demo ? 'demo' : 'config' });
+    process.stdout.write(`\nPatchbay ${demo ? '(demo mode, open to every caller: no authentication) ' : ''}is ready: open ${url}\n\n`);
+    stopOnSignals(server, opened, logger);
+  } catch (error) {
+    await opened.closeAll();
+    throw error;
+  }
+}
+
+/** SIGTERM and SIGINT: stop accepting, let in-flight requests finish (up to the grace period), then close what start-up opened. */
+function stopOnSignals(server: ReturnType<typeof createServer>, opened: OpenedResources, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -80,8 +123,7 @@ async function main(): Promise<void> {
       void (async () => {
         clearTimeout(force);
         clearInterval(sweep);
-        await runtime.close();
-        await (demo ? demo.close() : store.close());
+        await opened.closeAll();
         logger.info('stopped');
       })();
     });
@@ -91,13 +133,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-class StartupError extends Error {}
-
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`Patchbay failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exitCode = 1;
+  process.stderr.write(startupFailureText(error));
+  // Whatever start-up left behind (a timer, a pool) must not keep a failed start alive.
+  process.exit(1);
 });

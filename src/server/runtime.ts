@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { TracerProvider } from '@opentelemetry/api';
 import { createAccountRegistry, type ClientDeps } from '../app/accounts.js';
 import { defaultGatewayConfig, type AccountConfig, type GatewayConfig } from '../core/config/schema.js';
 import { VENDORS } from '../vendors/index.js';
@@ -11,6 +12,9 @@ import { createDispatcher } from '../core/http/dispatcher.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
 import { withTrackedIdCache } from '../core/store/tracked-cache.js';
+import { withStoreTiming } from '../core/store/timed.js';
+import { GatewayMetrics } from '../core/telemetry/metrics.js';
+import { breakerReadings } from './observability.js';
 import { buildSchema } from './schema.js';
 import { createGateway } from './yoga.js';
 
@@ -34,12 +38,16 @@ export interface RuntimeOptions {
    * the file says `mode: none`.
    */
   readonly auth?: AuthConfig;
+  /** Where spans go (`tracingFromEnvironment` in src/server/tracing.ts, or a test's in-memory exporter); absent, no span is made. */
+  readonly tracerProvider?: TracerProvider;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
 export interface Runtime {
   readonly yoga: ReturnType<typeof createGateway>;
   readonly deps: GatewayDeps;
+  /** The gateway's own metrics registry (what `/metrics` serves). */
+  readonly metrics: GatewayMetrics;
   /** Closes the vendor pools (not the store, which the caller opened). */
   close(): Promise<void>;
 }
@@ -53,9 +61,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     gateway: options.gateway,
     ...(options.resilience ? { resilience: options.resilience } : {}),
   });
+  const metrics = new GatewayMetrics();
+  metrics.readBreakersFrom(() => breakerReadings(accounts));
   const deps: GatewayDeps = {
     accounts,
-    store: withTrackedIdCache(options.store),
+    store: withTrackedIdCache(withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds))),
     logger: options.logger,
     gateway: options.gateway,
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
@@ -63,8 +73,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
   };
   return {
-    yoga: createGateway(deps, buildSchema(vendors)),
+    yoga: createGateway(deps, buildSchema(vendors), {
+      metrics,
+      tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
+      logger: options.logger,
+      config: options.gateway.metrics,
+    }),
     deps,
+    metrics,
     close: async () => {
       if (!options.dispatcher) await dispatcher.close();
     },

@@ -8,21 +8,11 @@ import { browserSafetyPlugin, corsOption } from './browser-safety.js';
 import { operationLimitPlugins } from './operation-limits.js';
 import { rateLimitPlugin } from './rate-limit.js';
 import { createAuthGate } from './auth-plugin.js';
+import { FIRST_QUERY, graphiqlPlugin, renderGraphiQL } from './graphiql.js';
+import { observabilityPlugin, type Observability } from './observability.js';
 
-/** The query GraphiQL opens with. */
-export const FIRST_QUERY = `# Every connection Patchbay can see, across all vendor accounts.
-query Inventory {
-  accounts { key vendor displayName }
-  connections(first: 20) {
-    totalCount
-    nodes {
-      __typename
-      ... on VendorConnection { id name service vendor secrets { field isSet lastFour } }
-    }
-    failures { account { key } error { __typename message } }
-  }
-}
-`;
+/** The query GraphiQL opens with (the README's first query); kept importable from here for its tests. */
+export { FIRST_QUERY };
 
 /**
  * Typed domain errors that escape a field without a result union (node lookups, list arguments)
@@ -91,13 +81,15 @@ function probesPlugin(deps: GatewayDeps): Plugin {
 }
 
 /** Builds the gateway from its dependencies. It opens nothing and listens nowhere. */
-export function createGateway(deps: GatewayDeps, schema: GraphQLSchema): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observability: Observability): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const auth = createAuthGate(deps.authenticator, deps.logger);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: ({ request }) => createRequestContext(deps, request.signal, auth.principalOf(request)),
     maskedErrors: { maskError, isDev: false },
+    // Served from the package, never a CDN: GraphiQL works where the browser has no internet.
     graphiql: { defaultQuery: FIRST_QUERY, title: 'Patchbay' },
+    renderGraphiQL,
     landingPage: false,
     cors: corsOption(deps.gateway.http),
     maxRequestBodySize: deps.gateway.limits.maxRequestBytes,
@@ -109,8 +101,12 @@ export function createGateway(deps: GatewayDeps, schema: GraphQLSchema): YogaSer
     },
     // The scrubber comes last so that it sees (and rewrites) the final result.
     plugins: [
+      // First: every request (probes and refusals included) gets its request id, span, series and log line.
+      observabilityPlugin(observability, auth.principalOf),
       probesPlugin(deps),
       browserSafetyPlugin(deps.gateway.http),
+      // Before the gate: Yoga serves the page itself before any plugin, so its files are as public.
+      graphiqlPlugin(),
       auth.plugin,
       rateLimitPlugin(deps.gateway.limits.requestsPerMinute, deps.clock),
       ...operationLimitPlugins({ gateway: deps.gateway, accounts: deps.accounts.entries.length }),

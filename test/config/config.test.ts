@@ -197,6 +197,7 @@ function checkAllVendors(config: PatchbayConfig): void {
     maxResponseBytes: 5 * 1024 * 1024,
     egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
     http: { corsOrigins: [], allowedHosts: [] },
+    metrics: { enabled: true, path: '/metrics' },
     limits: { ...DEFAULT_OPERATION_LIMITS },
   });
 }
@@ -219,6 +220,7 @@ describe('valid configs', () => {
       maxResponseBytes: 5242880,
       egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
       http: { corsOrigins: [], allowedHosts: [] },
+      metrics: { enabled: true, path: '/metrics' },
       limits: { ...DEFAULT_OPERATION_LIMITS },
     });
   });

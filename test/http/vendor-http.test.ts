@@ -326,7 +326,7 @@ describe('a tolerant list: one broken item never costs the others', () => {
       expect(failure.error).toBeInstanceOf(VendorContractError);
       expect(failure.error.facts).toMatchObject({ vendor: 'datadog', account: 'unit', httpStatus: 200, vendorRequestId: 'req-9' });
     }
-    expect(failures[0]?.error.message).toBe('Datadog sent thing "b" (item 2 of its answer) that does not match its contract (name: invalid_type); the other items were read.');
+    expect(failures[0]?.error.message).toBe('Datadog sent thing "b" (item 2 of its answer) that does not match its contract (name: invalid_type); Patchbay left it out and kept the rest.');
     expect(failures[1]?.error.message).toContain('a thing whose id it could not read');
     const log = logger.lines.join('\n');
     expect(logger.lines).toHaveLength(3);

@@ -153,6 +153,29 @@ const egressSchema = z.strictObject({
     .default([...DEFAULT_DENY_RANGES]),
 });
 
+/** Paths the gateway serves itself, which the metrics endpoint may not take. */
+const RESERVED_PATHS: ReadonlySet<string> = new Set(['/graphql', '/healthz', '/readyz']);
+
+/**
+ * The Prometheus endpoint (src/server/observability.ts). It answers before GraphQL authentication,
+ * like the probes, so that a scraper needs no API key; `token` closes it to anyone without
+ * `Authorization: Bearer <token>`. Its labels carry account keys and route templates, never a
+ * secret or an id.
+ */
+const metricsSchema = z.strictObject({
+  /** Whether the endpoint is served at all (the metrics are kept either way: they cost little). */
+  enabled: z.boolean().default(true),
+  /** Where it is served. */
+  path: z
+    .string()
+    .regex(/^(?:\/[A-Za-z0-9._~-]+)+$/, { error: "must be a path such as /metrics: '/'-separated segments of A-Z, a-z, 0-9, '.', '_', '~' or '-'" })
+    .max(100, { error: 'must be at most 100 characters' })
+    .refine((path) => !RESERVED_PATHS.has(path), { error: 'must not be /graphql, /healthz or /readyz' })
+    .default('/metrics'),
+  /** When set, a scrape must send `Authorization: Bearer <token>` (use `${ENV_VAR}`); otherwise it gets 401. */
+  token: credential.optional(),
+});
+
 export const gatewaySchema = z.strictObject({
   /** Budget for one whole GraphQL request. */
   requestDeadlineMs: z.int().min(100, { error: 'must be at least 100' }).max(600_000, { error: 'must be at most 600000' }).default(DEFAULT_REQUEST_DEADLINE_MS),
@@ -172,6 +195,8 @@ export const gatewaySchema = z.strictObject({
   fieldSuggestions: z.boolean().optional(),
   /** Where vendor calls may go: address ranges refused at connect time (src/core/http/egress.ts). */
   egress: egressSchema.prefault({}),
+  /** The Prometheus endpoint: on at `/metrics`, open, unless this says otherwise. */
+  metrics: metricsSchema.prefault({}),
 });
 
 /**

@@ -12,6 +12,7 @@ export function breaker(callee: Callee, circuit: AccountBreaker): Stage {
   return (next) => async (call) => {
     const pass = circuit.admit();
     if (pass === null) {
+      call.tally.observation?.breakerRejected();
       throw new CircuitOpenError(`${callee.vendorName} account "${callee.account}" failed repeatedly; calls are paused until a probe succeeds.`, {
         ...unansweredFacts(callee),
         retryAfterSeconds: circuit.retryAfterSeconds(),

@@ -16,6 +16,7 @@ import type { RecentSecrets } from '../recent-secrets.js';
 import { cleanRequestId, cleanVendorError, redactSecrets } from '../sanitize.js';
 import { settleBrokenItems, type ItemFailure } from '../tolerant.js';
 import type { ParsedVendorError, ResponseHeaders, VendorErrorParser, VendorRequest, VendorResponse } from '../types.js';
+import type { ContractBreakKind } from '../../telemetry/metrics.js';
 import { unansweredFacts, unreachable, type Answer, type Call, type Callee, type Outcome, type TransportFailure } from './stage.js';
 
 /** What interpreting an account's answers needs. */
@@ -48,11 +49,12 @@ export function interpret<T>(options: InterpretOptions, call: Call, request: Ven
     case 'answer': {
       const ok = request.okStatuses ? request.okStatuses.includes(outcome.status) : outcome.status >= 200 && outcome.status < 300;
       const secrets = secretsOf(options, call);
-      return ok ? success(options, request, outcome, secrets) : fail(refusal(options, call, outcome, secrets));
+      return ok ? success(options, call, request, outcome, secrets) : fail(refusal(options, call, outcome, secrets));
     }
     case 'failure':
       return fail(transportError(options, call, outcome));
     case 'oversized':
+      call.tally.observation?.contractBroken('oversized');
       return fail(new VendorContractError(`${options.vendorName} answered with a body larger than ${outcome.limitBytes} bytes.`, unansweredFacts(options)));
     default:
       return unreachable(outcome);
@@ -65,29 +67,30 @@ export function interpret<T>(options: InterpretOptions, call: Call, request: Ven
  * maintenance page) says nothing about whether the delete happened; the caller confirms it by
  * reading the resource back (`confirmDelete` in src/app/settle.ts) instead of reporting success.
  */
-function success<T>(options: InterpretOptions, request: VendorRequest<T>, answer: Answer, secrets: readonly string[]): VendorResponse<T> {
+function success<T>(options: InterpretOptions, call: Call, request: VendorRequest<T>, answer: Answer, secrets: readonly string[]): VendorResponse<T> {
   const { status, headers, text } = answer;
   const json = parseJson(text);
   if (!request.schema) {
     if (request.method !== 'DELETE' || text.trim() === '' || json !== undefined) return { status, headers, body: undefined as T };
-    logContract(options, request, status, ['body is not JSON']);
+    logContract(options, call, 'not_json', status, ['body is not JSON']);
     return fail(new VendorContractError(`${options.vendorName} answered the delete with ${status} and a body that is not JSON, so it is not confirmed.`, facts(options, answer, secrets)));
   }
   if (json === undefined) {
-    logContract(options, request, status, ['body is not JSON']);
+    logContract(options, call, 'not_json', status, ['body is not JSON']);
     return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that is not JSON.`, facts(options, answer, secrets)));
   }
   const parsed = request.schema.safeParse(json);
   if (!parsed.success) {
     logContract(
       options,
-      request,
+      call,
+      'body',
       status,
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`),
     );
     return fail(new VendorContractError(`${options.vendorName} answered ${status} with a body that does not match its contract.`, facts(options, answer, secrets)));
   }
-  settleItems(options, request, answer, secrets, parsed.data);
+  settleItems(options, call, answer, secrets, parsed.data);
   return { status, headers, body: parsed.data };
 }
 
@@ -95,22 +98,27 @@ function success<T>(options: InterpretOptions, request: VendorRequest<T>, answer
  * Turns the broken items of the answer's tolerant lists into typed item failures (the good items
  * stand), and logs each by field path and issue code, never by value.
  */
-function settleItems(options: InterpretOptions, request: VendorRequest<unknown>, answer: Answer, secrets: readonly string[], body: unknown): void {
+function settleItems(options: InterpretOptions, call: Call, answer: Answer, secrets: readonly string[], body: unknown): void {
   const callFacts = facts(options, answer, secrets);
   const broken = settleBrokenItems(body, (item): ItemFailure => {
     const vendorId = cleanRequestId(item.rawId, secrets);
-    const named = vendorId === null ? `a ${item.what} whose id it could not read` : `${item.what} "${vendorId}"`;
+    const article = /^[aeiou]/i.test(item.what) ? 'an' : 'a';
+    const named = vendorId === null ? `${article} ${item.what} whose id it could not read` : `${item.what} "${vendorId}"`;
     const shown = item.issues.slice(0, 3).join('; ') + (item.issues.length > 3 ? `; and ${item.issues.length - 3} more` : '');
     return {
       vendorId,
       index: item.index,
-      error: new VendorContractError(`${options.vendorName} sent ${named} (item ${item.index + 1} of its answer) that does not match its contract (${shown}); the other items were read.`, callFacts),
+      error: new VendorContractError(
+        `${options.vendorName} sent ${named} (item ${item.index + 1} of its answer) that does not match its contract (${shown}); Patchbay left it out and kept the rest.`,
+        callFacts,
+      ),
     };
   });
   for (const item of broken) {
     logContract(
       options,
-      request,
+      call,
+      'item',
       answer.status,
       item.issues.map((issue) => `[${item.index}].${issue}`),
     );
@@ -131,7 +139,7 @@ function refusal(options: InterpretOptions, call: Call, answer: Answer, secrets:
   if (status === 409) return new ConflictError(`${name} reports a conflict${summary}`, errorFacts);
   if (status === 429) return new VendorRateLimitedError(`${name} is rate-limiting account "${options.account}".`, errorFacts);
   if (status >= 500) return new VendorUnavailableError(`${name} failed with ${status}.`, errorFacts);
-  logContract(options, call.request, status, ['unexpected status']);
+  logContract(options, call, 'status', status, ['unexpected status']);
   return new VendorContractError(`${name} answered with an unexpected status ${status}.`, errorFacts);
 }
 
@@ -143,6 +151,7 @@ function transportError(callee: Callee, call: Call, failure: TransportFailure): 
   }
   const notSent = failure.progress === 'not-sent';
   if (!notSent && !call.idempotent) {
+    call.tally.observation?.outcomeUnknown();
     return new OutcomeUnknownError(
       `${name} may or may not have applied this ${call.request.method}: the connection ${failure.timedOut ? 'timed out' : 'failed'} after the request was sent.`,
       unansweredFacts(callee),
@@ -174,13 +183,16 @@ function requestId(names: readonly string[], headers: ResponseHeaders, secrets: 
   return null;
 }
 
-function logContract(callee: Callee, request: VendorRequest<unknown>, status: number, issues: readonly string[]): void {
+/** Logs a contract break by path and issue code (never by value) and counts it in the request's telemetry. */
+function logContract(callee: Callee, call: Call, kind: ContractBreakKind, status: number, issues: readonly string[]): void {
+  call.tally.observation?.contractBroken(kind);
   callee.logger.warn('vendor answer breaks its contract', {
     vendor: callee.vendor,
     account: callee.account,
-    method: request.method,
-    route: request.route,
+    method: call.request.method,
+    route: call.request.route,
     status,
+    kind,
     issues,
   });
 }

@@ -14,12 +14,14 @@ export function quota(callee: Callee, gate: QuotaGate): Stage {
     if (wait > 0) {
       if (wait >= remainingMs(call.scope, callee.clock)) {
         gate.release();
+        call.tally.observation?.quotaRefused();
         const seconds = Math.ceil(wait / 1000);
         throw new VendorRateLimitedError(`${callee.vendorName} asked account "${callee.account}" to wait ${seconds} s, longer than this request may take.`, {
           ...unansweredFacts(callee),
           retryAfterSeconds: seconds,
         });
       }
+      call.tally.observation?.quotaWaited(wait);
       await callee.clock.sleep(wait);
     }
     const outcome = await next(call);

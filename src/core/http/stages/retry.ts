@@ -42,9 +42,13 @@ export function retry(callee: Callee, options: RetryOptions, random: () => numbe
       if (round >= options.maxAttempts || !mayResend(outcome, call)) return outcome;
       if (mayHaveLanded(outcome)) call.tally.mayHaveLanded = true;
       // After a 429 the quota gate already holds the account until the vendor's reset.
-      if (outcome.kind === 'answer' && outcome.status === 429) continue;
+      if (outcome.kind === 'answer' && outcome.status === 429) {
+        call.tally.observation?.retried('429');
+        continue;
+      }
       const delay = backoffDelay(round, options, random);
       if (delay >= remainingMs(call.scope, callee.clock)) return outcome;
+      call.tally.observation?.retried(outcome.kind === 'answer' ? String(outcome.status) : 'transport');
       await callee.clock.sleep(delay);
     }
   };

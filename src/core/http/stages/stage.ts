@@ -1,6 +1,7 @@
 import type { VendorCallFacts } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
+import type { VendorCallObservation } from '../../telemetry/vendor-call.js';
 import type { AuthRequest, CallScope, ResponseHeaders, VendorRequest } from '../types.js';
 
 /** Who is being called, as every stage needs it for messages, facts and the log. */
@@ -33,6 +34,8 @@ export interface CallTally {
    * A DELETE resent after such an attempt that finds nothing has not failed: it is already gone.
    */
   mayHaveLanded: boolean;
+  /** Where the stages report retries, waits, refusals and contract breaks (metrics, span); absent or null outside a request. */
+  observation?: VendorCallObservation | null;
 }
 
 /**

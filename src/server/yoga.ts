@@ -10,6 +10,7 @@ import { rateLimitPlugin } from './rate-limit.js';
 import { createAuthGate } from './auth-plugin.js';
 import { FIRST_QUERY, graphiqlPlugin, renderGraphiQL } from './graphiql.js';
 import { observabilityPlugin, type Observability } from './observability.js';
+import { vendorReadiness } from './readiness.js';
 
 /** The query GraphiQL opens with (the README's first query); kept importable from here for its tests. */
 export { FIRST_QUERY };
@@ -61,8 +62,12 @@ function vendorCallsPlugin(): Plugin<GatewayContext> {
   };
 }
 
-/** `GET /healthz` (the process is up) and `GET /readyz` (config loaded, store reachable). */
+/**
+ * `GET /healthz` (the process is up) and `GET /readyz` (config loaded, store reachable: 503
+ * otherwise), whose body also reports the vendor accounts whose last probe was not healthy.
+ */
 function probesPlugin(deps: GatewayDeps): Plugin {
+  const vendors = vendorReadiness(deps);
   return {
     onRequest: async ({ url, endResponse, fetchAPI }) => {
       if (url.pathname === '/healthz') {
@@ -70,7 +75,7 @@ function probesPlugin(deps: GatewayDeps): Plugin {
       } else if (url.pathname === '/readyz') {
         const storeReachable = await deps.store.ping();
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ status: storeReachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: storeReachable }), {
+          new fetchAPI.Response(JSON.stringify({ status: storeReachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: storeReachable, vendors: vendors() }), {
             status: storeReachable ? 200 : 503,
             headers: { 'content-type': 'application/json' },
           }),

@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Logger } from '../logger.js';
 import { lockDataDir } from './dir-lock.js';
+import { startPglite, type ClusterOrigin } from './pglite-start.js';
 
 /**
  * The store's one seam to a database: PostgreSQL's dialect, either embedded (PGlite) or a real
@@ -55,18 +57,46 @@ export class TransactionAbortedError extends Error {
   }
 }
 
+/** Options for {@link openPglite}. */
+export interface PgliteOptions {
+  /** Told when a new store cannot be copied from the template and PGlite runs initdb instead (slow, memory-hungry). */
+  readonly logger?: Logger;
+}
+
+/** A {@link SqlClient} on PGlite, saying where its cluster came from. */
+export interface PgliteClient extends SqlClient {
+  /** `existing`: the directory held one; `template`: copied from the store template; `initdb`: PGlite made it. */
+  readonly origin: ClusterOrigin;
+  /** The cluster's directory (for a throwaway store, the temporary one `close()` removes); null when PGlite keeps it in memory. */
+  readonly dataDir: string | null;
+}
+
+/** A throwaway store's directory: `<tmpdir>/patchbay-store-XXXXXX`. */
+const THROWAWAY_PREFIX = 'patchbay-store-';
+
+/** A throwaway directory younger than this may be one another process is still setting up. */
+const THROWAWAY_SWEEP_MIN_AGE_MS = 60_000;
+
 /** Data directories opened by this process, to refuse a second PGlite on the same files. */
 const openPgliteDirs = new Set<string>();
 
 /**
- * Opens an embedded PostgreSQL (PGlite). `dataDir` null keeps the database in memory; otherwise
- * the directory is created if missing and the data persists across restarts. One instance may
- * open a directory at a time (PGlite is single-user; two instances on the same files corrupt
- * them): within this process by a set of open directories, across processes by a lock file in
- * the directory (`lockDataDir`), so a second gateway fails with {@link DataDirLockedError}.
+ * Opens an embedded PostgreSQL (PGlite). With a `dataDir` the directory is created if missing and
+ * the data persists across restarts; a new directory is a copy of the store template (see
+ * pglite-template.ts). With `dataDir` null the store is throwaway: a directory of its own under
+ * the system's temporary directory, removed again by `close()` (one a killed process left behind
+ * is removed by the next throwaway store). It lives on disk rather than in PGlite's in-memory file
+ * system, which would keep its files (16 MB, more as its WAL grows) in the process's memory; only
+ * where no temporary directory can be made (a read-only file system) is it kept in memory.
+ *
+ * One instance may open a directory at a time (PGlite is single-user; two instances on the same
+ * files corrupt them): within this process by a set of open directories, across processes by a
+ * lock file in the directory (`lockDataDir`), so a second gateway fails with {@link DataDirLockedError}.
  */
-export async function openPglite(dataDir: string | null): Promise<SqlClient> {
-  const dir = dataDir === null ? null : resolve(dataDir);
+export async function openPglite(dataDir: string | null, options: PgliteOptions = {}): Promise<PgliteClient> {
+  const throwaway = dataDir === null;
+  // null: a throwaway store where the system's temporary directory is not writable (a read-only container).
+  const dir = throwaway ? await throwawayDir() : resolve(dataDir);
   if (dir !== null) {
     if (openPgliteDirs.has(dir)) {
       throw new Error(`PGlite data directory is already open in this process: ${dir}`);
@@ -74,26 +104,34 @@ export async function openPglite(dataDir: string | null): Promise<SqlClient> {
     openPgliteDirs.add(dir);
   }
   let db: PGlite;
+  let origin: ClusterOrigin;
   let PgliteAborted: typeof import('@electric-sql/pglite').TransactionAbortedError;
   let unlock: () => Promise<void> = async () => undefined;
+  const release = async (): Promise<void> => {
+    if (dir === null) return;
+    await unlock();
+    if (throwaway) await rm(dir, { recursive: true, force: true });
+    openPgliteDirs.delete(dir);
+  };
   try {
     if (dir !== null) {
       await mkdir(dir, { recursive: true });
       unlock = await lockDataDir(dir);
     }
-    const pglite = await import('@electric-sql/pglite');
-    PgliteAborted = pglite.TransactionAbortedError;
-    const { PGlite } = pglite;
-    db = dir === null ? await PGlite.create() : await PGlite.create(dir);
+    PgliteAborted = (await import('@electric-sql/pglite')).TransactionAbortedError;
+    ({ db, origin } = await startPglite(dir, {
+      onTemplateMiss: (why) => options.logger?.warn('store: making a new embedded store with initdb, which takes seconds of CPU and keeps hundreds of MB of memory until the process ends', { why }),
+    }));
   } catch (error) {
-    await unlock();
-    if (dir !== null) openPgliteDirs.delete(dir);
+    await release();
     throw error;
   }
 
   let closing: Promise<void> | null = null;
-  const client: SqlClient = {
+  const client: PgliteClient = {
     kind: 'pglite',
+    origin,
+    dataDir: dir,
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
       const result = await db.query<R>(sql, [...params]);
       return result.rows;
@@ -111,14 +149,40 @@ export async function openPglite(dataDir: string | null): Promise<SqlClient> {
       }
     },
     close(): Promise<void> {
-      closing ??= db.close().finally(async () => {
-        await unlock();
-        if (dir !== null) openPgliteDirs.delete(dir);
-      });
+      closing ??= db.close().finally(release);
       return closing;
     },
   };
   return client;
+}
+
+/** A new throwaway store directory, after sweeping old ones; null when none can be made. */
+async function throwawayDir(): Promise<string | null> {
+  await sweepThrowawayStores();
+  return mkdtemp(join(tmpdir(), THROWAWAY_PREFIX)).catch(() => null);
+}
+
+/**
+ * Removes throwaway store directories that processes which died (or never closed their store)
+ * left behind: those old enough not to be in the middle of being set up, whose lock this
+ * process can take (its holder no longer runs). Never throws: a directory it cannot judge stays.
+ */
+async function sweepThrowawayStores(): Promise<void> {
+  const parent = tmpdir();
+  const names = await readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(THROWAWAY_PREFIX)) continue;
+    const dir = join(parent, name);
+    if (openPgliteDirs.has(dir)) continue;
+    try {
+      const info = await stat(dir);
+      if (!info.isDirectory() || Date.now() - info.mtimeMs < THROWAWAY_SWEEP_MIN_AGE_MS) continue;
+      await lockDataDir(dir);
+      await rm(dir, { recursive: true, force: true });
+    } catch {
+      // Held by a live process (DataDirLockedError), or gone meanwhile: leave it.
+    }
+  }
 }
 
 function pgliteTx(tx: PgliteTransaction, depth: number): SqlClient {

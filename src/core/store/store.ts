@@ -117,7 +117,7 @@ export interface Store extends WriteIntentStore {
 export interface OpenStoreOptions {
   /** A PostgreSQL connection string; when set, the store uses that server. */
   readonly databaseUrl?: string | null;
-  /** PGlite data directory when no `databaseUrl`; null or absent keeps the data in memory. */
+  /** PGlite data directory when no `databaseUrl`; null or absent makes a throwaway store (removed on close, see `openPglite`). */
   readonly dataDir?: string | null;
   /** Receives background database errors (PostgreSQL pool). */
   readonly logger?: Logger;
@@ -133,7 +133,7 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs } = options;
   const pgOptions = { ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
-  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, pgOptions) : await openPglite(dataDir);
+  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, pgOptions) : await openPglite(dataDir, logger === undefined ? {} : { logger });
   try {
     return await createStore(sql);
   } catch (error) {

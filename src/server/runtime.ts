@@ -53,7 +53,13 @@ export interface Runtime {
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const dispatcher = options.dispatcher ?? createDispatcher({ denyRanges: options.gateway.egress.denyRanges });
+  const dispatcher =
+    options.dispatcher ??
+    createDispatcher({
+      denyRanges: options.gateway.egress.denyRanges,
+      connectionsPerOrigin: options.gateway.vendorHttp.connectionsPerOrigin,
+      keepAliveTimeoutMs: options.gateway.vendorHttp.keepAliveTimeoutMs,
+    });
   const vendors = options.vendors ?? VENDORS;
   const accounts = createAccountRegistry(options.accounts, vendors, {
     dispatcher,

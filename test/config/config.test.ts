@@ -196,6 +196,7 @@ function checkAllVendors(config: PatchbayConfig): void {
     exposeVendorCalls: true,
     maxResponseBytes: 5 * 1024 * 1024,
     egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
+    vendorHttp: { connectionsPerOrigin: 256, keepAliveTimeoutMs: 10000 },
     http: { corsOrigins: [], allowedHosts: [] },
     metrics: { enabled: true, path: '/metrics' },
     limits: { ...DEFAULT_OPERATION_LIMITS },
@@ -219,6 +220,7 @@ describe('valid configs', () => {
       exposeVendorCalls: false,
       maxResponseBytes: 5242880,
       egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
+      vendorHttp: { connectionsPerOrigin: 256, keepAliveTimeoutMs: 10000 },
       http: { corsOrigins: [], allowedHosts: [] },
       metrics: { enabled: true, path: '/metrics' },
       limits: { ...DEFAULT_OPERATION_LIMITS },
@@ -510,6 +512,26 @@ describe('schema errors name the bad key', () => {
   ])('bad gateway field %s = %j', (field, value, message) => {
     const error = configError(() => parseJson({ accounts: [], gateway: { [field]: value } }));
     expectIssue(error, `gateway.${field}`, message);
+  });
+
+  it.each([
+    ['connectionsPerOrigin', 0, 'must be at least 1'],
+    ['connectionsPerOrigin', 65_537, 'must be at most 65536'],
+    ['keepAliveTimeoutMs', 99, 'must be at least 100'],
+  ])('bad gateway.vendorHttp field %s = %j', (field, value, message) => {
+    const error = configError(() => parseJson({ accounts: [], gateway: { vendorHttp: { [field]: value } } }));
+    expectIssue(error, `gateway.vendorHttp.${field}`, message);
+  });
+
+  it('takes vendor pool sizes and a Datadog read cap', () => {
+    const config = parseJson({ accounts: [account('datadog', { maxConcurrentReads: 64 })], gateway: { vendorHttp: { connectionsPerOrigin: 1024 } } });
+    expect(config.gateway.vendorHttp).toEqual({ connectionsPerOrigin: 1024, keepAliveTimeoutMs: 10000 });
+    expect(config.accounts[0]).toMatchObject({ maxConcurrentReads: 64 });
+    expectIssue(
+      configError(() => parseJson({ accounts: [account('datadog', { maxConcurrentReads: 0 })] })),
+      'accounts[0].maxConcurrentReads',
+      'must be at least 1',
+    );
   });
 
   it('missing accounts, non-object root, non-object account', () => {

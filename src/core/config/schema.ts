@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DENY_RANGES, insecureUrlProblem, parseRange } from '../http/egress.js';
+import { DEFAULT_CONNECTIONS_PER_ORIGIN, DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from '../http/dispatcher.js';
 import { authSchema, type AuthConfig } from '../auth/config.js';
 
 /**
@@ -153,6 +154,18 @@ const egressSchema = z.strictObject({
     .default([...DEFAULT_DENY_RANGES]),
 });
 
+/**
+ * The sockets vendor calls travel on (src/core/http/dispatcher.ts): one keep-alive pool per vendor
+ * origin, shared by every account on that origin. The pool must not be what limits throughput
+ * when a vendor is slow: each call holds a socket for the whole round trip.
+ */
+const vendorHttpSchema = z.strictObject({
+  /** Most sockets open at once to one vendor origin; calls beyond it queue for a free socket. */
+  connectionsPerOrigin: z.int().min(1, { error: 'must be at least 1' }).max(65_536, { error: 'must be at most 65536' }).default(DEFAULT_CONNECTIONS_PER_ORIGIN),
+  /** How long an idle socket is kept for the next call. */
+  keepAliveTimeoutMs: z.int().min(100, { error: 'must be at least 100' }).max(600_000, { error: 'must be at most 600000' }).default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
+});
+
 /** Paths the gateway serves itself, which the metrics endpoint may not take. */
 const RESERVED_PATHS: ReadonlySet<string> = new Set(['/graphql', '/healthz', '/readyz']);
 
@@ -195,6 +208,8 @@ export const gatewaySchema = z.strictObject({
   fieldSuggestions: z.boolean().optional(),
   /** Where vendor calls may go: address ranges refused at connect time (src/core/http/egress.ts). */
   egress: egressSchema.prefault({}),
+  /** Socket pools towards the vendors: per origin, sized for slow vendors. */
+  vendorHttp: vendorHttpSchema.prefault({}),
   /** The Prometheus endpoint: on at `/metrics`, open, unless this says otherwise. */
   metrics: metricsSchema.prefault({}),
 });

@@ -2,9 +2,20 @@ import { isIP } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { createDenyList, DEFAULT_DENY_RANGES, egressDenied, guardedLookup, type Resolve } from './egress.js';
 
+/**
+ * Sockets kept per vendor origin by default. Each vendor call holds a socket for its whole round
+ * trip, so the pool caps throughput at `connections / latency`: 32 sockets held a slow vendor
+ * (250 ms) to ~17 inventories/s whatever the demand. 256 keeps a slow vendor from being the cap
+ * while still bounding the file descriptors one origin can take.
+ */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256;
+
+/** How long an idle keep-alive socket stays open by default. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 10_000;
+
 /** Options for the one dispatcher every vendor client shares. */
 export interface DispatcherOptions {
-  /** Sockets kept per origin. */
+  /** Sockets kept per origin; default {@link DEFAULT_CONNECTIONS_PER_ORIGIN}. */
   readonly connectionsPerOrigin?: number;
   /** How long an idle keep-alive socket stays open. */
   readonly keepAliveTimeoutMs?: number;
@@ -17,7 +28,9 @@ export interface DispatcherOptions {
 }
 
 /**
- * The gateway's single undici dispatcher: one keep-alive pool per vendor origin. Redirects are
+ * The gateway's single undici dispatcher: one keep-alive pool per vendor origin, shared by the
+ * accounts on it (HTTP/1.1 only: none of the simulators serves HTTP/2, so `allowH2` is left off
+ * until it can be measured). Redirects are
  * never followed (undici's `request` does not follow them unless an interceptor is added), so a
  * 3xx from a vendor surfaces as a contract error instead of leaking credentials to another host.
  *
@@ -38,8 +51,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     connector(target, callback);
   };
   return new Agent({
-    connections: options.connectionsPerOrigin ?? 32,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+    connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     connect,
   });
 }

@@ -29,6 +29,22 @@ function firstHeader(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What the vendor's last answer said of the account's rate-limit window. */
+export interface RateLimitBudget {
+  /** Requests left in the window (`X-RateLimit-Remaining` / `RateLimit-Remaining`). */
+  readonly remaining: number;
+  /** The window's size (`X-RateLimit-Limit` / `RateLimit-Limit`), when the vendor sends it. */
+  readonly limit: number | null;
+}
+
+function headerCount(headers: Headers, names: readonly string[]): number | null {
+  for (const name of names) {
+    const value = firstHeader(headers, name)?.trim();
+    if (value !== undefined && /^\d+$/.test(value)) return Number(value);
+  }
+  return null;
+}
+
 /**
  * One account's quota, learned from what the vendor says: a 429's `Retry-After` or reset, or a
  * `X-RateLimit-Remaining: 0` / `RateLimit-Remaining: 0` with its reset. While the vendor's window
@@ -39,6 +55,7 @@ export class QuotaGate {
   private blockedUntil = 0;
   private readonly intervalMs: number | null;
   private nextSlot = 0;
+  private lastBudget: RateLimitBudget | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -65,6 +82,8 @@ export class QuotaGate {
 
   /** Learns from a response. */
   observe(status: number, headers: Headers): void {
+    const remainingCount = headerCount(headers, ['x-ratelimit-remaining', 'ratelimit-remaining']);
+    if (remainingCount !== null) this.lastBudget = { remaining: remainingCount, limit: headerCount(headers, ['x-ratelimit-limit', 'ratelimit-limit']) };
     const waitSeconds = retryAfterSeconds(headers, this.clock.now());
     const remaining = firstHeader(headers, 'x-ratelimit-remaining') ?? firstHeader(headers, 'ratelimit-remaining');
     const exhausted = status === 429 || (remaining !== undefined && remaining.trim() === '0');
@@ -72,6 +91,11 @@ export class QuotaGate {
     // A 429 without any hint still holds the account briefly rather than not at all.
     const seconds = waitSeconds ?? (status === 429 ? 1 : 0);
     this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + seconds * 1000);
+  }
+
+  /** The budget the vendor's last answer announced; null until one carried rate-limit headers. */
+  budget(): RateLimitBudget | null {
+    return this.lastBudget;
   }
 
   /** Seconds until the learned window reopens, or 0. */

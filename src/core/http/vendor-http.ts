@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { realClock, type Clock } from './clock.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { RecentSecrets } from './recent-secrets.js';
-import { AccountBreaker, DEFAULT_BREAKER, DEFAULT_RETRY, QuotaGate, type BreakerOptions, type BreakerState, type RetryOptions } from './resilience.js';
+import { AccountBreaker, DEFAULT_BREAKER, DEFAULT_RETRY, QuotaGate, type BreakerOptions, type BreakerState, type RateLimitBudget, type RetryOptions } from './resilience.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorErrorParser, VendorRequest, VendorResponse } from './types.js';
 
 export type {
@@ -120,5 +120,10 @@ export class VendorHttp {
   /** Seconds until the vendor's learned rate-limit window reopens (0 when open). */
   get rateLimitedForSeconds(): number {
     return this.quota.secondsUntilOpen();
+  }
+
+  /** What the vendor's last answer said of the account's rate-limit budget (null until one said). */
+  get rateLimitBudget(): RateLimitBudget | null {
+    return this.quota.budget();
   }
 }

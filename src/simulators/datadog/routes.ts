@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { SimRequest, SimResponse, SimulatorServer } from '../base.js';
+import type { SimHandler, SimRequest, SimResponse, SimulatorServer } from '../base.js';
 import { APP_KEY_PAGE, APP_KEY_REGISTRATIONS_PATH, CONNECTIONS_PATH, UUID } from './contract.js';
 import { appKeyNotFound, appKeyNotRegistered, appKeyRegistration, connectionIdNotUuid, connectionNotFound, invalidParameter, jsonApi, renderConnection } from './render.js';
+import type { DatadogRateLimit } from './rate-limit.js';
 import type { DatadogState, StoredConnection } from './state.js';
 import { decodeConnectionBody, validateCreate, validateUpdate, wantsNewExternalId, withAwsIds } from './validate.js';
 
@@ -15,6 +16,8 @@ export interface DatadogRouteOptions {
   readonly userId: string;
   /** The simulator's clock (creation and change times). */
   readonly now: () => number;
+  /** When set, every route counts against this budget and answers with its headers. */
+  readonly rateLimit: DatadogRateLimit | null;
 }
 
 /**
@@ -22,6 +25,9 @@ export interface DatadogRouteOptions {
  * connections": `GET /api/v2/actions/connections` falls through to the edge's 404.
  */
 export function registerDatadogRoutes(server: SimulatorServer, state: DatadogState, options: DatadogRouteOptions): void {
+  const route = (method: string, path: string, handler: SimHandler): void => {
+    server.route(method, path, options.rateLimit ? options.rateLimit.wrap(handler) : handler);
+  };
   // "At least one registration" stands in for "the calling key is registered" (see the option).
   const registrationGate = (): SimResponse | null => (options.requireAppKeyRegistration && state.appKeys.size === 0 ? appKeyNotRegistered() : null);
   // The recorded create answer carries no times, creator or `acting_user_can_resolve`; GET and PATCH answers do.
@@ -30,7 +36,7 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
       data: renderConnection(connection, { echoSecrets: options.echoSecrets, withRecord, actingUserCanResolve: options.actingUserCanResolve }, state.malformed.get(connection.id)),
     });
 
-  server.route('POST', CONNECTIONS_PATH, (request) => {
+  route('POST', CONNECTIONS_PATH, (request) => {
     const gate = registrationGate();
     if (gate) return gate;
     const decoded = decodeConnectionBody(request);
@@ -51,7 +57,7 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     return answer(201, connection, false);
   });
 
-  server.route('GET', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
+  route('GET', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
     const id = connectionIdOf(request.params['connection_id']);
     if (typeof id !== 'string') return id;
     const gate = registrationGate();
@@ -60,7 +66,7 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     return connection ? answer(200, connection, true) : connectionNotFound('getting');
   });
 
-  server.route('PATCH', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
+  route('PATCH', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
     const id = connectionIdOf(request.params['connection_id']);
     if (typeof id !== 'string') return id;
     const gate = registrationGate();
@@ -82,7 +88,7 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     return answer(200, updated, true);
   });
 
-  server.route('DELETE', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
+  route('DELETE', `${CONNECTIONS_PATH}/{connection_id}`, (request) => {
     const id = connectionIdOf(request.params['connection_id']);
     if (typeof id !== 'string') return id;
     const gate = registrationGate();
@@ -91,7 +97,7 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     return { status: 204 };
   });
 
-  server.route('GET', APP_KEY_REGISTRATIONS_PATH, (request) => {
+  route('GET', APP_KEY_REGISTRATIONS_PATH, (request) => {
     const size = pageParam(request, 'page[size]', APP_KEY_PAGE.defaultSize, 1, APP_KEY_PAGE.maxSize);
     if (typeof size !== 'number') return size;
     const number = pageParam(request, 'page[number]', APP_KEY_PAGE.firstNumber, APP_KEY_PAGE.firstNumber, Number.MAX_SAFE_INTEGER);
@@ -104,7 +110,7 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     });
   });
 
-  server.route('PUT', `${APP_KEY_REGISTRATIONS_PATH}/{app_key_id}`, (request) => {
+  route('PUT', `${APP_KEY_REGISTRATIONS_PATH}/{app_key_id}`, (request) => {
     const id = pathUuid(request.params['app_key_id'], 'appKeyId');
     if (typeof id !== 'string') return id;
     // Unknown: re-registering a registered key. PUT is idempotent, so answer 201 again.
@@ -112,13 +118,13 @@ export function registerDatadogRoutes(server: SimulatorServer, state: DatadogSta
     return jsonApi(201, { data: appKeyRegistration(id) });
   });
 
-  server.route('GET', `${APP_KEY_REGISTRATIONS_PATH}/{app_key_id}`, (request) => {
+  route('GET', `${APP_KEY_REGISTRATIONS_PATH}/{app_key_id}`, (request) => {
     const id = pathUuid(request.params['app_key_id'], 'appKeyId');
     if (typeof id !== 'string') return id;
     return state.appKeys.has(id) ? jsonApi(200, { data: appKeyRegistration(id) }) : appKeyNotFound();
   });
 
-  server.route('DELETE', `${APP_KEY_REGISTRATIONS_PATH}/{app_key_id}`, (request) => {
+  route('DELETE', `${APP_KEY_REGISTRATIONS_PATH}/{app_key_id}`, (request) => {
     const id = pathUuid(request.params['app_key_id'], 'appKeyId');
     if (typeof id !== 'string') return id;
     return state.appKeys.delete(id) ? { status: 204 } : appKeyNotFound();

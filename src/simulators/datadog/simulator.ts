@@ -1,5 +1,6 @@
 import { SimulatorServer, type SimRequest, type Simulator } from '../base.js';
 import { forbiddenKeys, pathNotFound } from './render.js';
+import { DatadogRateLimit, type DatadogRateLimitOptions } from './rate-limit.js';
 import { registerDatadogRoutes } from './routes.js';
 import { DATADOG_SEED_APP_KEY_IDS, DATADOG_SEED_USER_ID, datadogSeedConnections } from './seed.js';
 import { DatadogState, type StoredConnection } from './state.js';
@@ -27,6 +28,11 @@ export interface DatadogSimulatorOptions {
   userId?: string;
   /** The clock behind `created_at` and `last_updated` (default: the system clock). */
   now?: () => Date;
+  /**
+   * A request budget per calendar-aligned period, announced in `X-RateLimit-*` headers on every
+   * answer and enforced with 429 (CONTRACT.md, "Rate limits"). Default: none, no headers.
+   */
+  rateLimit?: DatadogRateLimitOptions;
 }
 
 /** A running Datadog simulator plus accessors for tests. */
@@ -49,6 +55,8 @@ export interface DatadogSimulator extends Simulator {
    */
   malformConnection(id: string, attributes: Readonly<Record<string, unknown>>): void;
   clearMalformedConnections(): void;
+  /** Test knob: counts `count` requests against the current rate-limit period (no-op without `rateLimit`), as other clients of the organisation would. */
+  spendRateLimit(count: number): void;
 }
 
 /**
@@ -70,12 +78,15 @@ export function createDatadogSimulator(options: DatadogSimulatorOptions = {}): D
     notFound: pathNotFound,
   });
   const now = options.now;
+  const clock = now === undefined ? () => Date.now() : () => now().getTime();
+  const rateLimit = options.rateLimit === undefined ? null : new DatadogRateLimit(options.rateLimit, clock);
   registerDatadogRoutes(server, state, {
     echoSecrets: options.echoSecrets ?? false,
     requireAppKeyRegistration: options.requireAppKeyRegistration ?? false,
     actingUserCanResolve: options.actingUserCanResolve ?? false,
     userId: options.userId ?? DATADOG_SEED_USER_ID,
-    now: now === undefined ? () => Date.now() : () => now().getTime(),
+    now: clock,
+    rateLimit,
   });
   return {
     vendor: 'datadog',
@@ -92,6 +103,9 @@ export function createDatadogSimulator(options: DatadogSimulatorOptions = {}): D
     },
     clearMalformedConnections: () => {
       state.malformed.clear();
+    },
+    spendRateLimit: (count) => {
+      rateLimit?.spend(count);
     },
   };
 }

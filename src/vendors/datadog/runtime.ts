@@ -6,7 +6,8 @@ import { accountFields, credential } from '../../core/config/schema.js';
 import { DatadogClient, datadogAuth } from './client.js';
 import { parseDatadogError } from './errors.js';
 import { isUuid } from './input.js';
-import { createDatadogConnectionLoader, type DatadogConnectionKey } from './loaders.js';
+import { createDatadogConnectionLoader, DEFAULT_DATADOG_READ_CONCURRENCY, type DatadogConnectionKey, type DatadogReadPolicy } from './loaders.js';
+import type { AccountEntry } from '../../app/accounts.js';
 import type { DatadogActionConnection } from './map.js';
 
 /** A Datadog account in the config file: an organisation on one site, with an API and an application key. */
@@ -15,12 +16,29 @@ export const datadogAccountSchema = z.strictObject({
   ...accountFields,
   apiKey: credential,
   appKey: credential,
+  /**
+   * Most connection GETs this account has in flight at once (Datadog has no list or batch read, so
+   * an inventory reads each tracked connection). Fewer are sent when the rate-limit headers say the
+   * budget runs low. Default {@link DEFAULT_DATADOG_READ_CONCURRENCY}.
+   */
+  maxConcurrentReads: z.int().min(1, { error: 'must be at least 1' }).max(256, { error: 'must be at most 256' }).optional(),
 });
 export type DatadogAccountConfig = z.output<typeof datadogAccountSchema>;
 
+/**
+ * Each client's configured read cap, kept beside the long-lived client (which the shared account
+ * entry holds) rather than in it: pacing is the loader's business, not the client's.
+ */
+const readCaps = new WeakMap<DatadogClient, number>();
+
+/** How the account's connection reads are paced: its cap, and its transport for the budget. */
+function readPolicy(entry: AccountEntry<DatadogClient>): DatadogReadPolicy {
+  return { maxConcurrentReads: readCaps.get(entry.client) ?? DEFAULT_DATADOG_READ_CONCURRENCY, transports: entry.transports };
+}
+
 /** The per-request Datadog loaders. */
 export interface DatadogLoaders {
-  /** One GET per connection, grouped by account and capped per account. */
+  /** One GET per connection, grouped by account and paced per account. */
   readonly datadogConnection: ReturnType<typeof createDatadogConnectionLoader>;
 }
 
@@ -29,8 +47,12 @@ export const datadogRuntime: VendorRuntime<DatadogAccountConfig, DatadogClient, 
   id: 'datadog',
   name: 'Datadog',
   account: { schema: datadogAccountSchema, secretFields: ['apiKey', 'appKey'] },
-  createClient: (account, ref, http) => new DatadogClient(ref, http(datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id'])),
-  createLoaders: (accounts, scope) => ({ datadogConnection: createDatadogConnectionLoader(accounts, scope) }),
+  createClient: (account, ref, http) => {
+    const client = new DatadogClient(ref, http(datadogAuth(account.apiKey, account.appKey), parseDatadogError, ['x-datadog-request-id', 'x-request-id']));
+    readCaps.set(client, account.maxConcurrentReads ?? DEFAULT_DATADOG_READ_CONCURRENCY);
+    return client;
+  },
+  createLoaders: (accounts, scope) => ({ datadogConnection: createDatadogConnectionLoader(accounts, scope, readPolicy) }),
   // Datadog has no endpoint that lists connections: the inventory reads the ids Patchbay tracks.
   listing: {
     kind: 'tracked',

@@ -15,6 +15,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { createRuntime, defaultGatewayConfig } from '../src/server/runtime.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
 import { openStore } from '../src/core/store/store.js';
+import { percentile } from './proc.js';
 
 const QUERY = `query Inventory($first: Int) {
   accounts { key vendor }
@@ -30,10 +31,6 @@ function argument(name: string, fallback: number): number {
   const value = index === -1 ? fallback : Number(process.argv[index + 1]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
   return value;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {

@@ -13,13 +13,14 @@
  * `process.memoryUsage()`, CPU from `process.cpuUsage()` (the demo: /proc/<pid>/stat).
  * Prints one table, then ratios: each RSS against the bare process and against the issue's goals.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPglite, type SqlClient } from '../src/core/store/sql.js';
 import { createStore, type Store } from '../src/core/store/store.js';
+import { procCpuMs, procMemory } from './proc.js';
 
 /** The issue's goals, in MB and CPU ms. */
 const GOAL_IDLE_RSS_MB = 150;
@@ -49,32 +50,6 @@ interface ScenarioReport {
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
-/** VmRSS / VmHWM of a process from /proc, in MB. */
-async function procMemory(pid: number | 'self'): Promise<{ rssMb: number; peakRssMb: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string): number => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-    if (!match?.[1]) throw new Error(`/proc/${pid}/status has no ${name}`);
-    return Math.round((Number(match[1]) / 1024) * 10) / 10;
-  };
-  return { rssMb: field('VmRSS'), peakRssMb: field('VmHWM') };
-}
-
-/** CPU ms (user + system) of another process, from /proc/<pid>/stat. */
-async function procCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return Math.round((ticks * 1000) / clockTicksPerSecond());
-}
-
-let ticksPerSecond: number | undefined;
-function clockTicksPerSecond(): number {
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return ticksPerSecond;
-}
 
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,0 +1,37 @@
+/**
+ * What the benchmarks read of another process from /proc (Linux): CPU time and resident memory.
+ * Measuring a child from outside means the process under test pays nothing for being measured.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+let ticksPerSecond: number | undefined;
+function clockTicksPerSecond(): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticksPerSecond;
+}
+
+/** CPU ms (user + system) a process has spent since it started, from /proc/<pid>/stat. */
+export async function procCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Math.round((ticks * 1000) / clockTicksPerSecond());
+}
+
+/** VmRSS / VmHWM of a process from /proc, in MB. */
+export async function procMemory(pid: number | 'self'): Promise<{ rssMb: number; peakRssMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!match?.[1]) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return Math.round((Number(match[1]) / 1024) * 10) / 10;
+  };
+  return { rssMb: field('VmRSS'), peakRssMb: field('VmHWM') };
+}
+
+/** The value at percentile `p` of ascending `sorted` values (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}

@@ -4,7 +4,7 @@
  *
  *   npm run bench [-- --full] [--requests 200]
  *
- * Three kinds of process, all on 127.0.0.1: the vendor simulators (bench/simulators.ts, throttles
+ * Three kinds of process, all on 127.0.0.1: the vendor simulators (`src/simulators/cli.ts --bench`, throttles
  * lifted), Patchbay (`src/server/main.ts` in config mode: a generated config
  * pointing at the simulators, `auth.mode: none`, its store in a temp dir) and the raw client
  * (bench/raw-client.ts). This process is only the load driver: it sends each workload's requests
@@ -136,7 +136,7 @@ interface Simulators extends Started {
 
 async function startSimulatorsProcess(): Promise<Simulators> {
   const origins = new Map<string, string>();
-  const started = await startProcess(['bench/simulators.ts'], process.env, /^opsramp |^mongodb |^cortex |^datadog |^chronosphere /, (line) => {
+  const started = await startProcess(['src/simulators/cli.ts', '--bench'], process.env, /^opsramp |^mongodb |^cortex |^datadog |^chronosphere /, (line) => {
     const [vendor, url] = line.split(' ');
     if (vendor && url) origins.set(vendor, new URL(url).origin);
   });

@@ -17,14 +17,13 @@
  * The simulators run in a child process (`src/simulators/cli.ts --bench`), so their CPU is not
  * counted; the gateway runs here, through `yoga.fetch`. All traffic stays on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import type { AccountConfig, GatewayConfig } from '../src/core/config/schema.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openStore, type Store } from '../src/core/store/store.js';
 import { createRuntime, defaultGatewayConfig, type Runtime } from '../src/server/runtime.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
+import { spawnSimulators } from './proc.js';
 
 const CONNECTION_GETS = '^/api/v2/actions/connections/';
 const BULK_ACCOUNT = 'datadog-bulk';
@@ -148,16 +147,8 @@ async function rawRead(baseUrl: string, ids: readonly string[]): Promise<number>
 
 async function main(): Promise<void> {
   const rounds = argument('rounds', 4);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulators/cli.ts', '--bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { child, accounts } = await spawnSimulators();
   try {
-    const lines = createInterface({ input: child.stdout });
-    const urls = new Map<string, string>();
-    for await (const line of lines) {
-      const [vendor, url] = line.split(' ');
-      if (vendor && url) urls.set(vendor, url);
-      if (urls.size === SIMULATOR_KITS.length) break;
-    }
-    const accounts = SIMULATOR_KITS.map((kit) => kit.demoAccount(new URL(urls.get(kit.vendor) ?? 'http://127.0.0.1').origin));
     const datadog = accounts.find((account) => account.vendor === 'datadog');
     if (!datadog) throw new Error('no Datadog demo account');
     const store = await openStore({ dataDir: null });

@@ -8,14 +8,12 @@
  * CPU µs per request (user + system of this process), wall-clock latency percentiles, and vendor
  * calls per request read from `extensions.vendorCalls`. All traffic stays on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { silentLogger } from '../src/core/logger.js';
 import { createRuntime, defaultGatewayConfig } from '../src/server/runtime.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
 import { openStore } from '../src/core/store/store.js';
-import { percentile } from './proc.js';
+import { percentile, spawnSimulators } from './proc.js';
 
 const QUERY = `query Inventory($first: Int) {
   accounts { key vendor }
@@ -36,16 +34,7 @@ function argument(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const requests = argument('requests', 300);
   const warmup = Math.min(50, requests);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulators/cli.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const urls = new Map<string, string>();
-  for await (const line of lines) {
-    const [vendor, url] = line.split(' ');
-    if (vendor && url) urls.set(vendor, url);
-    if (urls.size === SIMULATOR_KITS.length) break;
-  }
-  // The CLI prints each account's base URL; the demo account is rebuilt from the server's origin.
-  const accounts = SIMULATOR_KITS.map((kit) => kit.demoAccount(new URL(urls.get(kit.vendor) ?? 'http://127.0.0.1').origin));
+  const { child, accounts } = await spawnSimulators();
   const store = await openStore({ dataDir: null });
   for (const kit of SIMULATOR_KITS) {
     const account = accounts.find((a) => a.vendor === kit.vendor);

@@ -2,8 +2,11 @@
  * What the benchmarks read of another process from /proc (Linux): CPU time and resident memory.
  * Measuring a child from outside means the process under test pays nothing for being measured.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { AccountConfig } from '../src/core/config/schema.js';
+import { SIMULATOR_KITS } from '../src/simulators/index.js';
 
 let ticksPerSecond: number | undefined;
 function clockTicksPerSecond(): number {
@@ -34,4 +37,24 @@ export async function procMemory(pid: number | 'self'): Promise<{ rssMb: number;
 /** The value at percentile `p` of ascending `sorted` values (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * Starts every simulator in a child process (`src/simulators/cli.ts`, with `--bench`: no vendor
+ * throttles) so its CPU is not the measured process's, and waits for the base URL each prints.
+ * `onLine` sees every line for the child's whole life, so its output never blocks on a full pipe.
+ */
+export async function spawnSimulators(onLine?: (line: string) => void): Promise<{ readonly child: ChildProcess; readonly origins: ReadonlyMap<string, string>; readonly accounts: AccountConfig[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulators/cli.ts', '--bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const origins = new Map<string, string>();
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      onLine?.(line);
+      const [vendor, url] = line.split(' ');
+      if (vendor && url) origins.set(vendor, new URL(url).origin);
+      if (origins.size === SIMULATOR_KITS.length) resolve();
+    });
+    child.once('exit', () => reject(new Error('the simulators exited before they were ready')));
+  });
+  return { child, origins, accounts: SIMULATOR_KITS.map((kit) => kit.demoAccount(origins.get(kit.vendor) ?? '')) };
 }

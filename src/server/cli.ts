@@ -14,7 +14,8 @@ const USAGE = `Usage: patchbay <command> [options]
 Commands:
   serve                       Run the gateway: demo mode, or config mode with PATCHBAY_CONFIG
                               (PORT, HOST, PATCHBAY_DATA_DIR, PATCHBAY_DATABASE_URL, LOG_LEVEL)
-  simulators [--port-base N]  Run every vendor simulator without the gateway
+  simulators [--port-base N] [--bench]
+                              Run every vendor simulator without the gateway (--bench: no vendor throttles)
   check-config <file>         Validate a config file and probe every account it names
   keys generate [--name NAME] Print a new random API key and the hash for auth.apiKeys
 
@@ -133,7 +134,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number | 
       await import('./main.js');
       return null;
     case 'simulators':
-      // The simulators' entry reads `--port-base` from the process's arguments itself.
+      // The simulators' entry reads `--port-base` and `--bench` from the process's arguments itself.
       await import('../simulators/cli.js');
       return null;
     case 'check-config':

@@ -1,6 +1,6 @@
 import { startSimulators, stopSimulators } from './index.js';
 
-/** `npm run simulators [-- --port-base N]`: every vendor simulator, without the gateway. */
+/** `npm run simulators [-- --port-base N] [--bench]`: every vendor simulator, without the gateway (`--bench` lifts the vendors' request budgets). */
 function parsePortBase(argv: readonly string[]): number | undefined {
   const index = argv.indexOf('--port-base');
   if (index === -1) return undefined;
@@ -16,7 +16,8 @@ function parsePortBase(argv: readonly string[]): number | undefined {
 async function main(): Promise<void> {
   const portBase = parsePortBase(process.argv.slice(2));
   if (Number.isNaN(portBase)) return;
-  const running = await startSimulators(portBase === undefined ? {} : { portBase });
+  const unthrottled = process.argv.includes('--bench');
+  const running = await startSimulators({ ...(portBase === undefined ? {} : { portBase }), unthrottled });
   // The base URL a config file's account needs: the host, as for the real vendors.
   for (const { kit, baseUrl } of running) process.stdout.write(`${kit.vendor} ${kit.demoAccount(baseUrl).baseUrl}\n`);
   const stop = () => {

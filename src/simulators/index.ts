@@ -23,11 +23,11 @@ export interface RunningSimulator {
 }
 
 /** Starts every vendor's simulator on 127.0.0.1; with `portBase`, on consecutive ports from it. */
-export async function startSimulators(options: { portBase?: number; host?: string; vendors?: readonly VendorModule[] } = {}): Promise<RunningSimulator[]> {
+export async function startSimulators(options: { portBase?: number; host?: string; vendors?: readonly VendorModule[]; unthrottled?: boolean } = {}): Promise<RunningSimulator[]> {
   const running: RunningSimulator[] = [];
   try {
     for (const [index, kit] of simulatorKits(options.vendors).entries()) {
-      const simulator = kit.create();
+      const simulator = kit.create({ unthrottled: options.unthrottled === true });
       const port = options.portBase === undefined ? 0 : options.portBase + index;
       const baseUrl = await simulator.server.listen(port, options.host ?? '127.0.0.1');
       running.push({ kit, simulator, baseUrl });

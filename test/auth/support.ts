@@ -8,13 +8,9 @@ import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.j
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 
 /** One HTTP answer of the gateway, read as a test sees it. */
-export interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly raw: string;
-  /** The parsed body when it is JSON. */
-  readonly json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } & Record<string, unknown>;
-}
+import { fetchAnswer, type Answer } from '../support/harness.js';
+
+export type { Answer };
 
 /** A gateway built with an `auth` config, over two Datadog accounts and one Chronosphere account. */
 export interface AuthGateway {
@@ -64,17 +60,7 @@ export async function startAuthRig(): Promise<AuthRig> {
       const parsed: AuthConfig | undefined = auth === undefined ? undefined : authSchema.parse(auth);
       const runtime = createRuntime({ accounts, gateway: defaultGatewayConfig(), store, logger, exposeVendorCalls: true, ...(parsed ? { auth: parsed } : {}) });
       runtimes.push(runtime);
-      const request = async (path: string, init: RequestInit = {}): Promise<Answer> => {
-        const response = await runtime.yoga.fetch(`http://127.0.0.1${path}`, init);
-        const raw = await response.text();
-        let json: Answer['json'] = {};
-        try {
-          json = JSON.parse(raw) as Answer['json'];
-        } catch {
-          // not JSON: `raw` says what it was
-        }
-        return { status: response.status, headers: response.headers, raw, json };
-      };
+      const request = (path: string, init: RequestInit = {}): Promise<Answer> => fetchAnswer(runtime, path, init);
       return {
         runtime,
         logs: logger.lines,

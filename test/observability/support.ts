@@ -1,23 +1,19 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import { authSchema } from '../../src/core/auth/config.js';
-import { accountSecrets } from '../../src/core/config/redact.js';
+import { accountSecrets } from '../../src/server/config.js';
 import type { AccountConfig, GatewayConfig } from '../../src/core/config/schema.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
 import { openStore, type Store } from '../../src/core/store/store.js';
 import { createRuntime, defaultGatewayConfig, type Runtime, type RuntimeOptions } from '../../src/server/runtime.js';
 import { startSimulators, stopSimulators, type RunningSimulator } from '../../src/simulators/index.js';
-import { VENDORS } from '../../src/vendors/index.js';
 
 /** The API key the observed gateway accepts, as `apikey:ci`; a secret like any other, never to be seen again. */
 export const CI_KEY = 'pbk_ci_observability_0123456789abcdef';
 
 /** One HTTP answer of the gateway. */
-export interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly raw: string;
-  readonly json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
-}
+import { fetchAnswer, type Answer } from '../support/harness.js';
+
+export type { Answer };
 
 /** Every simulator with its demo account, and a store seeded to match: what gateways are built over. */
 export interface Rig {
@@ -107,24 +103,8 @@ export function observedGateway(rig: Rig, options: GatewayOptions = {}): Observe
     ...(options.resilience ? { resilience: options.resilience } : {}),
     ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}),
   });
-  const secrets = [
-    CI_KEY,
-    ...accounts.flatMap((account) => {
-      const vendor = VENDORS.find((v) => v.id === account.vendor);
-      return vendor ? accountSecrets(account, vendor.account.secretFields) : [];
-    }),
-  ];
-  const request = async (path: string, init: RequestInit = {}): Promise<Answer> => {
-    const response = await runtime.yoga.fetch(`http://127.0.0.1${path}`, init);
-    const raw = await response.text();
-    let json: Answer['json'] = {};
-    try {
-      json = JSON.parse(raw) as Answer['json'];
-    } catch {
-      // not JSON (the metrics exposition): `raw` is what it was
-    }
-    return { status: response.status, headers: response.headers, raw, json };
-  };
+  const secrets = [CI_KEY, ...accounts.flatMap((account) => accountSecrets(account))];
+  const request = (path: string, init: RequestInit = {}): Promise<Answer> => fetchAnswer(runtime, path, init);
   return {
     runtime,
     accounts,

@@ -68,3 +68,25 @@ export async function startHarness(options: {
     close: () => runtime.close(),
   };
 }
+
+/** Any HTTP answer of a gateway, its body parsed when it is JSON. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly raw: string;
+  /** The parsed body when it is JSON (`{}` otherwise: `raw` says what it was). */
+  readonly json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+/** Sends one request to `runtime`'s Yoga, in process, and reads the answer whole. */
+export async function fetchAnswer(runtime: Runtime, path: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await runtime.yoga.fetch(`http://127.0.0.1${path}`, init);
+  const raw = await response.text();
+  let json: Answer['json'] = {};
+  try {
+    json = JSON.parse(raw) as Answer['json'];
+  } catch {
+    // not JSON (a metrics exposition, an HTML page): `raw` is what it was
+  }
+  return { status: response.status, headers: response.headers, raw, json };
+}

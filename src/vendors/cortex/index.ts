@@ -11,7 +11,8 @@ export const cortex: VendorModule<CortexAccountConfig, CortexClient, CortexPager
   ...cortexRuntime,
   graphql: { enumValue: 'CORTEX', description: 'Cortex (workspace PagerDuty configuration).', member: CortexPagerDutyConfigurationRef },
   simulator: {
-    create: () => createCortexSimulator(),
+    // Cortex documents 1,000 requests a minute per key; a benchmark lifts it.
+    create: (options) => createCortexSimulator(options?.unthrottled ? { rateLimitPerMinute: Number.MAX_SAFE_INTEGER } : {}),
     demoAccount: (baseUrl) => ({ id: 'cortex-demo', vendor: 'cortex', baseUrl, displayName: 'Cortex (demo)', token: 'demo-cortex-api-key' }),
     seedStore: async () => {},
   },

@@ -22,12 +22,8 @@ export interface DatadogConnectionKey {
   readonly connectionId: string;
 }
 
-/**
- * What the reads look at on an account's transport: whether the learned window is closed and,
- * when the transport shows it (the quota gate's `budget()`), the budget the vendor's last answer
- * announced.
- */
-export type BudgetReading = Pick<VendorHttp, 'rateLimitedForSeconds'> & { readonly rateLimitBudget?: RateLimitBudget | null };
+/** What the reads look at on an account's transport: whether the learned window is closed, and the budget the vendor's last answer announced. */
+export type BudgetReading = Pick<VendorHttp, 'rateLimitedForSeconds' | 'rateLimitBudget'>;
 
 /** How one account's connection reads are paced: its configured cap and where its budget is read. */
 export interface DatadogReadPolicy {
@@ -51,7 +47,7 @@ function budgetOf(transports: readonly BudgetReading[]): RateLimitBudget | null 
   const transport = transports[0];
   if (transport === undefined) return null;
   if (transport.rateLimitedForSeconds > 0) return { remaining: 0, limit: null };
-  return transport.rateLimitBudget ?? null;
+  return transport.rateLimitBudget;
 }
 
 /**

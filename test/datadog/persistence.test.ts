@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATADOG_SEED_CONNECTION_IDS } from '../../src/simulators/datadog/seed.js';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { openStore, type Store } from '../../src/core/store/store.js';
+import { freshSchema, PG_URL } from '../support/pg-schema.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { CREATE, GET, LIST, TRACK, UNTRACK, at, connectionGid, datadogAccount, field, list, text, unique } from './support.js';
 
@@ -15,7 +14,6 @@ import { CREATE, GET, LIST, TRACK, UNTRACK, at, connectionGid, datadogAccount, f
  * directory) and on PostgreSQL (when PATCHBAY_TEST_DATABASE_URL is set; a fresh schema per run).
  */
 
-const PG_URL = process.env['PATCHBAY_TEST_DATABASE_URL'] ?? '';
 const ACCOUNT = 'dd-persist';
 
 let sim: DatadogSimulator;
@@ -93,27 +91,14 @@ describe('on PGlite in a data directory', () => {
 });
 
 describe.skipIf(PG_URL === '')('on PostgreSQL (PATCHBAY_TEST_DATABASE_URL)', () => {
-  const schema = `patchbay_dd_restart_${randomBytes(6).toString('hex')}`;
   let url = '';
-
-  async function admin(sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
+  let drop: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
-    await admin(`CREATE SCHEMA ${schema}`);
-    const withPath = new URL(PG_URL);
-    withPath.searchParams.set('options', `-c search_path=${schema}`);
-    url = withPath.toString();
+    ({ url, drop } = await freshSchema('patchbay_dd_restart'));
   });
   afterAll(async () => {
-    await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await drop();
   });
 
   it('tracked connections and audit rows survive a restart', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +8,7 @@ import { openPglite, openPostgres, TransactionAbortedError } from '../../src/cor
 import type { SqlClient } from '../../src/core/store/sql.js';
 import { createStore, openStore } from '../../src/core/store/store.js';
 import type { Store } from '../../src/core/store/store.js';
-
-const PG_URL = process.env['PATCHBAY_TEST_DATABASE_URL'] ?? '';
+import { freshSchema, PG_URL } from '../support/pg-schema.js';
 
 /** One database the shared suite runs against. */
 interface Target {
@@ -35,32 +33,6 @@ async function directoryTarget(): Promise<Target> {
     openSql: () => openPglite(dataDir),
     reopen: () => openStore({ dataDir }),
     cleanup: () => rm(parent, { recursive: true, force: true }),
-  };
-}
-
-/** A fresh schema on the test server, selected through the connection string's search_path. */
-async function freshSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `patchbay_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
   };
 }
 

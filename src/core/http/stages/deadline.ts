@@ -25,14 +25,24 @@ export function deadline(callee: Callee, callTimeoutMs: number): Stage {
     if (timeoutMs <= 0) {
       throw new VendorUnavailableError(`The request deadline passed before ${callee.vendorName} could be called.`, unansweredFacts(callee));
     }
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
-    const signal = call.idempotent && call.scope.signal ? AbortSignal.any([timer.signal, call.scope.signal]) : timer.signal;
+    // One controller per attempt: its timer, or the client going away (reads only), aborts it.
+    // A listener on the request's signal, removed when the attempt ends, costs far less than
+    // AbortSignal.any, which this path would otherwise build for every vendor call.
+    const attempt = new AbortController();
+    let timedOut = false;
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, timeoutMs);
+    const clientSignal = call.idempotent ? call.scope.signal : undefined;
+    const onClientGone = () => attempt.abort(clientSignal?.reason);
+    clientSignal?.addEventListener('abort', onClientGone, { once: true });
     try {
-      const outcome = await next({ ...call, signal, timeoutMs });
-      return outcome.kind === 'failure' ? { ...outcome, timedOut: timer.signal.aborted } : outcome;
+      const outcome = await next({ ...call, signal: attempt.signal, timeoutMs });
+      return outcome.kind === 'failure' ? { ...outcome, timedOut } : outcome;
     } finally {
       clearTimeout(timeout);
+      clientSignal?.removeEventListener('abort', onClientGone);
     }
   };
 }

@@ -2,7 +2,7 @@ import { builder } from '../schema/builder.js';
 import { DismissUnconfirmedWriteInput, UnconfirmedWriteDismissedPayload } from '../schema/unconfirmed-write.js';
 import { audited } from '../src/app/audit.js';
 import { requireUnconfirmedWrite, resolveUnconfirmedWrite } from '../src/app/unconfirmed-writes.js';
-import { ForbiddenError, InputValidationError, NotFoundError, StoreUnavailableError } from '../src/core/errors.js';
+import { ForbiddenError, InputValidationError, MutationInProgressError, NotFoundError, StoreUnavailableError } from '../src/core/errors.js';
 
 builder.mutationField('dismissUnconfirmedWrite', (t) =>
   t.field({
@@ -11,7 +11,7 @@ builder.mutationField('dismissUnconfirmedWrite', (t) =>
       'Removes an unconfirmed write from the list once an operator has checked the vendor (to track what it created instead, use the vendor’s track mutation with `unconfirmedWriteId`). Changes nothing at the vendor.',
     args: { input: t.arg({ type: DismissUnconfirmedWriteInput, required: true, description: 'The unconfirmed write.' }) },
     errors: {
-      types: [InputValidationError, NotFoundError, ForbiddenError, StoreUnavailableError],
+      types: [InputValidationError, NotFoundError, ForbiddenError, StoreUnavailableError, MutationInProgressError],
       directResult: true,
       union: { name: 'DismissUnconfirmedWriteResult', description: 'The dismissed write, or why it could not be dismissed.' },
     },

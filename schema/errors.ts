@@ -4,6 +4,7 @@ import {
   ConflictError,
   ForbiddenError,
   InputValidationError,
+  MutationInProgressError,
   NotFoundError,
   OutcomeUnknownError,
   StoreUnavailableError,
@@ -24,7 +25,7 @@ export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').imple
   description: 'Every typed failure. `message` is safe to show to a person.',
   // Fields typed `Error` return error instances; this lets the errors plugin present them as
   // values (graphql-js would otherwise treat a returned Error as the field failing).
-  extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, ...VENDOR_ERROR_CLASSES] },
+  extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, MutationInProgressError, ...VENDOR_ERROR_CLASSES] },
   // Wrapped errors are proxies (`instanceof` fails); every error's name is its GraphQL type.
   resolveType: (error) => error.name,
   fields: (t) => ({
@@ -96,6 +97,16 @@ builder.objectType(StoreUnavailableError, {
   fields: () => ({}),
 });
 
+builder.objectType(MutationInProgressError, {
+  name: 'MutationInProgressError',
+  description:
+    'Another run of this mutation with the same idempotency key is still going (a gateway replica holds the key and keeps renewing its lease); nothing was called. Ask again with the same key after `retryAfterSeconds` to get its outcome.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: "Seconds until asking again may find the outcome (what is left of the running claim's lease)." }),
+  }),
+});
+
 builder.objectType(UnsupportedOperationError, {
   name: 'UnsupportedOperationError',
   description: 'The vendor offers no such operation.',
@@ -150,8 +161,8 @@ export const READ_ERRORS = [
   CircuitOpenError,
 ] as const;
 
-/** Errors any field that writes to a vendor may return; `ForbiddenError` comes from the rights check every mutation passes (`audited`). */
-export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError] as const;
+/** Errors any field that writes to a vendor may return; `ForbiddenError` (the rights check) and `MutationInProgressError` (a key still held by another run) come from `audited`, which every mutation passes. */
+export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, MutationInProgressError] as const;
 
 /** A failure a read field returns as a result rather than raising. */
 export type ReadError = InstanceType<(typeof READ_ERRORS)[number]>;

@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../core/config/schema.js';
 import type { Clock } from '../core/http/clock.js';
 import type { CallScope, VendorCallRecord } from '../core/http/vendor-http.js';
 import type { Logger } from '../core/logger.js';
+import type { RecordSpool } from '../core/store/record-spool.js';
 import type { Store } from '../core/store/store.js';
 import type { AccountRegistry } from './accounts.js';
 import { createHealthLoader, type AccountHealth } from './health.js';
@@ -15,6 +16,8 @@ import { Rights } from './rights.js';
 export interface GatewayDeps {
   readonly accounts: AccountRegistry;
   readonly store: Store;
+  /** Where a mutation's record goes when the store cannot take it at once (stored again in the background). */
+  readonly spool: RecordSpool;
   readonly logger: Logger;
   readonly gateway: GatewayConfig;
   /** Demo mode always reports vendor calls; config mode when `gateway.exposeVendorCalls` is set. */

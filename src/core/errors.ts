@@ -77,6 +77,20 @@ export class UnsupportedOperationError extends PatchbayError {
  */
 export class StoreUnavailableError extends PatchbayError {}
 
+/**
+ * Another run of this mutation with the same idempotency key is still going (its replica holds a
+ * live lease on the key): nothing was called. Ask again after `retryAfterSeconds` for its outcome.
+ */
+export class MutationInProgressError extends PatchbayError {
+  constructor(
+    message: string,
+    /** When asking again may find the outcome: the seconds left on the running claim's lease. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Facts about a failed vendor call that are safe to show a client. */
 export interface VendorCallFacts {
   readonly vendor: VendorId;

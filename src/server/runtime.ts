@@ -11,6 +11,7 @@ import { realClock } from '../core/http/clock.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
+import { RecordSpool } from '../core/store/record-spool.js';
 import { withTrackedIdCache } from '../core/store/tracked-cache.js';
 import { withStoreTiming } from '../core/store/timed.js';
 import { GatewayMetrics } from '../core/telemetry/metrics.js';
@@ -48,9 +49,12 @@ export interface Runtime {
   readonly deps: GatewayDeps;
   /** The gateway's own metrics registry (what `/metrics` serves). */
   readonly metrics: GatewayMetrics;
-  /** Closes the vendor pools (not the store, which the caller opened). */
+  /** Stores what the record spool holds (briefly) and closes the vendor pools (not the store, which the caller opened). */
   close(): Promise<void>;
 }
+
+/** How long closing waits for the store to take the spooled mutation records. */
+const SPOOL_DRAIN_MS = 2_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const dispatcher =
@@ -69,9 +73,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const metrics = new GatewayMetrics();
   metrics.readBreakersFrom(() => breakerReadings(accounts));
+  const store = withTrackedIdCache(withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds)));
+  const spool = new RecordSpool({ store: (record) => store.recordMutation(record), logger: options.logger, observer: metrics.spoolObserver() });
+  metrics.readSpoolFrom(() => spool.pending);
   const deps: GatewayDeps = {
     accounts,
-    store: withTrackedIdCache(withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds))),
+    store,
+    spool,
     logger: options.logger,
     gateway: options.gateway,
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
@@ -88,6 +96,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     deps,
     metrics,
     close: async () => {
+      await spool.close(SPOOL_DRAIN_MS);
       if (!options.dispatcher) await dispatcher.close();
     },
   };

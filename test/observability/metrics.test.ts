@@ -130,7 +130,7 @@ describe('GET /metrics after a mixed workload', () => {
       expect(samples.some((s) => s.name === 'patchbay_vendor_quota_blocked_seconds' && s.labels['account'] === account.id)).toBe(true);
     }
     expect(total(samples, 'patchbay_store_query_duration_seconds_count', { operation: 'claimIdempotencyKey', outcome: 'ok' })).toBe(2);
-    expect(total(samples, 'patchbay_store_query_duration_seconds_count', { operation: 'appendAudit' })).toBe(2);
+    expect(total(samples, 'patchbay_store_query_duration_seconds_count', { operation: 'recordMutation' })).toBe(2);
     expect(total(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 

@@ -16,6 +16,8 @@ const CONFIG_KEY_MESSAGE = "must be 1-64 characters of A-Z, a-z, 0-9, '_', '.' o
 export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
 export const DEFAULT_VENDOR_CALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+/** Default lease of an idempotency claim, in seconds (see `gateway.idempotencyLeaseSeconds`). */
+export const DEFAULT_IDEMPOTENCY_LEASE_SECONDS = 30;
 
 const configKey = z.string().regex(CONFIG_KEY_PATTERN, { error: CONFIG_KEY_MESSAGE });
 
@@ -212,6 +214,15 @@ export const gatewaySchema = z.strictObject({
   vendorHttp: vendorHttpSchema.prefault({}),
   /** The Prometheus endpoint: on at `/metrics`, open, unless this says otherwise. */
   metrics: metricsSchema.prefault({}),
+  /**
+   * How long an idempotency claim holds without renewal. The replica running the mutation renews
+   * it every third of this; when the replica dies, another takes the key over once it lapses.
+   */
+  idempotencyLeaseSeconds: z
+    .int({ error: 'must be a whole number of seconds' })
+    .min(1, { error: 'must be at least 1' })
+    .max(600, { error: 'must be at most 600' })
+    .default(DEFAULT_IDEMPOTENCY_LEASE_SECONDS),
 });
 
 /**

@@ -83,6 +83,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX write_intents_account_idx ON write_intents (account, id);
     `,
   },
+  {
+    version: 3,
+    name: 'idempotency claim owners and leases, audit record ids',
+    sql: `
+      -- A claim names the replica running the mutation and holds until lease_expires_at, which
+      -- that replica keeps pushing forward while it runs. A claim whose lease lapsed without an
+      -- outcome was left by a replica that stopped: the next replica to meet the key takes it
+      -- over. NULL (a claim made before leases, or by an older replica): created_at + 15 minutes.
+      ALTER TABLE idempotency_records ADD COLUMN owner text NULL;
+      ALTER TABLE idempotency_records ADD COLUMN lease_expires_at timestamptz NULL;
+      ALTER TABLE idempotency_records ADD COLUMN taken_over_at timestamptz NULL;
+
+      -- Set by the writer of a row so that recording it again (a retry from the local spool after
+      -- an answer was lost) adds nothing. NULL for rows written one-off.
+      ALTER TABLE audit_log ADD COLUMN record_id text NULL;
+      CREATE UNIQUE INDEX audit_log_record_id_idx ON audit_log (record_id);
+    `,
+  },
 ];
 
 /**

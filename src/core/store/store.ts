@@ -3,6 +3,9 @@ import { migrate } from './migrations.js';
 import { openPglite, openPostgres } from './sql.js';
 import type { SqlClient, SqlKind } from './sql.js';
 import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
+import { AUDIT_COLUMNS, insertAudit, mutationRecordStore, newReplicaId, toAudit, requireText, type AuditRow, type MutationRecordStore } from './mutation-records.js';
+
+export type { IdempotencyClaim, MutationRecord } from './mutation-records.js';
 
 /** A Datadog action connection id Patchbay remembers for one account. */
 export interface TrackedConnection {
@@ -11,18 +14,6 @@ export interface TrackedConnection {
   readonly name: string | null;
   readonly trackedAt: Date;
 }
-
-/** A claim older than this without an outcome was left by a process that died mid-way. */
-export const IDEMPOTENCY_CLAIM_TIMEOUT_MINUTES = 15;
-
-/** What claiming an idempotency key found. */
-export type IdempotencyClaim =
-  | { readonly state: 'claimed' }
-  | { readonly state: 'done'; readonly outcome: unknown }
-  | { readonly state: 'in-progress' }
-  /** Claimed long ago and never completed (the process died mid-way): the outcome is unknown. */
-  | { readonly state: 'abandoned' }
-  | { readonly state: 'mismatch' };
 
 /** Flat, secret-free facts attached to an audit entry. */
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;
@@ -79,7 +70,7 @@ export const MAX_AUDIT_LIMIT = 1000;
  * What Patchbay keeps that vendors cannot tell it: tracked Datadog connection ids and the audit
  * log (and, later, idempotency records). Obtain one with {@link openStore} or {@link createStore}.
  */
-export interface Store extends WriteIntentStore {
+export interface Store extends WriteIntentStore, MutationRecordStore {
   /** Which engine backs the store. */
   readonly kind: SqlKind;
   /**
@@ -99,16 +90,6 @@ export interface Store extends WriteIntentStore {
   listAudit(options?: ListAuditOptions): Promise<AuditEntry[]>;
   /** True when the database answers (for `/readyz`); never throws. */
   ping(timeoutMs?: number): Promise<boolean>;
-  /**
-   * Claims `(key, operation)` for a mutation with this input hash. The first caller gets
-   * `claimed`; later callers get the stored outcome (`done`), `in-progress` while the first
-   * still runs, or `mismatch` when the same key came with a different input.
-   */
-  claimIdempotencyKey(key: string, operation: string, inputHash: string): Promise<IdempotencyClaim>;
-  /** Records the outcome of a claimed key. */
-  completeIdempotencyKey(key: string, operation: string, outcome: unknown): Promise<void>;
-  /** Gives a claim up (the mutation failed unexpectedly and may be tried again). */
-  releaseIdempotencyKey(key: string, operation: string): Promise<void>;
   /** Closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -123,6 +104,8 @@ export interface OpenStoreOptions {
   readonly logger?: Logger;
   /** PostgreSQL only: the server ends statements running longer than this (pass the request deadline). */
   readonly statementTimeoutMs?: number;
+  /** This replica's id as the owner of its idempotency claims and write intents; default a new {@link newReplicaId}. */
+  readonly replicaId?: string;
 }
 
 /**
@@ -131,11 +114,11 @@ export interface OpenStoreOptions {
  * on failure the database is closed again and the error rethrown.
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs } = options;
+  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs, replicaId } = options;
   const pgOptions = { ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
   const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, pgOptions) : await openPglite(dataDir, logger === undefined ? {} : { logger });
   try {
-    return await createStore(sql);
+    return await createStore(sql, replicaId === undefined ? {} : { replicaId });
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;
@@ -149,31 +132,21 @@ interface TrackedRow {
   tracked_at: Date;
 }
 
-interface AuditRow {
-  id: number | string;
-  at: Date;
-  caller: string;
-  operation: string;
-  account: string | null;
-  target_id: string | null;
-  outcome: string;
-  detail: AuditDetail | null;
-}
-
 const TRACKED_COLUMNS = 'account, connection_id, name, tracked_at';
-const AUDIT_COLUMNS = 'id, at, caller, operation, account, target_id, outcome, detail';
 
 /**
  * Builds a {@link Store} over an open {@link SqlClient}, applying pending migrations first. The
  * store owns `sql` from then on: `store.close()` closes it.
  */
-export async function createStore(sql: SqlClient): Promise<Store> {
+export async function createStore(sql: SqlClient, options: { readonly replicaId?: string } = {}): Promise<Store> {
   await migrate(sql);
+  const replicaId = options.replicaId ?? newReplicaId();
 
   const store: Store = {
     kind: sql.kind,
     // The embedded store is one process's alone (its data directory is locked), so another owner's pending intent is abandoned.
-    ...writeIntentStore(sql, sql.kind === 'pglite'),
+    ...writeIntentStore(sql, sql.kind === 'pglite', replicaId),
+    ...mutationRecordStore(sql, replicaId),
 
     async trackDatadogConnection(account, connectionId, name) {
       requireText('account', account);
@@ -209,17 +182,9 @@ export async function createStore(sql: SqlClient): Promise<Store> {
     },
 
     async appendAudit(entry) {
-      requireText('caller', entry.caller);
-      requireText('operation', entry.operation);
-      requireText('outcome', entry.outcome);
-      const detail = entry.detail === undefined ? null : checkDetail(entry.detail);
-      const rows = await sql.query<AuditRow>(
-        `INSERT INTO audit_log (caller, operation, account, target_id, outcome, detail)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-         RETURNING ${AUDIT_COLUMNS}`,
-        [entry.caller, entry.operation, entry.account, entry.targetId, entry.outcome, detail === null ? null : JSON.stringify(detail)],
-      );
-      return toAudit(single(rows));
+      const stored = await insertAudit(sql, entry);
+      if (stored === null) throw new Error('Expected the statement to return a row');
+      return stored;
     },
 
     async listAudit(options = {}) {
@@ -262,35 +227,6 @@ export async function createStore(sql: SqlClient): Promise<Store> {
       }
     },
 
-    async claimIdempotencyKey(key, operation, inputHash) {
-      requireText('key', key);
-      const inserted = await sql.query<{ key: string }>(
-        `INSERT INTO idempotency_records (key, operation, input_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (key, operation) DO NOTHING RETURNING key`,
-        [key, operation, inputHash],
-      );
-      if (inserted.length > 0) return { state: 'claimed' };
-      const rows = await sql.query<{ input_hash: string; outcome: unknown; stale: boolean }>(
-        `SELECT input_hash, outcome, created_at < now() - interval '${IDEMPOTENCY_CLAIM_TIMEOUT_MINUTES} minutes' AS stale
-         FROM idempotency_records WHERE key = $1 AND operation = $2`,
-        [key, operation],
-      );
-      const row = rows[0];
-      // Released between our insert and select: try once more.
-      if (!row) return store.claimIdempotencyKey(key, operation, inputHash);
-      if (row.input_hash !== inputHash) return { state: 'mismatch' };
-      if (row.outcome !== null && row.outcome !== undefined) return { state: 'done', outcome: row.outcome };
-      return row.stale ? { state: 'abandoned' } : { state: 'in-progress' };
-    },
-
-    async completeIdempotencyKey(key, operation, outcome) {
-      await sql.query('UPDATE idempotency_records SET outcome = $3::jsonb WHERE key = $1 AND operation = $2', [key, operation, JSON.stringify(outcome)]);
-    },
-
-    async releaseIdempotencyKey(key, operation) {
-      await sql.query('DELETE FROM idempotency_records WHERE key = $1 AND operation = $2 AND outcome IS NULL', [key, operation]);
-    },
-
     close() {
       return sql.close();
     },
@@ -302,40 +238,8 @@ function toTracked(row: TrackedRow): TrackedConnection {
   return { account: row.account, connectionId: row.connection_id, name: row.name, trackedAt: row.tracked_at };
 }
 
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    // bigserial: PGlite returns a number, pg a string.
-    id: Number(row.id),
-    at: row.at,
-    caller: row.caller,
-    operation: row.operation,
-    account: row.account,
-    targetId: row.target_id,
-    outcome: row.outcome,
-    detail: row.detail,
-  };
-}
-
 function single<R>(rows: readonly R[]): R {
   const row = rows[0];
   if (row === undefined) throw new Error('Expected the statement to return a row');
   return row;
-}
-
-function requireText(field: string, value: unknown): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`${field} must be a non-empty string`);
-  }
-}
-
-/** Keeps the audit log flat and JSON-safe even when a caller bypasses the types. */
-function checkDetail(detail: AuditDetail): AuditDetail {
-  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
-    throw new TypeError('audit detail must be an object');
-  }
-  for (const [key, value] of Object.entries(detail)) {
-    const ok = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-    if (!ok) throw new TypeError(`audit detail "${key}" must be a string, finite number, boolean or null`);
-  }
-  return detail;
 }

@@ -85,10 +85,8 @@ const UNCONFIRMED = `(state = 'unconfirmed'
 
 const COLUMNS = `id, account, operation, caller, summary, CASE WHEN state = 'unconfirmed' THEN reason ELSE 'INTERRUPTED' END AS reason, resource_id, created_at`;
 
-/** The write-ahead part of a store over `sql`; `exclusive` when no other process can use the database. */
-export function writeIntentStore(sql: SqlClient, exclusive: boolean): WriteIntentStore {
-  /** This process, as the owner of the intents it records. */
-  const owner = randomUUID();
+/** The write-ahead part of a store over `sql`; `exclusive` when no other process can use the database; `owner` is this replica. */
+export function writeIntentStore(sql: SqlClient, exclusive: boolean, owner: string = randomUUID()): WriteIntentStore {
   /** This process's intents whose write is running, with when each began. */
   const inFlight = new Map<string, number>();
   const scope = (): unknown[] => {

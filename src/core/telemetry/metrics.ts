@@ -112,10 +112,23 @@ export class GatewayMetrics {
     'Vendor answers (kind body, not_json, status, oversized) or list items (kind item) that break the contract.',
     ['vendor', 'account', 'method', 'route', 'kind'],
   );
+  private readonly spooledRecords = this.counter(
+    'patchbay_mutation_records_spooled_total',
+    'Mutation records (audit row + idempotency outcome) the store could not take at once, kept in the local spool.',
+    [],
+  );
+  private readonly droppedRecords = this.counter(
+    'patchbay_mutation_records_dropped_total',
+    'Spooled mutation records given up (spool full, or the gateway closed before the store answered); each is logged.',
+    [],
+  );
+  private readonly flushedRecords = this.counter('patchbay_mutation_records_flushed_total', 'Spooled mutation records stored later.', []);
+  private spoolSource: () => number = () => 0;
   private readonly storeDuration = this.histogram('patchbay_store_query_duration_seconds', 'Time a store call took, by store operation and outcome.', ['operation', 'outcome'], STORE_BUCKETS);
 
   constructor() {
     const readings = () => [...this.breakerSource()];
+    const pending = () => this.spoolSource();
     new Gauge({
       name: 'patchbay_vendor_breaker_state',
       help: 'Circuit breaker state per account: 1 for the current state (the worst of the account transports), 0 for the others.',
@@ -126,6 +139,14 @@ export class GatewayMetrics {
         for (const reading of readings()) {
           for (const state of BREAKER_STATES) this.set({ vendor: reading.vendor, account: reading.account, state }, reading.state === state ? 1 : 0);
         }
+      },
+    });
+    new Gauge({
+      name: 'patchbay_mutation_records_pending',
+      help: 'Mutation records waiting in the local spool for the store.',
+      registers: [this.registry],
+      collect() {
+        this.set(pending());
       },
     });
     new Gauge({
@@ -146,6 +167,20 @@ export class GatewayMetrics {
       const readings: BreakerReading[] = [];
       for (const reading of source()) readings.push({ ...reading, ...this.vendorLabels(reading) });
       return readings;
+    };
+  }
+
+  /** Where the pending-records gauge reads from at scrape time: the gateway's record spool. */
+  readSpoolFrom(source: () => number): void {
+    this.spoolSource = source;
+  }
+
+  /** What the record spool reports. */
+  spoolObserver(): { spooled(): void; dropped(count: number): void; flushed(): void } {
+    return {
+      spooled: () => this.spooledRecords.inc(),
+      dropped: (count) => this.droppedRecords.inc(count),
+      flushed: () => this.flushedRecords.inc(),
     };
   }
 

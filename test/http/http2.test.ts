@@ -33,7 +33,7 @@ let connections = 0;
 
 beforeAll(async () => {
   const handle = (
-    request: { httpVersion: string; url?: string; headers: Record<string, unknown> },
+    request: { httpVersion: string; url?: string | undefined; headers: Record<string, unknown> },
     response: { writeHead(status: number, headers: Record<string, string>): unknown; end(body: string): unknown },
   ) => {
     versions.push(request.httpVersion);

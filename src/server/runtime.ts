@@ -63,6 +63,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       denyRanges: options.gateway.egress.denyRanges,
       connectionsPerOrigin: options.gateway.vendorHttp.connectionsPerOrigin,
       keepAliveTimeoutMs: options.gateway.vendorHttp.keepAliveTimeoutMs,
+      allowH2: options.gateway.vendorHttp.allowH2,
     });
   const vendors = options.vendors ?? VENDORS;
   const accounts = createAccountRegistry(options.accounts, vendors, {

@@ -166,6 +166,8 @@ const vendorHttpSchema = z.strictObject({
   connectionsPerOrigin: z.int().min(1, { error: 'must be at least 1' }).max(65_536, { error: 'must be at most 65536' }).default(DEFAULT_CONNECTIONS_PER_ORIGIN),
   /** How long an idle socket is kept for the next call. */
   keepAliveTimeoutMs: z.int().min(100, { error: 'must be at least 100' }).max(600_000, { error: 'must be at most 600000' }).default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
+  /** Offer HTTP/2 (ALPN) on TLS connections; a vendor that picks it gets calls multiplexed on one socket. */
+  allowH2: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 /** Paths the gateway serves itself, which the metrics endpoint may not take. */

@@ -13,6 +13,8 @@ import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
 import { withTrackedIdCache } from '../core/store/tracked-cache.js';
 import { withStoreTiming } from '../core/store/timed.js';
+import type { StoreCheck } from '../core/store/store-check.js';
+import type { TrackedInvalidations } from '../core/store/tracked-notify.js';
 import { GatewayMetrics } from '../core/telemetry/metrics.js';
 import { breakerReadings } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -40,6 +42,10 @@ export interface RuntimeOptions {
   readonly auth?: AuthConfig;
   /** Where spans go (`tracingFromEnvironment` in src/server/tracing.ts, or a test's in-memory exporter); absent, no span is made. */
   readonly tracerProvider?: TracerProvider;
+  /** `/readyz`'s store check on its own connection (store-check.ts); absent, a bounded ping through the store. */
+  readonly storeCheck?: () => Promise<StoreCheck>;
+  /** Other replicas' tracked-id changes (tracked-notify.ts); absent, the tracked-id cache expires after 1 s. */
+  readonly trackedInvalidations?: TrackedInvalidations;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
@@ -48,6 +54,8 @@ export interface Runtime {
   readonly deps: GatewayDeps;
   /** The gateway's own metrics registry (what `/metrics` serves). */
   readonly metrics: GatewayMetrics;
+  /** From now on `/readyz` answers 503 "draining" (SIGTERM); requests are still served. */
+  startDraining(): void;
   /** Closes the vendor pools (not the store, which the caller opened). */
   close(): Promise<void>;
 }
@@ -71,22 +79,38 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   metrics.readBreakersFrom(() => breakerReadings(accounts));
   const deps: GatewayDeps = {
     accounts,
-    store: withTrackedIdCache(withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds))),
+    store: withTrackedIdCache(
+      withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds)),
+      {
+        ...(options.trackedInvalidations ? { invalidations: options.trackedInvalidations } : {}),
+        onNotifyFailed: (error) =>
+          options.logger.warn('store: a tracked-id change could not be announced to other replicas; they see it after their cache expiry', { error: error instanceof Error ? error.name : 'unknown' }),
+      },
+    ),
     logger: options.logger,
     gateway: options.gateway,
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
     clock: options.resilience?.clock ?? realClock,
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
   };
+  let draining = false;
   return {
-    yoga: createGateway(deps, buildSchema(vendors), {
-      metrics,
-      tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
-      logger: options.logger,
-      config: options.gateway.metrics,
-    }),
+    yoga: createGateway(
+      deps,
+      buildSchema(vendors),
+      {
+        metrics,
+        tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
+        logger: options.logger,
+        config: options.gateway.metrics,
+      },
+      { ...(options.storeCheck ? { storeCheck: options.storeCheck } : {}), draining: () => draining },
+    ),
     deps,
     metrics,
+    startDraining: () => {
+      draining = true;
+    },
     close: async () => {
       if (!options.dispatcher) await dispatcher.close();
     },

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
-import { migrate } from './migrations.js';
-import { openPglite, openPostgres } from './sql.js';
-import type { SqlClient, SqlKind } from './sql.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
+import { openPglite, openPostgres, type PostgresOptions } from './sql.js';
+import type { PoolStats, SqlClient, SqlKind } from './sql.js';
 import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
 
 /** A Datadog action connection id Patchbay remembers for one account. */
@@ -100,6 +100,13 @@ export interface Store extends WriteIntentStore {
   /** True when the database answers (for `/readyz`); never throws. */
   ping(timeoutMs?: number): Promise<boolean>;
   /**
+   * Tells the other replicas that `account`'s tracked ids changed (PostgreSQL `NOTIFY` on
+   * {@link TRACKED_CHANNEL}; see tracked-notify.ts); nothing on the embedded store, which has one process.
+   */
+  notifyTrackedChange(account: string): Promise<void>;
+  /** The request pool's state (PostgreSQL), for `/readyz`; null on the embedded store. */
+  poolStats(): PoolStats | null;
+  /**
    * Claims `(key, operation)` for a mutation with this input hash. The first caller gets
    * `claimed`; later callers get the stored outcome (`done`), `in-progress` while the first
    * still runs, or `mismatch` when the same key came with a different input.
@@ -123,6 +130,20 @@ export interface OpenStoreOptions {
   readonly logger?: Logger;
   /** PostgreSQL only: the server ends statements running longer than this (pass the request deadline). */
   readonly statementTimeoutMs?: number;
+  /** PostgreSQL only: pool size, connection, lock and idle-in-transaction timeouts, `application_name` (`gateway.store`). */
+  readonly postgres?: Omit<PostgresOptions, 'logger' | 'statementTimeoutMs'>;
+  /** Whether to apply pending migrations (default); false refuses a schema behind the code with `SchemaBehindError`. */
+  readonly migrate?: boolean;
+}
+
+/** The PostgreSQL channel a tracked-id change is announced on. */
+export const TRACKED_CHANNEL = 'patchbay_tracked';
+
+/** Opens the database {@link openStore} would use, without building a store on it (`patchbay migrate`, start-up). */
+export async function openStoreSql(options: OpenStoreOptions = {}): Promise<SqlClient> {
+  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs } = options;
+  const pgOptions: PostgresOptions = { ...options.postgres, ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
+  return databaseUrl !== null && databaseUrl !== '' ? openPostgres(databaseUrl, pgOptions) : openPglite(dataDir, logger === undefined ? {} : { logger });
 }
 
 /**
@@ -131,11 +152,9 @@ export interface OpenStoreOptions {
  * on failure the database is closed again and the error rethrown.
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs } = options;
-  const pgOptions = { ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
-  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, pgOptions) : await openPglite(dataDir, logger === undefined ? {} : { logger });
+  const sql = await openStoreSql(options);
   try {
-    return await createStore(sql);
+    return await createStore(sql, { migrate: options.migrate ?? true });
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;
@@ -167,8 +186,9 @@ const AUDIT_COLUMNS = 'id, at, caller, operation, account, target_id, outcome, d
  * Builds a {@link Store} over an open {@link SqlClient}, applying pending migrations first. The
  * store owns `sql` from then on: `store.close()` closes it.
  */
-export async function createStore(sql: SqlClient): Promise<Store> {
-  await migrate(sql);
+export async function createStore(sql: SqlClient, options: { readonly migrate?: boolean } = {}): Promise<Store> {
+  if (options.migrate === false) await requireCurrentSchema(sql);
+  else await migrate(sql);
 
   const store: Store = {
     kind: sql.kind,
@@ -260,6 +280,16 @@ export async function createStore(sql: SqlClient): Promise<Store> {
       } finally {
         clearTimeout(timer);
       }
+    },
+
+    async notifyTrackedChange(account) {
+      if (sql.kind !== 'postgres') return;
+      // pg_notify is transactional and needs no session: it works through PgBouncer's transaction pooling.
+      await sql.query('SELECT pg_notify($1, $2)', [TRACKED_CHANNEL, account]);
+    },
+
+    poolStats() {
+      return sql.poolStats?.() ?? null;
     },
 
     async claimIdempotencyKey(key, operation, inputHash) {

@@ -18,6 +18,11 @@ export const STORE_CALL_FLOOR_MS = 250;
  * that it becomes a typed result (one account's failure in an inventory) rather than a masked
  * one; a `TypeError` or `RangeError` is a bug in the caller and stays what it is.
  *
+ * A call of one of {@link RETRIED_ON_LOCK_TIMEOUT} that the server refused for waiting too long on
+ * a lock (`lock_timeout`, SQLSTATE 55P03: the statement did nothing) is tried again, with a
+ * growing pause, until it succeeds or the deadline passes: a table locked for a few seconds delays
+ * the audit row of a write instead of losing it, while the connection is handed back between tries.
+ *
  * A proxy rather than a wrapper per method, so that a method added to {@link Store} is covered
  * without anyone remembering to.
  */
@@ -28,26 +33,65 @@ export function storeUnderDeadline(store: Store, deadline: number | undefined, c
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]): unknown => {
-        const result: unknown = Reflect.apply(value, target, args);
-        return result instanceof Promise ? withinDeadline(result, Math.max(STORE_CALL_FLOOR_MS, deadline - clock.now())) : result;
+        const call = () => Reflect.apply(value, target, args) as unknown;
+        const result = call();
+        if (!(result instanceof Promise)) return result;
+        const again = typeof property === 'string' && RETRIED_ON_LOCK_TIMEOUT.has(property) ? (call as () => Promise<unknown>) : null;
+        return withinDeadline(result, again, Math.max(STORE_CALL_FLOOR_MS, deadline - clock.now()));
       };
     },
   });
 }
 
-async function withinDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
+/**
+ * Store methods that are one statement each (or read only), so that a try the server refused with
+ * `lock_timeout` changed nothing and may be made again. Methods of several statements (an
+ * idempotency claim) are not: their first statement may have taken effect.
+ */
+export const RETRIED_ON_LOCK_TIMEOUT: ReadonlySet<string> = new Set([
+  'appendAudit',
+  'trackDatadogConnection',
+  'untrackDatadogConnection',
+  'listTrackedDatadogConnections',
+  'isTrackedDatadogConnection',
+  'listAudit',
+  'notifyTrackedChange',
+]);
+
+/** SQLSTATE lock_not_available: `lock_timeout` (or NOWAIT) refused the statement before it did anything. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+async function withinDeadline<T>(first: Promise<T>, again: (() => Promise<T>) | null, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreUnavailableError("Patchbay's store did not answer before the request deadline.")), ms);
   });
+  // The losing side of a race must not become an unhandled rejection.
+  late.catch(() => undefined);
   try {
-    return await Promise.race([call, late]);
+    let call = first;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Promise.race([call, late]);
+      } catch (error) {
+        if (again === null || codeOf(error) !== LOCK_NOT_AVAILABLE) throw error;
+        call.catch(() => undefined);
+      }
+      // Rejects with the deadline's error when the deadline comes first.
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1_000))), late]);
+      call = again();
+    }
   } catch (error) {
     if (error instanceof PatchbayError || error instanceof TypeError || error instanceof RangeError) throw error;
     // The driver's code (a SQLSTATE, ECONNREFUSED) says what failed; its message may quote a statement's values.
-    const code: unknown = typeof error === 'object' && error !== null && 'code' in error ? error.code : null;
-    throw new StoreUnavailableError(`Patchbay's store failed${typeof code === 'string' && /^[\w.-]{1,32}$/.test(code) ? ` (${code})` : ''}.`);
+    const code = codeOf(error);
+    throw new StoreUnavailableError(`Patchbay's store failed${code !== null && /^[\w.-]{1,32}$/.test(code) ? ` (${code})` : ''}.`);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function codeOf(error: unknown): string | null {
+  const code: unknown = typeof error === 'object' && error !== null && 'code' in error ? error.code : null;
+  return typeof code === 'string' ? code : null;
 }

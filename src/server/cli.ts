@@ -17,6 +17,8 @@ Commands:
   simulators [--port-base N] [--bench]
                               Run every vendor simulator without the gateway (--bench: no vendor throttles)
   check-config <file>         Validate a config file and probe every account it names
+  migrate                     Bring the store's schema up to date and exit (PATCHBAY_DATABASE_URL or
+                              PATCHBAY_DATA_DIR; PATCHBAY_CONFIG for gateway.store settings)
   keys generate [--name NAME] Print a new random API key and the hash for auth.apiKeys
 
 Options:
@@ -109,6 +111,29 @@ async function checkConfigCommand(args: readonly string[], io: Io): Promise<numb
   }
 }
 
+/** `patchbay migrate`: exit 0 once the schema is current, 1 when the store cannot be migrated. */
+async function migrateCommand(args: readonly string[], io: Io): Promise<number> {
+  if (args.length > 0) {
+    io.err('patchbay migrate takes no arguments: it migrates the store named by PATCHBAY_DATABASE_URL (or PATCHBAY_DATA_DIR)\n');
+    return USAGE_ERROR;
+  }
+  const { runMigrations } = await import('./migrate-command.js');
+  try {
+    const report = await runMigrations(io.env);
+    io.out(`${report.applied.length === 0 ? 'schema already current' : `applied migration(s) ${report.applied.join(', ')}`}: ${report.store} store at schema version ${report.current}\n`);
+    return 0;
+  } catch (error) {
+    const code: unknown = typeof error === 'object' && error !== null && 'code' in error ? error.code : null;
+    // A driver's message may quote the connection string: only its code, unless it is our own.
+    const why =
+      error instanceof ConfigError || (error instanceof Error && error.name === 'DataDirLockedError')
+        ? error.message
+        : `${error instanceof Error ? error.name : 'error'}${typeof code === 'string' ? ` (${code})` : ''}`;
+    io.err(`patchbay migrate failed: ${why}\n`);
+    return 1;
+  }
+}
+
 /**
  * Runs one command line. Resolves with the exit code for commands that end, or with null for
  * those that keep running (`serve`, `simulators`), whose entry files own the process from then on.
@@ -141,6 +166,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number | 
       return checkConfigCommand(args, io);
     case 'keys':
       return keys(args, io);
+    case 'migrate':
+      return migrateCommand(args, io);
     default:
       break;
   }

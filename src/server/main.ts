@@ -8,7 +8,10 @@ import { createRuntime, defaultGatewayConfig } from './runtime.js';
 import { withEnvironmentDefaults } from './operation-limits.js';
 import type { Store } from '../core/store/store.js';
 import { authConfigProblem, isLoopbackHost, type AuthConfig } from '../core/auth/config.js';
-import { listen, openConfiguredStore, OpenedResources, StartupError, startupFailureText } from './startup.js';
+import { listen, migrateAtStart, openConfiguredStore, OpenedResources, StartupError, startupFailureText } from './startup.js';
+import { storeChecker, type StoreCheck } from '../core/store/store-check.js';
+import { listenForTrackedChanges, type TrackedInvalidations } from '../core/store/tracked-notify.js';
+import { scheduleRetention } from '../core/store/retention.js';
 import { tracingFromEnvironment } from './tracing.js';
 
 /**
@@ -17,8 +20,6 @@ import { tracingFromEnvironment } from './tracing.js';
  * store seeded to match. A start that cannot succeed closes what it opened and exits 1 with one
  * line saying why (see startup.ts).
  */
-const SHUTDOWN_GRACE_MS = 10_000;
-
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** What the gateway serves: the accounts and store of config mode, or the demo's. */
@@ -29,6 +30,10 @@ interface Served {
   readonly demo: Demo | null;
   /** Config mode always has one (`required` unless the file says `mode: none`); demo mode none: it is open. */
   readonly auth: AuthConfig | undefined;
+  /** Config mode: `/readyz`'s store check on its own connection. */
+  readonly storeCheck?: () => Promise<StoreCheck>;
+  /** Config mode on PostgreSQL: other replicas' tracked-id changes. */
+  readonly trackedInvalidations?: TrackedInvalidations;
 }
 
 function loggerFrom(env: Environment): Logger {
@@ -50,8 +55,24 @@ async function serveConfig(configPath: string, env: Environment, logger: Logger,
   const auth = config.auth;
   const problem = authConfigProblem(auth);
   if (problem !== null) throw new ConfigError([{ path: 'auth', message: problem }], configPath);
-  const store = await openConfiguredStore({ databaseUrl: env['PATCHBAY_DATABASE_URL'] ?? null, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay' }, logger, gateway.requestDeadlineMs);
+  const databaseUrl = env['PATCHBAY_DATABASE_URL'] || null;
+  const { store, sql } = await openConfiguredStore({ databaseUrl, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay' }, logger, gateway.store, migrateAtStart(gateway.store, env['PATCHBAY_MIGRATE']));
   opened.add(() => store.close());
+  const fleet: Pick<Served, 'storeCheck' | 'trackedInvalidations'> = {
+    storeCheck: storeChecker(sql, 1_000),
+    ...(databaseUrl
+      ? { trackedInvalidations: listenForTrackedChanges({ url: env['PATCHBAY_DATABASE_LISTEN_URL'] || databaseUrl, logger, applicationName: `${gateway.store.applicationName}:listen`.slice(0, 63) }) }
+      : {}),
+  };
+  if (fleet.trackedInvalidations) {
+    const invalidations = fleet.trackedInvalidations;
+    opened.add(() => invalidations.close());
+  }
+  const { retention } = gateway;
+  if (retention.auditDays > 0 || retention.idempotencyHours > 0) {
+    const schedule = scheduleRetention(sql, { auditDays: retention.auditDays, idempotencyHours: retention.idempotencyHours, intervalMs: retention.intervalMinutes * 60_000 }, logger);
+    opened.add(async () => schedule.close());
+  }
   logger.info('config mode', { config: configPath, accounts: config.accounts.length, store: store.kind, auth: auth.mode, apiKeys: auth.apiKeys.length, jwt: auth.jwt !== undefined });
   if (auth.mode === 'none') {
     logger.warn('auth.mode is none: requests are not authenticated; every caller is "anonymous" and may read and write every account', {
@@ -59,7 +80,7 @@ async function serveConfig(configPath: string, env: Environment, logger: Logger,
       ignoredJwt: auth.jwt !== undefined,
     });
   }
-  return { accounts: config.accounts, gateway, store, demo: null, auth };
+  return { accounts: config.accounts, gateway, store, demo: null, auth, ...fleet };
 }
 
 async function serveDemo(logger: Logger, opened: OpenedResources): Promise<Served> {
@@ -92,6 +113,8 @@ async function main(): Promise<void> {
       exposeVendorCalls: demo !== null || gateway.exposeVendorCalls,
       ...(auth ? { auth } : {}),
       ...(tracing ? { tracerProvider: tracing.provider } : {}),
+      ...(served.storeCheck ? { storeCheck: served.storeCheck } : {}),
+      ...(served.trackedInvalidations ? { trackedInvalidations: served.trackedInvalidations } : {}),
     });
     opened.add(() => runtime.close());
     const server = createServer(runtime.yoga);
@@ -100,34 +123,43 @@ async function main(): Promise<void> {
     const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}/graphql`;
     logger.info('Patchbay is listening', { url, mode: demo ? 'demo' : 'config' });
     process.stdout.write(`\nPatchbay ${demo ? '(demo mode, open to every caller: no authentication) ' : ''}is ready: open ${url}\n\n`);
-    stopOnSignals(server, opened, logger);
+    stopOnSignals(server, runtime, gateway.shutdown, opened, logger);
   } catch (error) {
     await opened.closeAll();
     throw error;
   }
 }
 
-/** SIGTERM and SIGINT: stop accepting, let in-flight requests finish (up to the grace period), then close what start-up opened. */
-function stopOnSignals(server: ReturnType<typeof createServer>, opened: OpenedResources, logger: Logger): void {
+/**
+ * SIGTERM and SIGINT: `/readyz` answers 503 "draining" at once while everything is still served;
+ * after `drainDelayMs` (the time load balancers need to notice) the server stops accepting, lets
+ * in-flight requests finish (up to `graceMs`, then closes their connections), and closes what
+ * start-up opened.
+ */
+function stopOnSignals(server: ReturnType<typeof createServer>, runtime: { startDraining(): void }, settings: GatewayConfig['shutdown'], opened: OpenedResources, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS });
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    // Keep-alive sockets turn idle as their last request finishes: close them as they do.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
-    sweep.unref();
-    server.close(() => {
-      void (async () => {
-        clearTimeout(force);
-        clearInterval(sweep);
-        await opened.closeAll();
-        logger.info('stopped');
-      })();
-    });
-    server.closeIdleConnections();
+    runtime.startDraining();
+    logger.info('shutting down: readiness now fails', { signal, drainDelayMs: settings.drainDelayMs, graceMs: settings.graceMs });
+    setTimeout(() => {
+      logger.info('draining: no new connections', { graceMs: settings.graceMs });
+      const force = setTimeout(() => server.closeAllConnections(), settings.graceMs);
+      force.unref();
+      // Keep-alive sockets turn idle as their last request finishes: close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      sweep.unref();
+      server.close(() => {
+        void (async () => {
+          clearTimeout(force);
+          clearInterval(sweep);
+          await opened.closeAll();
+          logger.info('stopped');
+        })();
+      });
+      server.closeIdleConnections();
+    }, settings.drainDelayMs);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -14,6 +14,8 @@ import type { Store } from '../core/store/store.js';
 import { RecordSpool } from '../core/store/record-spool.js';
 import { withTrackedIdCache } from '../core/store/tracked-cache.js';
 import { withStoreTiming } from '../core/store/timed.js';
+import type { StoreCheck } from '../core/store/store-check.js';
+import type { TrackedInvalidations } from '../core/store/tracked-notify.js';
 import { GatewayMetrics } from '../core/telemetry/metrics.js';
 import { breakerReadings } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -41,6 +43,10 @@ export interface RuntimeOptions {
   readonly auth?: AuthConfig;
   /** Where spans go (`tracingFromEnvironment` in src/server/tracing.ts, or a test's in-memory exporter); absent, no span is made. */
   readonly tracerProvider?: TracerProvider;
+  /** `/readyz`'s store check on its own connection (store-check.ts); absent, a bounded ping through the store. */
+  readonly storeCheck?: () => Promise<StoreCheck>;
+  /** Other replicas' tracked-id changes (tracked-notify.ts); absent, the tracked-id cache expires after 1 s. */
+  readonly trackedInvalidations?: TrackedInvalidations;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
@@ -49,6 +55,8 @@ export interface Runtime {
   readonly deps: GatewayDeps;
   /** The gateway's own metrics registry (what `/metrics` serves). */
   readonly metrics: GatewayMetrics;
+  /** From now on `/readyz` answers 503 "draining" (SIGTERM); requests are still served. */
+  startDraining(): void;
   /** Stores what the record spool holds (briefly) and closes the vendor pools (not the store, which the caller opened). */
   close(): Promise<void>;
 }
@@ -74,7 +82,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const metrics = new GatewayMetrics();
   metrics.readBreakersFrom(() => breakerReadings(accounts));
-  const store = withTrackedIdCache(withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds)));
+  const store = withTrackedIdCache(
+    withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds)),
+    {
+      ...(options.trackedInvalidations ? { invalidations: options.trackedInvalidations } : {}),
+      onNotifyFailed: (error) =>
+        options.logger.warn('store: a tracked-id change could not be announced to other replicas; they see it after their cache expiry', { error: error instanceof Error ? error.name : 'unknown' }),
+    },
+  );
   const spool = new RecordSpool({ store: (record) => store.recordMutation(record), logger: options.logger, observer: metrics.spoolObserver() });
   metrics.readSpoolFrom(() => spool.pending);
   const deps: GatewayDeps = {
@@ -87,15 +102,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock: options.resilience?.clock ?? realClock,
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
   };
+  let draining = false;
   return {
-    yoga: createGateway(deps, buildSchema(vendors), {
-      metrics,
-      tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
-      logger: options.logger,
-      config: options.gateway.metrics,
-    }),
+    yoga: createGateway(
+      deps,
+      buildSchema(vendors),
+      {
+        metrics,
+        tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
+        logger: options.logger,
+        config: options.gateway.metrics,
+      },
+      { ...(options.storeCheck ? { storeCheck: options.storeCheck } : {}), draining: () => draining },
+    ),
     deps,
     metrics,
+    startDraining: () => {
+      draining = true;
+    },
     close: async () => {
       await spool.close(SPOOL_DRAIN_MS);
       if (!options.dispatcher) await dispatcher.close();

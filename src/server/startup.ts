@@ -5,7 +5,10 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../core/config/load.js';
 import type { Logger } from '../core/logger.js';
 import { DataDirLockedError } from '../core/store/dir-lock.js';
-import { openStore, type Store } from '../core/store/store.js';
+import { createStore, openStoreSql, type Store } from '../core/store/store.js';
+import { SchemaBehindError } from '../core/store/migrations.js';
+import type { SqlClient } from '../core/store/sql.js';
+import type { GatewayConfig } from '../core/config/schema.js';
 
 /**
  * What start-up needs to fail fast: a start that cannot succeed (a taken port, a data directory
@@ -91,19 +94,57 @@ export interface StoreLocation {
   readonly dataDir: string;
 }
 
+/** The store and the database under it (readiness check, retention and `patchbay migrate` use the latter). */
+export interface ConfiguredStore {
+  readonly store: Store;
+  readonly sql: SqlClient;
+}
+
 /**
- * Opens config mode's store. The embedded store's directory is checked first, and any file-system
- * error opening it becomes one {@link StartupError} line; a directory held by another gateway keeps
- * its own message (it names the holder). PostgreSQL errors pass through as they are.
+ * Whether start-up migrates: `gateway.store.migrate` unless PATCHBAY_MIGRATE says otherwise
+ * (`true` or `false`; anything else is a start-up error).
  */
-export async function openConfiguredStore(location: StoreLocation, logger: Logger, statementTimeoutMs: number): Promise<Store> {
-  if (location.databaseUrl) return openStore({ databaseUrl: location.databaseUrl, logger, statementTimeoutMs });
-  await checkDataDir(location.dataDir);
+export function migrateAtStart(settings: GatewayConfig['store'], envValue: string | undefined): boolean {
+  if (envValue === undefined || envValue === '') return settings.migrate;
+  if (envValue === 'true' || envValue === 'false') return envValue === 'true';
+  throw new StartupError(`PATCHBAY_MIGRATE must be true or false, not "${envValue.slice(0, 20)}".`);
+}
+
+/**
+ * Opens config mode's store with `gateway.store`'s pool and timeouts. With `migrate` false the
+ * schema is not changed and a schema behind the code is refused ({@link SchemaBehindError}). The
+ * embedded store's directory is checked first, and any file-system error opening it becomes one
+ * {@link StartupError} line; a directory held by another gateway keeps its own message (it names
+ * the holder). PostgreSQL errors pass through as they are.
+ */
+export async function openConfiguredStore(location: StoreLocation, logger: Logger, settings: GatewayConfig['store'], migrate: boolean): Promise<ConfiguredStore> {
+  const options = {
+    logger,
+    statementTimeoutMs: settings.statementTimeoutMs,
+    postgres: {
+      max: settings.poolSize,
+      connectionTimeoutMs: settings.connectionTimeoutMs,
+      lockTimeoutMs: settings.lockTimeoutMs,
+      idleInTransactionTimeoutMs: settings.idleInTransactionTimeoutMs,
+      applicationName: settings.applicationName,
+    },
+  };
+  let sql: SqlClient;
+  if (location.databaseUrl) sql = await openStoreSql({ ...options, databaseUrl: location.databaseUrl });
+  else {
+    await checkDataDir(location.dataDir);
+    try {
+      sql = await openStoreSql({ ...options, dataDir: location.dataDir });
+    } catch (error) {
+      if (error instanceof DataDirLockedError || errnoCode(error) === null) throw error;
+      throw dataDirError(resolve(location.dataDir), error);
+    }
+  }
   try {
-    return await openStore({ dataDir: location.dataDir, logger, statementTimeoutMs });
+    return { store: await createStore(sql, { migrate }), sql };
   } catch (error) {
-    if (error instanceof DataDirLockedError || errnoCode(error) === null) throw error;
-    throw dataDirError(resolve(location.dataDir), error);
+    await sql.close().catch(() => undefined);
+    throw error;
   }
 }
 
@@ -131,6 +172,6 @@ export class OpenedResources {
 
 /** The text a failed start prints on standard error: the message alone for the failures we explain, a prefix for the rest. */
 export function startupFailureText(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof DataDirLockedError) return `${error.message}\n`;
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof DataDirLockedError || error instanceof SchemaBehindError) return `${error.message}\n`;
   return `Patchbay failed to start: ${error instanceof Error ? error.message : String(error)}\n`;
 }

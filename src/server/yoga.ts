@@ -11,6 +11,7 @@ import { createAuthGate } from './auth-plugin.js';
 import { FIRST_QUERY, graphiqlPlugin, renderGraphiQL } from './graphiql.js';
 import { observabilityPlugin, type Observability } from './observability.js';
 import { vendorReadiness } from './readiness.js';
+import type { StoreCheck } from '../core/store/store-check.js';
 
 /** The query GraphiQL opens with (the README's first query); kept importable from here for its tests. */
 export { FIRST_QUERY };
@@ -62,22 +63,51 @@ function vendorCallsPlugin(): Plugin<GatewayContext> {
   };
 }
 
+/** What `/readyz` asks besides the vendors: the store's own check, and whether the replica is stopping. */
+export interface ProbeOptions {
+  /** The store's readiness check (store-check.ts, on its own connection); default: a bounded `ping` through the store. */
+  readonly storeCheck?: () => Promise<StoreCheck>;
+  /** True from SIGTERM on: `/readyz` answers 503 "draining" while in-flight and late requests are still served. */
+  readonly draining?: () => boolean;
+}
+
+/** Readiness through the store itself, for gateways built without a store check of their own (tests, the demo). */
+function pingCheck(deps: GatewayDeps): () => Promise<StoreCheck> {
+  return async () => {
+    const started = performance.now();
+    const ok = await deps.store.ping(1_000);
+    return { status: ok ? 'ok' : 'unreachable', latencyMs: Math.round(performance.now() - started), lockedTables: [], pool: deps.store.poolStats() };
+  };
+}
+
 /**
- * `GET /healthz` (the process is up) and `GET /readyz` (config loaded, store reachable: 503
- * otherwise), whose body also reports the vendor accounts whose last probe was not healthy.
+ * `GET /healthz` (the process is up) and `GET /readyz`: 503 while draining (from SIGTERM on) or
+ * when the store does not answer its own bounded check; 200 otherwise. The body says what the
+ * check found: `storeCheck.status` (`ok`, `degraded` with the tables another session has locked,
+ * `unreachable`), its latency and the request pool's saturation, and the vendor accounts whose
+ * last probe was not healthy. A locked table is reported, not turned into a 503: the lock holds
+ * every replica alike, and taking them all out would also stop the reads that need no store.
  */
-function probesPlugin(deps: GatewayDeps): Plugin {
+function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
   const vendors = vendorReadiness(deps);
+  const storeCheck = options.storeCheck ?? pingCheck(deps);
+  const draining = options.draining ?? (() => false);
+  const json = { 'content-type': 'application/json' };
   return {
     onRequest: async ({ url, endResponse, fetchAPI }) => {
       if (url.pathname === '/healthz') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: { 'content-type': 'application/json' } }));
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json }));
       } else if (url.pathname === '/readyz') {
-        const storeReachable = await deps.store.ping();
+        if (draining()) {
+          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json }));
+          return;
+        }
+        const check = await storeCheck();
+        const reachable = check.status !== 'unreachable';
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ status: storeReachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: storeReachable, vendors: vendors() }), {
-            status: storeReachable ? 200 : 503,
-            headers: { 'content-type': 'application/json' },
+          new fetchAPI.Response(JSON.stringify({ status: reachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: reachable, storeCheck: check, vendors: vendors() }), {
+            status: reachable ? 200 : 503,
+            headers: json,
           }),
         );
       }
@@ -86,7 +116,7 @@ function probesPlugin(deps: GatewayDeps): Plugin {
 }
 
 /** Builds the gateway from its dependencies. It opens nothing and listens nowhere. */
-export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observability: Observability): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observability: Observability, probes: ProbeOptions = {}): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const auth = createAuthGate(deps.authenticator, deps.logger);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -108,7 +138,7 @@ export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observab
     plugins: [
       // First: every request (probes and refusals included) gets its request id, span, series and log line.
       observabilityPlugin(observability, auth.principalOf),
-      probesPlugin(deps),
+      probesPlugin(deps, probes),
       browserSafetyPlugin(deps.gateway.http),
       // Before the gate: Yoga serves the page itself before any plugin, so its files are as public.
       graphiqlPlugin(),

@@ -200,8 +200,65 @@ function checkAllVendors(config: PatchbayConfig): void {
     http: { corsOrigins: [], allowedHosts: [] },
     metrics: { enabled: true, path: '/metrics' },
     limits: { ...DEFAULT_OPERATION_LIMITS },
+    ...FLEET_DEFAULTS,
   });
 }
+
+/** The store, retention and shutdown defaults (issue 13). */
+const FLEET_DEFAULTS = {
+  store: { poolSize: 10, connectionTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 2000, idleInTransactionTimeoutMs: 60000, applicationName: 'patchbay', migrate: true },
+  retention: { auditDays: 90, idempotencyHours: 24, intervalMinutes: 60 },
+  shutdown: { drainDelayMs: 0, graceMs: 10000 },
+};
+
+describe('gateway.store, gateway.retention and gateway.shutdown', () => {
+  it('takes every setting within its range', () => {
+    const config = parseJson({
+      accounts: [],
+      gateway: {
+        store: { poolSize: 3, connectionTimeoutMs: 500, statementTimeoutMs: 0, lockTimeoutMs: 250, idleInTransactionTimeoutMs: 1000, applicationName: 'patchbay-eu1:a', migrate: false },
+        retention: { auditDays: 0, idempotencyHours: 1, intervalMinutes: 5 },
+        shutdown: { drainDelayMs: 5000, graceMs: 30000 },
+      },
+    });
+    expect(config.gateway.store).toEqual({
+      poolSize: 3,
+      connectionTimeoutMs: 500,
+      statementTimeoutMs: 0,
+      lockTimeoutMs: 250,
+      idleInTransactionTimeoutMs: 1000,
+      applicationName: 'patchbay-eu1:a',
+      migrate: false,
+    });
+    expect(config.gateway.retention).toEqual({ auditDays: 0, idempotencyHours: 1, intervalMinutes: 5 });
+    expect(config.gateway.shutdown).toEqual({ drainDelayMs: 5000, graceMs: 30000 });
+  });
+
+  it.each([
+    [{ store: { poolSize: 0 } }, 'gateway.store.poolSize', 'at least 1'],
+    [{ store: { poolSize: 2.5 } }, 'gateway.store.poolSize', ''],
+    [{ store: { connectionTimeoutMs: 10 } }, 'gateway.store.connectionTimeoutMs', 'at least 100'],
+    [{ store: { lockTimeoutMs: -1 } }, 'gateway.store.lockTimeoutMs', 'at least 0'],
+    [{ store: { applicationName: "x'; DROP" } }, 'gateway.store.applicationName', 'must be 1-63 characters'],
+    [{ store: { migrate: 'no' } }, 'gateway.store.migrate', ''],
+    [{ store: { pool: 3 } }, 'gateway.store', ''],
+    [{ retention: { auditDays: -1 } }, 'gateway.retention.auditDays', 'at least 0'],
+    [{ retention: { intervalMinutes: 0 } }, 'gateway.retention.intervalMinutes', 'at least 1'],
+    [{ shutdown: { graceMs: 700_000 } }, 'gateway.shutdown.graceMs', 'at most 600000'],
+  ])('refuses %j at %s', (gateway, path, message) => {
+    let error: unknown;
+    try {
+      parseJson({ accounts: [], gateway });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toContain(message);
+    // Never quotes the value it refuses.
+    expect((error as Error).message).not.toContain('DROP');
+  });
+});
 
 describe('valid configs', () => {
   it('parses YAML with all five vendors', () => {
@@ -224,6 +281,7 @@ describe('valid configs', () => {
       http: { corsOrigins: [], allowedHosts: [] },
       metrics: { enabled: true, path: '/metrics' },
       limits: { ...DEFAULT_OPERATION_LIMITS },
+      ...FLEET_DEFAULTS,
     });
   });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
       return raw.listTrackedDatadogConnections(account);
     },
   };
-  cached = withTrackedIdCache(counting, 1_000, () => clock);
+  cached = withTrackedIdCache(counting, { ttlMs: 1_000, now: () => clock });
 });
 afterAll(async () => {
   await raw.close();

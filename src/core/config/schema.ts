@@ -193,6 +193,67 @@ const metricsSchema = z.strictObject({
   token: credential.optional(),
 });
 
+const intRange = (min: number, max: number, fallback: number) =>
+  z
+    .int()
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback);
+
+/** Store defaults (src/core/store/sql.ts): sized for one replica among several on one PostgreSQL. */
+export const DEFAULT_STORE = {
+  poolSize: 10,
+  connectionTimeoutMs: 5_000,
+  statementTimeoutMs: DEFAULT_REQUEST_DEADLINE_MS,
+  lockTimeoutMs: 2_000,
+  idleInTransactionTimeoutMs: 60_000,
+  applicationName: 'patchbay',
+  migrate: true,
+} as const;
+
+/**
+ * The PostgreSQL store (ignored by the embedded one, except `migrate`). Every setting reaches the
+ * server as a connection startup parameter, never a `SET`, so it holds behind PgBouncer's
+ * transaction pooling too. A timeout of 0 turns that server-side timeout off.
+ */
+const storeSchema = z.strictObject({
+  /** Most connections this replica's request pool opens. */
+  poolSize: intRange(1, 1_000, DEFAULT_STORE.poolSize),
+  /** How long a store call waits to connect or for a free pooled connection before it fails (StoreUnavailableError). */
+  connectionTimeoutMs: intRange(100, 600_000, DEFAULT_STORE.connectionTimeoutMs),
+  /** `statement_timeout`: the server ends a statement running longer. */
+  statementTimeoutMs: intRange(0, 3_600_000, DEFAULT_STORE.statementTimeoutMs),
+  /** `lock_timeout`: a statement waiting longer for a table or row lock fails (and is retried within the request deadline). */
+  lockTimeoutMs: intRange(0, 3_600_000, DEFAULT_STORE.lockTimeoutMs),
+  /** `idle_in_transaction_session_timeout`: the server ends a session left idle inside a transaction. */
+  idleInTransactionTimeoutMs: intRange(0, 3_600_000, DEFAULT_STORE.idleInTransactionTimeoutMs),
+  /** `application_name`: how this replica's connections show in pg_stat_activity. */
+  applicationName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:@-]{1,63}$/, { error: "must be 1-63 characters of A-Z, a-z, 0-9, '_', '.', ':', '@' or '-'" })
+    .default(DEFAULT_STORE.applicationName),
+  /** Whether the gateway applies pending migrations at start; false: run `patchbay migrate` first (a schema behind refuses to start). */
+  migrate: z.boolean().default(DEFAULT_STORE.migrate),
+});
+
+/** Retention (src/core/store/retention.ts): one replica at a time deletes old rows in bounded batches. */
+const retentionSchema = z.strictObject({
+  /** Audit rows older than this many days are deleted; 0 keeps them forever. */
+  auditDays: intRange(0, 36_500, 90),
+  /** Finished idempotency records older than this many hours are deleted (an unfinished claim never is); 0 keeps them forever. */
+  idempotencyHours: intRange(0, 87_600, 24),
+  /** How often a replica tries to run it (one at a time across the fleet). */
+  intervalMinutes: intRange(1, 10_080, 60),
+});
+
+/** What SIGTERM does (src/server/main.ts). */
+const shutdownSchema = z.strictObject({
+  /** After SIGTERM, `/readyz` answers 503 "draining" for this long while the gateway still serves, so load balancers take it out first. */
+  drainDelayMs: intRange(0, 600_000, 0),
+  /** Then: stops accepting and waits this long for requests in flight before closing their connections. */
+  graceMs: intRange(0, 600_000, 10_000),
+});
+
 export const gatewaySchema = z.strictObject({
   /** Budget for one whole GraphQL request. */
   requestDeadlineMs: z.int().min(100, { error: 'must be at least 100' }).max(600_000, { error: 'must be at most 600000' }).default(DEFAULT_REQUEST_DEADLINE_MS),
@@ -225,6 +286,12 @@ export const gatewaySchema = z.strictObject({
     .min(1, { error: 'must be at least 1' })
     .max(600, { error: 'must be at most 600' })
     .default(DEFAULT_IDEMPOTENCY_LEASE_SECONDS),
+  /** The store: pool, timeouts, `application_name`, whether to migrate at start. */
+  store: storeSchema.prefault({}),
+  /** How long audit rows and finished idempotency records are kept. */
+  retention: retentionSchema.prefault({}),
+  /** SIGTERM: readiness fails first, then the drain. */
+  shutdown: shutdownSchema.prefault({}),
 });
 
 /**

@@ -150,6 +150,34 @@ export async function migrate(sql: SqlClient, migrations: readonly Migration[] =
   });
 }
 
+/** The gateway was told not to migrate (`gateway.store.migrate: false`) and the schema is older than its code. */
+export class SchemaBehindError extends Error {
+  constructor(
+    readonly current: number,
+    readonly required: number,
+  ) {
+    super(
+      `Patchbay's store schema is at version ${current} but this gateway needs ${required}, and migrating at start is off (gateway.store.migrate: false or PATCHBAY_MIGRATE=false): run \`patchbay migrate\` first.`,
+    );
+    this.name = 'SchemaBehindError';
+  }
+}
+
+/** The highest version recorded in `schema_migrations` (0 when the table does not exist yet); takes no lock and changes nothing. */
+export async function schemaVersion(sql: SqlClient): Promise<number> {
+  const table = await sql.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
+  if (table[0]?.found === null || table[0]?.found === undefined) return 0;
+  const rows = await sql.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  return rows[0]?.version ?? 0;
+}
+
+/** Throws {@link SchemaBehindError} when the database's schema is older than `migrations`' newest version. */
+export async function requireCurrentSchema(sql: SqlClient, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  const required = migrations.at(-1)?.version ?? 0;
+  const current = await schemaVersion(sql);
+  if (current < required) throw new SchemaBehindError(current, required);
+}
+
 function checkOrder(migrations: readonly Migration[]): void {
   let previous = 0;
   for (const { version } of migrations) {

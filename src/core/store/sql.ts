@@ -30,6 +30,22 @@ export interface SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   /** Releases the database (closes PGlite / ends the pool). Idempotent. */
   close(): Promise<void>;
+  /** The request pool's state (PostgreSQL only): how full it is and how many calls wait for a connection. */
+  poolStats?(): PoolStats;
+  /**
+   * Runs `fn` on a connection of its own, outside the request pool, opened with `timeoutMs` as
+   * its connect, statement and lock timeout and closed afterwards (PostgreSQL only): `/readyz`
+   * must answer truthfully while the pool is saturated.
+   */
+  withOwnConnection?<T>(timeoutMs: number, fn: (conn: SqlClient) => Promise<T>): Promise<T>;
+}
+
+/** See {@link SqlClient.poolStats}. */
+export interface PoolStats {
+  readonly size: number;
+  readonly open: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 /** The engine behind a {@link SqlClient}. */
@@ -37,8 +53,16 @@ export type SqlKind = 'pglite' | 'postgres';
 
 /** Options for {@link openPostgres}. */
 export interface PostgresOptions {
-  /** Pool size; default 4 (a gateway replica needs few connections). */
+  /** Pool size; default 10. */
   readonly max?: number;
+  /** How long a query waits to connect or for a free pooled connection; default 5 s. */
+  readonly connectionTimeoutMs?: number;
+  /** `lock_timeout` (0: off); default 2 s. */
+  readonly lockTimeoutMs?: number;
+  /** `idle_in_transaction_session_timeout` (0: off); default 60 s. */
+  readonly idleInTransactionTimeoutMs?: number;
+  /** `application_name`; default `patchbay`. */
+  readonly applicationName?: string;
   /** Where background pool errors (an idle connection dropped by the server) are reported. */
   readonly logger?: Logger;
   /**
@@ -212,12 +236,20 @@ function pgliteTx(tx: PgliteTransaction, depth: number): SqlClient {
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<SqlClient> {
   const { default: pg } = await import('pg');
+  const max = options.max ?? 10;
+  const applicationName = options.applicationName ?? 'patchbay';
+  // Startup parameters, not `SET`: the server applies them to the session when it starts, and
+  // PgBouncer in transaction pooling (which cannot keep per-session state) passes them through.
   const pool: Pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 4,
+    ...startupParameters(url, {
+      applicationName,
+      statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+      lockTimeoutMs: options.lockTimeoutMs ?? 2_000,
+      idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 60_000,
+    }),
+    max,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
   // process. The pool discards that client; the next query opens a new connection.
@@ -276,6 +308,63 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     close(): Promise<void> {
       closing ??= pool.end();
       return closing;
+    },
+    poolStats(): PoolStats {
+      return { size: max, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    },
+    async withOwnConnection<T>(timeoutMs: number, fn: (conn: SqlClient) => Promise<T>): Promise<T> {
+      const conn = new pg.Client({
+        ...startupParameters(url, { applicationName: `${applicationName}:check`.slice(0, 63), statementTimeoutMs: timeoutMs, lockTimeoutMs: timeoutMs, idleInTransactionTimeoutMs: timeoutMs }),
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+      });
+      // A connection that fails after connecting must not crash the process.
+      conn.on('error', () => undefined);
+      try {
+        await conn.connect();
+        return await fn(sessionClient(conn));
+      } finally {
+        await conn.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** The connection settings every Patchbay connection starts with (all startup parameters). */
+export interface StartupSettings {
+  readonly applicationName: string;
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
+}
+
+/** `pg` client options for `url` with {@link StartupSettings}; `pg` sends them in the startup message (a value of 0 means off and is left out). */
+export function startupParameters(url: string, settings: StartupSettings): Record<string, string | number> {
+  return {
+    connectionString: url,
+    application_name: settings.applicationName,
+    ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),
+    ...(settings.lockTimeoutMs > 0 ? { lock_timeout: settings.lockTimeoutMs } : {}),
+    ...(settings.idleInTransactionTimeoutMs > 0 ? { idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs } : {}),
+  };
+}
+
+/** A {@link SqlClient} over one `pg` connection the caller owns (BEGIN/COMMIT are the caller's). */
+function sessionClient(conn: PoolClient | import('pg').Client): SqlClient {
+  return {
+    kind: 'postgres',
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      const result = await conn.query(sql, [...params]);
+      return result.rows as R[];
+    },
+    async exec(sql: string): Promise<void> {
+      await conn.query(sql);
+    },
+    transaction(): Promise<never> {
+      return Promise.reject(new Error('transaction() is not available on a checking connection; send BEGIN and ROLLBACK'));
+    },
+    close(): Promise<void> {
+      return Promise.reject(new Error('close() is not available on a checking connection'));
     },
   };
 }

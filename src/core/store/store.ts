@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
-import { migrate } from './migrations.js';
-import { openPglite, openPostgres } from './sql.js';
-import type { SqlClient, SqlKind } from './sql.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
+import { openPglite, openPostgres, type PostgresOptions } from './sql.js';
+import type { PoolStats, SqlClient, SqlKind } from './sql.js';
 import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
 import { AUDIT_COLUMNS, insertAudit, mutationRecordStore, newReplicaId, toAudit, requireText, type AuditRow, type MutationRecordStore } from './mutation-records.js';
 
@@ -90,6 +90,13 @@ export interface Store extends WriteIntentStore, MutationRecordStore {
   listAudit(options?: ListAuditOptions): Promise<AuditEntry[]>;
   /** True when the database answers (for `/readyz`); never throws. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Tells the other replicas that `account`'s tracked ids changed (PostgreSQL `NOTIFY` on
+   * {@link TRACKED_CHANNEL}; see tracked-notify.ts); nothing on the embedded store, which has one process.
+   */
+  notifyTrackedChange(account: string): Promise<void>;
+  /** The request pool's state (PostgreSQL), for `/readyz`; null on the embedded store. */
+  poolStats(): PoolStats | null;
   /** Closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -106,6 +113,20 @@ export interface OpenStoreOptions {
   readonly statementTimeoutMs?: number;
   /** This replica's id as the owner of its idempotency claims and write intents; default a new {@link newReplicaId}. */
   readonly replicaId?: string;
+  /** PostgreSQL only: pool size, connection, lock and idle-in-transaction timeouts, `application_name` (`gateway.store`). */
+  readonly postgres?: Omit<PostgresOptions, 'logger' | 'statementTimeoutMs'>;
+  /** Whether to apply pending migrations (default); false refuses a schema behind the code with `SchemaBehindError`. */
+  readonly migrate?: boolean;
+}
+
+/** The PostgreSQL channel a tracked-id change is announced on. */
+export const TRACKED_CHANNEL = 'patchbay_tracked';
+
+/** Opens the database {@link openStore} would use, without building a store on it (`patchbay migrate`, start-up). */
+export async function openStoreSql(options: OpenStoreOptions = {}): Promise<SqlClient> {
+  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs } = options;
+  const pgOptions: PostgresOptions = { ...options.postgres, ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
+  return databaseUrl !== null && databaseUrl !== '' ? openPostgres(databaseUrl, pgOptions) : openPglite(dataDir, logger === undefined ? {} : { logger });
 }
 
 /**
@@ -114,11 +135,9 @@ export interface OpenStoreOptions {
  * on failure the database is closed again and the error rethrown.
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { databaseUrl = null, dataDir = null, logger, statementTimeoutMs, replicaId } = options;
-  const pgOptions = { ...(logger === undefined ? {} : { logger }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
-  const sql = databaseUrl !== null && databaseUrl !== '' ? await openPostgres(databaseUrl, pgOptions) : await openPglite(dataDir, logger === undefined ? {} : { logger });
+  const sql = await openStoreSql(options);
   try {
-    return await createStore(sql, replicaId === undefined ? {} : { replicaId });
+    return await createStore(sql, { migrate: options.migrate ?? true, ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }) });
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;
@@ -138,8 +157,9 @@ const TRACKED_COLUMNS = 'account, connection_id, name, tracked_at';
  * Builds a {@link Store} over an open {@link SqlClient}, applying pending migrations first. The
  * store owns `sql` from then on: `store.close()` closes it.
  */
-export async function createStore(sql: SqlClient, options: { readonly replicaId?: string } = {}): Promise<Store> {
-  await migrate(sql);
+export async function createStore(sql: SqlClient, options: { readonly replicaId?: string; readonly migrate?: boolean } = {}): Promise<Store> {
+  if (options.migrate === false) await requireCurrentSchema(sql);
+  else await migrate(sql);
   const replicaId = options.replicaId ?? newReplicaId();
 
   const store: Store = {
@@ -225,6 +245,16 @@ export async function createStore(sql: SqlClient, options: { readonly replicaId?
       } finally {
         clearTimeout(timer);
       }
+    },
+
+    async notifyTrackedChange(account) {
+      if (sql.kind !== 'postgres') return;
+      // pg_notify is transactional and needs no session: it works through PgBouncer's transaction pooling.
+      await sql.query('SELECT pg_notify($1, $2)', [TRACKED_CHANNEL, account]);
+    },
+
+    poolStats() {
+      return sql.poolStats?.() ?? null;
     },
 
     close() {

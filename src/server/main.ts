@@ -10,6 +10,7 @@ import type { Store } from '../core/store/store.js';
 import { authConfigProblem, isLoopbackHost, type AuthConfig } from '../core/auth/config.js';
 import { listen, openConfiguredStore, OpenedResources, StartupError, startupFailureText } from './startup.js';
 import { tracingFromEnvironment } from './tracing.js';
+import { openSharedLimits } from './shared-limits.js';
 
 /**
  * The only file that reads the environment and listens (`npm start`, `patchbay serve`). Without
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     if (demo && !isLoopbackHost(host)) logger.warn('demo mode listens beyond this machine without authentication: anyone who reaches it may write to the simulators', { host });
     const tracing = await tracingFromEnvironment(env);
     if (tracing) opened.add(() => tracing.shutdown());
+    const limits = await openSharedLimits({ url: env['PATCHBAY_REDIS_URL'], prefix: env['PATCHBAY_REDIS_PREFIX'], timeoutMs: env['PATCHBAY_REDIS_TIMEOUT_MS'] }, logger);
+    if (limits) opened.add(() => limits.close());
     const runtime = createRuntime({
       accounts: served.accounts,
       gateway,
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
       exposeVendorCalls: demo !== null || gateway.exposeVendorCalls,
       ...(auth ? { auth } : {}),
       ...(tracing ? { tracerProvider: tracing.provider } : {}),
+      ...(limits ? { limits } : {}),
     });
     opened.add(() => runtime.close());
     const server = createServer(runtime.yoga);

@@ -9,6 +9,7 @@ import { createAuthenticator, OPEN_AUTHENTICATOR } from '../core/auth/authentica
 import type { AuthConfig } from '../core/auth/config.js';
 import { realClock } from '../core/http/clock.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
+import { PROCESS_LIMITS, type LimitStore } from '../core/http/limits.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
 import { withTrackedIdCache } from '../core/store/tracked-cache.js';
@@ -38,6 +39,11 @@ export interface RuntimeOptions {
    * the file says `mode: none`.
    */
   readonly auth?: AuthConfig;
+  /**
+   * Where per-account quotas and breakers live: shared by the fleet through Redis
+   * (`PATCHBAY_REDIS_URL`, opened and closed by the caller), or, absent, in this process.
+   */
+  readonly limits?: LimitStore;
   /** Where spans go (`tracingFromEnvironment` in src/server/tracing.ts, or a test's in-memory exporter); absent, no span is made. */
   readonly tracerProvider?: TracerProvider;
 }
@@ -66,9 +72,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger: options.logger,
     gateway: options.gateway,
     ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
+  const limits = options.limits ?? PROCESS_LIMITS;
   const metrics = new GatewayMetrics();
   metrics.readBreakersFrom(() => breakerReadings(accounts));
+  metrics.readSharedLimitsFrom(() => limits.status());
   const deps: GatewayDeps = {
     accounts,
     store: withTrackedIdCache(withStoreTiming(options.store, (operation, outcome, seconds) => metrics.storeQuery(operation, outcome, seconds))),
@@ -79,12 +88,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
   };
   return {
-    yoga: createGateway(deps, buildSchema(vendors), {
-      metrics,
-      tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
-      logger: options.logger,
-      config: options.gateway.metrics,
-    }),
+    yoga: createGateway(
+      deps,
+      buildSchema(vendors),
+      {
+        metrics,
+        tracer: options.tracerProvider?.getTracer('patchbay') ?? null,
+        logger: options.logger,
+        config: options.gateway.metrics,
+      },
+      { sharedLimits: () => limits.status() },
+    ),
     deps,
     metrics,
     close: async () => {

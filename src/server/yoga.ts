@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createRequestContext, type GatewayContext, type GatewayDeps } from '../app/context.js';
 import { InputValidationError, PatchbayError } from '../core/errors.js';
+import type { LimitStoreStatus } from '../core/http/limits.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
 import { browserSafetyPlugin, corsOption } from './browser-safety.js';
 import { operationLimitPlugins } from './operation-limits.js';
@@ -66,7 +67,7 @@ function vendorCallsPlugin(): Plugin<GatewayContext> {
  * `GET /healthz` (the process is up) and `GET /readyz` (config loaded, store reachable: 503
  * otherwise), whose body also reports the vendor accounts whose last probe was not healthy.
  */
-function probesPlugin(deps: GatewayDeps): Plugin {
+function probesPlugin(deps: GatewayDeps, readiness: ReadinessSources): Plugin {
   const vendors = vendorReadiness(deps);
   return {
     onRequest: async ({ url, endResponse, fetchAPI }) => {
@@ -75,18 +76,34 @@ function probesPlugin(deps: GatewayDeps): Plugin {
       } else if (url.pathname === '/readyz') {
         const storeReachable = await deps.store.ping();
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ status: storeReachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: storeReachable, vendors: vendors() }), {
-            status: storeReachable ? 200 : 503,
-            headers: { 'content-type': 'application/json' },
-          }),
+          new fetchAPI.Response(
+            JSON.stringify({ status: storeReachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: storeReachable, vendors: vendors(), ...sharedLimitsReport(readiness) }),
+            {
+              status: storeReachable ? 200 : 503,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
         );
       }
     },
   };
 }
 
+/** What `/readyz` reports besides the store and the vendors. */
+export interface ReadinessSources {
+  /**
+   * Where quotas and breakers live (process or Redis, connected or degraded). Reported in the body
+   * only: Redis being down makes a replica decide alone, never unready.
+   */
+  readonly sharedLimits?: () => LimitStoreStatus;
+}
+
+function sharedLimitsReport(readiness: ReadinessSources): { sharedLimits?: LimitStoreStatus } {
+  return readiness.sharedLimits ? { sharedLimits: readiness.sharedLimits() } : {};
+}
+
 /** Builds the gateway from its dependencies. It opens nothing and listens nowhere. */
-export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observability: Observability): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observability: Observability, readiness: ReadinessSources = {}): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const auth = createAuthGate(deps.authenticator, deps.logger);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -108,7 +125,7 @@ export function createGateway(deps: GatewayDeps, schema: GraphQLSchema, observab
     plugins: [
       // First: every request (probes and refusals included) gets its request id, span, series and log line.
       observabilityPlugin(observability, auth.principalOf),
-      probesPlugin(deps),
+      probesPlugin(deps, readiness),
       browserSafetyPlugin(deps.gateway.http),
       // Before the gate: Yoga serves the page itself before any plugin, so its files are as public.
       graphiqlPlugin(),

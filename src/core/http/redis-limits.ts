@@ -176,6 +176,8 @@ export class RedisLimitStore implements LimitStore {
   private recheckAt = 0;
   private localDecisions = 0;
   private closed = false;
+  /** Calls on their way (holds and breaker changes are not awaited by the request that makes them). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RedisLimitOptions) {
     this.client = new Redis(options.url, {
@@ -232,7 +234,14 @@ export class RedisLimitStore implements LimitStore {
     };
   }
 
+  /** Resolves once every call already made to Redis has ended (each is bounded by the timeout). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Lets the calls on their way end (within the timeout), then disconnects. */
   async close(): Promise<void> {
+    await this.idle();
     this.closed = true;
     this.client.disconnect();
   }
@@ -241,7 +250,14 @@ export class RedisLimitStore implements LimitStore {
    * Runs one script under the timeout; null when Redis is unreachable, late or answers an error
    * (the caller then decides alone). While degraded, Redis is not asked again before a recheck.
    */
-  async run(which: keyof typeof SCRIPTS, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  run(which: keyof typeof SCRIPTS, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    const call = this.call(which, keys, args);
+    this.inFlight.add(call);
+    void call.finally(() => this.inFlight.delete(call));
+    return call;
+  }
+
+  private async call(which: keyof typeof SCRIPTS, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     if (this.closed || this.client.status !== 'ready' || Date.now() < this.recheckAt) {
       this.localDecisions += 1;
       if (this.degradedSince === null && !this.closed) this.degrade(new Error('not connected'), this.client.status === 'ready' ? 'late' : this.client.status);

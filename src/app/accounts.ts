@@ -3,6 +3,7 @@ import { accountSecrets } from '../core/config/redact.js';
 import type { AccountConfig, GatewayConfig } from '../core/config/schema.js';
 import type { AccountRef } from '../core/domain.js';
 import { realClock } from '../core/http/clock.js';
+import type { LimitStore } from '../core/http/limits.js';
 import { RecentSecrets } from '../core/http/recent-secrets.js';
 import { VendorHttp, type VendorHttpOptions } from '../core/http/vendor-http.js';
 import type { Logger } from '../core/logger.js';
@@ -28,6 +29,8 @@ export interface ClientDeps {
   readonly gateway: GatewayConfig;
   /** Retry, breaker and clock overrides (tests inject a clock; production uses the defaults). */
   readonly resilience?: Pick<VendorHttpOptions, 'retry' | 'breaker' | 'clock' | 'random'>;
+  /** Where quotas and breakers live; absent, in this process. */
+  readonly limits?: LimitStore;
 }
 
 /** The accounts of one gateway, by config key, in config order, with the vendor modules they use. */
@@ -90,6 +93,7 @@ export function createAccountEntry(account: AccountConfig, vendor: VendorRuntime
       secrets,
       recentSecrets,
       ...deps.resilience,
+      ...(deps.limits ? { limits: deps.limits } : {}),
       ...(account.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: account.maxRequestsPerMinute }),
     });
     transports.push(transport);

@@ -13,6 +13,7 @@ import { storeChecker, type StoreCheck } from '../core/store/store-check.js';
 import { listenForTrackedChanges, type TrackedInvalidations } from '../core/store/tracked-notify.js';
 import { scheduleRetention } from '../core/store/retention.js';
 import { tracingFromEnvironment } from './tracing.js';
+import { openSharedLimits } from './shared-limits.js';
 
 /**
  * The only file that reads the environment and listens (`npm start`, `patchbay serve`). Without
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
     if (demo && !isLoopbackHost(host)) logger.warn('demo mode listens beyond this machine without authentication: anyone who reaches it may write to the simulators', { host });
     const tracing = await tracingFromEnvironment(env);
     if (tracing) opened.add(() => tracing.shutdown());
+    const limits = await openSharedLimits({ url: env['PATCHBAY_REDIS_URL'], prefix: env['PATCHBAY_REDIS_PREFIX'], timeoutMs: env['PATCHBAY_REDIS_TIMEOUT_MS'] }, logger);
+    if (limits) opened.add(() => limits.close());
     const runtime = createRuntime({
       accounts: served.accounts,
       gateway,
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
       ...(tracing ? { tracerProvider: tracing.provider } : {}),
       ...(served.storeCheck ? { storeCheck: served.storeCheck } : {}),
       ...(served.trackedInvalidations ? { trackedInvalidations: served.trackedInvalidations } : {}),
+      ...(limits ? { limits } : {}),
     });
     opened.add(() => runtime.close());
     const server = createServer(runtime.yoga);

@@ -9,6 +9,7 @@ import { createAuthenticator, OPEN_AUTHENTICATOR } from '../core/auth/authentica
 import type { AuthConfig } from '../core/auth/config.js';
 import { realClock } from '../core/http/clock.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
+import { PROCESS_LIMITS, type LimitStore } from '../core/http/limits.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
 import { RecordSpool } from '../core/store/record-spool.js';
@@ -41,6 +42,11 @@ export interface RuntimeOptions {
    * the file says `mode: none`.
    */
   readonly auth?: AuthConfig;
+  /**
+   * Where per-account quotas and breakers live: shared by the fleet through Redis
+   * (`PATCHBAY_REDIS_URL`, opened and closed by the caller), or, absent, in this process.
+   */
+  readonly limits?: LimitStore;
   /** Where spans go (`tracingFromEnvironment` in src/server/tracing.ts, or a test's in-memory exporter); absent, no span is made. */
   readonly tracerProvider?: TracerProvider;
   /** `/readyz`'s store check on its own connection (store-check.ts); absent, a bounded ping through the store. */
@@ -79,7 +85,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger: options.logger,
     gateway: options.gateway,
     ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
+  const limits = options.limits ?? PROCESS_LIMITS;
   const metrics = new GatewayMetrics();
   metrics.readBreakersFrom(() => breakerReadings(accounts));
   const store = withTrackedIdCache(
@@ -92,6 +100,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   );
   const spool = new RecordSpool({ store: (record) => store.recordMutation(record), logger: options.logger, observer: metrics.spoolObserver() });
   metrics.readSpoolFrom(() => spool.pending);
+  metrics.readSharedLimitsFrom(() => limits.status());
   const deps: GatewayDeps = {
     accounts,
     store,
@@ -113,7 +122,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         logger: options.logger,
         config: options.gateway.metrics,
       },
-      { ...(options.storeCheck ? { storeCheck: options.storeCheck } : {}), draining: () => draining },
+      { ...(options.storeCheck ? { storeCheck: options.storeCheck } : {}), draining: () => draining, sharedLimits: () => limits.status() },
     ),
     deps,
     metrics,

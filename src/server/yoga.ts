@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createRequestContext, type GatewayContext, type GatewayDeps } from '../app/context.js';
 import { InputValidationError, PatchbayError } from '../core/errors.js';
+import type { LimitStoreStatus } from '../core/http/limits.js';
 import { noValueEchoPlugin } from './no-value-echo.js';
 import { browserSafetyPlugin, corsOption } from './browser-safety.js';
 import { operationLimitPlugins } from './operation-limits.js';
@@ -69,6 +70,11 @@ export interface ProbeOptions {
   readonly storeCheck?: () => Promise<StoreCheck>;
   /** True from SIGTERM on: `/readyz` answers 503 "draining" while in-flight and late requests are still served. */
   readonly draining?: () => boolean;
+  /**
+   * Where quotas and breakers live (process or Redis, connected or degraded). Reported in the body
+   * only: Redis being down makes a replica decide alone, never unready.
+   */
+  readonly sharedLimits?: () => LimitStoreStatus;
 }
 
 /** Readiness through the store itself, for gateways built without a store check of their own (tests, the demo). */
@@ -105,10 +111,17 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
         const check = await storeCheck();
         const reachable = check.status !== 'unreachable';
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ status: reachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: reachable, storeCheck: check, vendors: vendors() }), {
-            status: reachable ? 200 : 503,
-            headers: json,
-          }),
+          new fetchAPI.Response(
+            JSON.stringify({
+              status: reachable ? 'ready' : 'not ready',
+              accounts: deps.accounts.entries.length,
+              store: reachable,
+              storeCheck: check,
+              vendors: vendors(),
+              ...(options.sharedLimits ? { sharedLimits: options.sharedLimits() } : {}),
+            }),
+            { status: reachable ? 200 : 503, headers: json },
+          ),
         );
       }
     },

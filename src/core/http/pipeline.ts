@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { AccountBreaker, QuotaGate, RetryOptions } from './resilience.js';
+import type { CircuitState, QuotaState, RetryOptions } from './resilience.js';
 import { answerChallenge, sign } from './stages/auth.js';
 import { breaker } from './stages/breaker.js';
 import { deadline } from './stages/deadline.js';
@@ -21,8 +21,8 @@ export interface PipelineParts extends InterpretOptions {
   readonly maxBodyBytes: number;
   readonly retry: RetryOptions;
   readonly random: () => number;
-  readonly quota: QuotaGate;
-  readonly breaker: AccountBreaker;
+  readonly quota: QuotaState;
+  readonly breaker: CircuitState;
 }
 
 /** Sends one request through the pipeline and returns its parsed body, or throws a typed error. */

@@ -46,15 +46,54 @@ function headerCount(headers: Headers, names: readonly string[]): number | null 
 }
 
 /**
+ * How far apart calls held by a learned rate-limit window are let go once it reopens: a queue of
+ * held calls drains at 100 a second rather than all in the millisecond the window reopens (which
+ * a vendor that just said "too many" answers with another round of 429s).
+ */
+export const HOLD_RELEASE_GAP_MS = 10;
+
+/**
+ * How long an answer says the account must wait, in milliseconds: a 429's `Retry-After` or reset,
+ * or a `X-RateLimit-Remaining: 0` / `RateLimit-Remaining: 0` with its reset. Null when the answer
+ * asks for no wait. A 429 without any hint still holds the account a second rather than not at all.
+ */
+export function holdOf(status: number, headers: Headers, now: number): number | null {
+  const waitSeconds = retryAfterSeconds(headers, now);
+  const remaining = firstHeader(headers, 'x-ratelimit-remaining') ?? firstHeader(headers, 'ratelimit-remaining');
+  const exhausted = status === 429 || (remaining !== undefined && remaining.trim() === '0');
+  if (!exhausted) return null;
+  const seconds = waitSeconds ?? (status === 429 ? 1 : 0);
+  return seconds > 0 ? seconds * 1000 : null;
+}
+
+/** What the quota stage asks of an account transport's quota, wherever its state lives (see limits.ts). */
+export interface QuotaState {
+  /** Milliseconds a call starting now must wait (0 when it may go at once), and reserves its slot. */
+  reserve(): number | Promise<number>;
+  /** Gives back a reservation that was not used (the caller gave up instead of waiting). */
+  release(): void;
+  /** Learns from a response. */
+  observe(status: number, headers: Headers): void;
+  /** The budget the vendor's last answer announced; null until one carried rate-limit headers. */
+  budget(): RateLimitBudget | null;
+  /** Seconds until the learned window reopens, or 0. */
+  secondsUntilOpen(): number;
+}
+
+/**
  * One account's quota, learned from what the vendor says: a 429's `Retry-After` or reset, or a
  * `X-RateLimit-Remaining: 0` / `RateLimit-Remaining: 0` with its reset. While the vendor's window
- * is exhausted, calls wait here instead of hammering it. An optional static limit
- * (`maxRequestsPerMinute` in config) spaces calls out before the vendor has to say anything.
+ * is exhausted, calls wait here instead of hammering it, and are let go {@link HOLD_RELEASE_GAP_MS}
+ * apart when it reopens. An optional static limit (`maxRequestsPerMinute` in config) spaces calls
+ * out before the vendor has to say anything. This is the in-process state; `redis-limits.ts`
+ * shares the same rules across replicas.
  */
-export class QuotaGate {
+export class QuotaGate implements QuotaState {
   private blockedUntil = 0;
   private readonly intervalMs: number | null;
   private nextSlot = 0;
+  /** When the next call held by a learned window may go. */
+  private releaseAt = 0;
   private lastBudget: RateLimitBudget | null = null;
 
   constructor(
@@ -64,41 +103,43 @@ export class QuotaGate {
     this.intervalMs = maxRequestsPerMinute ? 60_000 / maxRequestsPerMinute : null;
   }
 
-  /** Milliseconds a call starting now must wait (0 when it may go at once), and reserves its slot. */
   reserve(): number {
     const now = this.clock.now();
     let start = Math.max(now, this.blockedUntil);
-    if (this.intervalMs !== null) {
-      start = Math.max(start, this.nextSlot);
-      this.nextSlot = start + this.intervalMs;
+    if (this.intervalMs !== null) start = Math.max(start, this.nextSlot);
+    // A call that comes while the account is held joins the queue of held calls; one that comes
+    // after the window reopened is not held, and goes at once (a stream of calls must not stay
+    // paced by a window that is over).
+    if (this.blockedUntil > now) {
+      start = Math.max(start, this.releaseAt);
+      this.releaseAt = start + HOLD_RELEASE_GAP_MS;
     }
+    if (this.intervalMs !== null) this.nextSlot = start + this.intervalMs;
     return start - now;
   }
 
-  /** Gives back a reservation that was not used (the caller gave up instead of waiting). */
   release(): void {
-    if (this.intervalMs !== null) this.nextSlot = Math.max(this.clock.now(), this.nextSlot - this.intervalMs);
+    const now = this.clock.now();
+    if (this.intervalMs !== null) this.nextSlot = Math.max(now, this.nextSlot - this.intervalMs);
+    if (this.releaseAt > now) this.releaseAt = Math.max(now, this.releaseAt - HOLD_RELEASE_GAP_MS);
   }
 
-  /** Learns from a response. */
   observe(status: number, headers: Headers): void {
     const remainingCount = headerCount(headers, ['x-ratelimit-remaining', 'ratelimit-remaining']);
     if (remainingCount !== null) this.lastBudget = { remaining: remainingCount, limit: headerCount(headers, ['x-ratelimit-limit', 'ratelimit-limit']) };
-    const waitSeconds = retryAfterSeconds(headers, this.clock.now());
-    const remaining = firstHeader(headers, 'x-ratelimit-remaining') ?? firstHeader(headers, 'ratelimit-remaining');
-    const exhausted = status === 429 || (remaining !== undefined && remaining.trim() === '0');
-    if (!exhausted) return;
-    // A 429 without any hint still holds the account briefly rather than not at all.
-    const seconds = waitSeconds ?? (status === 429 ? 1 : 0);
-    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + seconds * 1000);
+    const hold = holdOf(status, headers, this.clock.now());
+    if (hold !== null) this.holdFor(hold);
   }
 
-  /** The budget the vendor's last answer announced; null until one carried rate-limit headers. */
+  /** Holds the account for `ms` from now (a hold another replica learned, or this one); a longer hold already known stays. */
+  holdFor(ms: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + ms);
+  }
+
   budget(): RateLimitBudget | null {
     return this.lastBudget;
   }
 
-  /** Seconds until the learned window reopens, or 0. */
   secondsUntilOpen(): number {
     return Math.max(0, Math.ceil((this.blockedUntil - this.clock.now()) / 1000));
   }
@@ -251,7 +292,29 @@ function faultCounter(options: BreakerOptions): FaultCounter {
   return new FaultRate(options);
 }
 
-type Phase = { readonly name: 'CLOSED' } | { readonly name: 'OPEN'; readonly since: number } | { readonly name: 'HALF_OPEN' };
+/** What the breaker stage asks of an account transport's circuit, wherever its state lives (see limits.ts). */
+export interface CircuitState {
+  readonly state: BreakerState;
+  /** Lets an attempt through, or answers null while the circuit is open (or its probe is out). */
+  admit(): BreakerPass | null | Promise<BreakerPass | null>;
+  /** Learns how an attempt it let through ended. */
+  settle(pass: BreakerPass, verdict: BreakerVerdict): void;
+  /** Seconds until a probe may go while open; 1 while a probe is out (its answer decides). */
+  retryAfterSeconds(): number;
+}
+
+/** A circuit as the fleet sees it (kept in Redis, see redis-limits.ts), for one replica's breaker to follow. */
+export type SharedCircuit =
+  | { readonly name: 'CLOSED' }
+  | { readonly name: 'OPEN'; readonly remainingMs: number }
+  /** `probeHere`: this replica holds the probe lease; otherwise another replica's probe is out. */
+  | { readonly name: 'HALF_OPEN'; readonly probeHere: boolean };
+
+/**
+ * `HALF_OPEN` with `othersUntil`: another replica's probe is out; should the shared state become
+ * unreachable, this replica probes itself from then on rather than wait for an answer it may never see.
+ */
+type Phase = { readonly name: 'CLOSED' } | { readonly name: 'OPEN'; readonly since: number } | { readonly name: 'HALF_OPEN'; readonly othersUntil?: number };
 
 /**
  * One account's circuit breaker, on the injected clock: opens when the fault counter says so,
@@ -260,7 +323,7 @@ type Phase = { readonly name: 'CLOSED' } | { readonly name: 'OPEN'; readonly sin
  * released as a burst at a vendor that just recovered). The probe's success closes the circuit;
  * its fault opens it again for another `halfOpenAfterMs`.
  */
-export class AccountBreaker {
+export class AccountBreaker implements CircuitState {
   private phase: Phase = { name: 'CLOSED' };
   private readonly counter: FaultCounter;
 
@@ -281,7 +344,9 @@ export class AccountBreaker {
       case 'CLOSED':
         return 'ordinary';
       case 'HALF_OPEN':
-        return null;
+        if (this.phase.othersUntil === undefined || this.clock.now() < this.phase.othersUntil) return null;
+        this.phase = { name: 'HALF_OPEN' };
+        return 'probe';
       case 'OPEN':
         if (this.clock.now() - this.phase.since < this.options.halfOpenAfterMs) return null;
         this.phase = { name: 'HALF_OPEN' };
@@ -313,7 +378,28 @@ export class AccountBreaker {
     else if (verdict === 'fault' && this.counter.fault(now) && this.phase.name === 'CLOSED') this.phase = { name: 'OPEN', since: now };
   }
 
-  /** Seconds until a probe may go while open; 1 while a probe is out (its answer decides). */
+  /**
+   * Takes the fleet's view of the circuit as its own, so that this replica's state, health and
+   * metrics agree with the others, and so that it carries on from there if the shared state
+   * becomes unreachable. A circuit the fleet closed starts a fresh count here too.
+   */
+  follow(shared: SharedCircuit): void {
+    switch (shared.name) {
+      case 'CLOSED':
+        if (this.phase.name !== 'CLOSED') this.counter.forget();
+        this.phase = { name: 'CLOSED' };
+        return;
+      case 'OPEN':
+        this.phase = { name: 'OPEN', since: this.clock.now() - Math.max(0, this.options.halfOpenAfterMs - shared.remainingMs) };
+        return;
+      case 'HALF_OPEN':
+        this.phase = shared.probeHere ? { name: 'HALF_OPEN' } : { name: 'HALF_OPEN', othersUntil: this.clock.now() + this.options.halfOpenAfterMs };
+        return;
+      default:
+        unreachable(shared);
+    }
+  }
+
   retryAfterSeconds(): number {
     switch (this.phase.name) {
       case 'CLOSED':

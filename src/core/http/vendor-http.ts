@@ -3,7 +3,8 @@ import type { Logger } from '../logger.js';
 import { realClock, type Clock } from './clock.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { RecentSecrets } from './recent-secrets.js';
-import { AccountBreaker, DEFAULT_BREAKER, DEFAULT_RETRY, QuotaGate, type BreakerOptions, type BreakerState, type RateLimitBudget, type RetryOptions } from './resilience.js';
+import { PROCESS_LIMITS, type LimitStore } from './limits.js';
+import { DEFAULT_BREAKER, DEFAULT_RETRY, type BreakerOptions, type BreakerState, type CircuitState, type QuotaState, type RateLimitBudget, type RetryOptions } from './resilience.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorErrorParser, VendorRequest, VendorResponse } from './types.js';
 
 export type {
@@ -48,6 +49,8 @@ export interface VendorHttpOptions {
   readonly maxRequestsPerMinute?: number;
   readonly retry?: RetryOptions;
   readonly breaker?: BreakerOptions;
+  /** Where the quota and breaker state lives: this process (the default) or shared by the fleet (Redis). */
+  readonly limits?: LimitStore;
   /** Injected time, for tests; the quota gate, the breaker, backoff and deadlines all read it. */
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -55,22 +58,30 @@ export interface VendorHttpOptions {
 
 /**
  * One vendor account's HTTP access. The work is done by the stages composed in `pipeline.ts`;
- * this class owns the account's long-lived state (quota gate and circuit breaker) and shows it
- * to health checks.
+ * this class owns the account's long-lived state (quota gate and circuit breaker, from its
+ * {@link LimitStore}) and shows it to health checks.
  */
 export class VendorHttp {
   readonly vendor: string;
   readonly account: string;
-  private readonly quota: QuotaGate;
-  private readonly breaker: AccountBreaker;
+  private readonly quota: QuotaState;
+  private readonly breaker: CircuitState;
   private readonly pipeline: Pipeline;
 
   constructor(options: VendorHttpOptions) {
     this.vendor = options.vendor;
     this.account = options.account;
     const clock = options.clock ?? realClock;
-    this.quota = new QuotaGate(clock, options.maxRequestsPerMinute);
-    this.breaker = new AccountBreaker(options.breaker ?? DEFAULT_BREAKER, clock);
+    const limits = (options.limits ?? PROCESS_LIMITS).transport({
+      vendor: options.vendor,
+      account: options.account,
+      baseUrl: options.baseUrl,
+      breaker: options.breaker ?? DEFAULT_BREAKER,
+      clock,
+      ...(options.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: options.maxRequestsPerMinute }),
+    });
+    this.quota = limits.quota;
+    this.breaker = limits.breaker;
     this.pipeline = createPipeline({
       vendor: options.vendor,
       vendorName: options.vendorName,

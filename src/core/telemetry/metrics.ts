@@ -48,6 +48,9 @@ export type ContractBreakKind = 'body' | 'item' | 'not_json' | 'status' | 'overs
 /** How a write whose outcome was open ended after its read-back. */
 export type SettlementResult = 'confirmed' | 'not_confirmed' | 'read_failed';
 
+/** Where quotas and breakers live, as the scrape shows it (the shape of `LimitStoreStatus`). */
+export type SharedLimitsReading = { readonly backend: 'process' } | { readonly backend: 'redis'; readonly state: 'connected' | 'degraded'; readonly localDecisions: number };
+
 /** A breaker as the scrape shows it. */
 export interface BreakerReading extends VendorLabels {
   readonly state: 'CLOSED' | 'OPEN' | 'HALF_OPEN';
@@ -67,6 +70,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private processMetrics = false;
   private breakerSource: () => Iterable<BreakerReading> = () => [];
+  private sharedLimitsSource: () => SharedLimitsReading = () => ({ backend: 'process' });
 
   private readonly operations = new BoundedLabel(MAX_OPERATION_NAMES, OPERATION_NAME);
   private readonly vendors = new BoundedLabel(50, KEY_PATTERN);
@@ -141,6 +145,32 @@ export class GatewayMetrics {
         }
       },
     });
+    const sharedLimits = () => this.sharedLimitsSource();
+    new Gauge({
+      name: 'patchbay_shared_limits_state',
+      help: 'Where quotas and breakers live: 1 for the current backend and state (process; redis connected; redis degraded, each replica deciding alone), 0 for the others.',
+      labelNames: ['backend', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const reading = sharedLimits();
+        const current = reading.backend === 'process' ? 'process/alone' : `redis/${reading.state}`;
+        for (const series of ['process/alone', 'redis/connected', 'redis/degraded']) {
+          const [backend = '', state = ''] = series.split('/');
+          this.set({ backend, state }, series === current ? 1 : 0);
+        }
+      },
+    });
+    new Counter({
+      name: 'patchbay_shared_limits_local_decisions_total',
+      help: 'Quota and breaker decisions this replica took alone because Redis was unreachable or late.',
+      registers: [this.registry],
+      collect() {
+        const reading = sharedLimits();
+        this.reset();
+        if (reading.backend === 'redis') this.inc(reading.localDecisions);
+      },
+    });
     new Gauge({
       name: 'patchbay_mutation_records_pending',
       help: 'Mutation records waiting in the local spool for the store.',
@@ -159,6 +189,11 @@ export class GatewayMetrics {
         for (const reading of readings()) this.set({ vendor: reading.vendor, account: reading.account }, reading.quotaBlockedSeconds);
       },
     });
+  }
+
+  /** Where the shared-limits series read from at scrape time: the gateway's limit store. */
+  readSharedLimitsFrom(source: () => SharedLimitsReading): void {
+    this.sharedLimitsSource = source;
   }
 
   /** Where the breaker gauges read from at scrape time: the gateway's accounts. */

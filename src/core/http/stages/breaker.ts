@@ -1,6 +1,6 @@
 import { CircuitOpenError } from '../../errors.js';
 import { EGRESS_DENIED } from '../egress.js';
-import type { AccountBreaker, BreakerVerdict } from '../resilience.js';
+import type { BreakerVerdict, CircuitState } from '../resilience.js';
 import { unansweredFacts, unreachable, type Call, type Callee, type Outcome, type Stage } from './stage.js';
 
 /**
@@ -8,9 +8,11 @@ import { unansweredFacts, unreachable, type Call, type Callee, type Outcome, typ
  * is out) the vendor is not called and the caller gets `CircuitOpenError` at once; every attempt
  * it lets through reports back whether the vendor failed.
  */
-export function breaker(callee: Callee, circuit: AccountBreaker): Stage {
+export function breaker(callee: Callee, circuit: CircuitState): Stage {
   return (next) => async (call) => {
-    const pass = circuit.admit();
+    const admitted = circuit.admit();
+    // The in-process breaker answers at once; only a shared one (Redis) is awaited.
+    const pass = admitted === null || typeof admitted === 'string' ? admitted : await admitted;
     if (pass === null) {
       call.tally.observation?.breakerRejected();
       throw new CircuitOpenError(`${callee.vendorName} account "${callee.account}" failed repeatedly; calls are paused until a probe succeeds.`, {

@@ -1,16 +1,18 @@
 import { VendorRateLimitedError } from '../../errors.js';
-import type { QuotaGate } from '../resilience.js';
+import type { QuotaState } from '../resilience.js';
 import { remainingMs } from './deadline.js';
 import { unansweredFacts, type Callee, type Stage } from './stage.js';
 
 /**
  * Holds each attempt at the account's quota gate (the vendor's learned rate-limit window and any
- * static limit), and teaches the gate from every answer. A wait the request's deadline cannot
+ * static limit, in this process or shared by the fleet), and teaches the gate from every answer. A wait the request's deadline cannot
  * cover fails at once, with the wait, rather than sleeping into the deadline.
  */
-export function quota(callee: Callee, gate: QuotaGate): Stage {
+export function quota(callee: Callee, gate: QuotaState): Stage {
   return (next) => async (call) => {
-    const wait = gate.reserve();
+    const reserved = gate.reserve();
+    // The in-process gate answers at once; only a shared one (Redis) is awaited.
+    const wait = typeof reserved === 'number' ? reserved : await reserved;
     if (wait > 0) {
       if (wait >= remainingMs(call.scope, callee.clock)) {
         gate.release();

@@ -98,15 +98,14 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
   const vendors = vendorReadiness(deps);
   const storeCheck = options.storeCheck ?? pingCheck(deps);
   const draining = options.draining ?? (() => false);
-  // A new headers object per response: the Fetch implementation writes the body's content-length into the one it is given.
-  const json = () => ({ 'content-type': 'application/json' });
+  const json = { 'content-type': 'application/json' };
   return {
     onRequest: async ({ url, endResponse, fetchAPI }) => {
       if (url.pathname === '/healthz') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json() }));
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json }));
       } else if (url.pathname === '/readyz') {
         if (draining()) {
-          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json() }));
+          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json }));
           return;
         }
         const check = await storeCheck();
@@ -121,7 +120,7 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
               vendors: vendors(),
               ...(options.sharedLimits ? { sharedLimits: options.sharedLimits() } : {}),
             }),
-            { status: reachable ? 200 : 503, headers: json() },
+            { status: reachable ? 200 : 503, headers: json },
           ),
         );
       }

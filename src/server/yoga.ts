@@ -92,14 +92,15 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
   const vendors = vendorReadiness(deps);
   const storeCheck = options.storeCheck ?? pingCheck(deps);
   const draining = options.draining ?? (() => false);
-  const json = { 'content-type': 'application/json' };
+  // A new object each time: the server's Response adds content-length to the init object it is given.
+  const json = () => ({ 'content-type': 'application/json' });
   return {
     onRequest: async ({ url, endResponse, fetchAPI }) => {
       if (url.pathname === '/healthz') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json }));
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json() }));
       } else if (url.pathname === '/readyz') {
         if (draining()) {
-          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json }));
+          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json() }));
           return;
         }
         const check = await storeCheck();
@@ -107,7 +108,7 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
         endResponse(
           new fetchAPI.Response(JSON.stringify({ status: reachable ? 'ready' : 'not ready', accounts: deps.accounts.entries.length, store: reachable, storeCheck: check, vendors: vendors() }), {
             status: reachable ? 200 : 503,
-            headers: json,
+            headers: json(),
           }),
         );
       }

@@ -23,7 +23,20 @@ describe('SIGTERM', () => {
     config = join(dir, 'patchbay.yaml');
     await writeFile(
       config,
-      ['accounts:', '  - id: cs', '    vendor: chronosphere', `    baseUrl: ${baseUrl}`, `    apiToken: ${TOKEN}`, 'auth:', '  mode: none', 'gateway:', '  shutdown:', '    drainDelayMs: 2000', '    graceMs: 3000', ''].join('\n'),
+      [
+        'accounts:',
+        '  - id: cs',
+        '    vendor: chronosphere',
+        `    baseUrl: ${baseUrl}`,
+        `    apiToken: ${TOKEN}`,
+        'auth:',
+        '  mode: none',
+        'gateway:',
+        '  shutdown:',
+        '    drainDelayMs: 2000',
+        '    graceMs: 3000',
+        '',
+      ].join('\n'),
     );
   });
   afterAll(async () => {

@@ -13,9 +13,15 @@ async function seed(sql: SqlClient): Promise<void> {
   // 25 old audit rows, 5 recent; 6 old finished idempotency records, 2 old unfinished claims, 3 recent finished.
   await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) SELECT now() - interval '100 days', 'c', 'op', 'OK' FROM generate_series(1, 25)`);
   await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) SELECT now() - interval '1 day', 'c', 'op', 'OK' FROM generate_series(1, 5)`);
-  await sql.query(`INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'old-' || g, 'op', 'h', '{"ok":true}'::jsonb, now() - interval '48 hours' FROM generate_series(1, 6) g`);
-  await sql.query(`INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'running-' || g, 'op', 'h', NULL, now() - interval '48 hours' FROM generate_series(1, 2) g`);
-  await sql.query(`INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'new-' || g, 'op', 'h', '{"ok":true}'::jsonb, now() - interval '1 hour' FROM generate_series(1, 3) g`);
+  await sql.query(
+    `INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'old-' || g, 'op', 'h', '{"ok":true}'::jsonb, now() - interval '48 hours' FROM generate_series(1, 6) g`,
+  );
+  await sql.query(
+    `INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'running-' || g, 'op', 'h', NULL, now() - interval '48 hours' FROM generate_series(1, 2) g`,
+  );
+  await sql.query(
+    `INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'new-' || g, 'op', 'h', '{"ok":true}'::jsonb, now() - interval '1 hour' FROM generate_series(1, 3) g`,
+  );
 }
 
 async function counts(sql: SqlClient): Promise<{ audit: number; idempotency: string[] }> {

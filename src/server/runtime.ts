@@ -77,6 +77,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const metrics = new GatewayMetrics();
   metrics.readBreakersFrom(() => breakerReadings(accounts));
+  metrics.readStorePoolFrom(() => options.store.poolStats());
   const deps: GatewayDeps = {
     accounts,
     store: withTrackedIdCache(

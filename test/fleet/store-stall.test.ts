@@ -7,6 +7,8 @@ import { storeChecker } from '../../src/core/store/store-check.js';
 import { openPostgres } from '../../src/core/store/sql.js';
 import { createStore, type Store } from '../../src/core/store/store.js';
 import { freshSchema, PG_URL } from '../support/pg-schema.js';
+import { createMemoryLogger } from '../../src/core/logger.js';
+import { createRuntime, defaultGatewayConfig } from '../../src/server/runtime.js';
 
 /*
  * Issue 13 scope 3: a stalled store fails the calls that need it with the typed
@@ -71,6 +73,16 @@ describe.skipIf(PG_URL === '')('a store that degrades, not stalls', () => {
       const check = await storeChecker(sql, 1_000)();
       expect(check.status).toBe('ok');
       expect(check.pool).toMatchObject({ size: 1, open: 1 });
+      // The same saturation in /metrics.
+      const runtime = createRuntime({ accounts: [], gateway: defaultGatewayConfig(), store: pooled, logger: createMemoryLogger() });
+      try {
+        const metrics = await (await runtime.yoga.fetch('http://patchbay.test/metrics')).text();
+        expect(metrics).toContain('patchbay_store_pool_connections{state="size"} 1');
+        expect(metrics).toContain('patchbay_store_pool_connections{state="open"} 1');
+        expect(metrics).toMatch(/patchbay_store_pool_connections\{state="waiting"\} \d/);
+      } finally {
+        await runtime.close();
+      }
       await busy;
     } finally {
       await sql.close();

@@ -49,6 +49,14 @@ export type ContractBreakKind = 'body' | 'item' | 'not_json' | 'status' | 'overs
 export type SettlementResult = 'confirmed' | 'not_confirmed' | 'read_failed';
 
 /** A breaker as the scrape shows it. */
+/** The store's request pool at one instant (the shape of the store's `PoolStats`). */
+export interface StorePoolReading {
+  readonly size: number;
+  readonly open: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 export interface BreakerReading extends VendorLabels {
   readonly state: 'CLOSED' | 'OPEN' | 'HALF_OPEN';
   /** Seconds until the account's learned rate-limit window reopens. */
@@ -67,6 +75,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private processMetrics = false;
   private breakerSource: () => Iterable<BreakerReading> = () => [];
+  private storePoolSource: () => StorePoolReading | null = () => null;
 
   private readonly operations = new BoundedLabel(MAX_OPERATION_NAMES, OPERATION_NAME);
   private readonly vendors = new BoundedLabel(50, KEY_PATTERN);
@@ -128,6 +137,19 @@ export class GatewayMetrics {
         }
       },
     });
+    const pool = () => this.storePoolSource();
+    new Gauge({
+      name: 'patchbay_store_pool_connections',
+      help: 'The PostgreSQL request pool: its size, open and idle connections, and store calls waiting for a connection (absent on the embedded store).',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const reading = pool();
+        if (reading === null) return;
+        for (const state of ['size', 'open', 'idle', 'waiting'] as const) this.set({ state }, reading[state]);
+      },
+    });
     new Gauge({
       name: 'patchbay_vendor_quota_blocked_seconds',
       help: 'Seconds until the account learned rate-limit window reopens (0 when open).',
@@ -138,6 +160,11 @@ export class GatewayMetrics {
         for (const reading of readings()) this.set({ vendor: reading.vendor, account: reading.account }, reading.quotaBlockedSeconds);
       },
     });
+  }
+
+  /** Where the store pool gauge reads from at scrape time (null: the embedded store, no pool). */
+  readStorePoolFrom(source: () => StorePoolReading | null): void {
+    this.storePoolSource = source;
   }
 
   /** Where the breaker gauges read from at scrape time: the gateway's accounts. */

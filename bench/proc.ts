@@ -41,11 +41,15 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /**
  * Starts every simulator in a child process (`src/simulators/cli.ts`, with `--bench`: no vendor
- * throttles) so its CPU is not the measured process's, and waits for the base URL each prints.
+ * throttles, unless `unthrottled` is false) so its CPU is not the measured process's, and waits
+ * for the base URL each prints.
  * `onLine` sees every line for the child's whole life, so its output never blocks on a full pipe.
  */
-export async function spawnSimulators(onLine?: (line: string) => void): Promise<{ readonly child: ChildProcess; readonly origins: ReadonlyMap<string, string>; readonly accounts: AccountConfig[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulators/cli.ts', '--bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnSimulators(
+  onLine?: (line: string) => void,
+  options: { readonly unthrottled?: boolean } = {},
+): Promise<{ readonly child: ChildProcess; readonly origins: ReadonlyMap<string, string>; readonly accounts: AccountConfig[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulators/cli.ts', ...(options.unthrottled === false ? [] : ['--bench'])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const origins = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {

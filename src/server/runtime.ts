@@ -101,6 +101,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const spool = new RecordSpool({ store: (record) => store.recordMutation(record), logger: options.logger, observer: metrics.spoolObserver() });
   metrics.readSpoolFrom(() => spool.pending);
   metrics.readSharedLimitsFrom(() => limits.status());
+  metrics.readStorePoolFrom(() => options.store.poolStats());
   const deps: GatewayDeps = {
     accounts,
     store,

@@ -98,14 +98,15 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
   const vendors = vendorReadiness(deps);
   const storeCheck = options.storeCheck ?? pingCheck(deps);
   const draining = options.draining ?? (() => false);
-  const json = { 'content-type': 'application/json' };
+  // A new object each time: the server's Response adds content-length to the init object it is given.
+  const json = () => ({ 'content-type': 'application/json' });
   return {
     onRequest: async ({ url, endResponse, fetchAPI }) => {
       if (url.pathname === '/healthz') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json }));
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: json() }));
       } else if (url.pathname === '/readyz') {
         if (draining()) {
-          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json }));
+          endResponse(new fetchAPI.Response(JSON.stringify({ status: 'draining', accounts: deps.accounts.entries.length }), { status: 503, headers: json() }));
           return;
         }
         const check = await storeCheck();
@@ -120,7 +121,7 @@ function probesPlugin(deps: GatewayDeps, options: ProbeOptions): Plugin {
               vendors: vendors(),
               ...(options.sharedLimits ? { sharedLimits: options.sharedLimits() } : {}),
             }),
-            { status: reachable ? 200 : 503, headers: json },
+            { status: reachable ? 200 : 503, headers: json() },
           ),
         );
       }

@@ -51,6 +51,14 @@ export type SettlementResult = 'confirmed' | 'not_confirmed' | 'read_failed';
 /** Where quotas and breakers live, as the scrape shows it (the shape of `LimitStoreStatus`). */
 export type SharedLimitsReading = { readonly backend: 'process' } | { readonly backend: 'redis'; readonly state: 'connected' | 'degraded'; readonly localDecisions: number };
 
+/** The store's request pool at one instant (the shape of the store's `PoolStats`). */
+export interface StorePoolReading {
+  readonly size: number;
+  readonly open: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 /** A breaker as the scrape shows it. */
 export interface BreakerReading extends VendorLabels {
   readonly state: 'CLOSED' | 'OPEN' | 'HALF_OPEN';
@@ -71,6 +79,7 @@ export class GatewayMetrics {
   private processMetrics = false;
   private breakerSource: () => Iterable<BreakerReading> = () => [];
   private sharedLimitsSource: () => SharedLimitsReading = () => ({ backend: 'process' });
+  private storePoolSource: () => StorePoolReading | null = () => null;
 
   private readonly operations = new BoundedLabel(MAX_OPERATION_NAMES, OPERATION_NAME);
   private readonly vendors = new BoundedLabel(50, KEY_PATTERN);
@@ -179,6 +188,19 @@ export class GatewayMetrics {
         this.set(pending());
       },
     });
+    const pool = () => this.storePoolSource();
+    new Gauge({
+      name: 'patchbay_store_pool_connections',
+      help: 'The PostgreSQL request pool: its size, open and idle connections, and store calls waiting for a connection (absent on the embedded store).',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const reading = pool();
+        if (reading === null) return;
+        for (const state of ['size', 'open', 'idle', 'waiting'] as const) this.set({ state }, reading[state]);
+      },
+    });
     new Gauge({
       name: 'patchbay_vendor_quota_blocked_seconds',
       help: 'Seconds until the account learned rate-limit window reopens (0 when open).',
@@ -194,6 +216,11 @@ export class GatewayMetrics {
   /** Where the shared-limits series read from at scrape time: the gateway's limit store. */
   readSharedLimitsFrom(source: () => SharedLimitsReading): void {
     this.sharedLimitsSource = source;
+  }
+
+  /** Where the store pool gauge reads from at scrape time (null: the embedded store, no pool). */
+  readStorePoolFrom(source: () => StorePoolReading | null): void {
+    this.storePoolSource = source;
   }
 
   /** Where the breaker gauges read from at scrape time: the gateway's accounts. */

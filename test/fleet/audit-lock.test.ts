@@ -1,0 +1,142 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { freshSchema, PG_URL } from '../support/pg-schema.js';
+
+/*
+ * Issue 13 acceptance: a 10 s `LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE` held by another
+ * session. What is truthful for /readyz: the database answers, so the replica stays in the load
+ * balancer (200: the lock holds every replica alike, and taking them all out would also stop the
+ * reads that need no store), and the body says the store is `degraded` and names the locked
+ * table; the check runs on a connection of its own and answers within its bound. Reads of a
+ * vendor that needs no store answer during the lock; the vendor writes made during it wait for
+ * the lock (their audit INSERT, refused by `lock_timeout`, is tried again within the request
+ * deadline) and every one of them has its audit row afterwards.
+ */
+
+const TOKEN = 'cs-audit-lock-token-5d2e';
+const LOCK_MS = 10_000;
+const WRITES = 4;
+
+const LIST = `query { chronosphereExternalConnections(account: "cs", first: 5) { __typename ... on ChronosphereExternalConnectionPage { nodes { slug } } } }`;
+const CREATE = `mutation($input: CreateChronosphereExternalConnectionInput!) {
+  createChronosphereExternalConnection(input: $input) { __typename ... on ChronosphereExternalConnectionPayload { connection { slug } } ... on Error { message } }
+}`;
+
+async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: Record<string, { __typename: string } & Record<string, unknown>>; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(20_000) });
+  return (await response.json()) as { data?: Record<string, { __typename: string } & Record<string, unknown>> };
+}
+
+describe.skipIf(PG_URL === '')('a 10 s lock on the audit table', () => {
+  let dir: string;
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
+  let sim: ChronosphereSimulator;
+  let gateway: GatewayProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchbay-audit-lock-'));
+    schema = await freshSchema('patchbay_audit_lock');
+    sim = createChronosphereSimulator({ apiToken: TOKEN });
+    const baseUrl = await sim.server.listen();
+    const config = join(dir, 'patchbay.yaml');
+    await writeFile(
+      config,
+      [
+        'accounts:',
+        '  - id: cs',
+        '    vendor: chronosphere',
+        `    baseUrl: ${baseUrl}`,
+        `    apiToken: ${TOKEN}`,
+        'auth:',
+        '  mode: none',
+        'gateway:',
+        '  requestDeadlineMs: 20000',
+        '  store:',
+        '    lockTimeoutMs: 500',
+        '',
+      ].join('\n'),
+    );
+    gateway = startGatewayProcess({ PATCHBAY_CONFIG: config, PATCHBAY_DATABASE_URL: schema.url });
+    url = await gateway.url;
+  }, 30_000);
+
+  afterAll(async () => {
+    gateway?.child.kill('SIGKILL');
+    await sim?.server.close();
+    await schema?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps /readyz truthful, serves reads that need no store, and loses no audit row', async () => {
+    const before = await fetch(new URL('/readyz', url));
+    expect(before.status).toBe(200);
+    expect(await before.json()).toMatchObject({ status: 'ready', storeCheck: { status: 'ok', lockedTables: [] } });
+
+    const locker = new pg.Client({ connectionString: schema.url });
+    await locker.connect();
+    let locked = true;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
+      const released = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          locked = false;
+          void locker.query('COMMIT').then(() => resolve());
+        }, LOCK_MS),
+      );
+
+      // Writes start while the table is locked; they may only finish once it is released.
+      const writes = Array.from({ length: WRITES }, (_, i) =>
+        gql(url, CREATE, { input: { account: 'cs', slug: `lock-write-${i}`, name: `Lock write ${i}`, target: { slack: { token: `xoxb-lock-${i}` } } } }),
+      );
+
+      // /readyz answers during the lock, says the store is degraded and which table, and keeps the replica ready.
+      const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(5_000) });
+      const readyBody = (await ready.json()) as { status: string; store: boolean; storeCheck: { status: string; lockedTables: string[]; pool: { size: number; waiting: number } } };
+      expect(locked).toBe(true);
+      expect(ready.status).toBe(200);
+      expect(readyBody.status).toBe('ready');
+      expect(readyBody.storeCheck.status).toBe('degraded');
+      expect(readyBody.storeCheck.lockedTables).toContain('audit_log');
+      expect(readyBody.storeCheck.pool.size).toBe(10);
+
+      // Reads of a vendor that needs no store answer while the lock is held.
+      for (let i = 0; i < 3; i++) {
+        const read = await gql(url, LIST);
+        expect(read.errors).toBeUndefined();
+        expect(read.data?.['chronosphereExternalConnections']?.__typename).toBe('ChronosphereExternalConnectionPage');
+      }
+      expect(locked).toBe(true);
+
+      const results = await Promise.all(writes);
+      expect(locked).toBe(false);
+      await released;
+      for (const [i, result] of results.entries()) {
+        expect(result.errors).toBeUndefined();
+        expect(result.data?.['createChronosphereExternalConnection']).toEqual({ __typename: 'ChronosphereExternalConnectionPayload', connection: { slug: `lock-write-${i}` } });
+      }
+    } finally {
+      await locker.end();
+    }
+
+    // Every write reached the vendor and has its audit row.
+    for (let i = 0; i < WRITES; i++) expect(sim.slugs()).toContain(`lock-write-${i}`);
+    const check = new pg.Client({ connectionString: schema.url });
+    await check.connect();
+    try {
+      const rows = await check.query<{ target_id: string; outcome: string }>("SELECT target_id, outcome FROM audit_log WHERE operation = 'createChronosphereExternalConnection' ORDER BY id");
+      expect(rows.rows).toHaveLength(WRITES);
+      expect(rows.rows.every((row) => row.outcome === 'OK')).toBe(true);
+    } finally {
+      await check.end();
+    }
+    const after = await fetch(new URL('/readyz', url));
+    expect(await after.json()).toMatchObject({ status: 'ready', storeCheck: { status: 'ok', lockedTables: [] } });
+  }, 25_000);
+});

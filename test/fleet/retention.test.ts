@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETENTION_LOCK_KEY, runRetention } from '../../src/core/store/retention.js';
+import { openPglite, openPostgres, type SqlClient } from '../../src/core/store/sql.js';
+import { migrate } from '../../src/core/store/migrations.js';
+import { freshSchema, PG_URL } from '../support/pg-schema.js';
+
+/*
+ * Issue 13 scope 5: retention deletes audit rows and finished idempotency records older than
+ * their ages, in bounded batches, never an unfinished claim, and one runner at a time.
+ */
+
+async function seed(sql: SqlClient): Promise<void> {
+  // 25 old audit rows, 5 recent; 6 old finished idempotency records, 2 old unfinished claims, 3 recent finished.
+  await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) SELECT now() - interval '100 days', 'c', 'op', 'OK' FROM generate_series(1, 25)`);
+  await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) SELECT now() - interval '1 day', 'c', 'op', 'OK' FROM generate_series(1, 5)`);
+  await sql.query(
+    `INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'old-' || g, 'op', 'h', '{"ok":true}'::jsonb, now() - interval '48 hours' FROM generate_series(1, 6) g`,
+  );
+  await sql.query(
+    `INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'running-' || g, 'op', 'h', NULL, now() - interval '48 hours' FROM generate_series(1, 2) g`,
+  );
+  await sql.query(
+    `INSERT INTO idempotency_records (key, operation, input_hash, outcome, created_at) SELECT 'new-' || g, 'op', 'h', '{"ok":true}'::jsonb, now() - interval '1 hour' FROM generate_series(1, 3) g`,
+  );
+}
+
+async function counts(sql: SqlClient): Promise<{ audit: number; idempotency: string[] }> {
+  const audit = await sql.query<{ n: string | number }>('SELECT count(*) AS n FROM audit_log');
+  const keys = await sql.query<{ key: string }>('SELECT key FROM idempotency_records ORDER BY key');
+  return { audit: Number(audit[0]?.n), idempotency: keys.map((row) => row.key) };
+}
+
+const KEPT_KEYS = ['new-1', 'new-2', 'new-3', 'running-1', 'running-2'];
+
+describe('retention on the embedded store', () => {
+  let sql: SqlClient;
+  beforeAll(async () => {
+    sql = await openPglite(null);
+    await migrate(sql);
+  }, 30_000);
+  afterAll(async () => {
+    await sql.close();
+  });
+
+  it('deletes in bounded batches, leaves the rest for the next run, and keeps unfinished claims', async () => {
+    await seed(sql);
+    const first = await runRetention(sql, { auditDays: 90, idempotencyHours: 24, batchSize: 10, maxBatches: 2 });
+    expect(first).toEqual({ ran: true, auditDeleted: 20, idempotencyDeleted: 6, more: true });
+    const second = await runRetention(sql, { auditDays: 90, idempotencyHours: 24, batchSize: 10, maxBatches: 2 });
+    expect(second).toEqual({ ran: true, auditDeleted: 5, idempotencyDeleted: 0, more: false });
+    expect(await counts(sql)).toEqual({ audit: 5, idempotency: KEPT_KEYS });
+  });
+
+  it('0 keeps a table forever; bad batch sizes are refused', async () => {
+    await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) VALUES (now() - interval '1000 days', 'c', 'op', 'OK')`);
+    expect(await runRetention(sql, { auditDays: 0, idempotencyHours: 0 })).toEqual({ ran: true, auditDeleted: 0, idempotencyDeleted: 0, more: false });
+    await expect(runRetention(sql, { auditDays: 1, idempotencyHours: 1, batchSize: 0 })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe.skipIf(PG_URL === '')('retention on PostgreSQL', () => {
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
+  let a: SqlClient;
+  let b: SqlClient;
+  beforeAll(async () => {
+    schema = await freshSchema('patchbay_retention');
+    a = await openPostgres(schema.url, { max: 2 });
+    b = await openPostgres(schema.url, { max: 2 });
+    await migrate(a);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await schema?.drop();
+  });
+
+  it('of two runners started together, one does the work and the other skips its turn', async () => {
+    await seed(a);
+    // While A holds the turn (inside its transaction), B skips and deletes nothing.
+    const skipped = await a.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [RETENTION_LOCK_KEY.toString()]);
+      return runRetention(b, { auditDays: 90, idempotencyHours: 24 });
+    });
+    expect(skipped).toEqual({ ran: false, auditDeleted: 0, idempotencyDeleted: 0, more: false });
+    expect((await counts(a)).audit).toBe(30);
+
+    const runs = await Promise.all([runRetention(a, { auditDays: 90, idempotencyHours: 24, batchSize: 5 }), runRetention(b, { auditDays: 90, idempotencyHours: 24, batchSize: 5 })]);
+    // At most one ran at a time: together they deleted each old row exactly once.
+    expect(runs.reduce((sum, run) => sum + run.auditDeleted, 0)).toBe(25);
+    expect(runs.reduce((sum, run) => sum + run.idempotencyDeleted, 0)).toBe(6);
+    expect(await counts(a)).toEqual({ audit: 5, idempotency: KEPT_KEYS });
+  });
+});

@@ -111,7 +111,7 @@ describe.skipIf(!reachable)(`RedisLimitStore: two replicas on one Redis ${reacha
     expect(passes.filter((p) => p === null)).toHaveLength(5);
     expect([a.state, b.state]).toEqual(['HALF_OPEN', 'HALF_OPEN']);
 
-    const prober = passes.findIndex((p) => p === 'probe') % 2 === 0 ? { side: a, store: storeA } : { side: b, store: storeB };
+    const prober = passes.indexOf('probe') % 2 === 0 ? { side: a, store: storeA } : { side: b, store: storeB };
     prober.side.settle('probe', 'success');
     await prober.store.idle();
     expect([await a.admit(), await b.admit()]).toEqual(['ordinary', 'ordinary']);

@@ -219,6 +219,7 @@ export class RedisLimitStore implements LimitStore {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly watched: Watched[] = [];
   private refresher: NodeJS.Timeout | null = null;
+  private refreshing = false;
 
   constructor(private readonly options: RedisLimitOptions) {
     this.client = new Redis(options.url, {
@@ -236,7 +237,7 @@ export class RedisLimitStore implements LimitStore {
   }
 
   /**
-   * Waits for the first connection, at most `timeoutMs` (never fails): a replica that starts while
+   * Waits for the first connection, at most `timeoutMs` or a second (never fails): a replica that starts while
    * Redis is down serves at once, deciding alone, and joins the fleet when Redis answers.
    */
   async connected(): Promise<void> {
@@ -284,14 +285,20 @@ export class RedisLimitStore implements LimitStore {
   }
 
   private async refresh(): Promise<void> {
-    if (!this.reachable) return;
-    await Promise.all(
-      this.watched.map(async (entry) => {
-        const version = entry.version();
-        const found = integers(await this.run('peek', entry.keys, []), 3);
-        if (found !== null) entry.apply(found[0] ?? 0, found[1] ?? 0, found[2] ?? 0, version);
-      }),
-    );
+    // One round at a time: a slow Redis must not pile rounds up.
+    if (!this.reachable || this.refreshing) return;
+    this.refreshing = true;
+    try {
+      await Promise.all(
+        this.watched.map(async (entry) => {
+          const version = entry.version();
+          const found = integers(await this.run('peek', entry.keys, []), 3);
+          if (found !== null) entry.apply(found[0] ?? 0, found[1] ?? 0, found[2] ?? 0, version);
+        }),
+      );
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   status(): LimitStoreStatus {

@@ -84,4 +84,31 @@ describe('AccountBreaker on the injected clock', () => {
     expect(() => new AccountBreaker({ ...DEFAULT_BREAKER, failureRatio: 1 }, clock)).toThrow(RangeError);
     expect(() => new AccountBreaker({ consecutiveFailures: 0, halfOpenAfterMs: 1 }, clock)).toThrow(RangeError);
   });
+
+  it("follows the fleet's circuit, and carries on from it alone: another replica's probe that never answers does not block it for ever", () => {
+    const clock = fakeClock();
+    const breaker = new AccountBreaker({ consecutiveFailures: 3, halfOpenAfterMs: 10_000 }, clock);
+    attempt(breaker, 'fault');
+    attempt(breaker, 'fault');
+    breaker.follow({ name: 'OPEN', remainingMs: 4_000 });
+    expect(breaker.state).toBe('OPEN');
+    expect(breaker.retryAfterSeconds()).toBe(4);
+    expect(breaker.admit()).toBeNull();
+    breaker.follow({ name: 'HALF_OPEN', probeHere: false });
+    expect(breaker.admit()).toBeNull();
+    clock.advance(10_000);
+    expect(breaker.admit()).toBe('probe');
+    breaker.settle('probe', 'success');
+    expect(breaker.state).toBe('CLOSED');
+    // A circuit the fleet closed starts a fresh count here: two faults before it no longer count.
+    attempt(breaker, 'fault');
+    attempt(breaker, 'fault');
+    breaker.follow({ name: 'OPEN', remainingMs: 0 });
+    breaker.follow({ name: 'CLOSED' });
+    attempt(breaker, 'fault');
+    attempt(breaker, 'fault');
+    expect(breaker.state).toBe('CLOSED');
+    attempt(breaker, 'fault');
+    expect(breaker.state).toBe('OPEN');
+  });
 });

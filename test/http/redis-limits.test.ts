@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { realClock } from '../../src/core/http/clock.js';
 import type { TransportLimitOptions, TransportLimits } from '../../src/core/http/limits.js';
 import { RedisLimitStore } from '../../src/core/http/redis-limits.js';
@@ -111,7 +111,7 @@ describe.skipIf(!reachable)(`RedisLimitStore: two replicas on one Redis ${reacha
     expect(passes.filter((p) => p === null)).toHaveLength(5);
     expect([a.state, b.state]).toEqual(['HALF_OPEN', 'HALF_OPEN']);
 
-    const prober = passes.findIndex((p) => p === 'probe') % 2 === 0 ? { side: a, store: storeA } : { side: b, store: storeB };
+    const prober = passes.indexOf('probe') % 2 === 0 ? { side: a, store: storeA } : { side: b, store: storeB };
     prober.side.settle('probe', 'success');
     await prober.store.idle();
     expect([await a.admit(), await b.admit()]).toEqual(['ordinary', 'ordinary']);
@@ -136,6 +136,24 @@ describe.skipIf(!reachable)(`RedisLimitStore: two replicas on one Redis ${reacha
     b.settle('probe', 'neutral');
     await storeB.idle();
     expect(await a.admit()).toBe('probe');
+  });
+
+  it('a replica that does not call the account still shows the fleet’s open circuit and hold within a refresh or two', async () => {
+    const breaker = { consecutiveFailures: 1, halfOpenAfterMs: 60_000 };
+    const [storeA, storeB] = [await replica(), await replica()];
+    const [a, b] = [transport(storeA, { breaker }), transport(storeB, { breaker })];
+    a.breaker.settle((await a.breaker.admit()) ?? 'ordinary', 'fault');
+    a.quota.observe(429, { 'retry-after': '30' });
+    await storeA.idle();
+    // B makes no call at all: its health and metrics read the same breaker state and hold.
+    await vi.waitFor(
+      () => {
+        expect(b.breaker.state).toBe('OPEN');
+        expect(b.quota.secondsUntilOpen()).toBeGreaterThan(20);
+      },
+      { timeout: 3_000, interval: 50 },
+    );
+    expect(b.breaker.retryAfterSeconds()).toBeGreaterThan(50);
   });
 
   it('Redis unreachable: decisions are taken at once by the replica alone, logged once, reported degraded', async () => {

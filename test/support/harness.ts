@@ -39,6 +39,7 @@ export async function startHarness(options: {
   store?: Store;
   exposeVendorCalls?: boolean;
   resilience?: RuntimeOptions['resilience'];
+  limits?: RuntimeOptions['limits'];
 }): Promise<Harness> {
   const store = options.store ?? (await sharedMemoryStore());
   const logger = createMemoryLogger();
@@ -49,6 +50,7 @@ export async function startHarness(options: {
     logger,
     exposeVendorCalls: options.exposeVendorCalls ?? true,
     ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   return {
     runtime,

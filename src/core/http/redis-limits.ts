@@ -29,6 +29,9 @@ export interface RedisLimitOptions {
 /** After Redis failed or was late, this replica decides alone for this long before asking it again. */
 const RECHECK_MS = 1_000;
 
+/** How often a replica reads the shared state of every transport, whether or not it calls them. */
+const REFRESH_MS = 1_000;
+
 /** Keys outlive the longest window they describe by this much, then go: nothing is kept forever. */
 const KEY_SLACK_MS = 300_000;
 
@@ -131,6 +134,30 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0
 `;
 
+/**
+ * Reads a transport's shared state without changing it, for a replica that is not calling the
+ * account to keep its health and metrics in step with the fleet. KEYS limits hash, breaker, probe
+ * lease. Answers {circuit, open ms left, hold ms left}; circuit 0 closed, 1 open, 2 half-open with
+ * a probe out, 3 half-open waiting for a probe.
+ */
+const PEEK = `${NOW}
+local hold = tonumber(redis.call('HGET', KEYS[1], 'hold')) or 0
+local open = tonumber(redis.call('GET', KEYS[2]))
+local circuit = 0
+local left = 0
+if open then
+  if now < open then
+    circuit = 1
+    left = open - now
+  elseif redis.call('EXISTS', KEYS[3]) == 1 then
+    circuit = 2
+  else
+    circuit = 3
+  end
+end
+return {circuit, left, math.max(0, hold - now)}
+`;
+
 interface Script {
   readonly lua: string;
   readonly sha: string;
@@ -140,13 +167,25 @@ function script(lua: string): Script {
   return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 
-const SCRIPTS = { reserve: script(RESERVE), release: script(RELEASE), hold: script(HOLD), admit: script(ADMIT), open: script(OPEN), close: script(CLOSE), handOn: script(HAND_ON) };
+const SCRIPTS = { peek: script(PEEK), reserve: script(RESERVE), release: script(RELEASE), hold: script(HOLD), admit: script(ADMIT), open: script(OPEN), close: script(CLOSE), handOn: script(HAND_ON) };
 
-/** A script's answer as two integers ({wait, hold} or {verdict, ms}); null when it is not one. */
+/** A script's answer as `length` integers ({wait, hold}, {verdict, ms}, …); null when it is not that. */
+function integers(reply: unknown, length: number): readonly number[] | null {
+  if (!Array.isArray(reply) || reply.length !== length) return null;
+  return reply.every((item): item is number => typeof item === 'number') ? reply : null;
+}
+
 function pair(reply: unknown): readonly [number, number] | null {
-  if (!Array.isArray(reply) || reply.length !== 2) return null;
-  const [a, b] = reply as unknown[];
-  return typeof a === 'number' && typeof b === 'number' ? [a, b] : null;
+  const found = integers(reply, 2);
+  return found === null ? null : [found[0] ?? 0, found[1] ?? 0];
+}
+
+/** One transport as the refresher keeps it in step: its keys, and what to do with what they say. */
+interface Watched {
+  readonly keys: readonly string[];
+  /** Reads the local state's version before the call; the answer is applied only if nothing changed it meanwhile. */
+  readonly version: () => number;
+  readonly apply: (circuit: number, openMs: number, holdMs: number, version: number) => void;
 }
 
 /** The error code of a failed Redis call, safe to log: never its message (which may name the address). */
@@ -178,6 +217,9 @@ export class RedisLimitStore implements LimitStore {
   private closed = false;
   /** Calls on their way (holds and breaker changes are not awaited by the request that makes them). */
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly watched: Watched[] = [];
+  private refresher: NodeJS.Timeout | null = null;
+  private refreshing = false;
 
   constructor(private readonly options: RedisLimitOptions) {
     this.client = new Redis(options.url, {
@@ -195,7 +237,7 @@ export class RedisLimitStore implements LimitStore {
   }
 
   /**
-   * Waits for the first connection, at most `timeoutMs` (never fails): a replica that starts while
+   * Waits for the first connection, at most `timeoutMs` or a second (never fails): a replica that starts while
    * Redis is down serves at once, deciding alone, and joins the fleet when Redis answers.
    */
   async connected(): Promise<void> {
@@ -217,10 +259,46 @@ export class RedisLimitStore implements LimitStore {
     const id = `${options.vendor}:${options.account}:${createHash('sha256').update(options.baseUrl).digest('hex').slice(0, 12)}`;
     const local = { quota: new QuotaGate(options.clock, options.maxRequestsPerMinute), breaker: new AccountBreaker(options.breaker, options.clock) };
     const intervalMs = options.maxRequestsPerMinute ? 60_000 / options.maxRequestsPerMinute : 0;
-    return {
-      quota: new SharedQuota(this, `${this.options.prefix}limits:${id}`, local.quota, intervalMs, options.clock.now.bind(options.clock)),
-      breaker: new SharedBreaker(this, `${this.options.prefix}breaker:${id}`, `${this.options.prefix}probe:${id}`, local.breaker, options.breaker.halfOpenAfterMs),
-    };
+    const keys = [`${this.options.prefix}limits:${id}`, `${this.options.prefix}breaker:${id}`, `${this.options.prefix}probe:${id}`] as const;
+    const quota = new SharedQuota(this, keys[0], local.quota, intervalMs, options.clock.now.bind(options.clock));
+    const breaker = new SharedBreaker(this, keys[1], keys[2], local.breaker, options.breaker.halfOpenAfterMs);
+    this.watch({
+      keys,
+      version: () => breaker.version,
+      apply: (circuit, openMs, holdMs, version) => {
+        quota.follow(holdMs);
+        breaker.follow(circuit, openMs, version);
+      },
+    });
+    return { quota, breaker };
+  }
+
+  /**
+   * Keeps a transport in step with the fleet even while this replica does not call it, so that
+   * its health and `/metrics` agree with the others' within {@link REFRESH_MS}.
+   */
+  private watch(entry: Watched): void {
+    this.watched.push(entry);
+    if (this.refresher !== null) return;
+    this.refresher = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.refresher.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    // One round at a time: a slow Redis must not pile rounds up.
+    if (!this.reachable || this.refreshing) return;
+    this.refreshing = true;
+    try {
+      await Promise.all(
+        this.watched.map(async (entry) => {
+          const version = entry.version();
+          const found = integers(await this.run('peek', entry.keys, []), 3);
+          if (found !== null) entry.apply(found[0] ?? 0, found[1] ?? 0, found[2] ?? 0, version);
+        }),
+      );
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   status(): LimitStoreStatus {
@@ -241,6 +319,8 @@ export class RedisLimitStore implements LimitStore {
 
   /** Lets the calls on their way end (within the timeout), then disconnects. */
   async close(): Promise<void> {
+    if (this.refresher !== null) clearInterval(this.refresher);
+    this.refresher = null;
     await this.idle();
     this.closed = true;
     this.client.disconnect();
@@ -277,7 +357,7 @@ export class RedisLimitStore implements LimitStore {
       if (this.degradedSince !== null) this.recover();
       return reply;
     } catch (error) {
-      this.localDecisions += 1;
+      if (which !== 'peek') this.localDecisions += 1;
       this.degrade(error);
       this.recheckAt = Date.now() + RECHECK_MS;
       return null;
@@ -355,6 +435,11 @@ class SharedQuota implements QuotaState {
     if (hold !== null && this.store.reachable) void this.store.run('hold', [this.key], [Math.ceil(hold), KEY_SLACK_MS]);
   }
 
+  /** Takes a hold the fleet knows of (a refresh) as this replica's own. */
+  follow(holdMs: number): void {
+    if (holdMs > 0) this.local.holdFor(holdMs);
+  }
+
   budget(): RateLimitBudget | null {
     return this.local.budget();
   }
@@ -379,8 +464,26 @@ class SharedBreaker implements CircuitState {
     private readonly halfOpenAfterMs: number,
   ) {}
 
+  /**
+   * Counts this replica's own changes to its breaker: an answer from Redis asked for before one
+   * of them is not followed (it may predate a trip this replica is still publishing).
+   */
+  version = 0;
+  /** Whether this replica's probe is out: a refresh then leaves its half-open state alone. */
+  private probing = false;
+
   get state(): BreakerState {
     return this.local.state;
+  }
+
+  /** Follows what a refresh read of the shared circuit (see PEEK). */
+  follow(circuit: number, openMs: number, version: number): void {
+    if (version !== this.version || this.probing) return;
+    if (circuit === 0) this.local.follow({ name: 'CLOSED' });
+    else if (circuit === 1) this.local.follow({ name: 'OPEN', remainingMs: openMs });
+    else if (circuit === 2) this.local.follow({ name: 'HALF_OPEN', probeHere: false });
+    // Waiting for a probe: open with no time left, as a breaker of its own would show it.
+    else this.local.follow({ name: 'OPEN', remainingMs: 0 });
   }
 
   admit(): BreakerPass | null | Promise<BreakerPass | null> {
@@ -389,30 +492,30 @@ class SharedBreaker implements CircuitState {
       return this.local.admit();
     }
     // The lease outlives a probe that hangs to its call timeout; a replica that dies with it only delays the next probe.
+    const version = this.version;
     return this.store.run('admit', [this.key, this.probeKey], [this.halfOpenAfterMs, this.store.token]).then((reply) => {
       const answer = pair(reply);
       if (answer === null) return this.local.admit();
       const [verdict, remainingMs] = answer;
-      switch (verdict) {
-        case 0:
-          this.local.follow({ name: 'CLOSED' });
-          return 'ordinary';
-        case 1:
-          this.local.follow({ name: 'OPEN', remainingMs });
-          return null;
-        case 2:
-          this.local.follow({ name: 'HALF_OPEN', probeHere: true });
-          return 'probe';
-        default:
-          this.local.follow({ name: 'HALF_OPEN', probeHere: false });
-          return null;
+      if (verdict === 2) {
+        this.probing = true;
+        this.local.follow({ name: 'HALF_OPEN', probeHere: true });
+        return 'probe';
       }
+      if (version === this.version && !this.probing) {
+        if (verdict === 0) this.local.follow({ name: 'CLOSED' });
+        else if (verdict === 1) this.local.follow({ name: 'OPEN', remainingMs });
+        else this.local.follow({ name: 'HALF_OPEN', probeHere: false });
+      }
+      return verdict === 0 ? 'ordinary' : null;
     });
   }
 
   settle(pass: BreakerPass, verdict: BreakerVerdict): void {
     const before = this.local.state;
     this.local.settle(pass, verdict);
+    if (pass === 'probe') this.probing = false;
+    if (this.local.state !== before) this.version += 1;
     if (!this.store.reachable) return;
     const keys = [this.key, this.probeKey];
     if (pass === 'probe') {

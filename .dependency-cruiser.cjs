@@ -124,7 +124,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|coverage|\\.patchbay|docs)/' },
+    // bench/hive: the bench-only Mesh/Hive tools, with their own package.json (installed on demand).
+    exclude: { path: '^(node_modules|coverage|\\.patchbay|docs|bench/hive)/' },
     // Type-only imports count: a layer may not even name another layer's types against the rules.
     tsPreCompilationDeps: true,
     // Resolves our ESM imports written with .js to the .ts files (NodeNext), as tsc does.

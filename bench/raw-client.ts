@@ -244,31 +244,36 @@ function handlers(config: RawConfig): Record<string, (input: Json) => Promise<un
       // Like Patchbay's first page: everything is listed to count it, the first hundred are sent.
       return { totalCount: nodes.length, nodes: nodes.slice(0, INVENTORY_PAGE) };
     },
+    // Without a `datadog` account in the input, only the Chronosphere half (the Hive comparison's write).
     '/create': async (input) => {
       const n = String(input['n']);
       const chronosphereAccount = account(input['chronosphere']);
-      const datadogAccount = account(input['datadog']);
+      const datadogAccount = input['datadog'] === undefined ? null : account(input['datadog']);
       const [chronosphere, datadog] = await Promise.all([
         expectOk('POST', `${chronosphereAccount.baseUrl}/api/v1/config/external-connections`, chronosphereHeaders(chronosphereAccount), {
           external_connection: { name: `bench ${n}`, slug: `bench-raw-${n}`, webhook: { url: 'https://hooks.example.com/bench', http_config: { bearer_token: `tok-${n}-0123456789` } } },
         }),
-        expectOk('POST', `${datadogAccount.baseUrl}/api/v2/actions/connections`, datadogHeaders(datadogAccount), {
-          data: { type: 'action_connection', attributes: { name: `bench-${n}`, integration: { type: 'OpenAI', credentials: { type: 'OpenAIAPIKey', api_token: `sk-bench-${n}-0123456789abcdef` } } } },
-        }),
+        datadogAccount &&
+          expectOk('POST', `${datadogAccount.baseUrl}/api/v2/actions/connections`, datadogHeaders(datadogAccount), {
+            data: {
+              type: 'action_connection',
+              attributes: { name: `bench-${n}`, integration: { type: 'OpenAI', credentials: { type: 'OpenAIAPIKey', api_token: `sk-bench-${n}-0123456789abcdef` } } },
+            },
+          }),
       ]);
       return {
         chronosphere: { slug: (chronosphere['external_connection'] as { slug: string }).slug },
-        datadog: { id: (datadog['data'] as { id: string }).id },
+        datadog: datadog && { id: (datadog['data'] as { id: string }).id },
       };
     },
     '/delete': async (input) => {
       const chronosphereAccount = account(input['chronosphere']);
-      const datadogAccount = account(input['datadog']);
+      const datadogAccount = input['datadog'] === undefined ? null : account(input['datadog']);
       await Promise.all([
         expectOk('DELETE', `${chronosphereAccount.baseUrl}/api/v1/config/external-connections/${encodeURIComponent(String(input['slug']))}`, chronosphereHeaders(chronosphereAccount)),
-        expectOk('DELETE', `${datadogAccount.baseUrl}/api/v2/actions/connections/${encodeURIComponent(String(input['id']))}`, datadogHeaders(datadogAccount)),
+        datadogAccount && expectOk('DELETE', `${datadogAccount.baseUrl}/api/v2/actions/connections/${encodeURIComponent(String(input['id']))}`, datadogHeaders(datadogAccount)),
       ]);
-      return { deleted: [input['slug'], input['id']] };
+      return { deleted: datadogAccount ? [input['slug'], input['id']] : [input['slug']] };
     },
   };
 }

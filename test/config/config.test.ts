@@ -200,6 +200,7 @@ function checkAllVendors(config: PatchbayConfig): void {
     http: { corsOrigins: [], allowedHosts: [] },
     metrics: { enabled: true, path: '/metrics' },
     limits: { ...DEFAULT_OPERATION_LIMITS },
+    idempotencyLeaseSeconds: 30,
   });
 }
 
@@ -224,7 +225,19 @@ describe('valid configs', () => {
       http: { corsOrigins: [], allowedHosts: [] },
       metrics: { enabled: true, path: '/metrics' },
       limits: { ...DEFAULT_OPERATION_LIMITS },
+      idempotencyLeaseSeconds: 30,
     });
+  });
+
+  it('gateway.idempotencyLeaseSeconds: a whole number of seconds from 1 to 600', () => {
+    expect(parseJson({ accounts: [], gateway: { idempotencyLeaseSeconds: 2 } }).gateway.idempotencyLeaseSeconds).toBe(2);
+    for (const [value, message] of [
+      [0, 'must be at least 1'],
+      [601, 'must be at most 600'],
+      [1.5, 'must be a whole number of seconds'],
+    ] as const) {
+      expect(() => parseJson({ accounts: [], gateway: { idempotencyLeaseSeconds: value } })).toThrow(message);
+    }
   });
 
   it('accepts an empty account list', () => {

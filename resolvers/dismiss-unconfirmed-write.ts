@@ -18,7 +18,7 @@ builder.mutationField('dismissUnconfirmedWrite', (t) =>
     resolve: async (_, { input }, context) => {
       // Looked up among the accounts the caller may read; dismissing needs the right to write to its account.
       const write = await requireUnconfirmedWrite(context, input.id);
-      return audited(context, { operation: 'dismissUnconfirmedWrite', account: write.account, targetId: input.id, input }, async () => ({
+      return audited(context, { operation: 'dismissUnconfirmedWrite', account: write.account, targetId: input.id, input, recovery: { kind: 'rerun' } }, async () => ({
         write: await resolveUnconfirmedWrite(context, input.id),
       }));
     },

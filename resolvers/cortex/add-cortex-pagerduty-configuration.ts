@@ -20,25 +20,41 @@ builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
     description: "Sets up a Cortex workspace's PagerDuty integration (POST). Cortex keeps one per workspace: when one exists, use `replaceCortexPagerDutyConfiguration`.",
     args: { input: t.arg({ type: AddCortexPagerDutyConfigurationInput, required: true, description: 'The workspace and the PagerDuty token.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'AddCortexPagerDutyConfigurationResult', description: 'The added configuration, or why it could not be added.' } },
-    resolve: (_, { input }, context) =>
-      audited(
+    resolve: (_, { input }, context) => {
+      // Natural key: the workspace. Settled when it now holds a configuration like the one sent.
+      const readBack = async () => {
+        const { client } = requireAccount(context, input.account, cortexRuntime);
+        const found = await client.findConfiguration(context.scope);
+        return found && cortexConfigurationShown(found, buildConfigurationBody(input)) ? found : null;
+      };
+      const payload = (configuration: NonNullable<Awaited<ReturnType<typeof readBack>>>) => {
+        const { ref } = requireAccount(context, input.account, cortexRuntime);
+        cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, readOf(configuration));
+        return { configuration };
+      };
+      return audited(
         context,
-        { operation: 'addCortexPagerDutyConfiguration', account: input.account, targetId: null, input },
-        async () => {
-          const { client, ref } = requireAccount(context, input.account, cortexRuntime);
-          const built = buildConfigurationBody(input);
-          // Natural key: the workspace. Settled when it now holds a configuration like the one sent.
-          const configuration = await settleByReadBack(
-            () => client.addConfiguration(context.scope, built),
-            async () => {
-              const found = await client.findConfiguration(context.scope);
-              return found && cortexConfigurationShown(found, built) ? found : null;
+        {
+          operation: 'addCortexPagerDutyConfiguration',
+          account: input.account,
+          targetId: null,
+          input,
+          // A run that stopped mid-way is settled by the same read-back (never a second add).
+          recovery: {
+            kind: 'read-back',
+            readBack: async () => {
+              const found = await readBack();
+              return found === null ? null : payload(found);
             },
-          );
-          cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, readOf(configuration));
-          return { configuration };
+          },
         },
-        (payload) => connectionGlobalId(cortexRuntime, payload.configuration),
-      ),
+        async () => {
+          const { client } = requireAccount(context, input.account, cortexRuntime);
+          const built = buildConfigurationBody(input);
+          return payload(await settleByReadBack(() => client.addConfiguration(context.scope, built), readBack));
+        },
+        (result) => connectionGlobalId(cortexRuntime, result.configuration),
+      );
+    },
   }),
 );

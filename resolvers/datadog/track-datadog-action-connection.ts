@@ -18,7 +18,7 @@ builder.mutationField('trackDatadogActionConnection', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null, input },
+        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null, input, recovery: { kind: 'rerun' } },
         async () => {
           const { client } = requireAccount(context, input.account, datadogRuntime);
           checkUuid(input.connectionId, ['connectionId']);

@@ -14,7 +14,7 @@ builder.mutationField('untrackDatadogActionConnection', (t) =>
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'UntrackDatadogActionConnectionResult', description: 'The id no longer tracked, or why it could not be untracked.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'untrackDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+      audited(context, { operation: 'untrackDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input, recovery: { kind: 'rerun' } }, async () => {
         const { entry, key } = requireConnectionId(context, datadogRuntime, input.id);
         const removed = await context.store.untrackDatadogConnection(entry.ref.key, key.connectionId);
         if (!removed) throw new NotFoundError(`Patchbay does not track the connection "${input.id}".`, input.id);

@@ -20,27 +20,44 @@ builder.mutationField('createMongoDbIntegration', (t) =>
       'Adds an integration to a Cloud Manager project (POST). A project holds one integration per type: when the type exists, the result is a `ConflictError` (use `upsertMongoDbIntegration`).',
     args: { input: t.arg({ type: CreateMongoDbIntegrationInput, required: true, description: 'The new integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateMongoDbIntegrationResult', description: 'The created integration, or why it could not be created.' } },
-    resolve: (_, { input }, context) =>
-      audited(
+    resolve: (_, { input }, context) => {
+      // Natural key: project + type. Settled when the type now exists in the project.
+      const readBack = async () => {
+        const { client } = requireAccount(context, input.account, mongoDbRuntime);
+        const groupId = checkGroupId(input.groupId, client.groupIds);
+        const type = buildIntegrationBody(input.integration).type;
+        const group = await client.listIntegrations(context.scope, groupId);
+        const integration = group.integrations.find((i) => i.type === type);
+        return integration ? { integration, group, complete: true } : null;
+      };
+      const payload = (result: NonNullable<Awaited<ReturnType<typeof readBack>>>) => {
+        rememberMongoDbWrite(mongoDbLoaders(context).mongoDbGroup, input.account, result);
+        return { integration: result.integration, groupIntegrations: result.group.integrations };
+      };
+      return audited(
         context,
-        { operation: 'createMongoDbIntegration', account: input.account, targetId: null, input },
+        {
+          operation: 'createMongoDbIntegration',
+          account: input.account,
+          targetId: null,
+          input,
+          // A run that stopped mid-way is settled by the same read-back (never a second create).
+          recovery: {
+            kind: 'read-back',
+            readBack: async () => {
+              const found = await readBack();
+              return found === null ? null : payload(found);
+            },
+          },
+        },
         async () => {
           const { client } = requireAccount(context, input.account, mongoDbRuntime);
           const groupId = checkGroupId(input.groupId, client.groupIds);
           const built = buildIntegrationBody(input.integration);
-          // Natural key: project + type. Settled when the type now exists in the project.
-          const result = await settleByReadBack(
-            () => client.createIntegration(context.scope, groupId, built),
-            async () => {
-              const group = await client.listIntegrations(context.scope, groupId);
-              const integration = group.integrations.find((i) => i.type === built.type);
-              return integration ? { integration, group, complete: true } : null;
-            },
-          );
-          rememberMongoDbWrite(mongoDbLoaders(context).mongoDbGroup, input.account, result);
-          return { integration: result.integration, groupIntegrations: result.group.integrations };
+          return payload(await settleByReadBack(() => client.createIntegration(context.scope, groupId, built), readBack));
         },
-        (payload) => connectionGlobalId(mongoDbRuntime, payload.integration),
-      ),
+        (result) => connectionGlobalId(mongoDbRuntime, result.integration),
+      );
+    },
   }),
 );

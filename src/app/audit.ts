@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { GatewayContext } from './context.js';
 import type { Scope } from '../core/auth/config.js';
-import { InputValidationError, MutationInProgressError, OutcomeUnknownError, PatchbayError } from '../core/errors.js';
+import { InputValidationError, MutationInProgressError, NotFoundError, OutcomeUnknownError, PatchbayError } from '../core/errors.js';
 import { newRecordId, type IdempotencyRecordUpdate, type MutationRecord } from '../core/store/mutation-records.js';
 import { decodeOutcome, encodeFailure, encodeSuccess, hashInput, idempotencyRecordKey, isKeptFailure } from './idempotency.js';
 import { requireRight } from './rights.js';
@@ -36,6 +37,17 @@ export interface AuditTarget<T = unknown> {
 }
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
+
+/** The idempotency key of the mutation running in this async context (see {@link runningIdempotencyKey}). */
+const runningKey = new AsyncLocalStorage<{ readonly key: string; readonly operation: string }>();
+
+/**
+ * The idempotency key (store record key and operation) the mutation running here holds, or null:
+ * a write-ahead intent records it, so that a replica taking the key over lists the intent at once.
+ */
+export function runningIdempotencyKey(): { readonly key: string; readonly operation: string } | null {
+  return runningKey.getStore() ?? null;
+}
 
 /**
  * Runs a mutation: checks the caller's rights, honours its idempotency key, runs it, and records
@@ -95,7 +107,7 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
         takenOver = true;
         context.logger.warn('idempotency key taken over from a run that stopped before recording its outcome', { operation: target.operation, account: target.account });
         if (target.recovery?.kind !== 'rerun') {
-          const settled = await settleTakenOver(context, target, () => {
+          const settled = await settleTakenOver(context, target, key, () => {
             lapse = true;
           });
           outcome = 'SETTLED';
@@ -106,7 +118,7 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
         }
       }
     }
-    const result = await run();
+    const result = key === null ? await run() : await runningKey.run({ key, operation: target.operation }, run);
     outcome = 'OK';
     targetId = targetOf?.(result) ?? targetId;
     held = false;
@@ -146,7 +158,7 @@ async function recordMutation(context: GatewayContext, record: MutationRecord): 
  * can (`lapse` is called when that found nothing, so the next try reads again), otherwise as an
  * `OutcomeUnknownError` to be kept under the key.
  */
-async function settleTakenOver<T>(context: GatewayContext, target: AuditTarget<T>, lapse: () => void): Promise<T> {
+async function settleTakenOver<T>(context: GatewayContext, target: AuditTarget<T>, key: string, lapse: () => void): Promise<T> {
   const entry = target.account === null ? undefined : context.deps.accounts.get(target.account);
   if (entry === undefined) throw InputValidationError.single(['account'], 'names no configured account (the earlier run of this key wrote to an account no longer configured)');
   const facts = { vendor: entry.vendor.id, account: entry.ref.key, httpStatus: null, vendorCode: null, vendorRequestId: null, retryAfterSeconds: null };
@@ -159,7 +171,8 @@ async function settleTakenOver<T>(context: GatewayContext, target: AuditTarget<T
       found = await recovery.readBack();
     } catch (error) {
       if (!(error instanceof PatchbayError)) throw error;
-      readFailed = true;
+      // Nothing under the natural key is what "not found" means here, not a failed read.
+      readFailed = !(error instanceof NotFoundError);
     }
     if (found !== null) return found;
     lapse();
@@ -168,6 +181,14 @@ async function settleTakenOver<T>(context: GatewayContext, target: AuditTarget<T
       facts,
       `Ask again with the same key: each try reads ${entry.vendor.name} back again and answers the write once it shows. Sending it with another key instead is safe only once you have checked it is not there.`,
     );
+  }
+  // What the stopped run had recorded of its write is listed for an operator now, not when it would look abandoned.
+  try {
+    const interrupted = await context.store.interruptWritesOf(key, target.operation);
+    if (interrupted > 0) context.logger.warn('write intents of a taken-over key listed as interrupted', { operation: target.operation, account: target.account, count: interrupted });
+  } catch (error) {
+    // They still show as interrupted once they look abandoned.
+    context.logger.warn('write intents of a taken-over key not marked', { operation: target.operation, reason: error instanceof Error ? error.name : 'unknown' });
   }
   throw new OutcomeUnknownError(
     `${stopped} ${entry.vendor.name} cannot be asked whether it happened, so it is not sent again: this answer is kept for the key.`,

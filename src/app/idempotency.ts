@@ -96,9 +96,15 @@ export function hashInput(input: unknown): string {
 
 /**
  * Whether an error outcome is kept under the key. Failures where the vendor certainly did
- * nothing and a later try may succeed (unavailable, rate-limited, circuit open) are not kept,
- * so the client can retry with the same key; everything else is.
+ * nothing and a later try may succeed (unavailable, rate-limited, circuit open, Patchbay's own
+ * store unavailable before the write was sent) are not kept, so the client can retry with the
+ * same key; everything else is.
  */
 export function isKeptFailure(error: PatchbayError): boolean {
-  return !(error instanceof errors.VendorUnavailableError || error instanceof errors.VendorRateLimitedError || error instanceof errors.CircuitOpenError);
+  return !(
+    error instanceof errors.VendorUnavailableError ||
+    error instanceof errors.VendorRateLimitedError ||
+    error instanceof errors.CircuitOpenError ||
+    error instanceof errors.StoreUnavailableError
+  );
 }

@@ -1,4 +1,5 @@
 import type { GatewayContext } from './context.js';
+import { runningIdempotencyKey } from './audit.js';
 import { isUnsettled } from './settle.js';
 import { PatchbayError, StoreUnavailableError } from '../core/errors.js';
 
@@ -37,7 +38,7 @@ export interface WriteAhead<T> {
 export async function writeAhead<T>(context: GatewayContext, plan: WriteAhead<T>): Promise<T> {
   let intent: { readonly id: string };
   try {
-    intent = await context.store.beginWrite({ account: plan.account, operation: plan.operation, caller: context.caller, summary: plan.summary });
+    intent = await context.store.beginWrite({ account: plan.account, operation: plan.operation, caller: context.caller, summary: plan.summary, idempotency: runningIdempotencyKey() });
   } catch (error) {
     context.logger.error('write intent not recorded; the write was not sent', { operation: plan.operation, account: plan.account, reason: reasonOf(error) });
     if (error instanceof StoreUnavailableError) throw error;

@@ -196,11 +196,12 @@ function checkAllVendors(config: PatchbayConfig): void {
     exposeVendorCalls: true,
     maxResponseBytes: 5 * 1024 * 1024,
     egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
-    vendorHttp: { connectionsPerOrigin: 256, keepAliveTimeoutMs: 10000 },
+    vendorHttp: { connectionsPerOrigin: 256, keepAliveTimeoutMs: 10000, allowH2: false },
     http: { corsOrigins: [], allowedHosts: [] },
     metrics: { enabled: true, path: '/metrics' },
     limits: { ...DEFAULT_OPERATION_LIMITS },
     ...FLEET_DEFAULTS,
+    idempotencyLeaseSeconds: 30,
   });
 }
 
@@ -277,12 +278,24 @@ describe('valid configs', () => {
       exposeVendorCalls: false,
       maxResponseBytes: 5242880,
       egress: { denyRanges: [...DEFAULT_DENY_RANGES] },
-      vendorHttp: { connectionsPerOrigin: 256, keepAliveTimeoutMs: 10000 },
+      vendorHttp: { connectionsPerOrigin: 256, keepAliveTimeoutMs: 10000, allowH2: false },
       http: { corsOrigins: [], allowedHosts: [] },
       metrics: { enabled: true, path: '/metrics' },
       limits: { ...DEFAULT_OPERATION_LIMITS },
       ...FLEET_DEFAULTS,
+      idempotencyLeaseSeconds: 30,
     });
+  });
+
+  it('gateway.idempotencyLeaseSeconds: a whole number of seconds from 1 to 600', () => {
+    expect(parseJson({ accounts: [], gateway: { idempotencyLeaseSeconds: 2 } }).gateway.idempotencyLeaseSeconds).toBe(2);
+    for (const [value, message] of [
+      [0, 'must be at least 1'],
+      [601, 'must be at most 600'],
+      [1.5, 'must be a whole number of seconds'],
+    ] as const) {
+      expect(() => parseJson({ accounts: [], gateway: { idempotencyLeaseSeconds: value } })).toThrow(message);
+    }
   });
 
   it('accepts an empty account list', () => {
@@ -583,7 +596,7 @@ describe('schema errors name the bad key', () => {
 
   it('takes vendor pool sizes and a Datadog read cap', () => {
     const config = parseJson({ accounts: [account('datadog', { maxConcurrentReads: 64 })], gateway: { vendorHttp: { connectionsPerOrigin: 1024 } } });
-    expect(config.gateway.vendorHttp).toEqual({ connectionsPerOrigin: 1024, keepAliveTimeoutMs: 10000 });
+    expect(config.gateway.vendorHttp).toEqual({ connectionsPerOrigin: 1024, keepAliveTimeoutMs: 10000, allowH2: false });
     expect(config.accounts[0]).toMatchObject({ maxConcurrentReads: 64 });
     expectIssue(
       configError(() => parseJson({ accounts: [account('datadog', { maxConcurrentReads: 0 })] })),

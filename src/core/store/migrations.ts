@@ -99,6 +99,12 @@ export const MIGRATIONS: readonly Migration[] = [
       -- an answer was lost) adds nothing. NULL for rows written one-off.
       ALTER TABLE audit_log ADD COLUMN record_id text NULL;
       CREATE UNIQUE INDEX audit_log_record_id_idx ON audit_log (record_id);
+
+      -- The idempotency key a write intent was recorded under, so that the replica taking the key
+      -- over from one that stopped lists the intent as interrupted at once.
+      ALTER TABLE write_intents ADD COLUMN idempotency_key text NULL;
+      ALTER TABLE write_intents ADD COLUMN idempotency_operation text NULL;
+      CREATE INDEX write_intents_idempotency_idx ON write_intents (idempotency_key, idempotency_operation) WHERE idempotency_key IS NOT NULL;
     `,
   },
 ];

@@ -5,8 +5,6 @@ import type { PoolStats, SqlClient, SqlKind } from './sql.js';
 import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
 import { AUDIT_COLUMNS, insertAudit, mutationRecordStore, newReplicaId, toAudit, requireText, type AuditRow, type MutationRecordStore } from './mutation-records.js';
 
-export type { IdempotencyClaim, MutationRecord } from './mutation-records.js';
-
 /** A Datadog action connection id Patchbay remembers for one account. */
 export interface TrackedConnection {
   readonly account: string;

@@ -25,6 +25,8 @@ export interface WriteIntentInput {
   readonly caller: string;
   /** What is being written, for a person to recognise it (e.g. the new connection's name). */
   readonly summary: string | null;
+  /** The idempotency key (store record key and operation) the write runs under, when it has one. */
+  readonly idempotency?: { readonly key: string; readonly operation: string } | null;
 }
 
 /** A write whose result Patchbay could not confirm. */
@@ -46,6 +48,11 @@ export interface WriteIntentStore {
   markWriteUnconfirmed(id: string, reason: Exclude<UnconfirmedReason, 'INTERRUPTED'>, resourceId: string | null): Promise<void>;
   /** Unconfirmed writes, oldest first; of these accounts only, when given. */
   listUnconfirmedWrites(accounts?: readonly string[]): Promise<UnconfirmedWrite[]>;
+  /**
+   * Lists the pending intents recorded under an idempotency key as interrupted writes at once: the
+   * key was taken over from a run that stopped, so nobody is working on them. Answers how many.
+   */
+  interruptWritesOf(key: string, operation: string): Promise<number>;
   /** Removes an unconfirmed write (an operator resolved it) and returns it; null when there is no such unconfirmed write. */
   resolveUnconfirmedWrite(id: string): Promise<UnconfirmedWrite | null>;
 }
@@ -97,13 +104,10 @@ export function writeIntentStore(sql: SqlClient, exclusive: boolean, owner: stri
 
   return {
     async beginWrite(intent) {
-      const rows = await sql.query<{ id: number | string }>('INSERT INTO write_intents (account, operation, caller, summary, owner) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-        intent.account,
-        intent.operation,
-        intent.caller,
-        intent.summary,
-        owner,
-      ]);
+      const rows = await sql.query<{ id: number | string }>(
+        'INSERT INTO write_intents (account, operation, caller, summary, owner, idempotency_key, idempotency_operation) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+        [intent.account, intent.operation, intent.caller, intent.summary, owner, intent.idempotency?.key ?? null, intent.idempotency?.operation ?? null],
+      );
       const id = rows[0]?.id;
       if (id === undefined) throw new Error('Expected the insert to return the intent id');
       inFlight.set(String(id), Date.now());
@@ -124,6 +128,15 @@ export function writeIntentStore(sql: SqlClient, exclusive: boolean, owner: stri
       } finally {
         inFlight.delete(id);
       }
+    },
+
+    async interruptWritesOf(key, operation) {
+      const rows = await sql.query<{ id: number | string }>(
+        `UPDATE write_intents SET state = 'unconfirmed', reason = 'INTERRUPTED', updated_at = now()
+         WHERE idempotency_key = $1 AND idempotency_operation = $2 AND state = 'pending' RETURNING id`,
+        [key, operation],
+      );
+      return rows.length;
     },
 
     async listUnconfirmedWrites(accounts) {

@@ -91,7 +91,8 @@ describe.skipIf(PG_URL === '')('a 10 s lock on the audit table', () => {
         }, LOCK_MS),
       );
 
-      // Writes start while the table is locked; they may only finish once it is released.
+      // Writes start while the table is locked. Each answers once the vendor has written: its audit row
+      // and idempotency outcome wait for the lock (lock_timeout retries) or in the record spool.
       const writes = Array.from({ length: WRITES }, (_, i) =>
         gql(url, CREATE, { input: { account: 'cs', slug: `lock-write-${i}`, name: `Lock write ${i}`, target: { slack: { token: `xoxb-lock-${i}` } } } }),
       );
@@ -115,7 +116,6 @@ describe.skipIf(PG_URL === '')('a 10 s lock on the audit table', () => {
       expect(locked).toBe(true);
 
       const results = await Promise.all(writes);
-      expect(locked).toBe(false);
       await released;
       for (const [i, result] of results.entries()) {
         expect(result.errors).toBeUndefined();
@@ -130,7 +130,13 @@ describe.skipIf(PG_URL === '')('a 10 s lock on the audit table', () => {
     const check = new pg.Client({ connectionString: schema.url });
     await check.connect();
     try {
-      const rows = await check.query<{ target_id: string; outcome: string }>("SELECT target_id, outcome FROM audit_log WHERE operation = 'createChronosphereExternalConnection' ORDER BY id");
+      const audited = () => check.query<{ target_id: string; outcome: string }>("SELECT target_id, outcome FROM audit_log WHERE operation = 'createChronosphereExternalConnection' ORDER BY id");
+      // Spooled records reach the table after the lock, within the spool's backoff (bounded wait).
+      let rows = await audited();
+      for (let tries = 0; rows.rows.length < WRITES && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        rows = await audited();
+      }
       expect(rows.rows).toHaveLength(WRITES);
       expect(rows.rows.every((row) => row.outcome === 'OK')).toBe(true);
     } finally {

@@ -186,6 +186,12 @@ export function mutationRecordStore(sql: SqlClient, replicaId: string): Mutation
 
     async recordMutation(record) {
       requireText('record id', record.id);
+      // Without a key the audit row is the whole record: one statement is atomic by itself, and a
+      // transaction would add two statements to every unkeyed mutation (the embedded store's cost is per statement).
+      if (record.idempotency === null) {
+        await insertAudit(sql, record.audit, record.id);
+        return;
+      }
       await sql.transaction(async (tx) => {
         await insertAudit(tx, record.audit, record.id);
         const update = record.idempotency;

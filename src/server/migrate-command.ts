@@ -36,6 +36,7 @@ export async function runMigrations(env: Environment): Promise<MigrateReport> {
       lockTimeoutMs: 0,
       idleInTransactionTimeoutMs: settings.idleInTransactionTimeoutMs,
       applicationName: `${settings.applicationName}:migrate`.slice(0, 63),
+      startupParameters: settings.startupParameters,
     },
   });
   try {

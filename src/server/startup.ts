@@ -127,6 +127,7 @@ export async function openConfiguredStore(location: StoreLocation, logger: Logge
       lockTimeoutMs: settings.lockTimeoutMs,
       idleInTransactionTimeoutMs: settings.idleInTransactionTimeoutMs,
       applicationName: settings.applicationName,
+      startupParameters: settings.startupParameters,
     },
   };
   let sql: SqlClient;
@@ -144,7 +145,7 @@ export async function openConfiguredStore(location: StoreLocation, logger: Logge
     return { store: await createStore(sql, { migrate }), sql };
   } catch (error) {
     await sql.close().catch(() => undefined);
-    throw error;
+    throw refusedStartupParameter(error) ?? error;
   }
 }
 
@@ -171,6 +172,18 @@ export class OpenedResources {
 }
 
 /** The text a failed start prints on standard error: the message alone for the failures we explain, a prefix for the rest. */
+/**
+ * A pooler in front of PostgreSQL (PgBouncer by default) refuses startup parameters it does not
+ * know, so no connection opens: say which setting and the two ways out, instead of the driver's text.
+ */
+function refusedStartupParameter(error: unknown): StartupError | null {
+  const found = error instanceof Error ? /unsupported startup parameter: (\w+)/.exec(error.message) : null;
+  if (!found) return null;
+  return new StartupError(
+    `Patchbay cannot connect to its store: the server at PATCHBAY_DATABASE_URL (a pooler such as PgBouncer) refuses the startup parameter ${found[1]}. Set gateway.store.startupParameters: false and give the role its timeouts (ALTER ROLE … SET statement_timeout = '30s', lock_timeout = '2s', idle_in_transaction_session_timeout = '60s'), or list statement_timeout, lock_timeout and idle_in_transaction_session_timeout in PgBouncer's ignore_startup_parameters.`,
+  );
+}
+
 export function startupFailureText(error: unknown): string {
   if (error instanceof ConfigError || error instanceof StartupError || error instanceof DataDirLockedError || error instanceof SchemaBehindError) return `${error.message}\n`;
   return `Patchbay failed to start: ${error instanceof Error ? error.message : String(error)}\n`;

@@ -207,7 +207,16 @@ function checkAllVendors(config: PatchbayConfig): void {
 
 /** The store, retention and shutdown defaults (issue 13). */
 const FLEET_DEFAULTS = {
-  store: { poolSize: 10, connectionTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 2000, idleInTransactionTimeoutMs: 60000, applicationName: 'patchbay', migrate: true },
+  store: {
+    poolSize: 10,
+    connectionTimeoutMs: 5000,
+    statementTimeoutMs: 30000,
+    lockTimeoutMs: 2000,
+    idleInTransactionTimeoutMs: 60000,
+    applicationName: 'patchbay',
+    migrate: true,
+    startupParameters: true,
+  },
   retention: { auditDays: 90, idempotencyHours: 24, intervalMinutes: 60 },
   shutdown: { drainDelayMs: 0, graceMs: 10000 },
 };
@@ -217,7 +226,16 @@ describe('gateway.store, gateway.retention and gateway.shutdown', () => {
     const config = parseJson({
       accounts: [],
       gateway: {
-        store: { poolSize: 3, connectionTimeoutMs: 500, statementTimeoutMs: 0, lockTimeoutMs: 250, idleInTransactionTimeoutMs: 1000, applicationName: 'patchbay-eu1:a', migrate: false },
+        store: {
+          poolSize: 3,
+          connectionTimeoutMs: 500,
+          statementTimeoutMs: 0,
+          lockTimeoutMs: 250,
+          idleInTransactionTimeoutMs: 1000,
+          applicationName: 'patchbay-eu1:a',
+          migrate: false,
+          startupParameters: false,
+        },
         retention: { auditDays: 0, idempotencyHours: 1, intervalMinutes: 5 },
         shutdown: { drainDelayMs: 5000, graceMs: 30000 },
       },
@@ -230,6 +248,7 @@ describe('gateway.store, gateway.retention and gateway.shutdown', () => {
       idleInTransactionTimeoutMs: 1000,
       applicationName: 'patchbay-eu1:a',
       migrate: false,
+      startupParameters: false,
     });
     expect(config.gateway.retention).toEqual({ auditDays: 0, idempotencyHours: 1, intervalMinutes: 5 });
     expect(config.gateway.shutdown).toEqual({ drainDelayMs: 5000, graceMs: 30000 });

@@ -13,9 +13,9 @@ import { freshSchema, PG_URL } from '../support/pg-schema.js';
  * balancer (200: the lock holds every replica alike, and taking them all out would also stop the
  * reads that need no store), and the body says the store is `degraded` and names the locked
  * table; the check runs on a connection of its own and answers within its bound. Reads of a
- * vendor that needs no store answer during the lock; the vendor writes made during it wait for
- * the lock (their audit INSERT, refused by `lock_timeout`, is tried again within the request
- * deadline) and every one of them has its audit row afterwards.
+ * vendor that needs no store answer during the lock; the vendor writes made during it answer once the vendor has written,
+ * during the lock or not (their audit row and idempotency outcome, refused by `lock_timeout`, wait in the
+ * record spool) and every one of them has exactly one audit row afterwards.
  */
 
 const TOKEN = 'cs-audit-lock-token-5d2e';

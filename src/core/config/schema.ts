@@ -209,6 +209,7 @@ export const DEFAULT_STORE = {
   idleInTransactionTimeoutMs: 60_000,
   applicationName: 'patchbay',
   migrate: true,
+  startupParameters: true,
 } as const;
 
 /**
@@ -234,6 +235,13 @@ const storeSchema = z.strictObject({
     .default(DEFAULT_STORE.applicationName),
   /** Whether the gateway applies pending migrations at start; false: run `patchbay migrate` first (a schema behind refuses to start). */
   migrate: z.boolean().default(DEFAULT_STORE.migrate),
+  /**
+   * Whether the three timeouts go in each connection's startup message (the default). A pooler
+   * that refuses unknown startup parameters (PgBouncer unless they are in its
+   * `ignore_startup_parameters`) needs false: then only `application_name` is sent, and the
+   * timeouts are the role's or database's (`ALTER ROLE … SET lock_timeout = '2s'`).
+   */
+  startupParameters: z.boolean({ error: 'must be true or false' }).default(DEFAULT_STORE.startupParameters),
 });
 
 /** Retention (src/core/store/retention.ts): one replica at a time deletes old rows in bounded batches. */

@@ -63,6 +63,8 @@ export interface PostgresOptions {
   readonly idleInTransactionTimeoutMs?: number;
   /** `application_name`; default `patchbay`. */
   readonly applicationName?: string;
+  /** Whether the timeouts are sent as startup parameters (default); false sends `application_name` only (a pooler that refuses them). */
+  readonly startupParameters?: boolean;
   /** Where background pool errors (an idle connection dropped by the server) are reported. */
   readonly logger?: Logger;
   /**
@@ -246,6 +248,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
       lockTimeoutMs: options.lockTimeoutMs ?? 2_000,
       idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 60_000,
+      timeouts: options.startupParameters ?? true,
     }),
     max,
     idleTimeoutMillis: 30_000,
@@ -314,7 +317,13 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     },
     async withOwnConnection<T>(timeoutMs: number, fn: (conn: SqlClient) => Promise<T>): Promise<T> {
       const conn = new pg.Client({
-        ...startupParameters(url, { applicationName: `${applicationName}:check`.slice(0, 63), statementTimeoutMs: timeoutMs, lockTimeoutMs: timeoutMs, idleInTransactionTimeoutMs: timeoutMs }),
+        ...startupParameters(url, {
+          applicationName: `${applicationName}:check`.slice(0, 63),
+          statementTimeoutMs: timeoutMs,
+          lockTimeoutMs: timeoutMs,
+          idleInTransactionTimeoutMs: timeoutMs,
+          timeouts: options.startupParameters ?? true,
+        }),
         connectionTimeoutMillis: timeoutMs,
         query_timeout: timeoutMs,
       });
@@ -336,10 +345,13 @@ export interface StartupSettings {
   readonly statementTimeoutMs: number;
   readonly lockTimeoutMs: number;
   readonly idleInTransactionTimeoutMs: number;
+  /** False: leave the three timeouts out (the server's role or database settings apply). */
+  readonly timeouts?: boolean;
 }
 
 /** `pg` client options for `url` with {@link StartupSettings}; `pg` sends them in the startup message (a value of 0 means off and is left out). */
 export function startupParameters(url: string, settings: StartupSettings): Record<string, string | number> {
+  if (settings.timeouts === false) return { connectionString: url, application_name: settings.applicationName };
   return {
     connectionString: url,
     application_name: settings.applicationName,

@@ -134,7 +134,9 @@ describe.skipIf(!reachable)(`two replicas on one Redis ${reachable ? '' : NO_RED
     const limitedAt = times(held)[0] ?? 0;
     // B asks three times at once, right after A's 429.
     const answers = await Promise.all([gql(b, HEALTH), gql(b, HEALTH), gql(b, HEALTH), first]);
-    for (const answer of answers) expect(answer.data?.accounts?.find((account) => account.key === 'held')?.health.status).toBe('HEALTHY');
+    // Every call waited and then answered (none refused); an answer read while the shared hold was
+    // still being cleared may say DEGRADED (rate-limited), never FAILING.
+    for (const answer of answers) expect(['HEALTHY', 'DEGRADED']).toContain(answer.data?.accounts?.find((account) => account.key === 'held')?.health.status);
     const after = times(held).slice(1);
     // A's own resend and B's three calls, none of them inside the 2 s window (wide margin for the clock).
     expect(after.length).toBe(4);

@@ -379,7 +379,10 @@ export class RedisLimitStore implements LimitStore {
 
   private degrade(error: unknown, reason = reasonOf(error)): void {
     if (this.closed) return;
-    this.reason = reason;
+    // The first specific cause stays until Redis answers again: a refused connection is followed by
+    // generic "connection is closed" rejections of the calls queued behind it, which say less.
+    const generic = (value: string) => value === 'Error' || value === 'unknown';
+    if (this.reason === null || (generic(this.reason) && !generic(reason))) this.reason = reason;
     if (this.degradedSince !== null) return;
     this.degradedSince = Date.now();
     this.options.logger.warn('shared limits: Redis is unreachable or late; this replica applies quotas and breakers on its own until it answers again', {

@@ -56,10 +56,11 @@ describe('patchbay migrate (embedded store)', () => {
 
   it('PATCHBAY_MIGRATE=false overrides the file; any other value than true or false is refused', async () => {
     const dataDir = join(dir, 'data-env');
+    // Both at once: the bad value is refused before the store is opened, so they never share the data directory.
     const refused = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'plain.yaml'), PATCHBAY_DATA_DIR: dataDir, PATCHBAY_MIGRATE: 'false' });
+    const wrong = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'plain.yaml'), PATCHBAY_DATA_DIR: `${dataDir}-wrong`, PATCHBAY_MIGRATE: 'maybe' });
     expect(await refused.exit).toBe(1);
     expect(refused.output()).toContain('run `patchbay migrate` first');
-    const wrong = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'plain.yaml'), PATCHBAY_DATA_DIR: dataDir, PATCHBAY_MIGRATE: 'maybe' });
     expect(await wrong.exit).toBe(1);
     expect(wrong.output().trim().split('\n').at(-1)).toBe('PATCHBAY_MIGRATE must be true or false, not "maybe".');
   }, 60_000);

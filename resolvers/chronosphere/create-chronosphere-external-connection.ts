@@ -1,7 +1,7 @@
 import { builder } from '../../schema/builder.js';
 import { ChronosphereExternalConnectionPayload, CreateChronosphereExternalConnectionInput } from '../../schema/chronosphere/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
-import { audited } from '../../src/app/audit.js';
+import { audited, readBackRecovery } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
@@ -46,13 +46,7 @@ builder.mutationField('createChronosphereExternalConnection', (t) =>
           targetId: null,
           input,
           // A run that stopped mid-way is settled by the same read-back (never a second create).
-          recovery: {
-            kind: 'read-back',
-            readBack: async () => {
-              const found = await readBack();
-              return found === null ? null : primed(found);
-            },
-          },
+          recovery: readBackRecovery(readBack, primed),
         },
         async () => {
           const { client } = requireAccount(context, input.account, chronosphereRuntime);

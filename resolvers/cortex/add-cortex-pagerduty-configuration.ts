@@ -1,7 +1,7 @@
 import { builder } from '../../schema/builder.js';
 import { AddCortexPagerDutyConfigurationInput, CortexPagerDutyConfigurationPayload } from '../../schema/cortex/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
-import { audited } from '../../src/app/audit.js';
+import { audited, readBackRecovery } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { requireAccount } from '../../src/app/lookup.js';
@@ -40,13 +40,7 @@ builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
           targetId: null,
           input,
           // A run that stopped mid-way is settled by the same read-back (never a second add).
-          recovery: {
-            kind: 'read-back',
-            readBack: async () => {
-              const found = await readBack();
-              return found === null ? null : payload(found);
-            },
-          },
+          recovery: readBackRecovery(readBack, payload),
         },
         async () => {
           const { client } = requireAccount(context, input.account, cortexRuntime);

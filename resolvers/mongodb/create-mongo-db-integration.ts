@@ -1,7 +1,7 @@
 import { builder } from '../../schema/builder.js';
 import { CreateMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../../schema/mongodb/mutations.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
-import { audited } from '../../src/app/audit.js';
+import { audited, readBackRecovery } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
 import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
@@ -42,13 +42,7 @@ builder.mutationField('createMongoDbIntegration', (t) =>
           targetId: null,
           input,
           // A run that stopped mid-way is settled by the same read-back (never a second create).
-          recovery: {
-            kind: 'read-back',
-            readBack: async () => {
-              const found = await readBack();
-              return found === null ? null : payload(found);
-            },
-          },
+          recovery: readBackRecovery(readBack, payload),
         },
         async () => {
           const { client } = requireAccount(context, input.account, mongoDbRuntime);

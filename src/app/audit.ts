@@ -23,6 +23,20 @@ import { requireRight } from './rights.js';
  */
 export type Recovery<T> = { readonly kind: 'rerun' } | { readonly kind: 'read-back'; readBack(): Promise<T | null> };
 
+/**
+ * The recovery of a write with a natural key: the same read-back that settles its lost answers
+ * (`readBack`, null when nothing shows yet), turned into the mutation's result by `result`.
+ */
+export function readBackRecovery<F, T>(readBack: () => Promise<F | null>, result: (found: F) => T): Recovery<T> {
+  return {
+    kind: 'read-back',
+    readBack: async () => {
+      const found = await readBack();
+      return found === null ? null : result(found);
+    },
+  };
+}
+
 /** What a mutation touches, for the audit log. Never a secret. */
 export interface AuditTarget<T = unknown> {
   readonly operation: string;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { freshSchema, PG_URL } from '../support/pg-schema.js';
+import { writeChronosphereConfig } from './support.js';
 
 /*
  * Issue 13 acceptance: a 10 s `LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE` held by another
@@ -45,23 +46,7 @@ describe.skipIf(PG_URL === '')('a 10 s lock on the audit table', () => {
     sim = createChronosphereSimulator({ apiToken: TOKEN });
     const baseUrl = await sim.server.listen();
     const config = join(dir, 'patchbay.yaml');
-    await writeFile(
-      config,
-      [
-        'accounts:',
-        '  - id: cs',
-        '    vendor: chronosphere',
-        `    baseUrl: ${baseUrl}`,
-        `    apiToken: ${TOKEN}`,
-        'auth:',
-        '  mode: none',
-        'gateway:',
-        '  requestDeadlineMs: 20000',
-        '  store:',
-        '    lockTimeoutMs: 500',
-        '',
-      ].join('\n'),
-    );
+    await writeChronosphereConfig(config, baseUrl, TOKEN, ['  requestDeadlineMs: 20000', '  store:', '    lockTimeoutMs: 500']);
     gateway = startGatewayProcess({ PATCHBAY_CONFIG: config, PATCHBAY_DATABASE_URL: schema.url });
     url = await gateway.url;
   }, 30_000);

@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
+import { writeChronosphereConfig } from './support.js';
 
 /*
  * Issue 13 scope 5: on SIGTERM readiness fails first ("draining", 503) while the replica still
@@ -21,23 +22,7 @@ describe('SIGTERM', () => {
     sim = createChronosphereSimulator({ apiToken: TOKEN });
     const baseUrl = await sim.server.listen();
     config = join(dir, 'patchbay.yaml');
-    await writeFile(
-      config,
-      [
-        'accounts:',
-        '  - id: cs',
-        '    vendor: chronosphere',
-        `    baseUrl: ${baseUrl}`,
-        `    apiToken: ${TOKEN}`,
-        'auth:',
-        '  mode: none',
-        'gateway:',
-        '  shutdown:',
-        '    drainDelayMs: 2000',
-        '    graceMs: 3000',
-        '',
-      ].join('\n'),
-    );
+    await writeChronosphereConfig(config, baseUrl, TOKEN, ['  shutdown:', '    drainDelayMs: 2000', '    graceMs: 3000']);
   });
   afterAll(async () => {
     await sim.server.close();

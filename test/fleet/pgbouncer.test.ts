@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { adminQuery, PG_URL } from '../support/pg-schema.js';
+import { writeChronosphereConfig } from './support.js';
 
 /*
  * Issue 13 scope 5: PgBouncer in transaction pooling in front of the store. Debian's PgBouncer
@@ -123,25 +124,8 @@ describe.skipIf(PG_URL === '' || PGBOUNCER === null)('the store behind PgBouncer
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function configFile(name: string, store: readonly string[]): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(
-      path,
-      [
-        'accounts:',
-        '  - id: cs',
-        '    vendor: chronosphere',
-        `    baseUrl: ${baseUrl}`,
-        `    apiToken: ${TOKEN}`,
-        'auth:',
-        '  mode: none',
-        'gateway:',
-        '  store:',
-        ...store.map((line) => `    ${line}`),
-        '',
-      ].join('\n'),
-    );
-    return path;
+  function configFile(name: string, store: readonly string[]): Promise<string> {
+    return writeChronosphereConfig(join(dir, name), baseUrl, TOKEN, ['  store:', ...store.map((line) => `    ${line}`)]);
   }
 
   it('refuses to start with the default startup parameters, saying which and what to change', async () => {

@@ -314,6 +314,11 @@ const HIVE_CHRONOSPHERE_CREATE = `mutation($input: configv1CreateExternalConnect
 const HIVE_CHRONOSPHERE_DELETE = `mutation($slug: String!) { DeleteExternalConnection(slug: $slug) { __typename } }`;
 
 /** One Chronosphere connection created and deleted: the write workload Hive can do too. */
+/** The Chronosphere connection both write workloads create through Patchbay (a webhook with a bearer token). */
+function chronosphereInput(account: string, tag: string): Record<string, unknown> {
+  return { account, name: `bench ${tag}`, slug: `bench-${tag}`, target: { webhook: { url: 'https://hooks.example.com/bench', httpConfig: { bearerToken: `tok-${tag}-0123456789` } } } };
+}
+
 function chronosphereWriteStep(accounts: readonly AccountConfig[]): Step {
   const chronosphere = accounts.find((a) => a.vendor === 'chronosphere')?.id ?? '';
   return async (target, n) => {
@@ -341,12 +346,7 @@ function chronosphereWriteStep(accounts: readonly AccountConfig[]): Step {
       await postJson(target.url, {
         query: CHRONOSPHERE_CREATE,
         variables: {
-          c: {
-            account: chronosphere,
-            name: `bench ${tag}`,
-            slug: `bench-${tag}`,
-            target: { webhook: { url: 'https://hooks.example.com/bench', httpConfig: { bearerToken: `tok-${tag}-0123456789` } } },
-          },
+          c: chronosphereInput(chronosphere, tag),
         },
       }),
     ) as { c: { connection?: { id: string } } };
@@ -384,12 +384,7 @@ function writeStep(accounts: readonly AccountConfig[]): Step {
       await postJson(target.url, {
         query: CREATE,
         variables: {
-          c: {
-            account: chronosphere,
-            name: `bench ${tag}`,
-            slug: `bench-${tag}`,
-            target: { webhook: { url: 'https://hooks.example.com/bench', httpConfig: { bearerToken: `tok-${tag}-0123456789` } } },
-          },
+          c: chronosphereInput(chronosphere, tag),
           d: { account: datadog, name: `bench-${tag}`, integration: { openAi: { apiToken: `sk-bench-${tag}-0123456789abcdef` } } },
         },
       }),

@@ -21,7 +21,8 @@ export const STORE_CALL_FLOOR_MS = 250;
  * A call of one of {@link RETRIED_ON_LOCK_TIMEOUT} that the server refused for waiting too long on
  * a lock (`lock_timeout`, SQLSTATE 55P03: the statement did nothing) is tried again, with a
  * growing pause, until it succeeds or the deadline passes: a table locked for a few seconds delays
- * the audit row of a write instead of losing it, while the connection is handed back between tries.
+ * the audit row of a write instead of sending it to the record spool, while the connection is
+ * handed back between tries.
  *
  * A proxy rather than a wrapper per method, so that a method added to {@link Store} is covered
  * without anyone remembering to.
@@ -44,11 +45,14 @@ export function storeUnderDeadline(store: Store, deadline: number | undefined, c
 }
 
 /**
- * Store methods that are one statement each (or read only), so that a try the server refused with
- * `lock_timeout` changed nothing and may be made again. Methods of several statements (an
- * idempotency claim) are not: their first statement may have taken effect.
+ * Store methods that are one statement or one transaction each (or read only), so that a try the
+ * server refused with `lock_timeout` changed nothing and may be made again: `recordMutation`, the
+ * audit row and idempotency outcome of every mutation, is one transaction keyed by its record id.
+ * Methods of several separate statements (an idempotency claim) are not: their first statement may
+ * have taken effect.
  */
 export const RETRIED_ON_LOCK_TIMEOUT: ReadonlySet<string> = new Set([
+  'recordMutation',
   'appendAudit',
   'trackDatadogConnection',
   'untrackDatadogConnection',

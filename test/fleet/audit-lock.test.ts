@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { freshSchema, PG_URL } from '../support/pg-schema.js';
-import { writeChronosphereConfig } from './support.js';
+import { gql, writeChronosphereConfig } from './support.js';
 
 /*
  * Issue 13 acceptance: a 10 s `LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE` held by another
@@ -15,8 +15,8 @@ import { writeChronosphereConfig } from './support.js';
  * reads that need no store), and the body says the store is `degraded` and names the locked
  * table; the check runs on a connection of its own and answers within its bound. Reads of a
  * vendor that needs no store answer during the lock; the vendor writes made during it answer once the vendor has written,
- * during the lock or not (their audit row and idempotency outcome, refused by `lock_timeout`, wait in the
- * record spool) and every one of them has exactly one audit row afterwards.
+ * during the lock or not (their audit row and idempotency outcome, refused by `lock_timeout`, are tried again
+ * within the request deadline, then wait in the record spool) and every one of them has exactly one audit row afterwards.
  */
 
 const TOKEN = 'cs-audit-lock-token-5d2e';
@@ -27,11 +27,6 @@ const LIST = `query { chronosphereExternalConnections(account: "cs", first: 5) {
 const CREATE = `mutation($input: CreateChronosphereExternalConnectionInput!) {
   createChronosphereExternalConnection(input: $input) { __typename ... on ChronosphereExternalConnectionPayload { connection { slug } } ... on Error { message } }
 }`;
-
-async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: Record<string, { __typename: string } & Record<string, unknown>>; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(20_000) });
-  return (await response.json()) as { data?: Record<string, { __typename: string } & Record<string, unknown>> };
-}
 
 describe.skipIf(PG_URL === '')('a 10 s lock on the audit table', () => {
   let dir: string;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { adminQuery, PG_URL } from '../support/pg-schema.js';
-import { writeChronosphereConfig } from './support.js';
+import { gql, writeChronosphereConfig } from './support.js';
 
 /*
  * Issue 13 scope 5: PgBouncer in transaction pooling in front of the store. Debian's PgBouncer
@@ -36,11 +36,6 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: Record<string, { __typename: string } & Record<string, unknown>>; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(20_000) });
-  return (await response.json()) as { data?: Record<string, { __typename: string } & Record<string, unknown>> };
 }
 
 describe.skipIf(PG_URL === '' || PGBOUNCER === null)('the store behind PgBouncer (transaction pooling)', () => {

@@ -6,6 +6,7 @@ import { createChronosphereSimulator, type ChronosphereSimulator } from '../../s
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { freshSchema, PG_URL } from '../support/pg-schema.js';
+import { type GraphQLAnswer, gql, until } from './support.js';
 
 /*
  * Issue 13's acceptance: two gateway processes on one PostgreSQL; one is killed (SIGKILL) during
@@ -28,20 +29,7 @@ const DD_CREATE = `mutation($input: CreateDatadogActionConnectionInput!) { creat
   __typename ... on Error { message } ... on OutcomeUnknownError { check } ... on DatadogActionConnectionPayload { connection { connectionId name } }
 } }`;
 
-type Answer = { data?: Record<string, Record<string, unknown> | null> | null; errors?: unknown[] } | null;
-
-async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(15_000) });
-  return (await response.json()) as Answer;
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+type AnswerData = Record<string, Record<string, unknown> | null> | null;
 
 const csInput = (i: number) => ({ account: 'cs', idempotencyKey: `fleet-cs-${i}`, slug: `fleet-cs-${i}`, name: `Fleet ${i}`, target: { sendgrid: { apiKey: `SG.fleet-${i}` } } });
 const ddInput = (i: number) => ({ account: 'dd', idempotencyKey: `fleet-dd-${i}`, name: `fleet-dd-${i}`, integration: { openAi: { apiToken: `sk-fleet-${i}-0123456789abcdef` } } });
@@ -99,11 +87,11 @@ describe.skipIf(PG_URL === '')('two replicas on one PostgreSQL, one killed mid-b
     cs.server.clearRequests();
     dd.server.clearRequests();
 
-    const burst: Promise<Answer>[] = [];
+    const burst: Promise<GraphQLAnswer<AnswerData> | null>[] = [];
     for (let i = 0; i < total; i++) {
       const url = i < ON_VICTIM ? victimUrl : survivorUrl;
-      burst.push(gql(url, CS_CREATE, { input: csInput(i) }).catch(() => null));
-      burst.push(gql(url, DD_CREATE, { input: ddInput(i) }).catch(() => null));
+      burst.push(gql<AnswerData>(url, CS_CREATE, { input: csInput(i) }).catch(() => null));
+      burst.push(gql<AnswerData>(url, DD_CREATE, { input: ddInput(i) }).catch(() => null));
     }
     // Every write has reached the vendors (which are still working on them): kill the victim now.
     await until(() => posts(cs) === total && posts(dd) === total, 10_000);
@@ -118,7 +106,7 @@ describe.skipIf(PG_URL === '')('two replicas on one PostgreSQL, one killed mid-b
     const retry = async () => {
       const answers: { cs: Record<string, unknown>; dd: Record<string, unknown> }[] = [];
       for (let i = 0; i < total; i++) {
-        const [c, d] = await Promise.all([gql(survivorUrl, CS_CREATE, { input: csInput(i) }), gql(survivorUrl, DD_CREATE, { input: ddInput(i) })]);
+        const [c, d] = await Promise.all([gql<AnswerData>(survivorUrl, CS_CREATE, { input: csInput(i) }), gql<AnswerData>(survivorUrl, DD_CREATE, { input: ddInput(i) })]);
         answers.push({ cs: c?.data?.['createChronosphereExternalConnection'] ?? {}, dd: d?.data?.['createDatadogActionConnection'] ?? {} });
       }
       return answers;
@@ -140,7 +128,7 @@ describe.skipIf(PG_URL === '')('two replicas on one PostgreSQL, one killed mid-b
       expect(cs.stored(`fleet-cs-${i}`)).toBeDefined();
     }
     // Datadog's: confirmed (the survivor's own), or reported unconfirmed and listed for an operator.
-    const listed = await gql(survivorUrl, '{ unconfirmedWrites { summary reason operation } }');
+    const listed = await gql<AnswerData>(survivorUrl, '{ unconfirmedWrites { summary reason operation } }');
     const unconfirmed = (listed?.data?.['unconfirmedWrites'] as unknown as { summary: string; reason: string }[]).map((w) => w.summary);
     for (const [i, answer] of answers.entries()) {
       if (i >= ON_VICTIM) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChronosphereSimulator, type ChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { closedPort, countKeys, NO_REDIS, REDIS_URL, redisReachable, testPrefix } from '../support/redis.js';
+import { gql, until } from './support.js';
 
 /*
  * Issue 13 scope 2, acceptance: two gateway processes (each with its own embedded store) on one
@@ -17,22 +18,8 @@ const reachable = await redisReachable();
 const run = testPrefix('fleet');
 const HEALTH = '{ accounts { key health { status } } }';
 
-interface Answer {
-  readonly data?: { accounts?: { key: string; health: { status: string } }[] };
-  readonly errors?: unknown[];
-}
-
-async function gql(url: string, query: string): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return (await response.json()) as Answer;
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+interface HealthData {
+  readonly accounts?: { key: string; health: { status: string } }[];
 }
 
 const times = (sim: ChronosphereSimulator) => sim.server.requests.map((request) => Date.parse(request.time));
@@ -105,7 +92,7 @@ describe.skipIf(!reachable)(`two replicas on one Redis ${reachable ? '' : NO_RED
     const callers = urls.flatMap((url) =>
       [1, 2, 3].map(async () => {
         while (Date.now() < stopAt) {
-          const answer = await gql(url, HEALTH);
+          const answer = await gql<HealthData>(url, HEALTH);
           expect(answer.errors).toBeUndefined();
           answered += 1;
           await new Promise((resolve) => setTimeout(resolve, 20));
@@ -129,11 +116,11 @@ describe.skipIf(!reachable)(`two replicas on one Redis ${reachable ? '' : NO_RED
     const [a, b] = urls as [string, string];
     held.server.clearRequests();
     held.server.addFault({ match: { method: 'GET' }, times: 1, response: { status: 429, headers: { 'retry-after': '2' }, body: { code: 8, message: 'rate limited' } } });
-    const first = gql(a, HEALTH);
+    const first = gql<HealthData>(a, HEALTH);
     await until(() => held.server.requests.length >= 1, 5_000);
     const limitedAt = times(held)[0] ?? 0;
     // B asks three times at once, right after A's 429.
-    const answers = await Promise.all([gql(b, HEALTH), gql(b, HEALTH), gql(b, HEALTH), first]);
+    const answers = await Promise.all([gql<HealthData>(b, HEALTH), gql<HealthData>(b, HEALTH), gql<HealthData>(b, HEALTH), first]);
     // Every call waited and then answered (none refused); an answer read while the shared hold was
     // still being cleared may say DEGRADED (rate-limited), never FAILING.
     for (const answer of answers) expect(['HEALTHY', 'DEGRADED']).toContain(answer.data?.accounts?.find((account) => account.key === 'held')?.health.status);
@@ -163,7 +150,7 @@ describe('a replica whose Redis is unreachable', () => {
     try {
       const url = await gateway.url;
       const started = Date.now();
-      const answer = await gql(url, HEALTH);
+      const answer = await gql<HealthData>(url, HEALTH);
       expect(answer.errors).toBeUndefined();
       expect(answer.data?.accounts).toEqual([{ key: 'limited', health: { status: 'HEALTHY' } }]);
       expect(Date.now() - started).toBeLessThan(3_000);

@@ -108,6 +108,32 @@ describe.skipIf(PG_URL === '')('a store that degrades, not stalls', () => {
     }
   });
 
+  it('retries a keyed mutation record (one transaction: audit row and outcome) refused by lock_timeout, and stores it once', async () => {
+    const claim = await store.claimIdempotencyKey('stall-key', 'stallRecord', 'hash', 30);
+    expect(claim.state).toBe('claimed');
+    const scoped = storeUnderDeadline(store, realClock.now() + 10_000, realClock);
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
+    let released = false;
+    const release = setTimeout(() => {
+      released = true;
+      void holder.query('COMMIT');
+    }, 1_500);
+    try {
+      await scoped.recordMutation({
+        id: 'stall-record-1',
+        audit: { caller: 'c', operation: 'stallRecord', account: null, targetId: null, outcome: 'OK' },
+        idempotency: { key: 'stall-key', operation: 'stallRecord', outcome: { ok: 1 } },
+      });
+      expect(released).toBe(true);
+    } finally {
+      clearTimeout(release);
+      if (!released) await holder.query('COMMIT');
+    }
+    expect(await store.listAudit({ operation: 'stallRecord' })).toHaveLength(1);
+    expect(await store.claimIdempotencyKey('stall-key', 'stallRecord', 'hash', 30)).toEqual({ state: 'done', outcome: { ok: 1 } });
+  });
+
   it('gives up with StoreUnavailableError when the lock outlasts the deadline, and makes no try after it', async () => {
     const scoped = storeUnderDeadline(store, realClock.now() + 800, realClock);
     await holder.query('BEGIN');

@@ -10,3 +10,26 @@ export async function writeChronosphereConfig(path: string, baseUrl: string, api
   await writeFile(path, `${lines.join('\n')}\n`);
   return path;
 }
+
+/** The answer of a GraphQL POST, typed by the caller (the shape its query asks for). */
+export type GraphQLAnswer<D = Record<string, { __typename: string } & Record<string, unknown>>> = { readonly data?: D; readonly errors?: unknown[] };
+
+/** POSTs `query` to a gateway process, bounded so that a hung replica fails the test instead of holding it. */
+export async function gql<D = Record<string, { __typename: string } & Record<string, unknown>>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  timeoutMs = 20_000,
+): Promise<GraphQLAnswer<D>> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
+  return (await response.json()) as GraphQLAnswer<D>;
+}
+
+/** Waits until `condition` holds, checking every 10 ms, and fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -265,14 +265,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 
   let closing: Promise<void> | null = null;
   return {
-    kind: 'postgres',
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      const result = await pool.query(sql, [...params]);
-      return result.rows as R[];
-    },
-    async exec(sql: string): Promise<void> {
-      await pool.query(sql);
-    },
+    ...statementsOn(pool),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await pool.connect();
       // Set when the connection's state is unknown (BEGIN, COMMIT or ROLLBACK failed): the pool
@@ -361,17 +354,24 @@ export function startupParameters(url: string, settings: StartupSettings): Recor
   };
 }
 
-/** A {@link SqlClient} over one `pg` connection the caller owns (BEGIN/COMMIT are the caller's). */
-function sessionClient(conn: PoolClient | import('pg').Client): SqlClient {
+/** `query` and `exec` over anything `pg` can run a statement on: the pool, a pooled connection or a client of its own. */
+function statementsOn(target: Pool | PoolClient | import('pg').Client): Pick<SqlClient, 'kind' | 'query' | 'exec'> {
   return {
     kind: 'postgres',
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      const result = await conn.query(sql, [...params]);
+      const result = await target.query(sql, [...params]);
       return result.rows as R[];
     },
     async exec(sql: string): Promise<void> {
-      await conn.query(sql);
+      await target.query(sql);
     },
+  };
+}
+
+/** A {@link SqlClient} over one `pg` connection the caller owns (BEGIN/COMMIT are the caller's). */
+function sessionClient(conn: PoolClient | import('pg').Client): SqlClient {
+  return {
+    ...statementsOn(conn),
     transaction(): Promise<never> {
       return Promise.reject(new Error('transaction() is not available on a checking connection; send BEGIN and ROLLBACK'));
     },
@@ -383,14 +383,7 @@ function sessionClient(conn: PoolClient | import('pg').Client): SqlClient {
 
 function pgTx(conn: PoolClient, depth: number): SqlClient {
   const client: SqlClient = {
-    kind: 'postgres',
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      const result = await conn.query(sql, [...params]);
-      return result.rows as R[];
-    },
-    async exec(sql: string): Promise<void> {
-      await conn.query(sql);
-    },
+    ...statementsOn(conn),
     transaction<T>(fn: (inner: SqlClient) => Promise<T>): Promise<T> {
       return withSavepoint(client, depth + 1, () => fn(pgTx(conn, depth + 1)));
     },

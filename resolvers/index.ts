@@ -7,3 +7,5 @@ import './connections.js';
 import './audit-log.js';
 import './unconfirmed-writes.js';
 import './dismiss-unconfirmed-write.js';
+import './secret-usages.js';
+import './rotate-secret.js';

@@ -6,6 +6,7 @@ import {
   InputValidationError,
   MutationInProgressError,
   NotFoundError,
+  SecretsRequiredError,
   OutcomeUnknownError,
   StoreUnavailableError,
   UnsupportedOperationError,
@@ -20,12 +21,16 @@ import {
   type PatchbayError,
 } from '../src/core/errors.js';
 import { vendorTypes } from './vendor-types.js';
+import { WritePreview } from '../src/app/preview.js';
+import './preview.js';
 
 export const ErrorInterface = builder.interfaceRef<PatchbayError>('Error').implement({
   description: 'Every typed failure. `message` is safe to show to a person.',
   // Fields typed `Error` return error instances; this lets the errors plugin present them as
   // values (graphql-js would otherwise treat a returned Error as the field failing).
-  extensions: { pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, MutationInProgressError, ...VENDOR_ERROR_CLASSES] },
+  extensions: {
+    pothosErrorTypes: [InputValidationError, NotFoundError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, MutationInProgressError, SecretsRequiredError, ...VENDOR_ERROR_CLASSES],
+  },
   // Wrapped errors are proxies (`instanceof` fails); every error's name is its GraphQL type.
   resolveType: (error) => error.name,
   fields: (t) => ({
@@ -107,6 +112,16 @@ builder.objectType(MutationInProgressError, {
   }),
 });
 
+builder.objectType(SecretsRequiredError, {
+  name: 'SecretsRequiredError',
+  description:
+    'The write replaces the whole object at the vendor, which holds other secrets Patchbay cannot send again (it never keeps a secret, and the vendor reads them back masked): sending it would unset them. Nothing was sent. Give the values of `fields` with the write.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fields: t.exposeStringList('fields', { description: 'The secret fields (as their hints name them) whose values the write must carry.' }),
+  }),
+});
+
 builder.objectType(UnsupportedOperationError, {
   name: 'UnsupportedOperationError',
   description: 'The vendor offers no such operation.',
@@ -161,8 +176,17 @@ export const READ_ERRORS = [
   CircuitOpenError,
 ] as const;
 
-/** Errors any field that writes to a vendor may return; `ForbiddenError` (the rights check) and `MutationInProgressError` (a key still held by another run) come from `audited`, which every mutation passes. */
-export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, MutationInProgressError] as const;
+/** What any field that writes to a vendor may return besides its payload: `WritePreview` (the answer to `dryRun: true`, which every mutation takes; not a failure), `SecretsRequiredError` (a full replace that would unset secrets not given), `ForbiddenError` (the rights check) and `MutationInProgressError` (a key still held by another run) come from `audited`, which every mutation passes. */
+export const WRITE_ERRORS = [
+  ...READ_ERRORS,
+  OutcomeUnknownError,
+  UnsupportedOperationError,
+  ForbiddenError,
+  StoreUnavailableError,
+  MutationInProgressError,
+  SecretsRequiredError,
+  WritePreview,
+] as const;
 
 /** A failure a read field returns as a result rather than raising. */
 export type ReadError = InstanceType<(typeof READ_ERRORS)[number]>;

@@ -13,3 +13,8 @@ export function idempotencyKeyField(t: InputFieldBuilder<Types, 'InputObject'>) 
     description: 'Makes the mutation safe to repeat: the same key with the same input returns the first outcome without calling the vendor again. 1-200 characters of letters, digits, `_ . : -`.',
   });
 }
+
+/** The optional `dryRun` every mutation input carries: answer a `WritePreview` and write nothing. */
+export function dryRunField(t: InputFieldBuilder<Types, 'InputObject'>) {
+  return t.boolean({ defaultValue: false, description: 'Answer a `WritePreview` of what the mutation would do, and write nothing.' });
+}

@@ -11,3 +11,4 @@ import './deleted-payload.js';
 import './connection-page.js';
 import './audit-log.js';
 import './unconfirmed-write.js';
+import './custody.js';

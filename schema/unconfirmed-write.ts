@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import { checkOf, type UnconfirmedWrite } from '../src/app/unconfirmed-writes.js';
-import { idempotencyKeyField } from './idempotency.js';
+import { dryRunField, idempotencyKeyField } from './idempotency.js';
 import { VendorAccountRef } from './vendor-account.js';
 
 export const UnconfirmedWriteReasonEnum = builder.enumType('UnconfirmedWriteReason', {
@@ -38,6 +38,7 @@ export const DismissUnconfirmedWriteInput = builder.inputType('DismissUnconfirme
   description: 'An unconfirmed write an operator has checked and wants gone from the list.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: dryRunField(t),
     id: t.id({ required: true, description: 'The unconfirmed write.' }),
   }),
 });

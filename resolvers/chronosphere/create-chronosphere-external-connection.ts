@@ -4,9 +4,11 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited, readBackRecovery } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildConnection, type ChronosphereConnectionInput } from '../../src/vendors/chronosphere/input.js';
+import { predictedConnection } from '../../src/vendors/chronosphere/custody.js';
 import type { ChronosphereExternalConnection } from '../../src/vendors/chronosphere/map.js';
 import { chronosphereRuntime, chronosphereLoaders } from '../../src/vendors/chronosphere/runtime.js';
 
@@ -16,15 +18,19 @@ true satisfies ReadsOnlyFieldsOf<ChronosphereConnectionInput, typeof CreateChron
 builder.mutationField('createChronosphereExternalConnection', (t) =>
   t.field({
     type: ChronosphereExternalConnectionPayload,
-    description: 'Creates a Chronosphere external connection (or, with `dryRun`, only has Chronosphere validate it). A slug that already exists is a `ConflictError`.',
+    description:
+      'Creates a Chronosphere external connection. A slug that already exists is a `ConflictError`. With `dryRun` it answers a `WritePreview` that Chronosphere validated (its `dry_run`), and creates nothing.',
     args: { input: t.arg({ type: CreateChronosphereExternalConnectionInput, required: true, description: 'The new connection.' }) },
-    errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'CreateChronosphereExternalConnectionResult', description: 'What the create (or dry run) did, or why it failed.' } },
+    errors: {
+      types: [...WRITE_ERRORS],
+      directResult: true,
+      union: { name: 'CreateChronosphereExternalConnectionResult', description: 'What the create did (or, with `dryRun`, would do), or why it failed.' },
+    },
     resolve: (_, { input }, context) => {
-      const dryRun = input.dryRun === true;
       const slug = typeof input.slug === 'string' ? input.slug : null;
       // Natural key: the slug, when the caller chose it. Settled when that slug now holds this name.
       const readBack = async () => {
-        if (dryRun || slug === null) return null;
+        if (slug === null) return null;
         const { client } = requireAccount(context, input.account, chronosphereRuntime);
         const found = await client.readConnection(context.scope, slug);
         return found.name === input.name ? { dryRun: false, connection: found, unsetSecrets: buildConnection(input).unsetSecrets } : null;
@@ -47,11 +53,32 @@ builder.mutationField('createChronosphereExternalConnection', (t) =>
           input,
           // A run that stopped mid-way is settled by the same read-back (never a second create).
           recovery: readBackRecovery(readBack, primed),
+          // Chronosphere validates the connection itself (`dry_run`, which stores nothing).
+          preview: async () => {
+            const { client, ref } = requireAccount(context, input.account, chronosphereRuntime);
+            const built = buildConnection(input);
+            await client.createConnection(context.scope, built, { dryRun: true });
+            return {
+              operation: 'createChronosphereExternalConnection',
+              account: input.account,
+              targetId: null,
+              current: null,
+              after: predictedConnection(ref, slug, built),
+              secrets: built.secrets,
+              unset: [],
+              fingerprints: new Map<string, string>(),
+              vendorValidated: true,
+              notes: slug === null ? ['Chronosphere makes the slug from the name when the connection is created; the preview does not show it.'] : [],
+            };
+          },
         },
         async () => {
           const { client } = requireAccount(context, input.account, chronosphereRuntime);
           const built = buildConnection(input);
-          return primed(await settleByReadBack(() => client.createConnection(context.scope, built, { dryRun }), readBack));
+          const result = primed(await settleByReadBack(() => client.createConnection(context.scope, built), readBack));
+          // The new connection holds exactly the secrets sent.
+          if (result.connection) noteSecretsWritten(context, result.connection, connectionGlobalId(chronosphereRuntime, result.connection), built.secrets, 'others');
+          return result;
         },
         (payload) => (payload.connection ? connectionGlobalId(chronosphereRuntime, payload.connection) : null),
       );

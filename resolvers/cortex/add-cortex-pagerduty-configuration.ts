@@ -4,10 +4,12 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited, readBackRecovery } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { readOf } from '../../src/vendors/cortex/client.js';
 import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
+import { saveConfigurationPreview } from '../../src/vendors/cortex/preview.js';
 import { cortexConfigurationShown } from '../../src/vendors/cortex/read-back.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
 
@@ -41,11 +43,18 @@ builder.mutationField('addCortexPagerDutyConfiguration', (t) =>
           input,
           // A run that stopped mid-way is settled by the same read-back (never a second add).
           recovery: readBackRecovery(readBack, payload),
+          preview: () => {
+            const { ref } = requireAccount(context, input.account, cortexRuntime);
+            return saveConfigurationPreview(context, 'addCortexPagerDutyConfiguration', ref, buildConfigurationBody(input));
+          },
         },
         async () => {
           const { client } = requireAccount(context, input.account, cortexRuntime);
           const built = buildConfigurationBody(input);
-          return payload(await settleByReadBack(() => client.addConfiguration(context.scope, built), readBack));
+          const result = payload(await settleByReadBack(() => client.addConfiguration(context.scope, built), readBack));
+          // The POST sends the whole configuration: the token sent is its only secret now.
+          noteSecretsWritten(context, result.configuration, connectionGlobalId(cortexRuntime, result.configuration), built.secrets, 'others');
+          return result;
         },
         (result) => connectionGlobalId(cortexRuntime, result.configuration),
       );

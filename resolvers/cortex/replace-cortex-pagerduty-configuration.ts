@@ -4,10 +4,12 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { settleUpdateByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { readOf } from '../../src/vendors/cortex/client.js';
 import { buildConfigurationBody, type CortexConfigurationInput } from '../../src/vendors/cortex/input.js';
+import { saveConfigurationPreview } from '../../src/vendors/cortex/preview.js';
 import { cortexConfigurationShown } from '../../src/vendors/cortex/read-back.js';
 import { cortexRuntime, cortexLoaders } from '../../src/vendors/cortex/runtime.js';
 
@@ -23,7 +25,16 @@ builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'replaceCortexPagerDutyConfiguration', account: input.account, targetId: null, input },
+        {
+          operation: 'replaceCortexPagerDutyConfiguration',
+          account: input.account,
+          targetId: null,
+          input,
+          preview: () => {
+            const { ref } = requireAccount(context, input.account, cortexRuntime);
+            return saveConfigurationPreview(context, 'replaceCortexPagerDutyConfiguration', ref, buildConfigurationBody(input));
+          },
+        },
         async () => {
           const { client, ref } = requireAccount(context, input.account, cortexRuntime);
           const built = buildConfigurationBody(input);
@@ -34,6 +45,8 @@ builder.mutationField('replaceCortexPagerDutyConfiguration', (t) =>
             (found) => cortexConfigurationShown(found, built),
           );
           cortexLoaders(context).cortexPagerDutyConfiguration.clear(ref.key).prime(ref.key, readOf(configuration));
+          // A PUT replaces the whole configuration: the token sent is its only secret now.
+          noteSecretsWritten(context, configuration, connectionGlobalId(cortexRuntime, configuration), built.secrets, 'others');
           return { configuration };
         },
         (payload) => connectionGlobalId(cortexRuntime, payload.configuration),

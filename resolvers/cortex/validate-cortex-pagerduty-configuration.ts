@@ -3,6 +3,7 @@ import { ValidateCortexPagerDutyConfigurationInput, ValidateCortexPagerDutyConfi
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { requireAccount } from '../../src/app/lookup.js';
+import { validateConfigurationPreview } from '../../src/vendors/cortex/preview.js';
 import { cortexRuntime } from '../../src/vendors/cortex/runtime.js';
 
 builder.mutationField('validateCortexPagerDutyConfiguration', (t) =>
@@ -16,9 +17,20 @@ builder.mutationField('validateCortexPagerDutyConfiguration', (t) =>
       union: { name: 'ValidateCortexPagerDutyConfigurationResult', description: 'Cortex’s validation results, or why validation could not run.' },
     },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'validateCortexPagerDutyConfiguration', account: input.account, targetId: null, input }, async () => {
-        const { client } = requireAccount(context, input.account, cortexRuntime);
-        return { results: await client.validateConfiguration(context.scope) };
-      }),
+      audited(
+        context,
+        {
+          operation: 'validateCortexPagerDutyConfiguration',
+          account: input.account,
+          targetId: null,
+          input,
+          // The preview reads only: the validation is a POST that makes Cortex call PagerDuty.
+          preview: () => validateConfigurationPreview(context, requireAccount(context, input.account, cortexRuntime).ref),
+        },
+        async () => {
+          const { client } = requireAccount(context, input.account, cortexRuntime);
+          return { results: await client.validateConfiguration(context.scope) };
+        },
+      ),
   }),
 );

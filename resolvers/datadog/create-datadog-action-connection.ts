@@ -3,9 +3,11 @@ import { CreateDatadogActionConnectionInput, DatadogConnectionPayload } from '..
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import { writeAhead } from '../../src/app/write-ahead.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
+import { predictCreated } from '../../src/vendors/datadog/custody.js';
 import { buildCreateBody, type DatadogCreateInput } from '../../src/vendors/datadog/input.js';
 import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
 
@@ -22,7 +24,26 @@ builder.mutationField('createDatadogActionConnection', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'createDatadogActionConnection', account: input.account, targetId: null, input },
+        {
+          operation: 'createDatadogActionConnection',
+          account: input.account,
+          targetId: null,
+          input,
+          preview: async () => {
+            const { ref } = requireAccount(context, input.account, datadogRuntime);
+            const built = buildCreateBody(input);
+            return {
+              operation: 'createDatadogActionConnection',
+              account: input.account,
+              targetId: null,
+              current: null,
+              after: predictCreated(ref, built.body),
+              secrets: built.secrets ?? new Map<string, string>(),
+              vendorValidated: false,
+              notes: ['Datadog has no validate-only mode: only Patchbay checked the input. Datadog assigns the id when the connection is created, and Patchbay then tracks it.'],
+            };
+          },
+        },
         async () => {
           const { client } = requireAccount(context, input.account, datadogRuntime);
           const built = buildCreateBody(input);
@@ -37,6 +58,8 @@ builder.mutationField('createDatadogActionConnection', (t) =>
               await context.store.trackDatadogConnection(input.account, created.connectionId, created.name);
             },
           });
+          // A new connection: no secret of it was known before, so there is nothing else to clear.
+          noteSecretsWritten(context, connection, connectionGlobalId(datadogRuntime, connection), built.secrets, []);
           return { connection };
         },
         (payload) => connectionGlobalId(datadogRuntime, payload.connection),

@@ -3,8 +3,11 @@ import { DatadogConnectionIdInput } from '../../schema/datadog/mutations.js';
 import { DeletedPayload } from '../../schema/deleted-payload.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
+import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteConnectionGone, storedFingerprints } from '../../src/app/custody.js';
 import { confirmDelete, stillThere } from '../../src/app/settle.js';
 import { NotFoundError } from '../../src/core/errors.js';
+import { encodeGlobalId, innerId } from '../../src/core/ids.js';
 import { accountOfGlobalId, requireConnectionId } from '../../src/app/lookup.js';
 import { datadogLoaders, datadogRuntime } from '../../src/vendors/datadog/runtime.js';
 
@@ -14,8 +17,24 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
     description: 'Deletes a Datadog action connection at Datadog and stops tracking it.',
     args: { input: t.arg({ type: DatadogConnectionIdInput, required: true, description: 'The connection.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'DeleteDatadogActionConnectionResult', description: 'The id of the deleted connection, or why it could not be deleted.' } },
-    resolve: (_, { input }, context) =>
-      audited(context, { operation: 'deleteDatadogActionConnection', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, async () => {
+    resolve: (_, { input }, context) => {
+      const account = accountOfGlobalId(context, input.id);
+      const preview = async () => {
+        const { entry, key } = requireConnectionId(context, datadogRuntime, input.id);
+        const current = await datadogRuntime.read(context, entry, key);
+        return {
+          operation: 'deleteDatadogActionConnection',
+          account,
+          targetId: input.id,
+          current,
+          after: null,
+          unset: 'others' as const,
+          fingerprints: await storedFingerprints(context, connectionGlobalId(datadogRuntime, current)),
+          vendorValidated: false,
+          notes: ['The connection would be deleted at Datadog (its secrets with it) and no longer tracked by Patchbay.'],
+        };
+      };
+      return audited(context, { operation: 'deleteDatadogActionConnection', account, targetId: input.id, input, preview }, async () => {
         const {
           entry,
           key: { connectionId },
@@ -39,7 +58,10 @@ builder.mutationField('deleteDatadogActionConnection', (t) =>
           context.logger.error('deleted a Datadog connection but could not untrack it', { account: entry.ref.key, connectionId, reason: error instanceof Error ? error.name : 'unknown' });
         }
         datadogLoaders(context).datadogConnection.clear({ account: entry.ref.key, connectionId });
+        // Its secrets went with it: so do their fingerprints (stored under the canonical global id).
+        noteConnectionGone(encodeGlobalId(datadogRuntime.ids.typename, innerId(entry.ref.key, connectionId)));
         return { deletedId: input.id, alreadyGone };
-      }),
+      });
+    },
   }),
 );

@@ -18,7 +18,36 @@ builder.mutationField('trackDatadogActionConnection', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'trackDatadogActionConnection', account: input.account, targetId: null, input, recovery: { kind: 'rerun' } },
+        {
+          operation: 'trackDatadogActionConnection',
+          account: input.account,
+          targetId: null,
+          input,
+          recovery: { kind: 'rerun' },
+          // Only Patchbay's store changes: the preview reads the connection as the write would, and the store, and changes neither.
+          preview: async () => {
+            const entry = requireAccount(context, input.account, datadogRuntime);
+            checkUuid(input.connectionId, ['connectionId']);
+            const settles = input.unconfirmedWriteId ? await requireUnconfirmedWriteOf(context, input.unconfirmedWriteId, input.account, ['unconfirmedWriteId']) : null;
+            const current = await datadogRuntime.read(context, entry, { account: entry.ref.key, connectionId: input.connectionId });
+            const tracked = await context.store.isTrackedDatadogConnection(entry.ref.key, current.connectionId);
+            const unconfirmed = settles === null ? {} : { unconfirmedWriteListed: true };
+            return {
+              operation: 'trackDatadogActionConnection',
+              account: input.account,
+              targetId: connectionGlobalId(datadogRuntime, current),
+              current,
+              before: { tracked, ...unconfirmed },
+              after: { tracked: true, ...(settles === null ? {} : { unconfirmedWriteListed: false }) },
+              vendorValidated: false,
+              notes: [
+                tracked
+                  ? 'Patchbay already tracks this connection: tracking it again changes nothing at Datadog.'
+                  : 'Only Patchbay changes: it lists this connection from now on; nothing is written to Datadog.',
+              ],
+            };
+          },
+        },
         async () => {
           const { client } = requireAccount(context, input.account, datadogRuntime);
           checkUuid(input.connectionId, ['connectionId']);

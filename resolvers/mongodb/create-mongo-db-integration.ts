@@ -4,10 +4,12 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited, readBackRecovery } from '../../src/app/audit.js';
 import { settleByReadBack } from '../../src/app/settle.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
 import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildIntegrationBody, checkGroupId, type MongoDbIntegrationInput } from '../../src/vendors/mongodb/input.js';
+import { previewMongoDbWrite } from '../../src/vendors/mongodb/preview.js';
 import { mongoDbRuntime, mongoDbLoaders } from '../../src/vendors/mongodb/runtime.js';
 
 /** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
@@ -43,12 +45,16 @@ builder.mutationField('createMongoDbIntegration', (t) =>
           input,
           // A run that stopped mid-way is settled by the same read-back (never a second create).
           recovery: readBackRecovery(readBack, payload),
+          preview: () => previewMongoDbWrite(context, 'createMongoDbIntegration', input),
         },
         async () => {
           const { client } = requireAccount(context, input.account, mongoDbRuntime);
           const groupId = checkGroupId(input.groupId, client.groupIds);
           const built = buildIntegrationBody(input.integration);
-          return payload(await settleByReadBack(() => client.createIntegration(context.scope, groupId, built), readBack));
+          const result = payload(await settleByReadBack(() => client.createIntegration(context.scope, groupId, built), readBack));
+          // The POST made the whole integration: its secrets are the ones sent, no other.
+          noteSecretsWritten(context, result.integration, connectionGlobalId(mongoDbRuntime, result.integration), built.secrets, 'others');
+          return result;
         },
         (result) => connectionGlobalId(mongoDbRuntime, result.integration),
       );

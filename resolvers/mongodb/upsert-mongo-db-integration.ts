@@ -3,8 +3,9 @@ import { UpsertMongoDbIntegrationInput, MongoDbIntegrationPayload } from '../../
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
-import { settleUpdateByReadBack } from '../../src/app/settle.js';
-import { mongoDbIntegrationShown } from '../../src/vendors/mongodb/read-back.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
+import { putMongoDbIntegration } from '../../src/vendors/mongodb/custody.js';
+import { previewMongoDbWrite } from '../../src/vendors/mongodb/preview.js';
 import { rememberMongoDbWrite } from '../../src/vendors/mongodb/loaders.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
@@ -24,22 +25,22 @@ builder.mutationField('upsertMongoDbIntegration', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'upsertMongoDbIntegration', account: input.account, targetId: null, input },
+        {
+          operation: 'upsertMongoDbIntegration',
+          account: input.account,
+          targetId: null,
+          input,
+          preview: () => previewMongoDbWrite(context, 'upsertMongoDbIntegration', input),
+        },
         async () => {
           const { client } = requireAccount(context, input.account, mongoDbRuntime);
           const groupId = checkGroupId(input.groupId, client.groupIds);
           const built = buildIntegrationBody(input.integration);
           // Natural key: project + type. An unreadable 2xx or a lost answer is done only when the type now holds what was sent.
-          const result = await settleUpdateByReadBack(
-            () => client.upsertIntegration(context.scope, groupId, built),
-            async () => {
-              const group = await client.listIntegrations(context.scope, groupId);
-              const integration = group.integrations.find((i) => i.type === built.type);
-              return integration ? { integration, group, complete: true } : null;
-            },
-            (found) => mongoDbIntegrationShown(found.integration, built),
-          );
+          const result = await putMongoDbIntegration(context, client, groupId, built);
           rememberMongoDbWrite(mongoDbLoaders(context).mongoDbGroup, input.account, result);
+          // A PUT replaces the whole integration: the secrets sent are all it holds now.
+          noteSecretsWritten(context, result.integration, connectionGlobalId(mongoDbRuntime, result.integration), built.secrets, 'others');
           return { integration: result.integration, groupIntegrations: result.group.integrations };
         },
         (payload) => connectionGlobalId(mongoDbRuntime, payload.integration),

@@ -3,7 +3,7 @@ import { accountOfGlobalId } from '../../src/app/lookup.js';
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { OpsRampInstalledIntegrationIdInput, OpsRampIntegrationStatusPayload } from '../../schema/opsramp/mutations.js';
 import { audited } from '../../src/app/audit.js';
-import { setOpsRampIntegrationEnabled } from '../../src/vendors/opsramp/status.js';
+import { previewOpsRampIntegrationEnabled, setOpsRampIntegrationEnabled } from '../../src/vendors/opsramp/status.js';
 
 builder.mutationField('enableOpsRampInstalledIntegration', (t) =>
   t.field({
@@ -12,8 +12,16 @@ builder.mutationField('enableOpsRampInstalledIntegration', (t) =>
     args: { input: t.arg({ type: OpsRampInstalledIntegrationIdInput, required: true, description: 'The integration.' }) },
     errors: { types: [...WRITE_ERRORS], directResult: true, union: { name: 'EnableOpsRampInstalledIntegrationResult', description: 'The enabled integration, or why it could not be enabled.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'enableOpsRampInstalledIntegration', account: accountOfGlobalId(context, input.id), targetId: input.id, input }, () =>
-        setOpsRampIntegrationEnabled(context, input.id, true),
+      audited(
+        context,
+        {
+          operation: 'enableOpsRampInstalledIntegration',
+          account: accountOfGlobalId(context, input.id),
+          targetId: input.id,
+          input,
+          preview: () => previewOpsRampIntegrationEnabled(context, 'enableOpsRampInstalledIntegration', input.id, true),
+        },
+        () => setOpsRampIntegrationEnabled(context, input.id, true),
       ),
   }),
 );

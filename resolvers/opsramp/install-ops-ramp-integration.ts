@@ -3,9 +3,11 @@ import { WRITE_ERRORS } from '../../schema/errors.js';
 import { InstallOpsRampIntegrationInput, OpsRampInstalledIntegrationPayload } from '../../schema/opsramp/mutations.js';
 import { audited } from '../../src/app/audit.js';
 import { connectionGlobalId } from '../../src/app/connections.js';
+import { noteSecretsWritten } from '../../src/app/custody.js';
 import { requireAccount } from '../../src/app/lookup.js';
 import type { ReadsOnlyFieldsOf } from '../../src/core/input-check.js';
 import { buildInstallBody, type OpsRampInstallInput } from '../../src/vendors/opsramp/input.js';
+import { OPSRAMP_NOT_VALIDATED, predictedInstall } from '../../src/vendors/opsramp/preview.js';
 import { opsRampRuntime, opsRampLoaders } from '../../src/vendors/opsramp/runtime.js';
 
 /** The builder reads only fields this input has (the call in `resolve` proves the input fits its type). */
@@ -21,11 +23,34 @@ builder.mutationField('installOpsRampIntegration', (t) =>
     resolve: (_, { input }, context) =>
       audited(
         context,
-        { operation: 'installOpsRampIntegration', account: input.account, targetId: null, input },
+        {
+          operation: 'installOpsRampIntegration',
+          account: input.account,
+          targetId: null,
+          input,
+          preview: async () => {
+            const { client, ref } = requireAccount(context, input.account, opsRampRuntime);
+            const { integrationId, built } = buildInstallBody(input);
+            return {
+              operation: 'installOpsRampIntegration',
+              account: input.account,
+              targetId: null,
+              current: null,
+              after: predictedInstall(ref, client.tenantId, integrationId, built.body),
+              secrets: built.secrets ?? new Map<string, string>(),
+              vendorValidated: false,
+              notes: [
+                OPSRAMP_NOT_VALIDATED,
+                'OpsRamp assigns the installed id and generates the inbound credentials (webhook token or key pair) when it installs; they are not part of this prediction.',
+              ],
+            };
+          },
+        },
         async () => {
           const { client } = requireAccount(context, input.account, opsRampRuntime);
           const { integrationId, built } = buildInstallBody(input);
           const integration = await client.install(context.scope, integrationId, built);
+          noteSecretsWritten(context, integration, connectionGlobalId(opsRampRuntime, integration), built.secrets);
           const key = { account: input.account, installedId: integration.installedId };
           opsRampLoaders(context).opsRampInstalledIntegration.clear(key).prime(key, integration);
           opsRampLoaders(context).opsRampInstalledIntegrations.clear(input.account);

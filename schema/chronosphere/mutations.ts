@@ -5,6 +5,8 @@ import type { ChronosphereWriteResult } from '../../src/vendors/chronosphere/cli
 import { ChronosphereExternalConnectionRef } from './external-connection.js';
 import { ChronosphereConnectionTargetInput } from './target.js';
 
+const DRY_RUN = 'Answer a WritePreview of what the write would do, and write nothing.';
+
 const accountArg = { description: 'The Chronosphere account, by its config key.' } as const;
 
 export const CreateChronosphereExternalConnectionInput = builder.inputType('CreateChronosphereExternalConnectionInput', {
@@ -15,7 +17,7 @@ export const CreateChronosphereExternalConnectionInput = builder.inputType('Crea
     slug: t.string({ description: 'Its slug (letters, digits, `.`, `_`, `-`); Chronosphere generates one from the name when omitted. It cannot change later.' }),
     name: t.string({ required: true, description: `Its display name, at most ${INPUT_LIMITS.name} characters.` }),
     target: t.field({ type: ChronosphereConnectionTargetInput, required: true, description: 'What it connects to, with credentials.' }),
-    dryRun: t.boolean({ description: 'Only let Chronosphere validate the connection; nothing is created.', defaultValue: false }),
+    dryRun: t.boolean({ description: `${DRY_RUN} Chronosphere also validates the connection (its \`dry_run\`), which stores nothing.`, defaultValue: false }),
   }),
 });
 
@@ -29,7 +31,7 @@ export const UpdateChronosphereExternalConnectionInput = builder.inputType('Upda
     name: t.string({ required: true, description: `Its display name, at most ${INPUT_LIMITS.name} characters.` }),
     target: t.field({ type: ChronosphereConnectionTargetInput, required: true, description: 'What it connects to, with every credential it should hold.' }),
     createIfMissing: t.boolean({ description: 'Create the connection with this slug when it does not exist (an upsert).', defaultValue: false }),
-    dryRun: t.boolean({ description: 'Only let Chronosphere validate the change; nothing is written.', defaultValue: false }),
+    dryRun: t.boolean({ description: `${DRY_RUN} Chronosphere also validates the change (its \`dry_run\`), which writes nothing.`, defaultValue: false }),
   }),
 });
 
@@ -38,22 +40,26 @@ export const ChronosphereExternalConnectionIdInput = builder.inputType('Chronosp
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
     id: t.id({ required: true, description: 'The connection’s global id.' }),
+    dryRun: t.boolean({ description: DRY_RUN, defaultValue: false }),
   }),
 });
 
 export const ChronosphereExternalConnectionPayload = builder.objectRef<ChronosphereWriteResult>('ChronosphereExternalConnectionPayload').implement({
   description: 'What a create or update did at Chronosphere.',
   fields: (t) => ({
-    dryRun: t.exposeBoolean('dryRun', { description: 'True when Chronosphere only validated the input: nothing was created or changed, and `connection` is null.' }),
+    dryRun: t.exposeBoolean('dryRun', {
+      description: 'Always false: a write asked with `dryRun: true` answers a `WritePreview` instead of this payload.',
+      deprecationReason: 'A dry run answers `WritePreview`; this payload is only the answer of a real write.',
+    }),
     connection: t.field({
       type: ChronosphereExternalConnectionRef,
       nullable: true,
-      description: 'The connection as Chronosphere stored it; null after a dry run.',
+      description: 'The connection as Chronosphere stored it.',
       resolve: (p) => p.connection,
     }),
     unsetSecrets: t.stringList({
       description:
-        "Secret fields of the connection's type that the input did not carry (named as in `SecretHint.field`). Chronosphere stores the object as sent, so these hold no value after the write (or would not, after a dry run).",
+        "Secret fields of the connection's type that the input did not carry (named as in `SecretHint.field`). Chronosphere stores the object as sent, so these hold no value after the write.",
       resolve: (p) => [...p.unsetSecrets],
     }),
   }),

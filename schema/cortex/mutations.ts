@@ -6,11 +6,13 @@ import { CortexPagerDutyConfigurationRef, CortexPagerDutyConfigurationValidation
 const accountArg = { description: 'The Cortex account (workspace), by its config key.' } as const;
 const tokenArg = { description: 'The PagerDuty REST API token. Write-only: it is sent to Cortex and never returned.' } as const;
 const readonlyArg = { description: 'Whether the token is a read-only PagerDuty API key.' } as const;
+const dryRunArg = { defaultValue: false, description: 'Answer a WritePreview of what the write would do, and write nothing.' } as const;
 
 export const AddCortexPagerDutyConfigurationInput = builder.inputType('AddCortexPagerDutyConfigurationInput', {
   description: "Sets up a Cortex workspace's PagerDuty integration.",
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ ...dryRunArg }),
     account: t.string({ required: true, ...accountArg }),
     token: t.string({ required: true, ...tokenArg }),
     isTokenReadonly: t.boolean({ required: true, ...readonlyArg }),
@@ -21,6 +23,7 @@ export const ReplaceCortexPagerDutyConfigurationInput = builder.inputType('Repla
   description: "Replaces a Cortex workspace's PagerDuty configuration as a whole (Cortex needs the token again).",
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ ...dryRunArg }),
     account: t.string({ required: true, ...accountArg }),
     token: t.string({ required: true, ...tokenArg }),
     isTokenReadonly: t.boolean({ required: true, ...readonlyArg }),
@@ -31,6 +34,7 @@ export const ValidateCortexPagerDutyConfigurationInput = builder.inputType('Vali
   description: 'Names the Cortex workspace whose PagerDuty configuration to validate.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ ...dryRunArg }),
     account: t.string({ required: true, ...accountArg }),
   }),
 });
@@ -39,6 +43,7 @@ export const DeleteCortexPagerDutyConfigurationInput = builder.inputType('Delete
   description: 'Names the Cortex workspace whose PagerDuty configuration to delete.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ ...dryRunArg }),
     account: t.string({ required: true, ...accountArg }),
   }),
 });

@@ -8,10 +8,16 @@ import { DatadogIntegrationInput, DatadogIntegrationUpdateInput } from './integr
 
 const accountArg = { description: 'The Datadog account, by its config key.' } as const;
 
+/** `dryRun` of every Datadog mutation input: Datadog has no validate-only mode, so a preview only reads. */
+function dryRunField(t: Parameters<typeof idempotencyKeyField>[0]) {
+  return t.boolean({ description: 'Answer a WritePreview of what the write would do, and write nothing.', defaultValue: false });
+}
+
 export const CreateDatadogActionConnectionInput = builder.inputType('CreateDatadogActionConnectionInput', {
   description: 'A new Datadog action connection.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: dryRunField(t),
     account: t.string({ required: true, ...accountArg }),
     name: t.string({ required: true, description: `Its name, at most ${INPUT_LIMITS.name} characters.` }),
     tags: t.stringList({ description: `At most ${INPUT_LIMITS.tags} tags, each \`key:value\` of at most ${INPUT_LIMITS.tag} characters; the key \`default\` is reserved.` }),
@@ -23,6 +29,7 @@ export const UpdateDatadogActionConnectionInput = builder.inputType('UpdateDatad
   description: 'Changes to a Datadog action connection. Omitted fields, secrets included, stay unchanged.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: dryRunField(t),
     id: t.id({ required: true, description: 'The connection’s global id.' }),
     name: t.string({ description: `A new name, at most ${INPUT_LIMITS.name} characters.` }),
     tags: t.stringList({ description: `The new tags (replace the old ones): at most ${INPUT_LIMITS.tags}, each of at most ${INPUT_LIMITS.tag} characters.` }),
@@ -34,6 +41,7 @@ export const DatadogConnectionIdInput = builder.inputType('DatadogActionConnecti
   description: 'Names one Datadog action connection.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: dryRunField(t),
     id: t.id({ required: true, description: 'The connection’s global id.' }),
   }),
 });
@@ -42,6 +50,7 @@ export const TrackDatadogActionConnectionInput = builder.inputType('TrackDatadog
   description: 'An existing Datadog connection for Patchbay to list (Datadog cannot list connections).',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: dryRunField(t),
     account: t.string({ required: true, ...accountArg }),
     connectionId: t.string({ required: true, description: "Datadog's UUID of the connection." }),
     unconfirmedWriteId: t.id({
@@ -54,6 +63,7 @@ export const DatadogAppKeyInput = builder.inputType('DatadogAppKeyInput', {
   description: 'Names one Datadog application key.',
   fields: (t) => ({
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: dryRunField(t),
     account: t.string({ required: true, ...accountArg }),
     appKeyId: t.string({ required: true, description: 'The application key id (a UUID).' }),
   }),

@@ -13,6 +13,9 @@ const required = 'Required.';
 const secret = 'Write-only: sent to Cloud Manager, never returned.';
 const resend = 'Every write (create or upsert) must carry it: Patchbay never re-sends a value it read.';
 
+/** The `dryRun` every mutation input takes: a `WritePreview` instead of the write. */
+const dryRunDescription = 'Answer a WritePreview of what the write would do, and write nothing.';
+
 const OpsGenieRegionEnum = builder.enumType('MongoDbOpsGenieRegion', {
   description: 'The Opsgenie region Cloud Manager sends alerts to.',
   values: {
@@ -139,6 +142,7 @@ function writeInput(name: string, description: string) {
       groupId: t.string({ required: true, description: "The project (group) id; one of the account's configured `groupIds`." }),
       integration: t.field({ type: MongoDbIntegrationInput, required: true, description: 'The integration, whole.' }),
       idempotencyKey: idempotencyKeyField(t),
+      dryRun: t.boolean({ defaultValue: false, description: dryRunDescription }),
     }),
   });
 }
@@ -161,6 +165,7 @@ export const DeleteMongoDbIntegrationInput = builder.inputType('DeleteMongoDbInt
   fields: (t) => ({
     id: t.id({ required: true, description: 'The integration’s global id.' }),
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ defaultValue: false, description: dryRunDescription }),
   }),
 });
 

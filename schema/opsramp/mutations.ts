@@ -9,6 +9,8 @@ import { OpsRampCatalogueIntegrationType, OpsRampInstalledIntegrationRef } from 
 
 const idField = { description: 'The installed integration’s global id.' } as const;
 
+const DRY_RUN = 'Answer a WritePreview of what the write would do, and write nothing.';
+
 const AttrValueInput = builder.inputType('OpsRampAttrValueInput', {
   description: 'One OpsRamp value and the third-party value it corresponds to.',
   fields: (t) => ({
@@ -98,6 +100,7 @@ export const InstallOpsRampIntegrationInput = builder.inputType('InstallOpsRampI
     inboundConfig: t.field({ type: InboundConfigInput, description: 'What it accepts from the third party.' }),
     outboundConfig: t.field({ type: OutboundConfigInput, description: 'What it sends to the third party.' }),
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ description: DRY_RUN, defaultValue: false }),
   }),
 });
 
@@ -111,6 +114,7 @@ export const UpdateOpsRampInstalledIntegrationInput = builder.inputType('UpdateO
     inboundConfig: t.field({ type: InboundConfigInput, description: 'Inbound changes; a new auth type makes OpsRamp issue new credentials.' }),
     outboundConfig: t.field({ type: OutboundConfigInput, description: 'Outbound changes.' }),
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ description: DRY_RUN, defaultValue: false }),
   }),
 });
 
@@ -121,6 +125,7 @@ export const UninstallOpsRampIntegrationInput = builder.inputType('UninstallOpsR
     id: t.id({ required: true, ...idField }),
     reason: t.string({ required: true, description: 'Why it is uninstalled; OpsRamp keeps it.' }),
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ description: DRY_RUN, defaultValue: false }),
   }),
 });
 
@@ -130,6 +135,7 @@ export const OpsRampInstalledIntegrationIdInput = builder.inputType('OpsRampInst
   fields: (t) => ({
     id: t.id({ required: true, ...idField }),
     idempotencyKey: idempotencyKeyField(t),
+    dryRun: t.boolean({ description: DRY_RUN, defaultValue: false }),
   }),
 });
 

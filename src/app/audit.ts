@@ -3,7 +3,10 @@ import type { GatewayContext } from './context.js';
 import type { Scope } from '../core/auth/config.js';
 import { InputValidationError, MutationInProgressError, NotFoundError, OutcomeUnknownError, PatchbayError } from '../core/errors.js';
 import { newRecordId, type IdempotencyRecordUpdate, type MutationRecord } from '../core/store/mutation-records.js';
-import { decodeOutcome, encodeFailure, encodeSuccess, hashInput, idempotencyRecordKey, isKeptFailure } from './idempotency.js';
+import { canonicalInput, decodeOutcome, encodeFailure, encodeSuccess, idempotencyRecordKey, isKeptFailure } from './idempotency.js';
+import { withCustodyNotes } from './custody.js';
+import { previewOf, type PreviewSpec } from './preview.js';
+import type { FingerprintChange } from '../core/store/custody-store.js';
 import { requireRight } from './rights.js';
 
 /**
@@ -43,11 +46,16 @@ export interface AuditTarget<T = unknown> {
   readonly account: string | null;
   readonly targetId: string | null;
   /** The mutation's input, when it may carry an `idempotencyKey`. */
-  readonly input?: { readonly idempotencyKey?: string | null | undefined };
+  readonly input?: { readonly idempotencyKey?: string | null | undefined; readonly dryRun?: boolean | null | undefined };
   /** The scope the operation needs on `account`; every mutation so far needs `connections:write`. */
   readonly scope?: Scope;
   /** How a key taken over from a run that stopped is settled; see {@link Recovery}. */
   readonly recovery?: Recovery<T>;
+  /**
+   * What the write would do, for `dryRun: true` (every mutation takes it): read what is there now
+   * and describe what the write would leave, without writing. See src/app/preview.ts.
+   */
+  readonly preview?: () => Promise<PreviewSpec>;
 }
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
@@ -96,12 +104,19 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
   let idempotency: IdempotencyRecordUpdate | null = null;
   let keeper: LeaseKeeper | null = null;
   const leaseSeconds = context.deps.gateway.idempotencyLeaseSeconds;
+  let fingerprints: readonly FingerprintChange[] = [];
   try {
     requireRight(context, target.scope ?? 'connections:write', target.account);
+    if (target.input?.dryRun === true && target.preview !== undefined) {
+      // A preview writes nothing, so it claims no key: it is answered (and audited) every time it is asked.
+      const spec = await target.preview();
+      outcome = 'PREVIEWED';
+      throw previewOf(spec, context.deps.custodyKey);
+    }
     if (given !== null) {
       if (!IDEMPOTENCY_KEY.test(given)) throw InputValidationError.single(['idempotencyKey'], 'must be 1-200 characters of letters, digits, _ . : -');
       key = idempotencyRecordKey(context.caller, given);
-      const claim = await context.store.claimIdempotencyKey(key, target.operation, hashInput(target.input), leaseSeconds);
+      const claim = await context.store.claimIdempotencyKey(key, target.operation, context.deps.custodyKey.inputHash(canonicalInput(target.input)), leaseSeconds);
       if (claim.state === 'mismatch') throw InputValidationError.single(['idempotencyKey'], 'was already used with a different input');
       if (claim.state === 'in-progress') {
         throw new MutationInProgressError(
@@ -132,7 +147,10 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
         }
       }
     }
-    const result = key === null ? await run() : await runningKey.run({ key, operation: target.operation }, run);
+    const running = key === null ? null : { key, operation: target.operation };
+    const noted = await withCustodyNotes(running === null ? run : () => runningKey.run(running, run));
+    const result = noted.result;
+    fingerprints = noted.fingerprints;
     outcome = 'OK';
     targetId = targetOf?.(result) ?? targetId;
     held = false;
@@ -154,6 +172,7 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
       id: newRecordId(),
       audit: { caller: context.caller, operation: target.operation, account: bounded(target.account, 64), targetId: bounded(targetId, 512), outcome },
       idempotency,
+      fingerprints,
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { CustodyKey } from '../core/secrets/custody-key.js';
 import type DataLoader from 'dataloader';
 import type { Authenticator, Principal } from '../core/auth/authenticator.js';
 import type { GatewayConfig } from '../core/config/schema.js';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   readonly clock: Clock;
   /** Checks each request's credentials (src/server/auth-plugin.ts); open in demo mode and `auth.mode: none`. */
   readonly authenticator: Authenticator;
+  /** What secrets and idempotent inputs are fingerprinted under (`PATCHBAY_SECRET_KEY`; one per run in demo mode and tests). */
+  readonly custodyKey: CustodyKey;
 }
 
 /** Per-request context: loaders, caller, deadline and the vendor-call log live here only. */

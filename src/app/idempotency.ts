@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as errors from '../core/errors.js';
 import { PatchbayError } from '../core/errors.js';
 import { currentRequest } from '../core/telemetry/request-telemetry.js';
@@ -75,8 +74,12 @@ export function idempotencyRecordKey(caller: string, key: string): string {
   return caller === 'anonymous' ? key : `${caller} ${key}`;
 }
 
-/** Canonical JSON (sorted keys, no idempotency key) of a mutation input, hashed. */
-export function hashInput(input: unknown): string {
+/**
+ * The canonical text of a mutation's input for its idempotency record: keys sorted, the
+ * `idempotencyKey` itself and absent members left out. It carries the input's secrets, so it is
+ * only ever hashed under the deployment's custody key (`CustodyKey.inputHash`), never stored.
+ */
+export function canonicalInput(input: unknown): string {
   const canonical = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(canonical);
     if (typeof value === 'object' && value !== null) {
@@ -89,9 +92,7 @@ export function hashInput(input: unknown): string {
     }
     return value;
   };
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(input)))
-    .digest('hex');
+  return JSON.stringify(canonical(input));
 }
 
 /**

@@ -121,6 +121,31 @@ export interface VendorRuntime<Account extends AccountConfig = AccountConfig, Cl
    * configuration) catches it itself.
    */
   probe(context: GatewayContext, entry: AccountEntry<Client>): Promise<void>;
+  /** Key custody: how one secret of a connection is written (`rotateSecret`). */
+  readonly custody: SecretWriter<Client, Connection, Key>;
+}
+
+/**
+ * How a vendor writes one secret field of an existing connection, through its own write (a PATCH
+ * of the one field, or a full replace of the object). Fields are named as the connection's
+ * `SecretHint.field`s name them.
+ */
+export interface SecretWriter<Client, Connection, Key> {
+  /**
+   * The other secret fields that are set in `current` and that a write of `field` must send again
+   * besides it, because the vendor's write replaces the whole object (a PUT) and would leave them
+   * without a value. Empty for a vendor whose write changes only the fields sent (a PATCH).
+   * Shared code refuses the write with `SecretsRequiredError` when the caller did not supply them.
+   */
+  requiredWith(current: Connection, field: string): readonly string[];
+  /**
+   * Writes `value` into `field` of the connection `key` (now `current`, as just read), sending
+   * `supplied` (hint field → value: the other secrets the caller gave) where the write replaces
+   * the whole object; every other part of the object is sent as it is now. Answers the connection
+   * as the vendor holds it afterwards (from the write's answer, or read back when it answers
+   * nothing), and primes or clears the request's loaders. Typed errors as any write.
+   */
+  rotate(context: GatewayContext, entry: AccountEntry<Client>, key: Key, current: Connection, field: string, value: string, supplied: ReadonlyMap<string, string>): Promise<Connection>;
 }
 
 /** The per-request loaders of `runtime`, typed. */

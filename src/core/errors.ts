@@ -91,6 +91,21 @@ export class MutationInProgressError extends PatchbayError {
   }
 }
 
+/**
+ * A write would replace a whole object at the vendor (a full-replace PUT) that holds other secrets
+ * Patchbay cannot send again (it never keeps a secret, and vendors read them back masked): sending
+ * it would unset them. Nothing was sent. Give the values of `fields` with the write to proceed.
+ */
+export class SecretsRequiredError extends PatchbayError {
+  constructor(
+    message: string,
+    /** The secret fields (as their hints name them) whose values the write must carry. */
+    readonly fields: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** Facts about a failed vendor call that are safe to show a client. */
 export interface VendorCallFacts {
   readonly vendor: VendorId;

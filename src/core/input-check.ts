@@ -37,6 +37,12 @@ export type ReadsOnlyFieldsOf<Accepted, Given> = [FieldsBeyond<Accepted, Given, 
 export interface BuiltRequest<Body> {
   readonly body: Body;
   readonly sensitive: readonly string[];
+  /**
+   * The secrets the body writes, by the field their `SecretHint` names (e.g.
+   * `events.apiKey`): what Patchbay fingerprints once the write succeeds (key custody), and what a
+   * write preview compares with the stored fingerprints. Absent for a body that writes no secret.
+   */
+  readonly secrets?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -84,6 +90,14 @@ export const INPUT_LIMITS = {
 export class InputChecks {
   readonly errors: FieldError[] = [];
   readonly sensitive: string[] = [];
+  /** Secret values by hint field, see {@link BuiltRequest.secrets}. */
+  readonly secrets = new Map<string, string>();
+
+  /** Records a secret the body sends under the hint field `field`: scrubbed from what the vendor says, fingerprinted after the write. */
+  secret(field: string, value: string): void {
+    this.sensitive.push(value);
+    this.secrets.set(field, value);
+  }
 
   fail(path: readonly string[], message: string): void {
     this.errors.push({ path, message });

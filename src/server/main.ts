@@ -1,3 +1,4 @@
+import { CustodyKey, CustodyKeyError } from '../core/secrets/custody-key.js';
 import { createServer } from 'node:http';
 import { ConfigError } from '../core/config/load.js';
 import { loadConfigFile } from './config.js';
@@ -35,6 +36,8 @@ interface Served {
   readonly storeCheck?: () => Promise<StoreCheck>;
   /** Config mode on PostgreSQL: other replicas' tracked-id changes. */
   readonly trackedInvalidations?: TrackedInvalidations;
+  /** Config mode: the deployment's custody key (`PATCHBAY_SECRET_KEY`); demo mode makes one per run. */
+  readonly custodyKey?: CustodyKey;
 }
 
 function loggerFrom(env: Environment): Logger {
@@ -50,12 +53,33 @@ function portFrom(env: Environment): number {
 }
 
 /** Config mode: the file, its auth, and the store it keeps (PostgreSQL or the embedded one). */
+/**
+ * The custody key of config mode: `PATCHBAY_SECRET_KEY` (every replica the same) enables secret
+ * fingerprints; a value shorter than 32 characters refuses the start. Unset, the gateway runs
+ * without fingerprints (a warning says so) and hashes idempotent inputs under a fixed key.
+ */
+function custodyKeyFrom(text: string | undefined, logger: Logger): CustodyKey {
+  if (text === undefined || text === '') {
+    logger.warn(
+      'PATCHBAY_SECRET_KEY is not set: secret fingerprints are off (secretUsages finds copies by their last four characters only); set it to 32 or more random characters, the same on every replica',
+    );
+    return CustodyKey.unkeyed();
+  }
+  try {
+    return CustodyKey.fromText(text);
+  } catch (error) {
+    if (error instanceof CustodyKeyError) throw new StartupError(`Patchbay cannot start: ${error.message}. Generate one with \`openssl rand -hex 32\` and give every replica the same value.`);
+    throw error;
+  }
+}
+
 async function serveConfig(configPath: string, env: Environment, logger: Logger, opened: OpenedResources): Promise<Served> {
   const config = await loadConfigFile(configPath, env);
   const gateway = withEnvironmentDefaults(config.gateway, env['NODE_ENV']);
   const auth = config.auth;
   const problem = authConfigProblem(auth);
   if (problem !== null) throw new ConfigError([{ path: 'auth', message: problem }], configPath);
+  const custodyKey = custodyKeyFrom(env['PATCHBAY_SECRET_KEY'], logger);
   const databaseUrl = env['PATCHBAY_DATABASE_URL'] || null;
   const { store, sql } = await openConfiguredStore({ databaseUrl, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay' }, logger, gateway.store, migrateAtStart(gateway.store, env['PATCHBAY_MIGRATE']));
   opened.add(() => store.close());
@@ -81,7 +105,7 @@ async function serveConfig(configPath: string, env: Environment, logger: Logger,
       ignoredJwt: auth.jwt !== undefined,
     });
   }
-  return { accounts: config.accounts, gateway, store, demo: null, auth, ...fleet };
+  return { accounts: config.accounts, gateway, store, demo: null, auth, custodyKey, ...fleet };
 }
 
 async function serveDemo(logger: Logger, opened: OpenedResources): Promise<Served> {
@@ -118,6 +142,7 @@ async function main(): Promise<void> {
       ...(tracing ? { tracerProvider: tracing.provider } : {}),
       ...(served.storeCheck ? { storeCheck: served.storeCheck } : {}),
       ...(served.trackedInvalidations ? { trackedInvalidations: served.trackedInvalidations } : {}),
+      ...(served.custodyKey ? { custodyKey: served.custodyKey } : {}),
       ...(limits ? { limits } : {}),
     });
     opened.add(() => runtime.close());

@@ -7,6 +7,7 @@ import type { VendorModule } from '../vendors/module.js';
 import type { GatewayDeps } from '../app/context.js';
 import { createAuthenticator, OPEN_AUTHENTICATOR } from '../core/auth/authenticator.js';
 import type { AuthConfig } from '../core/auth/config.js';
+import { CustodyKey } from '../core/secrets/custody-key.js';
 import { realClock } from '../core/http/clock.js';
 import { createDispatcher } from '../core/http/dispatcher.js';
 import { PROCESS_LIMITS, type LimitStore } from '../core/http/limits.js';
@@ -53,6 +54,8 @@ export interface RuntimeOptions {
   readonly storeCheck?: () => Promise<StoreCheck>;
   /** Other replicas' tracked-id changes (tracked-notify.ts); absent, the tracked-id cache expires after 1 s. */
   readonly trackedInvalidations?: TrackedInvalidations;
+  /** The deployment's custody key (`PATCHBAY_SECRET_KEY`); absent, one is made for this runtime (demo mode, tests). */
+  readonly custodyKey?: CustodyKey;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
@@ -111,6 +114,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     exposeVendorCalls: options.exposeVendorCalls ?? options.gateway.exposeVendorCalls,
     clock: options.resilience?.clock ?? realClock,
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
+    custodyKey: options.custodyKey ?? CustodyKey.generate(),
   };
   let draining = false;
   return {

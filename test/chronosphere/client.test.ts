@@ -142,6 +142,11 @@ describe('buildConnection', () => {
     expect(built).toEqual({
       body: { name: 'Ops', ops_genie: { api_key: 'og-key', http_config: { basic_auth: { username: 'u', password: 'pw' } } } },
       sensitive: ['og-key', 'pw'],
+      // By the hint field map.ts reads each back under (key custody fingerprints them so).
+      secrets: new Map([
+        ['apiKey', 'og-key'],
+        ['httpConfig.basicAuth.password', 'pw'],
+      ]),
       unsetSecrets: ['httpConfig.bearerToken'],
       block: 'ops_genie',
     });

@@ -36,8 +36,19 @@ export const READ_ERR = `... on Error { __typename message }
   ... on VendorError { httpStatus vendorCode retryable retryAfterSeconds }
   ... on InputValidationError { fieldErrors { path message } }`;
 
-/** Every typed error's fields, for write result unions. */
+/** What a write asked with `dryRun: true` answers. */
+export const PREVIEW = `... on WritePreview {
+    operation account targetId vendorValidated notes
+    current { __typename ... on ChronosphereExternalConnection { slug name } }
+    before { path value secret isSet }
+    after { path value secret isSet }
+    changes { path kind secret before after }
+  }`;
+
+/** Every typed error's fields, and the preview, for write result unions. */
 export const ERR = `${READ_ERR}
+  ${PREVIEW}
+  ... on SecretsRequiredError { fields }
   ... on VendorValidationError { fieldErrors { path message } }
   ... on OutcomeUnknownError { check }`;
 

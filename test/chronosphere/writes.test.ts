@@ -148,13 +148,15 @@ describe('createChronosphereExternalConnection', () => {
     });
   });
 
-  it('only validates on a dry run: payload says so, no connection, nothing stored', async () => {
+  it('previews on a dry run, validated by Chronosphere: a WritePreview, nothing stored', async () => {
     const before = rig.sim.slugs();
     const from = rig.sim.server.requests.length;
     const result = await create({ slug: 'dry-one', name: 'Dry', target: { sendgrid: { apiKey: 'SG.dry' } }, dryRun: true });
-    expect(result).toEqual({ __typename: 'ChronosphereExternalConnectionPayload', dryRun: true, unsetSecrets: [], connection: null });
+    expect(result).toMatchObject({ __typename: 'WritePreview', operation: 'createChronosphereExternalConnection', vendorValidated: true, current: null, before: null, targetId: null });
     expect(rig.sim.slugs()).toEqual(before);
+    // Chronosphere's own `dry_run` validated it: the only request, and it writes nothing.
     expect(requestsSince(rig.sim, from).map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${CONNECTIONS}`]);
+    expect(rig.sim.writes()).toEqual([{ method: 'POST', path: CONNECTIONS, dryRun: true }]);
   });
 
   it('reports what a dry run would refuse, as the real call would', async () => {
@@ -251,14 +253,14 @@ describe('updateChronosphereExternalConnection', () => {
     expect(rig.sim.stored('upserted-slack')?.config).toEqual({ token: 'xoxb-upsert' });
   });
 
-  it('only validates on a dry run, for existing and missing slugs alike', async () => {
+  it('previews on a dry run, for existing and missing slugs alike, writing nothing', async () => {
     const before = rig.sim.stored(S.sendgridStatus);
     const dry = await update({ slug: S.sendgridStatus, name: 'Renamed', target: { sendgrid: { apiKey: 'SG.dry-run' } }, dryRun: true });
-    expect(dry).toEqual({ __typename: 'ChronosphereExternalConnectionPayload', dryRun: true, unsetSecrets: [], connection: null });
+    expect(dry).toMatchObject({ __typename: 'WritePreview', vendorValidated: true, targetId: csId('cs', S.sendgridStatus), current: { slug: S.sendgridStatus } });
     expect(rig.sim.stored(S.sendgridStatus)).toEqual(before);
     expect(await update({ slug: 'dry-missing', name: 'x', target: { sendgrid: { apiKey: 'SG.x' } }, dryRun: true })).toMatchObject({ __typename: 'NotFoundError' });
     const upsertDry = await update({ slug: 'dry-missing', name: 'x', target: { sendgrid: { apiKey: 'SG.x' } }, dryRun: true, createIfMissing: true });
-    expect(upsertDry).toMatchObject({ dryRun: true, connection: null });
+    expect(upsertDry).toMatchObject({ __typename: 'WritePreview', vendorValidated: true, current: null, targetId: null });
     expect(rig.sim.stored('dry-missing')).toBeUndefined();
   });
 

@@ -9,7 +9,7 @@ import { listed, type VendorAccounts, type VendorRuntime } from '../../src/app/v
 import { accountFields, credential } from '../../src/core/config/schema.js';
 import type { AccountRef, ConnectionBase } from '../../src/core/domain.js';
 import { secretHint } from '../../src/core/domain.js';
-import { NotFoundError } from '../../src/core/errors.js';
+import { NotFoundError, UnsupportedOperationError } from '../../src/core/errors.js';
 import type { CallScope, VendorHttp } from '../../src/core/http/vendor-http.js';
 import { SimulatorServer, type SimRequest } from '../../src/simulators/base.js';
 import type { VendorModule } from '../../src/vendors/module.js';
@@ -132,6 +132,11 @@ const acmeRuntime: VendorRuntime<AcmeAccountConfig, AcmeClient, AcmeHook, AcmeKe
   read: (context, _entry, key) => loadOnce(acmeLoaders(context).hook, key),
   probe: async (context, entry) => {
     await loadOnce(acmeLoaders(context).hooks, entry.ref.key);
+  },
+  // The test vendor has no write for its hook secret, so it says so.
+  custody: {
+    requiredWith: () => [],
+    rotate: () => Promise.reject(new UnsupportedOperationError('acme', 'Acme Paging', 'rotateSecret')),
   },
 };
 

@@ -107,6 +107,52 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX write_intents_idempotency_idx ON write_intents (idempotency_key, idempotency_operation) WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'secret fingerprints and rotations',
+    sql: `
+      -- Key custody. A secret Patchbay wrote is remembered by a keyed fingerprint only (an
+      -- HMAC-SHA-256 under a key derived from PATCHBAY_SECRET_KEY), one row per connection and
+      -- secret field, beside the last four characters the vendor's own hint shows (when the value
+      -- is long enough to show any). Never the secret.
+      CREATE TABLE secret_fingerprints (
+        connection_id text        NOT NULL,
+        field         text        NOT NULL,
+        account       text        NOT NULL,
+        vendor        text        NOT NULL,
+        service       text        NOT NULL,
+        fingerprint   text        NOT NULL,
+        last_four     text        NULL,
+        written_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (connection_id, field)
+      );
+      CREATE INDEX secret_fingerprints_fingerprint_idx ON secret_fingerprints (fingerprint);
+
+      -- A rotation of one secret into many connections: its targets, in order, and how each
+      -- ended, so that a rotation interrupted mid-way resumes only the targets left. The new
+      -- value is kept as its fingerprint only: resuming needs the caller to give it again.
+      CREATE TABLE secret_rotations (
+        id               text        PRIMARY KEY,
+        caller           text        NOT NULL,
+        idempotency_key  text        NULL,
+        new_fingerprint  text        NOT NULL,
+        created_at       timestamptz NOT NULL DEFAULT now(),
+        updated_at       timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX secret_rotations_key_idx ON secret_rotations (caller, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE secret_rotation_targets (
+        rotation_id   text        NOT NULL REFERENCES secret_rotations (id) ON DELETE CASCADE,
+        position      integer     NOT NULL,
+        connection_id text        NOT NULL,
+        field         text        NOT NULL,
+        account       text        NULL,
+        state         text        NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'SENDING', 'DONE', 'FAILED', 'SKIPPED')),
+        outcome       jsonb       NULL,
+        updated_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (rotation_id, position)
+      );
+    `,
+  },
 ];
 
 /**

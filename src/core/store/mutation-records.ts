@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { applyFingerprintChanges, type FingerprintChange } from './custody-store.js';
 import type { SqlClient } from './sql.js';
 import type { AuditDetail, AuditEntry, AuditInput } from './store.js';
 
@@ -45,6 +46,8 @@ export interface MutationRecord {
   readonly id: string;
   readonly audit: AuditInput;
   readonly idempotency: IdempotencyRecordUpdate | null;
+  /** What the mutation changed of secret fingerprints (key custody); absent or empty for most. */
+  readonly fingerprints?: readonly FingerprintChange[];
 }
 
 /** The claims and mutation records of the store. */
@@ -188,12 +191,15 @@ export function mutationRecordStore(sql: SqlClient, replicaId: string): Mutation
       requireText('record id', record.id);
       // Without a key the audit row is the whole record: one statement is atomic by itself, and a
       // transaction would add two statements to every unkeyed mutation (the embedded store's cost is per statement).
-      if (record.idempotency === null) {
+      const fingerprints = record.fingerprints ?? [];
+      if (record.idempotency === null && fingerprints.length === 0) {
         await insertAudit(sql, record.audit, record.id);
         return;
       }
       await sql.transaction(async (tx) => {
-        await insertAudit(tx, record.audit, record.id);
+        // A record stored already (a retry from the spool) changes nothing again.
+        const inserted = await insertAudit(tx, record.audit, record.id);
+        if (inserted !== null) await applyFingerprintChanges(tx, fingerprints);
         const update = record.idempotency;
         if (update === null) return;
         if ('release' in update) await release(tx, update.key, update.operation);

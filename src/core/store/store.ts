@@ -3,6 +3,7 @@ import { migrate, requireCurrentSchema } from './migrations.js';
 import { openPglite, openPostgres, type PostgresOptions } from './sql.js';
 import type { PoolStats, SqlClient, SqlKind } from './sql.js';
 import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
+import { custodyStore, type CustodyStore } from './custody-store.js';
 import { AUDIT_COLUMNS, insertAudit, mutationRecordStore, newReplicaId, toAudit, requireText, type AuditRow, type MutationRecordStore } from './mutation-records.js';
 
 /** A Datadog action connection id Patchbay remembers for one account. */
@@ -68,7 +69,7 @@ export const MAX_AUDIT_LIMIT = 1000;
  * What Patchbay keeps that vendors cannot tell it: tracked Datadog connection ids and the audit
  * log (and, later, idempotency records). Obtain one with {@link openStore} or {@link createStore}.
  */
-export interface Store extends WriteIntentStore, MutationRecordStore {
+export interface Store extends WriteIntentStore, MutationRecordStore, CustodyStore {
   /** Which engine backs the store. */
   readonly kind: SqlKind;
   /**
@@ -165,6 +166,7 @@ export async function createStore(sql: SqlClient, options: { readonly replicaId?
     // The embedded store is one process's alone (its data directory is locked), so another owner's pending intent is abandoned.
     ...writeIntentStore(sql, sql.kind === 'pglite', replicaId),
     ...mutationRecordStore(sql, replicaId),
+    ...custodyStore(sql),
 
     async trackDatadogConnection(account, connectionId, name) {
       requireText('account', account);

@@ -77,6 +77,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
   });
 
   server.route('POST', CONNECTIONS_PATH, (request) => {
+    state.noteWrite(request.method, request.path, request.body);
     const decoded = decode(request, createRequest);
     if (!decoded.ok) return decoded.response;
     const input = decoded.value.external_connection;
@@ -105,6 +106,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
   });
 
   server.route('PUT', `${CONNECTIONS_PATH}/{slug}`, (request) => {
+    state.noteWrite(request.method, request.path, request.body);
     const slug = request.params['slug'] ?? '';
     const decoded = decode(request, updateRequest);
     if (!decoded.ok) return decoded.response;
@@ -132,6 +134,7 @@ export function registerChronosphereRoutes(server: SimulatorServer, state: Chron
   });
 
   server.route('DELETE', `${CONNECTIONS_PATH}/{slug}`, (request) => {
+    state.noteWrite(request.method, request.path, request.body);
     const slug = request.params['slug'] ?? '';
     if (!state.connections.has(slug)) return notFound(slug);
     const users = state.policiesUsing(slug);

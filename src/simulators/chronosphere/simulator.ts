@@ -3,9 +3,9 @@ import { DEFAULT_PAGE_SIZE, GRPC_CODE, MAX_PAGE_SIZE } from './contract.js';
 import { apiError } from './render.js';
 import { registerChronosphereRoutes } from './routes.js';
 import { CHRONOSPHERE_SEED_POLICIES, chronosphereSeedConnections } from './seed.js';
-import { ChronosphereState, type StoredConnection } from './state.js';
+import { ChronosphereState, type StoredConnection, type WriteRecord } from './state.js';
 
-export type { StoredConnection } from './state.js';
+export type { StoredConnection, WriteRecord } from './state.js';
 
 /** Options of {@link createChronosphereSimulator}. */
 export interface ChronosphereSimulatorOptions {
@@ -35,6 +35,8 @@ export interface ChronosphereSimulator extends Simulator {
   releasePolicies(slug: string): void;
   /** How many times a write carried the `**REDACTED**` placeholder as a secret value. */
   redactedPlaceholderWrites(): number;
+  /** Every write request (POST, PUT, DELETE) since the last reset, in order, with whether it asked for `dry_run` (never a body). */
+  writes(): readonly WriteRecord[];
   /**
    * Tests only: serves connection `slug` with `patch` laid over its wire object (list, read and
    * write answers; a member set to `undefined` is left out), so that it breaks the swagger, e.g.
@@ -88,6 +90,7 @@ export function createChronosphereSimulator(options: ChronosphereSimulatorOption
       state.policies.delete(slug);
     },
     redactedPlaceholderWrites: () => state.placeholderWrites,
+    writes: () => [...state.writes],
     breakContract: (slug, patch) => {
       state.breaks.set(slug, patch);
     },

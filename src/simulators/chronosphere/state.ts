@@ -16,6 +16,14 @@ export interface StoredConnection {
 }
 
 /** What one Chronosphere tenant holds: external connections and the policies that use them. */
+/** One write request the simulator received (tests: which writes asked only for validation). */
+export interface WriteRecord {
+  readonly method: string;
+  readonly path: string;
+  /** Whether its body asked for `dry_run: true` (validate, store nothing). */
+  readonly dryRun: boolean;
+}
+
 export class ChronosphereState {
   readonly connections = new Map<string, StoredConnection>();
   /** Slug → names of the notification policies that use it (DELETE answers 400 while any does). */
@@ -27,6 +35,8 @@ export class ChronosphereState {
    * is served. Empty unless a test asks; reset clears it.
    */
   readonly breaks = new Map<string, Readonly<Record<string, unknown>>>();
+  /** Every write request received (POST, PUT, DELETE), in order: method, path and whether it asked for `dry_run`; never a body. */
+  readonly writes: WriteRecord[] = [];
 
   constructor(private readonly seed: () => { readonly connections: readonly StoredConnection[]; readonly policies: Readonly<Record<string, readonly string[]>> }) {}
 
@@ -39,6 +49,13 @@ export class ChronosphereState {
     for (const [slug, names] of Object.entries(seed.policies)) this.policies.set(slug, new Set(names));
     this.placeholderWrites = 0;
     this.breaks.clear();
+    this.writes.length = 0;
+  }
+
+  /** Logs a write request as it arrives (before it is checked). */
+  noteWrite(method: string, path: string, body: unknown): void {
+    const dryRun = typeof body === 'object' && body !== null && (body as Record<string, unknown>)['dry_run'] === true;
+    this.writes.push({ method, path, dryRun });
   }
 
   /** Connections in list order: by slug, the order keyset paging relies on. */

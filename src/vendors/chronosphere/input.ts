@@ -127,10 +127,12 @@ export interface BuiltConnection extends BuiltRequest<ChronosphereConnectionRequ
    */
   readonly unsetSecrets: readonly string[];
   readonly block: ChronosphereBlock;
+  /** The secrets the body sends, by hint field (`events.apiKey`, `httpConfig.basicAuth.password`, …): always present, maybe empty. */
+  readonly secrets: ReadonlyMap<string, string>;
 }
 
-/** Every secret field of each type, as the hints name them. */
-const SECRET_FIELDS: Readonly<Record<ChronosphereBlock, readonly string[]>> = {
+/** Every secret field of each type, as the hints name them (map.ts, `targetSecrets`). */
+export const SECRET_FIELDS: Readonly<Record<ChronosphereBlock, readonly string[]>> = {
   slack: ['apiUrl', 'token'],
   pagerduty: ['events.apiKey', 'rest.apiKey'],
   webhook: ['httpConfig.basicAuth.password', 'httpConfig.bearerToken'],
@@ -141,11 +143,6 @@ const SECRET_FIELDS: Readonly<Record<ChronosphereBlock, readonly string[]>> = {
   sendgrid: ['apiKey'],
   datadog: ['apiKey', 'appKey'],
 };
-
-class Collector extends InputChecks {
-  /** Secret fields given, relative to the block, e.g. `httpConfig.bearerToken`. */
-  readonly secretsSent = new Set<string>();
-}
 
 interface Place {
   readonly path: readonly string[];
@@ -163,7 +160,7 @@ function at(parent: Place, key: string): Place {
  */
 
 /** Whether a text value is usable: within `max` characters, not blank, no control characters. */
-function checkText(value: string, where: Place, out: Collector, max: number = INPUT_LIMITS.text): boolean {
+function checkText(value: string, where: Place, out: InputChecks, max: number = INPUT_LIMITS.text): boolean {
   if (!out.maxLength(value, where.path, max)) return false;
   if (value.trim() === '') {
     out.fail(where.path, 'must not be empty');
@@ -176,7 +173,7 @@ function checkText(value: string, where: Place, out: Collector, max: number = IN
   return true;
 }
 
-function checkUrl(value: string, where: Place, out: Collector): boolean {
+function checkUrl(value: string, where: Place, out: InputChecks): boolean {
   if (!checkText(value, where, out, INPUT_LIMITS.url)) return false;
   if (!isHttpUrl(value)) {
     out.fail(where.path, 'must be an absolute http(s) URL');
@@ -185,12 +182,12 @@ function checkUrl(value: string, where: Place, out: Collector): boolean {
   return true;
 }
 
-function text(value: string, where: Place, out: Collector, max: number = INPUT_LIMITS.text): string {
+function text(value: string, where: Place, out: InputChecks, max: number = INPUT_LIMITS.text): string {
   checkText(value, where, out, max);
   return value;
 }
 
-function url(value: string, where: Place, out: Collector): string {
+function url(value: string, where: Place, out: InputChecks): string {
   checkUrl(value, where, out);
   return value;
 }
@@ -199,19 +196,17 @@ function url(value: string, where: Place, out: Collector): string {
  * A secret to send. The masked value Chronosphere reads back is refused: Patchbay never writes a
  * value it read, so an update must carry the real secret.
  */
-function secret(value: string, where: Place, out: Collector, kind: 'text' | 'url' = 'text'): string {
+function secret(value: string, where: Place, out: InputChecks, kind: 'text' | 'url' = 'text'): string {
   if (value === REDACTED) {
     out.fail(where.path, `is the masked value Chronosphere returns on read (${REDACTED}); give the real secret`);
     return value;
   }
-  if (kind === 'url' ? checkUrl(value, where, out) : checkText(value, where, out, INPUT_LIMITS.secret)) {
-    out.sensitive.push(value);
-    out.secretsSent.add(where.inBlock);
-  }
+  // Recorded under the hint field map.ts reads it back as: scrubbed from what Chronosphere says, fingerprinted after the write.
+  if (kind === 'url' ? checkUrl(value, where, out) : checkText(value, where, out, INPUT_LIMITS.secret)) out.secret(where.inBlock, value);
   return value;
 }
 
-function httpConfig(input: ChronosphereHttpConfigInput, where: Place, out: Collector): ChronosphereHttpConfigRequest {
+function httpConfig(input: ChronosphereHttpConfigInput, where: Place, out: InputChecks): ChronosphereHttpConfigRequest {
   const { basicAuth, bearerToken, tlsConfig } = input;
   if (basicAuth && bearerToken != null) {
     // Terraform docs: basic auth and a bearer token are mutually exclusive.
@@ -228,7 +223,7 @@ function httpConfig(input: ChronosphereHttpConfigInput, where: Place, out: Colle
   };
 }
 
-function pagerduty(input: ChronospherePagerDutyInput, where: Place, out: Collector): ChronosphereBlockRequests['pagerduty'] {
+function pagerduty(input: ChronospherePagerDutyInput, where: Place, out: InputChecks): ChronosphereBlockRequests['pagerduty'] {
   if (input.events) {
     const place = at(where, 'events');
     const apiKey = secret(input.events.apiKey, at(place, 'apiKey'), out);
@@ -240,7 +235,7 @@ function pagerduty(input: ChronospherePagerDutyInput, where: Place, out: Collect
   return { rest: { api_key: secret(input.rest.apiKey, at(at(where, 'rest'), 'apiKey'), out) } };
 }
 
-function slack(input: ChronosphereSlackInput, where: Place, out: Collector): ChronosphereBlockRequests['slack'] {
+function slack(input: ChronosphereSlackInput, where: Place, out: InputChecks): ChronosphereBlockRequests['slack'] {
   if (input.apiUrl == null && input.token == null) out.fail(where.path, 'give apiUrl, token or both');
   return {
     // The incoming-webhook URL embeds a credential: it is handled as a secret (catalogue.ts).
@@ -249,7 +244,7 @@ function slack(input: ChronosphereSlackInput, where: Place, out: Collector): Chr
   };
 }
 
-function cloudflare(input: { readonly apiToken: string }, where: Place, out: Collector): ChronosphereBlockRequests['cloudflare'] {
+function cloudflare(input: { readonly apiToken: string }, where: Place, out: InputChecks): ChronosphereBlockRequests['cloudflare'] {
   const token = input.apiToken;
   const place = at(where, 'apiToken');
   if (token !== REDACTED && !CLOUDFLARE_TOKEN_PREFIXES.some((prefix) => token.startsWith(prefix))) {
@@ -260,7 +255,7 @@ function cloudflare(input: { readonly apiToken: string }, where: Place, out: Col
   return { api_token: secret(token, place, out) };
 }
 
-function datadog(input: ChronosphereDatadogInput, where: Place, out: Collector): ChronosphereBlockRequests['datadog'] {
+function datadog(input: ChronosphereDatadogInput, where: Place, out: InputChecks): ChronosphereBlockRequests['datadog'] {
   const place = at(where, 'site');
   const site = input.site == null ? undefined : input.site;
   const siteOk = site !== undefined && checkText(site, place, out);
@@ -273,7 +268,7 @@ function datadog(input: ChronosphereDatadogInput, where: Place, out: Collector):
 }
 
 /** The one type block the target carries, built under its JSON name. */
-function block(target: ChronosphereTargetInput, out: Collector): { readonly block: ChronosphereBlock; readonly request: ChronosphereBlockRequest } {
+function block(target: ChronosphereTargetInput, out: InputChecks): { readonly block: ChronosphereBlock; readonly request: ChronosphereBlockRequest } {
   const member = (key: string): Place => ({ path: ['target', key], inBlock: '' });
   if (target.slack) return { block: 'slack', request: { slack: slack(target.slack, member('slack'), out) } };
   if (target.pagerduty) return { block: 'pagerduty', request: { pagerduty: pagerduty(target.pagerduty, member('pagerduty'), out) } };
@@ -333,7 +328,7 @@ export function checkSlug(value: string, path: readonly string[]): string {
  * problem; nothing is sent then.
  */
 export function buildConnection(input: ChronosphereConnectionInput): BuiltConnection {
-  const out = new Collector();
+  const out = new InputChecks();
   const { slug } = input;
   if (slug != null && !SLUG.test(slug)) out.fail(['slug'], SLUG_MESSAGE);
   const name = text(input.name, { path: ['name'], inBlock: '' }, out, INPUT_LIMITS.name);
@@ -342,7 +337,8 @@ export function buildConnection(input: ChronosphereConnectionInput): BuiltConnec
   return {
     body: { ...optional('slug', slug), name, ...chosen.request },
     sensitive: out.sensitive,
-    unsetSecrets: SECRET_FIELDS[chosen.block].filter((field) => !out.secretsSent.has(field)),
+    secrets: out.secrets,
+    unsetSecrets: SECRET_FIELDS[chosen.block].filter((field) => !out.secrets.has(field)),
     block: chosen.block,
   };
 }

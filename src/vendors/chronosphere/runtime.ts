@@ -6,6 +6,7 @@ import { accountFields, credential } from '../../core/config/schema.js';
 import type { ConnectedService } from '../../core/vendor.js';
 import { CHRONOSPHERE_BLOCKS, CONNECTION_TYPE_OF_BLOCK, SERVICE_OF_BLOCK, type ChronosphereConnectionType } from './catalogue.js';
 import { ChronosphereClient, chronosphereAuth } from './client.js';
+import { chronosphereSecretWriter } from './custody.js';
 import { parseChronosphereError } from './errors.js';
 import { createChronosphereLoaders, type ChronosphereConnectionKey, type ChronosphereLoaders } from './loaders.js';
 import type { ChronosphereExternalConnection } from './map.js';
@@ -55,6 +56,11 @@ export const chronosphereRuntime: VendorRuntime<ChronosphereAccountConfig, Chron
   probe: async (context, entry) => {
     await entry.client.listPage(context.scope, { pageSize: 1 });
   },
+  // A PUT of the whole connection: the other secrets it holds must be sent again (custody.ts).
+  custody: chronosphereSecretWriter(
+    () => chronosphereRuntime,
+    (context) => chronosphereLoaders(context),
+  ),
 };
 
 /** The request's Chronosphere loaders. */

@@ -1,4 +1,5 @@
 import { InputChecks, type BuiltRequest } from '../../core/input-check.js';
+import { TOKEN_FIELD } from './map.js';
 
 /**
  * What the add and replace mutations hand the builder: GraphQL guarantees both fields (`String!`,
@@ -15,7 +16,10 @@ interface CortexConfigurationRequest {
   readonly isTokenReadonly: boolean;
 }
 
-/** The body of an add or replace, and the token it carries (to scrub from vendor errors). */
+/**
+ * The body of an add or replace, and the token it carries: to scrub from vendor errors
+ * (`sensitive`) and, under the hint field `token` (`secrets`), to fingerprint after the write.
+ */
 export type BuiltConfiguration = BuiltRequest<CortexConfigurationRequest>;
 
 /**
@@ -34,7 +38,9 @@ export function buildConfigurationBody(input: CortexConfigurationInput): BuiltCo
   const out = new InputChecks();
   checkToken(input.token, out);
   out.throwIfAny();
-  return { body: { token: input.token, isTokenReadonly: input.isTokenReadonly }, sensitive: [input.token] };
+  // The field is the one the read-back hint names (map.ts, `tokenHint`).
+  out.secret(TOKEN_FIELD, input.token);
+  return { body: { token: input.token, isTokenReadonly: input.isTokenReadonly }, sensitive: out.sensitive, secrets: out.secrets };
 }
 
 function checkToken(token: string, out: InputChecks): void {

@@ -24,6 +24,9 @@ export interface CortexPagerDutyValidation {
   readonly message: string | null;
 }
 
+/** The `SecretHint.field` of the configuration's one secret, the PagerDuty token. */
+export const TOKEN_FIELD = 'token';
+
 /**
  * Builds the token hint from Cortex's `lastFour`. Cortex has already chosen what to show; a value
  * longer than four characters (a contract breach) is cut to four, and a masked or absent one shows
@@ -31,7 +34,7 @@ export interface CortexPagerDutyValidation {
  */
 export function tokenHint(lastFour: string | null | undefined): SecretHint {
   const tail = (lastFour ?? '').slice(-4);
-  return { field: 'token', isSet: true, lastFour: tail.length > 0 && !/[*•]/.test(tail) ? tail : null };
+  return { field: TOKEN_FIELD, isSet: true, lastFour: tail.length > 0 && !/[*•]/.test(tail) ? tail : null };
 }
 
 /** Maps Cortex's configuration to the domain. */

@@ -5,6 +5,7 @@ import { listed, type VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import { NotFoundError } from '../../core/errors.js';
 import { CortexClient, configurationOf, cortexAuth } from './client.js';
+import { createCortexCustody } from './custody.js';
 import { parseCortexError } from './errors.js';
 import { createCortexConfigurationLoader } from './loaders.js';
 import type { CortexPagerDutyConfiguration } from './map.js';
@@ -64,6 +65,8 @@ export const cortexRuntime: VendorRuntime<CortexAccountConfig, CortexClient, Cor
       if (!(error instanceof NotFoundError)) throw error;
     }
   },
+  // The token is rotated by the configuration's replace (PUT), the one secret it holds.
+  custody: createCortexCustody((context) => cortexLoaders(context)),
 };
 
 /** The request's Cortex loaders. */

@@ -162,7 +162,8 @@ function catalogueCredentials(variant: CredentialVariant, input: DatadogCredenti
       out.fail([...path, name], field.patternMessage ?? `must match ${field.pattern.source}`);
       continue;
     }
-    if (field.secret) out.sensitive.push(value);
+    // The hint map.ts reads back names the field in camelCase.
+    if (field.secret) out.secret(name, value);
     credentials[field.wire] = value;
   }
   if (mode === 'update' && input['generateNewExternalId'] === true) credentials['generate_new_external_id'] = true;
@@ -193,7 +194,12 @@ function httpItems<Item>(
     // GraphQL lets an empty string through where the value is required.
     const given = value !== null && value !== undefined && value !== '';
     if (given) {
-      if (out.maxLength(value, [...itemPath, 'value'], INPUT_LIMITS.secret)) out.sensitive.push(value);
+      // Named `<list>.<name>` as the hint map.ts reads back (`headers.X-Api-Key`, `tokens.apiKey`, `urlParameters.key`);
+      // a value sent with `deleted` is scrubbed all the same, but is not what the item holds afterwards.
+      if (out.maxLength(value, [...itemPath, 'value'], INPUT_LIMITS.secret)) {
+        if (deleted) out.sensitive.push(value);
+        else out.secret(`${kind}.${name}`, value);
+      }
     } else if (!deleted && (mode === 'create' || kind === 'tokens')) out.fail([...itemPath, 'value'], 'is required');
     return { name, ...optional('value', given ? value : undefined), ...extra(deleted) };
   });
@@ -207,7 +213,7 @@ function httpIntegration(input: DatadogHttpIntegrationInput, mode: Mode, path: r
   const tokens = httpItems(input.tokens, 'tokens', mode, [...path, 'tokens'], out, (deleted) => ({ type: 'SECRET' as const, ...deletedMark(deleted) }));
   const urlParameters = httpItems(input.urlParameters, 'urlParameters', mode, [...path, 'urlParameters'], out, deletedMark);
   const content = body?.content;
-  if (content !== null && content !== undefined && out.maxLength(content, [...path, 'body', 'content'], INPUT_LIMITS.document)) out.sensitive.push(content);
+  if (content !== null && content !== undefined && out.maxLength(content, [...path, 'body', 'content'], INPUT_LIMITS.document)) out.secret('body.content', content);
   const contentType = body?.contentType;
   if (contentType !== null && contentType !== undefined) out.maxLength(contentType, [...path, 'body', 'contentType'], INPUT_LIMITS.name);
   return {
@@ -265,7 +271,7 @@ export function buildCreateBody(input: DatadogCreateInput): BuiltRequest<Datadog
   const tags = input.tags === null || input.tags === undefined ? undefined : checkTags(input.tags, ['tags'], out);
   const integration = integrationBody(input.integration, 'create', ['integration'], out);
   out.throwIfAny();
-  return { body: { data: { type: 'action_connection', attributes: { name, ...optional('tags', tags), integration: integration.wire } } }, sensitive: out.sensitive };
+  return { body: { data: { type: 'action_connection', attributes: { name, ...optional('tags', tags), integration: integration.wire } } }, sensitive: out.sensitive, secrets: out.secrets };
 }
 
 /**
@@ -291,6 +297,7 @@ export function buildUpdateBody(input: DatadogUpdateInput, currentType: string |
   return {
     body: { data: { type: 'action_connection', attributes: { ...optional('name', name), ...optional('tags', tags), ...optional('integration', integration) } } },
     sensitive: out.sensitive,
+    secrets: out.secrets,
   };
 }
 

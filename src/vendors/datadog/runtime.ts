@@ -4,6 +4,8 @@ import { loadOnce } from '../../app/loaders/index.js';
 import type { VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import { DatadogClient, datadogAuth } from './client.js';
+import { datadogSecretWriter } from './custody.js';
+import { encodeGlobalId, innerId } from '../../core/ids.js';
 import { parseDatadogError } from './errors.js';
 import { isUuid } from './input.js';
 import { createDatadogConnectionLoader, DEFAULT_DATADOG_READ_CONCURRENCY, type DatadogConnectionKey, type DatadogReadPolicy } from './loaders.js';
@@ -42,6 +44,9 @@ export interface DatadogLoaders {
   readonly datadogConnection: ReturnType<typeof createDatadogConnectionLoader>;
 }
 
+/** The GraphQL type of Datadog's connections. */
+const DATADOG_TYPENAME = 'DatadogActionConnection';
+
 /** Datadog's answer to what every vendor must do. */
 export const datadogRuntime: VendorRuntime<DatadogAccountConfig, DatadogClient, DatadogActionConnection, DatadogConnectionKey, DatadogLoaders> = {
   id: 'datadog',
@@ -63,7 +68,7 @@ export const datadogRuntime: VendorRuntime<DatadogAccountConfig, DatadogClient, 
     vendorIdOf: (key) => key.connectionId,
   },
   ids: {
-    typename: 'DatadogActionConnection',
+    typename: DATADOG_TYPENAME,
     keyParts: 1,
     keyOf: (connection) => [connection.connectionId],
     // Datadog keys are UUIDs: anything else is not one of our ids (and costs no vendor call).
@@ -73,6 +78,11 @@ export const datadogRuntime: VendorRuntime<DatadogAccountConfig, DatadogClient, 
   probe: async (context, entry) => {
     await entry.client.listAppKeyRegistrations(context.scope, { size: 1, number: 0 });
   },
+  // A PATCH of the one field: nothing else is sent, so no other secret is required.
+  custody: datadogSecretWriter({
+    loaders: (context) => datadogLoaders(context),
+    globalId: (connection) => encodeGlobalId(DATADOG_TYPENAME, innerId(connection.account.key, connection.connectionId)),
+  }),
 };
 
 /** The request's Datadog loaders. */

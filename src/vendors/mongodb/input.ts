@@ -81,11 +81,19 @@ const MASKED = /\*{4,}/;
 const SECRET_REQUIRED = 'is required: Cloud Manager replaces the whole integration on every write and Patchbay never sends back a secret it read, so the secret must be given again';
 
 interface TextRule {
-  readonly secret?: boolean;
+  /**
+   * The value is a secret, recorded under this hint field (`SecretHint.field` as map.ts names it
+   * when the integration is read back: the wire field's name), so that `built.secrets` keys are
+   * the connection's `secrets[].field`s.
+   */
+  readonly secret?: string;
   readonly max?: number;
 }
 
-const SECRET: TextRule = { secret: true };
+/** The rule of a secret whose hint (map.ts) is named `field`. */
+function secret(field: string): TextRule {
+  return { secret: field };
+}
 
 /** Whether a given string is usable: not blank, no control characters, within bounds, not a mask read back. */
 function checkText(value: string, at: readonly string[], out: InputChecks, rule: TextRule): boolean {
@@ -98,12 +106,12 @@ function checkText(value: string, at: readonly string[], out: InputChecks, rule:
     out.fail(at, 'must not contain control characters');
     return false;
   }
-  if (!out.maxLength(value, at, rule.max ?? (rule.secret ? MAX_SECRET : MAX_TEXT))) return false;
-  if (rule.secret && MASKED.test(value)) {
+  if (!out.maxLength(value, at, rule.max ?? (rule.secret !== undefined ? MAX_SECRET : MAX_TEXT))) return false;
+  if (rule.secret !== undefined && MASKED.test(value)) {
     out.fail(at, 'looks like a masked value read back from Cloud Manager (e.g. ******7890); give the real secret');
     return false;
   }
-  if (rule.secret) out.sensitive.push(value);
+  if (rule.secret !== undefined) out.secret(rule.secret, value);
   return true;
 }
 
@@ -119,7 +127,7 @@ function need<T>(value: T | null | undefined, at: readonly string[], out: InputC
 
 /** A required string field; a missing secret is refused with the reason it must be given again. */
 function requiredText(value: string | null | undefined, at: readonly string[], out: InputChecks, rule: TextRule = {}): string {
-  if (value === null || value === undefined) return need(value, at, out, '', rule.secret ? SECRET_REQUIRED : 'is required');
+  if (value === null || value === undefined) return need(value, at, out, '', rule.secret !== undefined ? SECRET_REQUIRED : 'is required');
   checkText(value, at, out, rule);
   return value;
 }
@@ -130,10 +138,10 @@ function optionalText(value: string | null | undefined, at: readonly string[], o
   return value;
 }
 
-/** A required http(s) URL; treated as a secret, since webhook URLs embed tokens. */
-function requiredUrl(value: string | null | undefined, at: readonly string[], out: InputChecks): string {
+/** A required http(s) URL; treated as a secret (hint `field`), since webhook URLs embed tokens. */
+function requiredUrl(value: string | null | undefined, field: string, at: readonly string[], out: InputChecks): string {
   if (value === null || value === undefined) return need(value, at, out, '', SECRET_REQUIRED);
-  if (checkText(value, at, out, { secret: true, max: MAX_URL }) && !isHttpUrl(value)) out.fail(at, 'must be an absolute http(s) URL');
+  if (checkText(value, at, out, { secret: field, max: MAX_URL }) && !isHttpUrl(value)) out.fail(at, 'must be an absolute http(s) URL');
   return value;
 }
 
@@ -153,12 +161,12 @@ function isHttpUrl(value: string): boolean {
  * renders `${field}` placeholders and template directives first, and falls back to its default
  * payload when the rendered result is not JSON (CONTRACT.md, "Fields per type").
  */
-function optionalTemplate(value: string | null | undefined, at: readonly string[], out: InputChecks, max: number): string | undefined {
+function optionalTemplate(value: string | null | undefined, field: 'bodyTemplate' | 'headersTemplate', at: readonly string[], out: InputChecks, max: number): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (value.trim() === '') out.fail(at, 'must not be empty; leave it out for the default');
   else if (TEMPLATE_CONTROL.test(value)) out.fail(at, 'must not contain control characters other than line breaks and tabs');
   else if (MASKED.test(value)) out.fail(at, 'looks like a redacted template read back from the vendor (******); give the real template');
-  else if (out.maxLength(value, at, max)) out.sensitive.push(value);
+  else if (out.maxLength(value, at, max)) out.secret(field, value);
   return value;
 }
 
@@ -168,7 +176,7 @@ const LISTEN_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 function prometheus(member: MongoDbMemberInputs['PROMETHEUS'], path: readonly string[], out: InputChecks): MongoDbIntegrationRequest {
   const at = (name: string): readonly string[] => [...path, name];
   const username = requiredText(member.username, at('username'), out);
-  const password = requiredText(member.password, at('password'), out, SECRET);
+  const password = requiredText(member.password, at('password'), out, secret('password'));
   const listenAddress = member.listenAddress;
   if (listenAddress === null || listenAddress === undefined) {
     need(listenAddress, at('listenAddress'), out, '');
@@ -193,7 +201,7 @@ function prometheus(member: MongoDbMemberInputs['PROMETHEUS'], path: readonly st
     scheme,
     enabled,
     ...optional('tlsPemPath', tlsPemPath),
-    ...optional('tlsPemPassword', optionalText(member.tlsPemPassword, at('tlsPemPassword'), out, SECRET)),
+    ...optional('tlsPemPassword', optionalText(member.tlsPemPassword, at('tlsPemPassword'), out, secret('tlsPemPassword'))),
   };
 }
 
@@ -207,7 +215,7 @@ function request(input: MongoDbIntegrationInput, path: readonly string[], out: I
     // `region` is Atlas-era: sent only when given, so a Cloud Manager without it never sees the attribute.
     return {
       type: 'PAGER_DUTY',
-      serviceKey: requiredText(input.pagerDuty.serviceKey, at('serviceKey'), out, SECRET),
+      serviceKey: requiredText(input.pagerDuty.serviceKey, at('serviceKey'), out, secret('serviceKey')),
       ...optional('region', input.pagerDuty.region ?? undefined),
     };
   }
@@ -216,7 +224,7 @@ function request(input: MongoDbIntegrationInput, path: readonly string[], out: I
     const { apiToken, teamName, channelName } = input.slack;
     return {
       type: 'SLACK',
-      apiToken: requiredText(apiToken, at('apiToken'), out, SECRET),
+      apiToken: requiredText(apiToken, at('apiToken'), out, secret('apiToken')),
       teamName: requiredText(teamName, at('teamName'), out),
       ...optional('channelName', optionalText(channelName, at('channelName'), out, { max: MAX_CHANNEL })),
     };
@@ -224,13 +232,13 @@ function request(input: MongoDbIntegrationInput, path: readonly string[], out: I
   if (input.opsGenie) {
     const at = under('opsGenie');
     // Required by Cloud Manager with a documented default of US: send it explicitly.
-    return { type: 'OPS_GENIE', apiKey: requiredText(input.opsGenie.apiKey, at('apiKey'), out, SECRET), region: input.opsGenie.region ?? 'US' };
+    return { type: 'OPS_GENIE', apiKey: requiredText(input.opsGenie.apiKey, at('apiKey'), out, secret('apiKey')), region: input.opsGenie.region ?? 'US' };
   }
   if (input.victorOps) {
     const at = under('victorOps');
     return {
       type: 'VICTOR_OPS',
-      apiKey: requiredText(input.victorOps.apiKey, at('apiKey'), out, SECRET),
+      apiKey: requiredText(input.victorOps.apiKey, at('apiKey'), out, secret('apiKey')),
       ...optional('routingKey', optionalText(input.victorOps.routingKey, at('routingKey'), out)),
     };
   }
@@ -238,14 +246,17 @@ function request(input: MongoDbIntegrationInput, path: readonly string[], out: I
     const at = under('webhook');
     return {
       type: 'WEBHOOK',
-      url: requiredUrl(input.webhook.url, at('url'), out),
-      ...optional('secret', optionalText(input.webhook.secret, at('secret'), out, SECRET)),
-      ...optional('bodyTemplate', optionalTemplate(input.webhook.bodyTemplate, at('bodyTemplate'), out, MAX_BODY_TEMPLATE)),
-      ...optional('headersTemplate', optionalTemplate(input.webhook.headersTemplate, at('headersTemplate'), out, MAX_HEADERS_TEMPLATE)),
+      url: requiredUrl(input.webhook.url, 'url', at('url'), out),
+      ...optional('secret', optionalText(input.webhook.secret, at('secret'), out, secret('secret'))),
+      ...optional('bodyTemplate', optionalTemplate(input.webhook.bodyTemplate, 'bodyTemplate', at('bodyTemplate'), out, MAX_BODY_TEMPLATE)),
+      ...optional('headersTemplate', optionalTemplate(input.webhook.headersTemplate, 'headersTemplate', at('headersTemplate'), out, MAX_HEADERS_TEMPLATE)),
     };
   }
   if (input.microsoftTeams) {
-    return { type: 'MICROSOFT_TEAMS', microsoftTeamsWebhookUrl: requiredUrl(input.microsoftTeams.microsoftTeamsWebhookUrl, under('microsoftTeams')('microsoftTeamsWebhookUrl'), out) };
+    return {
+      type: 'MICROSOFT_TEAMS',
+      microsoftTeamsWebhookUrl: requiredUrl(input.microsoftTeams.microsoftTeamsWebhookUrl, 'microsoftTeamsWebhookUrl', under('microsoftTeams')('microsoftTeamsWebhookUrl'), out),
+    };
   }
   if (input.prometheus) return prometheus(input.prometheus, [...path, 'prometheus'], out);
   const unreachable: never = input;
@@ -262,7 +273,7 @@ export function buildIntegrationBody(integration: MongoDbIntegrationInput, path:
   const out = new InputChecks();
   const body = request(integration, path, out);
   out.throwIfAny();
-  return { type: body.type, body, sensitive: out.sensitive };
+  return { type: body.type, body, sensitive: out.sensitive, secrets: out.secrets };
 }
 
 /**

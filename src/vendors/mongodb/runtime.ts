@@ -3,9 +3,11 @@ import type { GatewayContext } from '../../app/context.js';
 import { loadOnce } from '../../app/loaders/index.js';
 import type { VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
+import { connectionGlobalId } from '../../app/connections.js';
 import { PatchbayError } from '../../core/errors.js';
 import { GROUP_ID_PATTERN, TYPE_PATTERN } from './catalogue.js';
 import { MongoDbClient } from './client.js';
+import { mongoDbRequiredWith, rotateMongoDbSecret } from './custody.js';
 import { mongoDbDigestAuth } from './digest.js';
 import { parseMongoDbError } from './errors.js';
 import { createMongoDbGroupLoader, loadMongoDbIntegration, type MongoDbIntegrationKey } from './loaders.js';
@@ -102,6 +104,15 @@ export const mongoDbRuntime: VendorRuntime<MongoDbAccountConfig, MongoDbClient, 
   probe: async (context, entry) => {
     const [groupId] = entry.client.groupIds;
     if (groupId) await loadOnce(mongoDbLoaders(context).mongoDbGroup, { account: entry.ref.key, groupId });
+  },
+  // Cloud Manager's only write is a PUT of the whole integration: every other secret set must be sent again.
+  custody: {
+    requiredWith: mongoDbRequiredWith,
+    rotate: (context, entry, key, current, field, value, supplied) =>
+      rotateMongoDbSecret(context, entry.client, key, current, field, value, supplied, {
+        loader: mongoDbLoaders(context).mongoDbGroup,
+        globalIdOf: (integration) => connectionGlobalId(mongoDbRuntime, integration),
+      }),
   },
 };
 

@@ -50,12 +50,12 @@ interface OpsRampInboundConfigInput {
   readonly entityTypes?: readonly OrUnknown<OpsRampEntityType>[] | null | undefined;
 }
 
-interface OpsRampKeyValueInput {
+export interface OpsRampKeyValueInput {
   readonly key: string;
   readonly value: string;
 }
 
-interface OpsRampNotifierInput {
+export interface OpsRampNotifierInput {
   readonly type: OrUnknown<OpsRampNotifierType>;
   readonly baseUri: string;
   readonly authType: OrUnknown<OpsRampNotifierAuthType>;
@@ -223,13 +223,15 @@ function requiredText(value: string | null | undefined, path: readonly string[],
 }
 
 /**
- * A secret: sent, remembered as sensitive, never returned. A value made only of asterisks is what
+ * A secret: sent, remembered as sensitive (and by its hint field, for key custody), never
+ * returned. Its input path is the field its `SecretHint` names on read (map.ts), e.g.
+ * `outboundConfig.baseNotifier.tokenHeaders.0.value`. A value made only of asterisks is what
  * OpsRamp's own examples show for a masked secret; sending it back would overwrite the real one.
  */
 function secret(value: string, path: readonly string[], out: InputChecks): string {
   if (!checkText(value, path, out, INPUT_LIMITS.secret)) return value;
   if (/^\*+$/.test(value)) out.fail(path, 'looks like a masked value; send the real secret');
-  else out.sensitive.push(value);
+  else out.secret(path.join('.'), value);
   return value;
 }
 
@@ -367,8 +369,11 @@ function notifier(input: OpsRampNotifierInput, path: readonly string[], out: Inp
       if (!absent(payload) && out.maxLength(payload, at('tokenPayload'), INPUT_LIMITS.document)) {
         tokenPayload = parseJsonObject(payload);
         if (tokenPayload === undefined) out.fail(at('tokenPayload'), 'must be a JSON object');
-        // The payload is sent as JSON, so OpsRamp sees (and may quote) its values one by one, not the text given.
-        else out.sensitive.push(payload, ...jsonLeaves(tokenPayload));
+        else {
+          // Fingerprinted as the text given (its hint field is the payload's); the payload is sent as JSON, so OpsRamp sees (and may quote) its values one by one.
+          out.secret(at('tokenPayload').join('.'), payload);
+          out.sensitive.push(...jsonLeaves(tokenPayload));
+        }
       }
       return {
         type,
@@ -498,7 +503,7 @@ export function buildInstallBody(input: OpsRampInstallInput): BuiltInstall {
     ...optional('outboundConfig', outboundConfig(input.outboundConfig, ['outboundConfig'], out)),
   };
   out.throwIfAny();
-  return { integrationId, built: { body, sensitive: out.sensitive } };
+  return { integrationId, built: { body, sensitive: out.sensitive, secrets: out.secrets } };
 }
 
 /**
@@ -516,7 +521,7 @@ export function buildUpdateBody(input: OpsRampUpdateInput): BuiltRequest<OpsRamp
   };
   if (out.errors.length === 0 && Object.keys(body).length === 0) out.fail([], 'nothing to change: set at least one field besides id');
   out.throwIfAny();
-  return { body, sensitive: out.sensitive };
+  return { body, sensitive: out.sensitive, secrets: out.secrets };
 }
 
 /** Checks an installed-integration id taken from a global id. */

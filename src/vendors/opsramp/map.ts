@@ -297,7 +297,7 @@ export function mapAvailableIntegration(wire: AvailableIntegrationWire): OpsRamp
 }
 
 /** Every secret hint of an integration, for `VendorConnection.secrets`. */
-function collectSecrets(inbound: OpsRampInboundConfig | null, outbound: OpsRampOutboundConfig | null): SecretHint[] {
+export function collectSecrets(inbound: OpsRampInboundConfig | null, outbound: OpsRampOutboundConfig | null): SecretHint[] {
   const secrets: SecretHint[] = [];
   const auth = inbound?.authentication;
   if (auth?.token) secrets.push(auth.token);

@@ -4,6 +4,7 @@ import { loadOnce } from '../../app/loaders/index.js';
 import { listed, type VendorRuntime } from '../../app/vendor-runtime.js';
 import { accountFields, credential } from '../../core/config/schema.js';
 import { OPSRAMP_REQUEST_ID_HEADERS, createOpsRampClient, type OpsRampClient } from './client.js';
+import { opsRampSecretWriter } from './custody.js';
 import { parseOpsRampError } from './errors.js';
 import { createOpsRampLoaders, type OpsRampIntegrationKey, type OpsRampLoaders } from './loaders.js';
 import type { OpsRampInstalledIntegration } from './map.js';
@@ -57,6 +58,8 @@ export const opsRampRuntime: VendorRuntime<OpsRampAccountConfig, OpsRampClient, 
   probe: async (context, entry) => {
     await entry.client.searchInstalled(context.scope, { pageSize: 1 });
   },
+  // Every secret Patchbay can write is in the notifier, which OpsRamp's update POST replaces whole (./custody.ts).
+  custody: opsRampSecretWriter((context) => opsRampLoaders(context)),
 };
 
 /** The request's OpsRamp loaders. */

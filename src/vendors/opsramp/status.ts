@@ -1,10 +1,12 @@
 import type { AccountEntry } from '../../app/accounts.js';
 import type { GatewayContext } from '../../app/context.js';
+import type { PreviewSpec } from '../../app/preview.js';
 import { PatchbayError } from '../../core/errors.js';
 import { requireConnectionId } from '../../app/lookup.js';
 import type { OpsRampClient } from './client.js';
 import { checkInstalledId } from './input.js';
 import type { OpsRampInstalledIntegration } from './map.js';
+import { OPSRAMP_NOT_VALIDATED } from './preview.js';
 import { opsRampLoaders, opsRampRuntime } from './runtime.js';
 
 /** What enable and disable answer. */
@@ -43,4 +45,25 @@ export async function setOpsRampIntegrationEnabled(context: GatewayContext, id: 
     context.logger.warn(`OpsRamp integration ${enabled ? 'enabled' : 'disabled'} but not read back`, { account: entry.ref.key, reason: error.name });
     return { id, enabled, integration: null };
   }
+}
+
+/** Whether an integration is enabled now, from its status; null when OpsRamp's status says neither. */
+function enabledNow(integration: OpsRampInstalledIntegration): boolean | null {
+  if (integration.status === 'ENABLED') return true;
+  if (integration.status === 'DISABLED') return false;
+  return null;
+}
+
+/**
+ * The preview of enabling or disabling (`dryRun`): only the state changes, `{ enabled }` before and
+ * after. The integration is read (a missing one is `NotFoundError`, as the write would answer);
+ * nothing is sent to OpsRamp but that read.
+ */
+export async function previewOpsRampIntegrationEnabled(context: GatewayContext, operation: string, id: string, enabled: boolean): Promise<PreviewSpec> {
+  const { entry, installedId } = requireOpsRampIntegration(context, id);
+  const current = await opsRampRuntime.read(context, entry, { account: entry.ref.key, installedId });
+  const now = enabledNow(current);
+  const notes = [OPSRAMP_NOT_VALIDATED];
+  if (now === null) notes.push(`OpsRamp shows its status as ${JSON.stringify(current.statusText)}, neither enabled nor disabled.`);
+  return { operation, account: entry.ref.key, targetId: id, current, before: { enabled: now }, after: { enabled }, vendorValidated: false, notes };
 }

@@ -1,0 +1,265 @@
+import { randomBytes } from 'node:crypto';
+import type { SecretHint } from '../core/domain.js';
+import { InputValidationError, NotFoundError, OutcomeUnknownError, PatchbayError, SecretsRequiredError } from '../core/errors.js';
+import { decodeGlobalId } from '../core/ids.js';
+import { INPUT_LIMITS } from '../core/input-check.js';
+import type { RotationRow, RotationTargetState } from '../core/store/custody-store.js';
+import { audited } from './audit.js';
+import type { GatewayContext } from './context.js';
+import { noteSecretsWritten } from './custody.js';
+import { parseInnerId } from './lookup.js';
+import type { ChangeKind } from './preview.js';
+import { findSecretUsages, type SecretUsagesFilter } from './secret-usages.js';
+
+/**
+ * Rotate everywhere: one new value written into many connections' secret fields, each through
+ * its vendor's own write (`VendorRuntime.custody`), each audited as its own write with the caller,
+ * within its account's quota and breaker. A target's failure never stops the others. The rotation
+ * and each target's state are recorded in the store before anything is sent, so an interrupted
+ * rotation resumes (same idempotency key, or `resumeSecretRotation`) with only the targets left:
+ * a target that was being sent when it stopped is settled by reading the vendor's hint, never
+ * sent twice.
+ */
+
+export interface RotationTarget {
+  readonly connectionId: string;
+  readonly field: string;
+}
+
+export interface RotateSecretInput {
+  readonly targets?: readonly RotationTarget[] | null | undefined;
+  /** Instead of targets: every connection holding this value (`EXACT`), and with `includeLastFour` the possible copies too. */
+  readonly match?: (SecretUsagesFilter & { readonly value: string; readonly includeLastFour?: boolean | null | undefined }) | null | undefined;
+  readonly newValue: string;
+  /** Other secrets a full-replace target needs (`SecretsRequiredError.fields`), by connection and field. */
+  readonly supplied?: readonly (RotationTarget & { readonly value: string })[] | null | undefined;
+  readonly dryRun?: boolean | null | undefined;
+  readonly idempotencyKey?: string | null | undefined;
+}
+
+/** A typed error as a rotation keeps it: plain data, so that it survives the store and replays. */
+export type PlainError = Readonly<Record<string, unknown>> & { readonly name: string; readonly message: string };
+
+export interface RotationTargetResult {
+  readonly connectionId: string;
+  readonly field: string;
+  readonly account: string | null;
+  /** `DONE`, `FAILED`, `SKIPPED`, or `PREVIEWED` for a dry run. */
+  readonly state: 'DONE' | 'FAILED' | 'SKIPPED' | 'PREVIEWED';
+  readonly error: PlainError | null;
+  readonly reason: string | null;
+  /** The hint the vendor shows afterwards (or now, for a preview). */
+  readonly hint: SecretHint | null;
+  /** Whether the hint read back shows the new value; null when the vendor shows no tail to tell. */
+  readonly verified: boolean | null;
+  /** For a dry run: how the field would change (`SET`, `CHANGED`, `UNCHANGED`). */
+  readonly change: ChangeKind | null;
+}
+
+export interface RotationResult {
+  /** The rotation's id in the store, for `resumeSecretRotation`; null for a dry run. */
+  readonly rotationId: string | null;
+  readonly dryRun: boolean;
+  readonly targets: readonly RotationTargetResult[];
+}
+
+function plain(error: PatchbayError): PlainError {
+  return { ...(error as unknown as Record<string, unknown>), name: error.name, message: error.message };
+}
+
+/** Checks the new value the way every builder checks a secret; nothing of it is quoted. */
+function checkValue(value: string, path: readonly string[]): void {
+  if (value.length > INPUT_LIMITS.secret) throw InputValidationError.single(path, `must be at most ${INPUT_LIMITS.secret} characters`);
+  if (value.trim() === '') throw InputValidationError.single(path, 'must not be empty');
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw InputValidationError.single(path, 'must not contain control characters');
+}
+
+async function resolveTargets(context: GatewayContext, input: RotateSecretInput): Promise<RotationTarget[]> {
+  const given = input.targets ?? null;
+  const match = input.match ?? null;
+  if ((given === null) === (match === null)) throw InputValidationError.single(['targets'], 'give either targets or match');
+  if (given !== null) {
+    if (given.length === 0) throw InputValidationError.single(['targets'], 'must name at least one target');
+    if (given.length > INPUT_LIMITS.items) throw InputValidationError.single(['targets'], `must have at most ${INPUT_LIMITS.items} items`);
+    const seen = new Set<string>();
+    return given.filter((target) => {
+      const id = `${target.connectionId}\u0000${target.field}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }
+  if (match === null) return [];
+  checkValue(match.value, ['match', 'value']);
+  const found = await findSecretUsages(context, { ...match, sharedOnly: false });
+  return found.usages
+    .filter((usage) => usage.match === 'EXACT' || (match.includeLastFour === true && usage.match === 'LAST_FOUR'))
+    .map((usage) => ({ connectionId: usage.connectionId, field: usage.field }));
+}
+
+interface Located {
+  readonly entry: Parameters<Parameters<typeof parseInnerId>[1]['read']>[1];
+  readonly key: unknown;
+  readonly vendor: NonNullable<ReturnType<GatewayContext['accounts']['vendorOfTypename']>>;
+}
+
+function locate(context: GatewayContext, connectionId: string): Located {
+  const decoded = decodeGlobalId(connectionId);
+  const vendor = context.accounts.vendorOfTypename(decoded.typename);
+  const target = vendor ? parseInnerId(context, vendor, decoded.id) : null;
+  if (!vendor || !target) throw new NotFoundError(`No connection has the id "${connectionId}".`, connectionId);
+  return { entry: target.entry, key: target.key, vendor };
+}
+
+function suppliedFor(input: RotateSecretInput, connectionId: string): Map<string, string> {
+  return new Map((input.supplied ?? []).filter((one) => one.connectionId === connectionId).map((one) => [one.field, one.value]));
+}
+
+function verifiedBy(hint: SecretHint | null, value: string): boolean | null {
+  if (hint === null || !hint.isSet) return false;
+  return hint.lastFour === null ? null : value.endsWith(hint.lastFour);
+}
+
+/** Runs (or previews) a rotation; with an idempotency key a repeat resumes the one recorded under it. */
+export async function rotateSecret(context: GatewayContext, input: RotateSecretInput): Promise<RotationResult> {
+  checkValue(input.newValue, ['newValue']);
+  for (const [index, one] of (input.supplied ?? []).entries()) checkValue(one.value, ['supplied', String(index), 'value']);
+  if (input.dryRun === true) return previewRotation(context, input, await resolveTargets(context, input));
+  const key = context.deps.custodyKey;
+  const targets = await resolveTargets(context, input);
+  const rotation = await context.store.createRotation({
+    id: `rot_${randomBytes(12).toString('hex')}`,
+    caller: context.caller,
+    idempotencyKey: input.idempotencyKey ?? null,
+    newFingerprint: key.fingerprint(input.newValue),
+    targets: targets.map((target) => ({ ...target, account: accountOf(context, target.connectionId) })),
+  });
+  return runRotation(context, rotation, input);
+}
+
+/** Resumes a recorded rotation of this caller with the same new value (checked against its fingerprint). */
+export async function resumeSecretRotation(context: GatewayContext, id: string, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>): Promise<RotationResult> {
+  checkValue(input.newValue, ['newValue']);
+  const rotation = await context.store.getRotation(id, context.caller);
+  if (rotation === null) throw new NotFoundError(`There is no secret rotation "${id}" of yours.`, id);
+  return runRotation(context, rotation, input);
+}
+
+function accountOf(context: GatewayContext, connectionId: string): string | null {
+  try {
+    return locate(context, connectionId).entry.ref.key;
+  } catch {
+    return null;
+  }
+}
+
+async function runRotation(context: GatewayContext, rotation: RotationRow, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>): Promise<RotationResult> {
+  if (!context.deps.custodyKey.matches(input.newValue, rotation.newFingerprint)) {
+    throw InputValidationError.single(['newValue'], 'is not the value this rotation was started with; resume it with the same new value');
+  }
+  const results: RotationTargetResult[] = [];
+  for (const target of rotation.targets) {
+    const base = { connectionId: target.connectionId, field: target.field, account: target.account };
+    if (target.state === 'DONE' || target.state === 'FAILED' || target.state === 'SKIPPED') {
+      results.push(target.outcome as RotationTargetResult);
+      continue;
+    }
+    const settle = async (state: RotationTargetState, result: RotationTargetResult): Promise<void> => {
+      await context.store.setRotationTarget(rotation.id, target.position, state, result);
+      results.push(result);
+    };
+    if (target.state === 'SENDING') {
+      // The run that sent it stopped before recording how it ended: read it, never send it again.
+      await settle('FAILED', await settleInterrupted(context, base, input.newValue));
+      continue;
+    }
+    await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', null);
+    const result = await rotateOne(context, base, input.newValue, suppliedFor(input as RotateSecretInput, target.connectionId));
+    await settle(result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED', result);
+  }
+  // A target settled as interrupted but found done is reported as done.
+  return { rotationId: rotation.id, dryRun: false, targets: results };
+}
+
+async function settleInterrupted(context: GatewayContext, base: Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>, value: string): Promise<RotationTargetResult> {
+  try {
+    const { entry, key, vendor } = locate(context, base.connectionId);
+    const current = await vendor.read(context, entry, key);
+    const hint = current.secrets.find((one) => one.field === base.field) ?? null;
+    const verified = verifiedBy(hint, value);
+    if (verified === true) return { ...base, state: 'DONE', error: null, reason: 'settled after an interruption: the vendor’s hint shows the new value', hint, verified, change: null };
+    const error = new OutcomeUnknownError(
+      `The rotation stopped while this target was being written, and ${vendor.name}'s hint cannot show whether the new value arrived; it is not sent again.`,
+      { vendor: entry.vendor.id, account: entry.ref.key, httpStatus: null, vendorCode: null, vendorRequestId: null, retryAfterSeconds: null },
+      'Check the connection at the vendor, then rotate this one target again if needed.',
+    );
+    return { ...base, state: 'FAILED', error: plain(error), reason: null, hint, verified, change: null };
+  } catch (error) {
+    if (!(error instanceof PatchbayError)) throw error;
+    return { ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null };
+  }
+}
+
+class Skip extends Error {}
+
+async function rotateOne(
+  context: GatewayContext,
+  base: Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>,
+  value: string,
+  supplied: ReadonlyMap<string, string>,
+): Promise<RotationTargetResult> {
+  try {
+    const { entry, key, vendor } = locate(context, base.connectionId);
+    const after = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId }, async () => {
+      const current = await vendor.read(context, entry, key);
+      if (!current.secrets.some((hint) => hint.field === base.field)) throw new Skip(`the connection has no secret field "${base.field}"`);
+      const missing = vendor.custody.requiredWith(current, base.field).filter((field) => !supplied.has(field));
+      if (missing.length > 0) {
+        throw new SecretsRequiredError(
+          `${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}); nothing was sent. Supply them with the rotation.`,
+          missing,
+        );
+      }
+      const written = await vendor.custody.rotate(context, entry, key, current, base.field, value, supplied);
+      noteSecretsWritten(context, written, base.connectionId, new Map([...supplied, [base.field, value]]), []);
+      return written;
+    });
+    const hint = after.secrets.find((one) => one.field === base.field) ?? null;
+    return { ...base, state: 'DONE', error: null, reason: null, hint, verified: verifiedBy(hint, value), change: null };
+  } catch (error) {
+    if (error instanceof Skip) return { ...base, state: 'SKIPPED', error: null, reason: error.message, hint: null, verified: null, change: null };
+    if (!(error instanceof PatchbayError)) throw error;
+    return { ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null };
+  }
+}
+
+async function previewRotation(context: GatewayContext, input: RotateSecretInput, targets: readonly RotationTarget[]): Promise<RotationResult> {
+  const key = context.deps.custodyKey;
+  const results: RotationTargetResult[] = [];
+  for (const target of targets) {
+    const base = { connectionId: target.connectionId, field: target.field, account: accountOf(context, target.connectionId) };
+    try {
+      const { entry, key: readKey, vendor } = locate(context, target.connectionId);
+      const current = await vendor.read(context, entry, readKey);
+      const hint = current.secrets.find((one) => one.field === target.field) ?? null;
+      if (hint === null) {
+        results.push({ ...base, state: 'SKIPPED', error: null, reason: `the connection has no secret field "${target.field}"`, hint: null, verified: null, change: null });
+        continue;
+      }
+      const supplied = suppliedFor(input, target.connectionId);
+      const missing = vendor.custody.requiredWith(current, target.field).filter((field) => !supplied.has(field));
+      if (missing.length > 0) {
+        const error = new SecretsRequiredError(`${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}).`, missing);
+        results.push({ ...base, state: 'FAILED', error: plain(error), reason: null, hint, verified: null, change: null });
+        continue;
+      }
+      const stored = (await context.store.listFingerprints([target.connectionId])).find((row) => row.field === target.field);
+      const same = stored !== undefined && key.matches(input.newValue, stored.fingerprint) && (hint.lastFour === null || input.newValue.endsWith(hint.lastFour));
+      results.push({ ...base, state: 'PREVIEWED', error: null, reason: null, hint, verified: null, change: !hint.isSet ? 'SET' : same ? 'UNCHANGED' : 'CHANGED' });
+    } catch (error) {
+      if (!(error instanceof PatchbayError)) throw error;
+      results.push({ ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null });
+    }
+  }
+  return { rotationId: null, dryRun: true, targets: results };
+}

@@ -14,10 +14,15 @@ builder.mutationField('rotateSecret', (t) =>
     args: { input: t.arg({ type: RotateSecretInput, required: true, description: 'The targets and the new value.' }) },
     errors: { types: ROTATION_ERRORS, directResult: true, union: { name: 'RotateSecretResult', description: 'The rotation, target by target, or why it could not start.' } },
     // The rotation itself is recorded (rotation id, per-target state); a key taken over from a run that stopped resumes it.
+    // A dry run writes nothing and claims no key: it is audited as a preview, every time it is asked.
     resolve: (_, { input }, context) =>
-      input.dryRun === true
-        ? rotateSecret(context, input)
-        : audited(context, { operation: 'rotateSecretRun', account: null, targetId: null, input, scope: 'connections:write', recovery: { kind: 'rerun' } }, () => rotateSecret(context, input)),
+      audited(
+        context,
+        input.dryRun === true
+          ? { operation: 'rotateSecretPreview', account: null, targetId: null, scope: 'connections:write' }
+          : { operation: 'rotateSecretRun', account: null, targetId: null, input, scope: 'connections:write', recovery: { kind: 'rerun' } },
+        () => rotateSecret(context, input),
+      ),
   }),
 );
 
@@ -27,6 +32,7 @@ builder.mutationField('resumeSecretRotation', (t) =>
     description: 'Resumes a rotation that stopped: only the targets not yet written are written; a target that was being written when it stopped is read back, never sent twice.',
     args: { input: t.arg({ type: ResumeSecretRotationInput, required: true, description: 'The rotation and its new value.' }) },
     errors: { types: ROTATION_ERRORS, directResult: true, union: { name: 'ResumeSecretRotationResult', description: 'The rotation, target by target, or why it could not resume.' } },
-    resolve: (_, { input }, context) => resumeSecretRotation(context, input.id, input),
+    resolve: (_, { input }, context) =>
+      audited(context, { operation: 'resumeSecretRotation', account: null, targetId: null, scope: 'connections:write' }, () => resumeSecretRotation(context, input.id, input)),
   }),
 );

@@ -8,6 +8,7 @@ import { audited } from './audit.js';
 import type { GatewayContext } from './context.js';
 import { noteSecretsWritten } from './custody.js';
 import { parseInnerId } from './lookup.js';
+import { requireRight } from './rights.js';
 import type { ChangeKind } from './preview.js';
 import { findSecretUsages, type SecretUsagesFilter } from './secret-usages.js';
 
@@ -170,14 +171,14 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
     };
     if (target.state === 'SENDING') {
       // The run that sent it stopped before recording how it ended: read it, never send it again.
-      await settle('FAILED', await settleInterrupted(context, base, input.newValue));
+      const settled = await settleInterrupted(context, base, input.newValue);
+      await settle(settled.state === 'DONE' ? 'DONE' : 'FAILED', settled);
       continue;
     }
     await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', null);
     const result = await rotateOne(context, base, input.newValue, suppliedFor(input as RotateSecretInput, target.connectionId));
     await settle(result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED', result);
   }
-  // A target settled as interrupted but found done is reported as done.
   return { rotationId: rotation.id, dryRun: false, targets: results };
 }
 
@@ -202,6 +203,12 @@ async function settleInterrupted(context: GatewayContext, base: Pick<RotationTar
 
 class Skip extends Error {}
 
+/** Refuses a field the vendor generates itself (`SecretWriter.unwritable`), before anything is sent. */
+function refuseUnwritable(vendor: Located['vendor'], current: Parameters<Located['vendor']['custody']['requiredWith']>[0], field: string): void {
+  const reason = vendor.custody.unwritable?.(current, field) ?? null;
+  if (reason !== null) throw InputValidationError.single(['field'], reason);
+}
+
 async function rotateOne(
   context: GatewayContext,
   base: Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>,
@@ -213,6 +220,7 @@ async function rotateOne(
     const after = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId }, async () => {
       const current = await vendor.read(context, entry, key);
       if (!current.secrets.some((hint) => hint.field === base.field)) throw new Skip(`the connection has no secret field "${base.field}"`);
+      refuseUnwritable(vendor, current, base.field);
       const missing = vendor.custody.requiredWith(current, base.field).filter((field) => !supplied.has(field));
       if (missing.length > 0) {
         throw new SecretsRequiredError(
@@ -240,12 +248,15 @@ async function previewRotation(context: GatewayContext, input: RotateSecretInput
     const base = { connectionId: target.connectionId, field: target.field, account: accountOf(context, target.connectionId) };
     try {
       const { entry, key: readKey, vendor } = locate(context, target.connectionId);
+      // The rotation itself would be refused per target without the right: so is its preview.
+      requireRight(context, 'connections:write', entry.ref.key);
       const current = await vendor.read(context, entry, readKey);
       const hint = current.secrets.find((one) => one.field === target.field) ?? null;
       if (hint === null) {
         results.push({ ...base, state: 'SKIPPED', error: null, reason: `the connection has no secret field "${target.field}"`, hint: null, verified: null, change: null });
         continue;
       }
+      refuseUnwritable(vendor, current, target.field);
       const supplied = suppliedFor(input, target.connectionId);
       const missing = vendor.custody.requiredWith(current, target.field).filter((field) => !supplied.has(field));
       if (missing.length > 0) {

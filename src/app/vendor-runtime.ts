@@ -139,6 +139,12 @@ export interface SecretWriter<Client, Connection, Key> {
    */
   requiredWith(current: Connection, field: string): readonly string[];
   /**
+   * Why the vendor takes no value for `field` of `current` at all (a credential it generates
+   * itself), or null when it can be written. Absent: every secret field can be written. Shared
+   * code answers the reason as a typed error before anything is sent, in a dry run too.
+   */
+  unwritable?(current: Connection, field: string): string | null;
+  /**
    * Writes `value` into `field` of the connection `key` (now `current`, as just read), sending
    * `supplied` (hint field → value: the other secrets the caller gave) where the write replaces
    * the whole object; every other part of the object is sent as it is now. Answers the connection

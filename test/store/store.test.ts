@@ -74,7 +74,16 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = current_schema() ORDER BY table_name`,
       );
-      expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'idempotency_records', 'schema_migrations', 'tracked_datadog_connections', 'write_intents']);
+      expect(tables.map((t) => t.table_name)).toEqual([
+        'audit_log',
+        'idempotency_records',
+        'schema_migrations',
+        'secret_fingerprints',
+        'secret_rotation_targets',
+        'secret_rotations',
+        'tracked_datadog_connections',
+        'write_intents',
+      ]);
     });
 
     it('is idempotent: migrating again applies nothing and records nothing twice', async () => {

@@ -2,6 +2,7 @@ import type { AccountConfig, GatewayConfig } from '../../src/core/config/schema.
 import { createMemoryLogger, type Logger } from '../../src/core/logger.js';
 import { createRuntime, defaultGatewayConfig, type Runtime, type RuntimeOptions } from '../../src/server/runtime.js';
 import { openStore, type Store } from '../../src/core/store/store.js';
+import { CustodyKey } from '../../src/core/secrets/custody-key.js';
 
 /** One GraphQL response as a test sees it. */
 export interface GqlResponse {
@@ -32,6 +33,18 @@ export function sharedMemoryStore(): Promise<Store> {
   return sharedStore;
 }
 
+let sharedKey: CustodyKey | null = null;
+
+/**
+ * The deployment key of the gateways one test file starts, as replicas of one deployment share
+ * `PATCHBAY_SECRET_KEY`: a gateway started again over the same store (a restart, another replica)
+ * reads the fingerprints and idempotency hashes the first one wrote.
+ */
+export function sharedCustodyKey(): CustodyKey {
+  sharedKey ??= CustodyKey.generate();
+  return sharedKey;
+}
+
 /** A gateway in-process over the given accounts; requests go through `yoga.fetch`. */
 export async function startHarness(options: {
   accounts: readonly AccountConfig[];
@@ -40,6 +53,8 @@ export async function startHarness(options: {
   exposeVendorCalls?: boolean;
   resilience?: RuntimeOptions['resilience'];
   limits?: RuntimeOptions['limits'];
+  /** Another deployment key than the file's shared one (a replica configured with a different `PATCHBAY_SECRET_KEY`). */
+  custodyKey?: CustodyKey;
 }): Promise<Harness> {
   const store = options.store ?? (await sharedMemoryStore());
   const logger = createMemoryLogger();
@@ -49,6 +64,7 @@ export async function startHarness(options: {
     store,
     logger,
     exposeVendorCalls: options.exposeVendorCalls ?? true,
+    custodyKey: options.custodyKey ?? sharedCustodyKey(),
     ...(options.resilience ? { resilience: options.resilience } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });

@@ -106,6 +106,10 @@ function opsRampNotifierInput(notifier: OpsRampNotifier, values: ReadonlyMap<str
 export function opsRampSecretWriter(loaders: (context: GatewayContext) => OpsRampLoaders): SecretWriter<OpsRampClient, OpsRampInstalledIntegration, OpsRampIntegrationKey> {
   return {
     requiredWith,
+    unwritable: (current, field) =>
+      current.secrets.some((hint) => hint.field === field) && !inNotifier(field)
+        ? 'is a credential OpsRamp generates (inbound token or key pair); it cannot be set, only reissued by changing the inbound auth type'
+        : null,
     async rotate(
       context: GatewayContext,
       entry: AccountEntry<OpsRampClient>,

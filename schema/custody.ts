@@ -108,7 +108,7 @@ export const ResumeSecretRotationInput = builder.inputType('ResumeSecretRotation
     supplied: t.field({ type: [SuppliedSecretInput], description: 'Other secrets of full-replace targets.' }),
     dryRun: t.boolean({
       defaultValue: false,
-      description: 'Accepted for symmetry with every mutation: a resume writes only the targets left, so a preview is the rotation itself; use `rotateSecret` with `dryRun`.',
+      description: 'Write nothing: the targets already settled answer as recorded, the others as `rotateSecret` with `dryRun` would (how each would change, or why it could not be written).',
     }),
   }),
 });

@@ -112,7 +112,7 @@ function locate(context: GatewayContext, connectionId: string): Located {
   return { entry: target.entry, key: target.key, vendor };
 }
 
-function suppliedFor(input: RotateSecretInput, connectionId: string): Map<string, string> {
+function suppliedFor(input: Pick<RotateSecretInput, 'supplied'>, connectionId: string): Map<string, string> {
   return new Map((input.supplied ?? []).filter((one) => one.connectionId === connectionId).map((one) => [one.field, one.value]));
 }
 
@@ -138,12 +138,29 @@ export async function rotateSecret(context: GatewayContext, input: RotateSecretI
   return runRotation(context, rotation, input);
 }
 
-/** Resumes a recorded rotation of this caller with the same new value (checked against its fingerprint). */
-export async function resumeSecretRotation(context: GatewayContext, id: string, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>): Promise<RotationResult> {
+/**
+ * Resumes a recorded rotation of this caller with the same new value (checked against its
+ * fingerprint). With `dryRun` it writes nothing: the targets already settled answer as recorded,
+ * the others as a rotation's preview would.
+ */
+export async function resumeSecretRotation(context: GatewayContext, id: string, input: Pick<RotateSecretInput, 'newValue' | 'supplied' | 'dryRun'>): Promise<RotationResult> {
   checkValue(input.newValue, ['newValue']);
   const rotation = await context.store.getRotation(id, context.caller);
   if (rotation === null) throw new NotFoundError(`There is no secret rotation "${id}" of yours.`, id);
-  return runRotation(context, rotation, input);
+  if (input.dryRun !== true) return runRotation(context, rotation, input);
+  requireSameValue(context, rotation, input.newValue);
+  const left = rotation.targets.filter((target) => !isSettled(target.state));
+  const previewed = await previewRotation(context, input, left);
+  const results = rotation.targets.map((target) => (isSettled(target.state) ? (target.outcome as RotationTargetResult) : (previewed.targets[left.indexOf(target)] as RotationTargetResult)));
+  return { rotationId: rotation.id, dryRun: true, targets: results };
+}
+
+const isSettled = (state: RotationTargetState): boolean => state === 'DONE' || state === 'FAILED' || state === 'SKIPPED';
+
+function requireSameValue(context: GatewayContext, rotation: RotationRow, value: string): void {
+  if (!context.deps.custodyKey.matches(value, rotation.newFingerprint)) {
+    throw InputValidationError.single(['newValue'], 'is not the value this rotation was started with; resume it with the same new value');
+  }
 }
 
 function accountOf(context: GatewayContext, connectionId: string): string | null {
@@ -155,13 +172,11 @@ function accountOf(context: GatewayContext, connectionId: string): string | null
 }
 
 async function runRotation(context: GatewayContext, rotation: RotationRow, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>): Promise<RotationResult> {
-  if (!context.deps.custodyKey.matches(input.newValue, rotation.newFingerprint)) {
-    throw InputValidationError.single(['newValue'], 'is not the value this rotation was started with; resume it with the same new value');
-  }
+  requireSameValue(context, rotation, input.newValue);
   const results: RotationTargetResult[] = [];
   for (const target of rotation.targets) {
     const base = { connectionId: target.connectionId, field: target.field, account: target.account };
-    if (target.state === 'DONE' || target.state === 'FAILED' || target.state === 'SKIPPED') {
+    if (isSettled(target.state)) {
       results.push(target.outcome as RotationTargetResult);
       continue;
     }
@@ -176,7 +191,7 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
       continue;
     }
     await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', null);
-    const result = await rotateOne(context, base, input.newValue, suppliedFor(input as RotateSecretInput, target.connectionId));
+    const result = await rotateOne(context, base, input.newValue, suppliedFor(input, target.connectionId));
     await settle(result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED', result);
   }
   return { rotationId: rotation.id, dryRun: false, targets: results };
@@ -241,7 +256,7 @@ async function rotateOne(
   }
 }
 
-async function previewRotation(context: GatewayContext, input: RotateSecretInput, targets: readonly RotationTarget[]): Promise<RotationResult> {
+async function previewRotation(context: GatewayContext, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>, targets: readonly RotationTarget[]): Promise<RotationResult> {
   const key = context.deps.custodyKey;
   const results: RotationTargetResult[] = [];
   for (const target of targets) {

@@ -14,6 +14,9 @@ import { API_PATHS, CREATE, field, requestsOf, startDatadogEnv, text, unique, ty
 const UNCONFIRMED = `query($account: String) { unconfirmedWrites(account: $account) { id accountKey account { key } operation summary caller reason resourceId createdAt check } }`;
 const HEALTH = `{ accounts { key health { unconfirmedWrites } } }`;
 const TRACK = `mutation($input: TrackDatadogActionConnectionInput!) { result: trackDatadogActionConnection(input: $input) { __typename ... on DatadogActionConnectionPayload { connection { connectionId } } ... on Error { message } } }`;
+const PREVIEW_DISMISS = `mutation($id: ID!) { result: dismissUnconfirmedWrite(input: { id: $id, dryRun: true }) {
+  __typename ... on WritePreview { operation targetId vendorValidated after { path } changes { path kind secret } } ... on Error { message }
+} }`;
 const DISMISS = `mutation($id: ID!) { result: dismissUnconfirmedWrite(input: { id: $id }) { __typename ... on UnconfirmedWriteDismissedPayload { write { id summary } } ... on Error { message } } }`;
 
 interface Listed {
@@ -122,6 +125,11 @@ describe('a create whose outcome is unknown', () => {
   it('an operator dismisses one; it is gone from the list and the audit log names it', async () => {
     const [first] = await listed(env, ACCOUNT);
     if (!first) throw new Error('expected an unconfirmed write');
+    // A dry run previews the dismissal (the listed write goes) and leaves it listed.
+    const preview = field(await env.gql(PREVIEW_DISMISS, { id: first.id }));
+    expect(preview).toMatchObject({ __typename: 'WritePreview', operation: 'dismissUnconfirmedWrite', targetId: first.id, after: null, vendorValidated: false });
+    expect(preview['changes']).toContainEqual({ path: 'listed', kind: 'REMOVED', secret: false });
+    expect((await listed(env, ACCOUNT)).map((w) => w.id)).toContain(first.id);
     const dismissed = field(await env.gql(DISMISS, { id: first.id }));
     expect(dismissed).toMatchObject({ __typename: 'UnconfirmedWriteDismissedPayload', write: { id: first.id, summary: first.summary } });
     expect((await listed(env, ACCOUNT)).map((w) => w.id)).not.toContain(first.id);

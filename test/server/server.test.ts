@@ -86,6 +86,16 @@ describe('npm start with PATCHBAY_CONFIG', () => {
     expect(server.output()).toContain('mode: none');
   }, 30_000);
 
+  it('refuses to start with a PATCHBAY_SECRET_KEY too short to key fingerprints, saying how to make one and never quoting it', async () => {
+    const path = join(dir, 'short-key.yaml');
+    await writeFile(path, `accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: k\n    appKey: a\n${AUTH_WITH_KEY}`);
+    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'short-key-data'), PATCHBAY_TEST_KEY: TEST_KEY, PATCHBAY_SECRET_KEY: 'too-short-Key-9f3a' });
+    expect(await server.exit).not.toBe(0);
+    expect(server.output()).toContain('PATCHBAY_SECRET_KEY');
+    expect(server.output()).toContain('openssl rand -hex 32');
+    expect(server.output()).not.toContain('too-short-Key-9f3a');
+  }, 30_000);
+
   it('serves the accounts of the file, with ${VAR} secrets, and keeps its store in PATCHBAY_DATA_DIR', async () => {
     const path = join(dir, 'patchbay.yaml');
     await writeFile(
@@ -96,6 +106,8 @@ describe('npm start with PATCHBAY_CONFIG', () => {
     try {
       const url = await server.url;
       expect(server.output()).not.toContain('demo mode');
+      // Without PATCHBAY_SECRET_KEY it runs, and says that secret fingerprints are off.
+      expect(server.output()).toContain('PATCHBAY_SECRET_KEY is not set');
       const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accounts { key } }' }) });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toContain('Bearer');

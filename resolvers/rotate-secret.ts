@@ -19,8 +19,8 @@ builder.mutationField('rotateSecret', (t) =>
       audited(
         context,
         input.dryRun === true
-          ? { operation: 'rotateSecretPreview', account: null, targetId: null, scope: 'connections:write' }
-          : { operation: 'rotateSecretRun', account: null, targetId: null, input, scope: 'connections:write', recovery: { kind: 'rerun' } },
+          ? { operation: 'rotateSecretPreview', account: null, targetId: null, scope: 'secrets:rotate' }
+          : { operation: 'rotateSecretRun', account: null, targetId: null, input, scope: 'secrets:rotate', recovery: { kind: 'rerun' } },
         () => rotateSecret(context, input),
       ),
   }),
@@ -33,6 +33,6 @@ builder.mutationField('resumeSecretRotation', (t) =>
     args: { input: t.arg({ type: ResumeSecretRotationInput, required: true, description: 'The rotation and its new value.' }) },
     errors: { types: ROTATION_ERRORS, directResult: true, union: { name: 'ResumeSecretRotationResult', description: 'The rotation, target by target, or why it could not resume.' } },
     resolve: (_, { input }, context) =>
-      audited(context, { operation: 'resumeSecretRotation', account: null, targetId: null, scope: 'connections:write' }, () => resumeSecretRotation(context, input.id, input)),
+      audited(context, { operation: 'resumeSecretRotation', account: null, targetId: null, scope: 'secrets:rotate' }, () => resumeSecretRotation(context, input.id, input)),
   }),
 );

@@ -6,12 +6,13 @@ import type { GatewayContext } from './context.js';
 
 /**
  * What each scope grants. `admin` grants everything; a write answers with what it wrote, so
- * `connections:write` includes reading; `secrets:rotate` reads until the rotation operation exists.
+ * `connections:write` includes reading and rotating (it may write any field, secrets included);
+ * `secrets:rotate` may read and rotate secrets (`rotateSecret`), but not write anything else.
  */
 const GRANTS: Readonly<Record<Scope, readonly Scope[]>> = {
   admin: SCOPES,
   'connections:read': ['connections:read'],
-  'connections:write': ['connections:write', 'connections:read'],
+  'connections:write': ['connections:write', 'connections:read', 'secrets:rotate'],
   'secrets:rotate': ['secrets:rotate', 'connections:read'],
   'audit:read': ['audit:read'],
 };

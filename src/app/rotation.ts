@@ -232,7 +232,7 @@ async function rotateOne(
 ): Promise<RotationTargetResult> {
   try {
     const { entry, key, vendor } = locate(context, base.connectionId);
-    const after = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId }, async () => {
+    const after = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId, scope: 'secrets:rotate' }, async () => {
       const current = await vendor.read(context, entry, key);
       if (!current.secrets.some((hint) => hint.field === base.field)) throw new Skip(`the connection has no secret field "${base.field}"`);
       refuseUnwritable(vendor, current, base.field);
@@ -264,7 +264,7 @@ async function previewRotation(context: GatewayContext, input: Pick<RotateSecret
     try {
       const { entry, key: readKey, vendor } = locate(context, target.connectionId);
       // The rotation itself would be refused per target without the right: so is its preview.
-      requireRight(context, 'connections:write', entry.ref.key);
+      requireRight(context, 'secrets:rotate', entry.ref.key);
       const current = await vendor.read(context, entry, readKey);
       const hint = current.secrets.find((one) => one.field === target.field) ?? null;
       if (hint === null) {

@@ -21,6 +21,7 @@ const CALLERS = {
   ddWriter: { scopes: ['connections:write'], accounts: ['dd-*'] },
   chronoReader: { scopes: ['connections:read'], accounts: ['chronosphere'] },
   auditor: { scopes: ['audit:read'] },
+  stageRotator: { scopes: ['secrets:rotate'], accounts: [DD_STAGE] },
   prodAuditor: { scopes: ['audit:read'], accounts: [DD_PROD] },
 } as const;
 type Caller = keyof typeof CALLERS;
@@ -72,6 +73,30 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rig.close();
+});
+
+describe('rotating a secret needs secrets:rotate on the account', () => {
+  const ROTATE = `mutation($input: RotateSecretInput!) { rotateSecret(input: $input) {
+    __typename
+    ... on ForbiddenError { requiredScope account }
+    ... on SecretRotation { targets { state error { __typename ... on ForbiddenError { requiredScope account } } } }
+  } }`;
+  const input = { input: { targets: [{ connectionId: SEED_DD_ID, field: 'apiToken' }], newValue: 'rotate-rights-canary-0123' } };
+
+  it('a reader gets ForbiddenError; a rotator of another account finds no such connection; neither reaches the vendor, and a rotator cannot write anything else', async () => {
+    rig.dd.server.clearRequests();
+    expect((await as('reader', ROTATE, input))['rotateSecret']).toEqual({ __typename: 'ForbiddenError', requiredScope: 'secrets:rotate', account: null });
+    expect((await as('stageRotator', ROTATE, input))['rotateSecret']).toEqual({
+      __typename: 'SecretRotation',
+      // An account the caller may not read is one it cannot see: its ids answer like unknown ids.
+      targets: [{ state: 'FAILED', error: { __typename: 'NotFoundError' } }],
+    });
+    expect((await as('stageRotator', CREATE_DD, ddInput(DD_STAGE, 'rotators do not create')))['createDatadogActionConnection']).toMatchObject({
+      __typename: 'ForbiddenError',
+      requiredScope: 'connections:write',
+    });
+    expect(rig.dd.server.requests).toEqual([]);
+  });
 });
 
 describe('writes need connections:write on the account', () => {

@@ -1,3 +1,4 @@
+import type { ExpectedChange } from '../support/preview.js';
 /** Every Chronosphere mutation: each is covered by at least one row of {@link DRY_RUN_CASES}. */
 export const DRY_RUN_MUTATIONS: readonly string[] = ['createChronosphereExternalConnection', 'updateChronosphereExternalConnection', 'deleteChronosphereExternalConnection'];
 
@@ -7,15 +8,6 @@ export const CANARY = 'og-canary-Dry7Run2Cs9Q';
 export const PASSWORD_CANARY = 'pw-canary-Dry4Cs8Lm3X';
 /** Another key, to change to. */
 export const OTHER_KEY = 'og-other-5tH2kW9pQ1zR';
-
-/** One expected entry of a preview's `changes`. */
-export interface ExpectedChange {
-  readonly path: string;
-  readonly kind: 'ADDED' | 'REMOVED' | 'CHANGED' | 'SET' | 'UNSET' | 'UNCHANGED';
-  readonly secret: boolean;
-  readonly before: string | null;
-  readonly after: string | null;
-}
 
 const added = (path: string, after: string): ExpectedChange => ({ path, kind: 'ADDED', secret: false, before: null, after });
 const removed = (path: string, before: string): ExpectedChange => ({ path, kind: 'REMOVED', secret: false, before, after: null });

@@ -1,3 +1,4 @@
+import type { ExpectedChange } from '../support/preview.js';
 import { CORTEX_SEED_CONFIGURATION } from '../../src/simulators/cortex/seed.js';
 
 /** Every Cortex mutation: each is covered by at least one row of {@link DRY_RUN_CASES}. */
@@ -12,15 +13,6 @@ export const DRY_RUN_MUTATIONS: readonly string[] = [
 export const CANARY = 'PdCanary-dRy7Run2Pv9Q';
 /** Another token, to change to. */
 export const OTHER_TOKEN = 'PdOther-4fG8hK1mN6pW';
-
-/** One expected entry of a preview's `changes`. */
-export interface ExpectedChange {
-  readonly path: string;
-  readonly kind: 'ADDED' | 'REMOVED' | 'CHANGED' | 'SET' | 'UNSET' | 'UNCHANGED';
-  readonly secret: boolean;
-  readonly before: string | null;
-  readonly after: string | null;
-}
 
 /**
  * The workspace before the call: the simulator's seed (a token set outside Patchbay, so no

@@ -128,9 +128,10 @@ describe('a slow vendor meets no fixed cap', () => {
     for (const result of many.value) expect(result).toMatchObject({ totalCount: TRACKED, failures: [], itemFailures: [] });
     expect(sim.server.requests).toHaveLength(CLIENTS * TRACKED);
 
-    // 256 reads in flight: a pool of 32 sockets needs 8 round trips (ratio ≈ 8), no cap needs one.
+    // 256 reads in flight: a pool of 32 sockets needs 8 round trips (ratio ≈ 8), no cap needs one
+    // (≈ 1.2 alone; up to 3 with the rest of the suite on two cores, so the margin is wide).
     const ratio = many.ms / one.ms;
-    expect(ratio, `one ${one.ms.toFixed(0)} ms, ${CLIENTS} at once ${many.ms.toFixed(0)} ms`).toBeLessThan(3);
+    expect(ratio, `one ${one.ms.toFixed(0)} ms, ${CLIENTS} at once ${many.ms.toFixed(0)} ms`).toBeLessThan(5);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ExpectedChange } from '../support/preview.js';
 import { encodeGlobalId } from '../../src/core/ids.js';
 import { EMPTY_GROUP } from './fixtures.js';
 
@@ -16,15 +17,6 @@ export const DRY_RUN_ACCOUNT = 'mdb-dry-run';
 export const CANARY = 'canary-mdb-dry-run-4Lq8Zr2Wx6Tn0Vb5';
 /** Another secret, for "a different value" rows. */
 export const OTHER_SECRET = 'other-mdb-dry-run-9Fh3Jk7Mp1Qs5Uy2';
-
-/** One expected change, as the `changes` list answers it. */
-export interface ExpectedChange {
-  readonly path: string;
-  readonly kind: 'ADDED' | 'REMOVED' | 'CHANGED' | 'SET' | 'UNSET' | 'UNCHANGED';
-  readonly secret: boolean;
-  readonly before: string | null;
-  readonly after: string | null;
-}
 
 /** What a row may ask of the test while it sets up and states its expectations. */
 export interface DryRunTools {

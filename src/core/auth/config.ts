@@ -8,8 +8,8 @@ import { z } from 'zod';
 
 /**
  * What a caller may do. `admin` implies every other scope; `connections:write` implies
- * `connections:read` (a write answers with the connection it wrote). `secrets:rotate` is kept for
- * the coming rotation operation and, until then, grants what `connections:read` grants.
+ * `connections:read` (a write answers with the connection it wrote) and `secrets:rotate`.
+ * `secrets:rotate` grants `rotateSecret` and `resumeSecretRotation`, and reading.
  */
 export const SCOPES = ['connections:read', 'connections:write', 'secrets:rotate', 'audit:read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];

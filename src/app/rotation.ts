@@ -190,8 +190,10 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
       await settle(settled.state === 'DONE' ? 'DONE' : 'FAILED', settled);
       continue;
     }
-    await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', null);
-    const result = await rotateOne(context, base, input.newValue, suppliedFor(input, target.connectionId));
+    // Marked as being sent only once it is read and checked, right before the vendor's write: a
+    // run that stops before that leaves it PENDING, and the resume writes it as if new.
+    const sending = () => context.store.setRotationTarget(rotation.id, target.position, 'SENDING', null);
+    const result = await rotateOne(context, base, input.newValue, suppliedFor(input, target.connectionId), sending);
     await settle(result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED', result);
   }
   return { rotationId: rotation.id, dryRun: false, targets: results };
@@ -229,6 +231,7 @@ async function rotateOne(
   base: Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>,
   value: string,
   supplied: ReadonlyMap<string, string>,
+  beforeSend: () => Promise<void>,
 ): Promise<RotationTargetResult> {
   try {
     const { entry, key, vendor } = locate(context, base.connectionId);
@@ -243,6 +246,7 @@ async function rotateOne(
           missing,
         );
       }
+      await beforeSend();
       const written = await vendor.custody.rotate(context, entry, key, current, base.field, value, supplied);
       noteSecretsWritten(context, written, base.connectionId, new Map([...supplied, [base.field, value]]), []);
       return written;

@@ -54,21 +54,26 @@ function portFrom(env: Environment): number {
 
 /** Config mode: the file, its auth, and the store it keeps (PostgreSQL or the embedded one). */
 /**
- * The custody key of config mode: `PATCHBAY_SECRET_KEY` (every replica the same) enables secret
- * fingerprints; a value shorter than 32 characters refuses the start. Unset, the gateway runs
- * without fingerprints (a warning says so) and hashes idempotent inputs under a fixed key.
+ * The custody key of config mode: `PATCHBAY_SECRET_KEY` (every replica the same) keys secret
+ * fingerprints and idempotency hashes; a value shorter than 32 characters refuses the start.
+ * `gateway.secretFingerprints: true` requires it; `false` turns fingerprints off. Unset and
+ * without a key, the gateway runs without fingerprints (a warning says so) and hashes idempotent
+ * inputs under a fixed key.
  */
-function custodyKeyFrom(text: string | undefined, logger: Logger): CustodyKey {
+function custodyKeyFrom(text: string | undefined, required: boolean | undefined, logger: Logger): CustodyKey {
+  const how = 'Generate one with `openssl rand -hex 32` and give every replica the same value';
+  if (required === false) return CustodyKey.unkeyed();
   if (text === undefined || text === '') {
+    if (required === true) throw new StartupError(`Patchbay cannot start: gateway.secretFingerprints is true and PATCHBAY_SECRET_KEY is not set. ${how}.`);
     logger.warn(
-      'PATCHBAY_SECRET_KEY is not set: secret fingerprints are off (secretUsages finds copies by their last four characters only); set it to 32 or more random characters, the same on every replica',
+      'PATCHBAY_SECRET_KEY is not set: secret fingerprints are off (secretUsages finds copies by their last four characters only); set it to 32 or more random characters, the same on every replica, or set gateway.secretFingerprints: false to silence this',
     );
     return CustodyKey.unkeyed();
   }
   try {
     return CustodyKey.fromText(text);
   } catch (error) {
-    if (error instanceof CustodyKeyError) throw new StartupError(`Patchbay cannot start: ${error.message}. Generate one with \`openssl rand -hex 32\` and give every replica the same value.`);
+    if (error instanceof CustodyKeyError) throw new StartupError(`Patchbay cannot start: ${error.message}. ${how}.`);
     throw error;
   }
 }
@@ -79,7 +84,7 @@ async function serveConfig(configPath: string, env: Environment, logger: Logger,
   const auth = config.auth;
   const problem = authConfigProblem(auth);
   if (problem !== null) throw new ConfigError([{ path: 'auth', message: problem }], configPath);
-  const custodyKey = custodyKeyFrom(env['PATCHBAY_SECRET_KEY'], logger);
+  const custodyKey = custodyKeyFrom(env['PATCHBAY_SECRET_KEY'], gateway.secretFingerprints, logger);
   const databaseUrl = env['PATCHBAY_DATABASE_URL'] || null;
   const { store, sql } = await openConfiguredStore({ databaseUrl, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay' }, logger, gateway.store, migrateAtStart(gateway.store, env['PATCHBAY_MIGRATE']));
   opened.add(() => store.close());

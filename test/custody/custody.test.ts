@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MONGODB_DEMO_GROUP_IDS } from '../../src/simulators/mongodb/seed.js';
 import { CHRONOSPHERE_SEED_SLUGS } from '../../src/simulators/chronosphere/seed.js';
 import { startFleet, type Fleet } from '../inventory/support.js';
+import { fetchAnswer } from '../support/harness.js';
 import { occurrences, simulatorState, vendorWrites } from './support.js';
 
 /*
@@ -232,8 +233,17 @@ describe('a full-replace vendor holding other secrets', () => {
 });
 
 describe('the canaries', () => {
-  it('never leave the simulators: not in a response, a log line, the audit or the fingerprints', async () => {
-    const outside = [...responses, fleet.h.logger.lines.join('\n'), JSON.stringify(await fleet.h.store.listAudit({ limit: 1000 })), JSON.stringify(await fleet.h.store.listFingerprints())].join('\n');
+  it('never leave the simulators: not in a response, a log line, a metric, the audit or the fingerprints', async () => {
+    const metrics = await fetchAnswer(fleet.h.runtime, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.raw).toContain('patchbay_');
+    const outside = [
+      metrics.raw,
+      ...responses,
+      fleet.h.logger.lines.join('\n'),
+      JSON.stringify(await fleet.h.store.listAudit({ limit: 1000 })),
+      JSON.stringify(await fleet.h.store.listFingerprints()),
+    ].join('\n');
     for (const canary of [...CANARIES, SHARED]) expect(outside).not.toContain(canary);
   });
 });

@@ -198,5 +198,9 @@ describe('deploy/compose', () => {
     const config = parseConfigText(text, 'yaml', env);
     expect(authConfigProblem(config.auth)).toBeNull();
     expect(literalSecrets(text)).toEqual([]);
+    // Fingerprints are required, and the key reaches the container from .env.
+    expect(config.gateway.secretFingerprints).toBe(true);
+    expect(gateway?.environment?.['PATCHBAY_SECRET_KEY']).toMatch(/^\$\{PATCHBAY_SECRET_KEY:\?/);
+    expect(example).toMatch(/^PATCHBAY_SECRET_KEY=$/m);
   });
 });

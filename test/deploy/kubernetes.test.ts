@@ -122,6 +122,10 @@ describe('deploy/kubernetes', () => {
     expect(container?.envFrom).toContainEqual({ secretRef: { name: secret.metadata?.name } });
     // Replicas share a PostgreSQL server: the embedded store is one process's only.
     expect(Object.keys(secret.stringData ?? {})).toContain('PATCHBAY_DATABASE_URL');
+    // Fingerprints are required, and the Secret holds the deployment key every replica shares.
+    expect(Object.keys(secret.stringData ?? {})).toContain('PATCHBAY_SECRET_KEY');
+    expect(secret.stringData?.['PATCHBAY_SECRET_KEY']?.length).toBeGreaterThanOrEqual(32);
+    expect(parseConfigText(configMap.data?.['patchbay.yaml'] ?? '', 'yaml', { ...secret.stringData }).gateway.secretFingerprints).toBe(true);
   });
 
   it('the ConfigMap’s config file passes Patchbay’s validation with the Secret’s variables, and holds no credential itself', () => {

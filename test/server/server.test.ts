@@ -96,6 +96,14 @@ describe('npm start with PATCHBAY_CONFIG', () => {
     expect(server.output()).not.toContain('too-short-Key-9f3a');
   }, 30_000);
 
+  it('refuses to start without PATCHBAY_SECRET_KEY when gateway.secretFingerprints is true', async () => {
+    const path = join(dir, 'required-key.yaml');
+    await writeFile(path, `accounts:\n  - id: dd\n    vendor: datadog\n    baseUrl: ${sim.server.baseUrl}\n    apiKey: k\n    appKey: a\ngateway:\n  secretFingerprints: true\n${AUTH_WITH_KEY}`);
+    const server = startServer({ PATCHBAY_CONFIG: path, PATCHBAY_DATA_DIR: join(dir, 'required-key-data'), PATCHBAY_TEST_KEY: TEST_KEY, PATCHBAY_SECRET_KEY: '' });
+    expect(await server.exit).not.toBe(0);
+    expect(server.output()).toContain('gateway.secretFingerprints is true and PATCHBAY_SECRET_KEY is not set');
+  }, 30_000);
+
   it('serves the accounts of the file, with ${VAR} secrets, and keeps its store in PATCHBAY_DATA_DIR', async () => {
     const path = join(dir, 'patchbay.yaml');
     await writeFile(

@@ -294,6 +294,12 @@ export const gatewaySchema = z.strictObject({
     .min(1, { error: 'must be at least 1' })
     .max(600, { error: 'must be at most 600' })
     .default(DEFAULT_IDEMPOTENCY_LEASE_SECONDS),
+  /**
+   * Secret fingerprints (key custody). `true`: required; the gateway refuses to start without a
+   * `PATCHBAY_SECRET_KEY` of 32 or more characters. `false`: off, whatever the environment says.
+   * Unset: on when `PATCHBAY_SECRET_KEY` is set, off with a start-up warning otherwise.
+   */
+  secretFingerprints: z.boolean().optional(),
   /** The store: pool, timeouts, `application_name`, whether to migrate at start. */
   store: storeSchema.prefault({}),
   /** How long audit rows and finished idempotency records are kept. */

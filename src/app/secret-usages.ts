@@ -89,7 +89,9 @@ export async function findSecretUsages(context: GatewayContext, filter: SecretUs
   } else {
     usages = grouped(candidates, usage);
   }
-  const shared = filter.sharedOnly === true ? usages.filter((one) => one.group !== null && usages.filter((other) => other.group === one.group).length > 1) : usages;
+  const sizes = new Map<number, number>();
+  for (const one of usages) if (one.group !== null) sizes.set(one.group, (sizes.get(one.group) ?? 0) + 1);
+  const shared = filter.sharedOnly === true ? usages.filter((one) => one.group !== null && (sizes.get(one.group) ?? 0) > 1) : usages;
   return { usages: shared.sort(byGroup), failures: inventory.failures };
 }
 

@@ -151,30 +151,47 @@ export function changesOf(spec: PreviewSpec, key: CustodyKey): FieldChange[] {
     const kind: ChangeKind = isNull(was) ? 'ADDED' : isNull(will) ? 'REMOVED' : 'CHANGED';
     changes.push({ path, kind, secret: false, before: isNull(was) ? null : (was ?? null), after: isNull(will) ? null : (will ?? null) });
   }
-  changes.push(...secretChanges(spec, key));
+  changes.push(...secretChanges(spec, key), ...unsetSecrets(spec));
   return changes;
 }
 
+const hintsOf = (spec: PreviewSpec): Map<string, SecretHint> => new Map((spec.current?.secrets ?? []).map((hint) => [hint.field, hint]));
+const sentOf = (spec: PreviewSpec): ReadonlyMap<string, string> => spec.secrets ?? new Map<string, string>();
+const secretChange = (path: string, kind: ChangeKind): FieldChange => ({ path, kind, secret: true, before: null, after: null });
+
+/** The secrets the write sends: `SET` (none now), `UNCHANGED` (the same by fingerprint and hint) or `CHANGED`. */
 function secretChanges(spec: PreviewSpec, key: CustodyKey): FieldChange[] {
-  const hints = new Map((spec.current?.secrets ?? []).map((hint) => [hint.field, hint]));
-  const sent = spec.secrets ?? new Map<string, string>();
-  const changes: FieldChange[] = [];
-  const change = (path: string, kind: ChangeKind): FieldChange => ({ path, kind, secret: true, before: null, after: null });
-  for (const [field, value] of [...sent].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const hint = hints.get(field);
-    if (hint?.isSet !== true) {
-      changes.push(change(field, 'SET'));
-      continue;
-    }
-    const stored = spec.fingerprints?.get(field);
-    const same = stored !== undefined && key.matches(value, stored) && (hint.lastFour === null || value.endsWith(hint.lastFour));
-    changes.push(change(field, same ? 'UNCHANGED' : 'CHANGED'));
-  }
+  const hints = hintsOf(spec);
+  return [...sentOf(spec)]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([field, value]) => {
+      const hint = hints.get(field);
+      if (hint?.isSet !== true) return secretChange(field, 'SET');
+      const stored = spec.fingerprints?.get(field);
+      const same = stored !== undefined && key.matches(value, stored) && (hint.lastFour === null || value.endsWith(hint.lastFour));
+      return secretChange(field, same ? 'UNCHANGED' : 'CHANGED');
+    });
+}
+
+/** The secrets set now that the write leaves without a value (`UNSET`). */
+function unsetSecrets(spec: PreviewSpec): FieldChange[] {
+  const hints = hintsOf(spec);
+  const sent = sentOf(spec);
   const unset = spec.unset === 'others' ? [...hints.values()].filter((hint) => hint.isSet && !sent.has(hint.field)).map((hint) => hint.field) : (spec.unset ?? []);
-  for (const field of [...unset].sort()) {
-    if (hints.get(field)?.isSet === true && !sent.has(field)) changes.push(change(field, 'UNSET'));
-  }
-  return changes;
+  return [...unset].sort().flatMap((field) => (hints.get(field)?.isSet === true && !sent.has(field) ? [secretChange(field, 'UNSET')] : []));
+}
+
+/** Secrets counted as `CHANGED` only because nothing tells otherwise (no fingerprint, a hint that does not disprove it): said in the notes. */
+function undecidedSecrets(spec: PreviewSpec): string[] {
+  const hints = hintsOf(spec);
+  return [...sentOf(spec)]
+    .filter(([field, value]) => {
+      const hint = hints.get(field);
+      return hint?.isSet === true && spec.fingerprints?.get(field) === undefined && (hint.lastFour === null || value.endsWith(hint.lastFour));
+    })
+    .map(([field]) => field)
+    .sort()
+    .map((field) => `${field}: Patchbay holds no fingerprint of the value set now (set outside Patchbay, or before it kept fingerprints), so it counts as CHANGED; it may be the same value.`);
 }
 
 /** The preview of a write described by `spec`. */
@@ -189,6 +206,6 @@ export function previewOf(spec: PreviewSpec, key: CustodyKey): WritePreview {
     spec.after === null ? null : flatten(spec.after),
     changesOf(spec, key),
     spec.vendorValidated === true,
-    spec.notes ?? [],
+    [...(spec.notes ?? []), ...undecidedSecrets(spec)],
   );
 }

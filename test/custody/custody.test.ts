@@ -213,11 +213,23 @@ describe('a full-replace vendor holding other secrets', () => {
     const stored = simulatorState(cs);
     cs.server.clearRequests();
 
-    const refused = await rotate({ targets: [{ connectionId: id, field: 'apiKey' }], newValue: `${OPSGENIE_KEY}-2` });
-    expect(refused.targets[0]?.state).toBe('FAILED');
+    // One target refused does not stop the next (Cortex's token, rotated to the same new value).
+    const cortex = fleet.sim('cortex');
+    cortex.server.clearRequests();
+    const cortexId = (await usages({ vendors: ['CORTEX'] }))[0]?.connectionId;
+    const refused = await rotate({
+      targets: [
+        { connectionId: id, field: 'apiKey' },
+        { connectionId: cortexId, field: 'token' },
+      ],
+      newValue: `${OPSGENIE_KEY}-2`,
+    });
+    expect(refused.targets.map((t) => t.state)).toEqual(['FAILED', 'DONE']);
     expect(refused.targets[0]?.error).toMatchObject({ __typename: 'SecretsRequiredError', fields: ['httpConfig.basicAuth.password'] });
     expect(vendorWrites(cs)).toEqual([]);
     expect(simulatorState(cs)).toBe(stored);
+    expect(vendorWrites(cortex)).toHaveLength(1);
+    expect(occurrences(simulatorState(cortex), `${OPSGENIE_KEY}-2`)).toBe(1);
 
     const done = await rotate({
       targets: [{ connectionId: id, field: 'apiKey' }],

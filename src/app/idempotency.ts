@@ -106,6 +106,8 @@ export function isKeptFailure(error: PatchbayError): boolean {
     error instanceof errors.VendorUnavailableError ||
     error instanceof errors.VendorRateLimitedError ||
     error instanceof errors.CircuitOpenError ||
-    error instanceof errors.StoreUnavailableError
+    error instanceof errors.StoreUnavailableError ||
+    // Another run holds part of the work (a rotation target): the next try finds it settled.
+    error instanceof errors.MutationInProgressError
   );
 }

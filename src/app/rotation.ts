@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretHint } from '../core/domain.js';
-import { InputValidationError, NotFoundError, OutcomeUnknownError, PatchbayError, SecretsRequiredError } from '../core/errors.js';
-import { decodeGlobalId } from '../core/ids.js';
+import { InputValidationError, MutationInProgressError, NotFoundError, OutcomeUnknownError, PatchbayError, SecretsRequiredError } from '../core/errors.js';
+import { decodeGlobalId, encodeGlobalId, innerId, splitInnerId } from '../core/ids.js';
 import { INPUT_LIMITS } from '../core/input-check.js';
 import type { RotationRow, RotationTargetState } from '../core/store/custody-store.js';
 import { audited } from './audit.js';
@@ -75,6 +75,39 @@ function checkValue(value: string, path: readonly string[]): void {
   if (/[\u0000-\u001f\u007f]/.test(value)) throw InputValidationError.single(path, 'must not contain control characters');
 }
 
+/** Checks a secret field name as given (it is stored and answered back): bounded, printable. */
+function checkField(field: string, path: readonly string[]): void {
+  if (field.length === 0 || field.length > INPUT_LIMITS.name) throw InputValidationError.single(path, `must be 1-${INPUT_LIMITS.name} characters`);
+  if (/[\u0000-\u001f\u007f]/.test(field)) throw InputValidationError.single(path, 'must not contain control characters');
+}
+
+/** Checks what accompanies the new value: the other secrets supplied (bounded, each checked like a secret). */
+function checkSupplied(input: Pick<RotateSecretInput, 'newValue' | 'supplied'>): void {
+  checkValue(input.newValue, ['newValue']);
+  const supplied = input.supplied ?? [];
+  if (supplied.length > INPUT_LIMITS.items) throw InputValidationError.single(['supplied'], `must have at most ${INPUT_LIMITS.items} items`);
+  for (const [index, one] of supplied.entries()) {
+    checkField(one.field, ['supplied', String(index), 'field']);
+    checkValue(one.value, ['supplied', String(index), 'value']);
+  }
+}
+
+/**
+ * The id in its one standard spelling (the inner id's parts decoded and encoded again), so that
+ * two spellings of one connection are one target; an id that names nothing is left as given
+ * (the target answers `NotFoundError`).
+ */
+function canonicalId(context: GatewayContext, connectionId: string): string {
+  try {
+    const decoded = decodeGlobalId(connectionId);
+    const vendor = context.accounts.vendorOfTypename(decoded.typename);
+    const parts = vendor ? splitInnerId(decoded.id, vendor.ids.keyParts + 1) : null;
+    return parts === null ? connectionId : encodeGlobalId(decoded.typename, innerId(...(parts as [string, ...string[]])));
+  } catch {
+    return connectionId;
+  }
+}
+
 async function resolveTargets(context: GatewayContext, input: RotateSecretInput): Promise<RotationTarget[]> {
   const given = input.targets ?? null;
   const match = input.match ?? null;
@@ -82,20 +115,27 @@ async function resolveTargets(context: GatewayContext, input: RotateSecretInput)
   if (given !== null) {
     if (given.length === 0) throw InputValidationError.single(['targets'], 'must name at least one target');
     if (given.length > INPUT_LIMITS.items) throw InputValidationError.single(['targets'], `must have at most ${INPUT_LIMITS.items} items`);
+    for (const [index, target] of given.entries()) checkField(target.field, ['targets', String(index), 'field']);
     const seen = new Set<string>();
-    return given.filter((target) => {
-      const id = `${target.connectionId}\u0000${target.field}`;
-      if (seen.has(id)) return false;
-      seen.add(id);
-      return true;
-    });
+    return given
+      .map((target) => ({ connectionId: canonicalId(context, target.connectionId), field: target.field }))
+      .filter((target) => {
+        const id = `${target.connectionId}\u0000${target.field}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
   }
   if (match === null) return [];
   checkValue(match.value, ['match', 'value']);
   const found = await findSecretUsages(context, { ...match, sharedOnly: false });
-  return found.usages
+  const targets = found.usages
     .filter((usage) => usage.match === 'EXACT' || (match.includeLastFour === true && usage.match === 'LAST_FOUR'))
     .map((usage) => ({ connectionId: usage.connectionId, field: usage.field }));
+  if (targets.length > INPUT_LIMITS.items) {
+    throw InputValidationError.single(['match'], `finds ${targets.length} secrets, more than the ${INPUT_LIMITS.items} one rotation may write; narrow it by accounts, vendors or services`);
+  }
+  return targets;
 }
 
 interface Located {
@@ -112,8 +152,8 @@ function locate(context: GatewayContext, connectionId: string): Located {
   return { entry: target.entry, key: target.key, vendor };
 }
 
-function suppliedFor(input: Pick<RotateSecretInput, 'supplied'>, connectionId: string): Map<string, string> {
-  return new Map((input.supplied ?? []).filter((one) => one.connectionId === connectionId).map((one) => [one.field, one.value]));
+function suppliedFor(context: GatewayContext, input: Pick<RotateSecretInput, 'supplied'>, connectionId: string): Map<string, string> {
+  return new Map((input.supplied ?? []).filter((one) => canonicalId(context, one.connectionId) === connectionId).map((one) => [one.field, one.value]));
 }
 
 function verifiedBy(hint: SecretHint | null, value: string): boolean | null {
@@ -123,10 +163,10 @@ function verifiedBy(hint: SecretHint | null, value: string): boolean | null {
 
 /** Runs (or previews) a rotation; with an idempotency key a repeat resumes the one recorded under it. */
 export async function rotateSecret(context: GatewayContext, input: RotateSecretInput): Promise<RotationResult> {
-  checkValue(input.newValue, ['newValue']);
-  for (const [index, one] of (input.supplied ?? []).entries()) checkValue(one.value, ['supplied', String(index), 'value']);
+  checkSupplied(input);
   if (input.dryRun === true) return previewRotation(context, input, await resolveTargets(context, input));
   const key = context.deps.custodyKey;
+  requireFingerprints(context);
   const targets = await resolveTargets(context, input);
   const rotation = await context.store.createRotation({
     id: `rot_${randomBytes(12).toString('hex')}`,
@@ -144,7 +184,8 @@ export async function rotateSecret(context: GatewayContext, input: RotateSecretI
  * the others as a rotation's preview would.
  */
 export async function resumeSecretRotation(context: GatewayContext, id: string, input: Pick<RotateSecretInput, 'newValue' | 'supplied' | 'dryRun'>): Promise<RotationResult> {
-  checkValue(input.newValue, ['newValue']);
+  checkSupplied(input);
+  requireFingerprints(context);
   const rotation = await context.store.getRotation(id, context.caller);
   if (rotation === null) throw new NotFoundError(`There is no secret rotation "${id}" of yours.`, id);
   if (input.dryRun !== true) return runRotation(context, rotation, input);
@@ -153,6 +194,19 @@ export async function resumeSecretRotation(context: GatewayContext, id: string, 
   const previewed = await previewRotation(context, input, left);
   const results = rotation.targets.map((target) => (isSettled(target.state) ? (target.outcome as RotationTargetResult) : (previewed.targets[left.indexOf(target)] as RotationTargetResult)));
   return { rotationId: rotation.id, dryRun: true, targets: results };
+}
+
+/**
+ * A rotation is recorded with a keyed fingerprint of its new value (to check a resume's value
+ * against it); without a deployment key that would be a hash anyone could test guesses against.
+ */
+function requireFingerprints(context: GatewayContext): void {
+  if (!context.deps.custodyKey.fingerprinting) {
+    throw InputValidationError.single(
+      ['newValue'],
+      'cannot be rotated by this gateway: it runs without PATCHBAY_SECRET_KEY, so it keeps no fingerprint to record the rotation by; set the key (the same on every replica) and restart',
+    );
+  }
 }
 
 const isSettled = (state: RotationTargetState): boolean => state === 'DONE' || state === 'FAILED' || state === 'SKIPPED';
@@ -171,8 +225,21 @@ function accountOf(context: GatewayContext, connectionId: string): string | null
   }
 }
 
+type TargetBase = Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>;
+
+/** Another run of the same rotation holds this target (it is writing it now): this run leaves it alone. */
+class HeldByAnotherRun extends Error {}
+
+function inProgress(context: GatewayContext, base: TargetBase): RotationTargetResult {
+  const seconds = Math.ceil((context.deps.gateway.requestDeadlineMs + 1_000) / 1000);
+  const error = new MutationInProgressError(`Another run of this rotation is writing this target now; nothing was sent by this one. Ask again in ${seconds} s for its outcome.`, seconds);
+  return { ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null };
+}
+
 async function runRotation(context: GatewayContext, rotation: RotationRow, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>): Promise<RotationResult> {
   requireSameValue(context, rotation, input.newValue);
+  // A target marked as being sent more recently than a request may last can still be in flight in another run.
+  const staleBefore = Date.now() - context.deps.gateway.requestDeadlineMs - 1_000;
   const results: RotationTargetResult[] = [];
   for (const target of rotation.targets) {
     const base = { connectionId: target.connectionId, field: target.field, account: target.account };
@@ -180,45 +247,70 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
       results.push(target.outcome as RotationTargetResult);
       continue;
     }
-    const settle = async (state: RotationTargetState, result: RotationTargetResult): Promise<void> => {
-      await context.store.setRotationTarget(rotation.id, target.position, state, result);
-      results.push(result);
-    };
     if (target.state === 'SENDING') {
+      if (target.updatedAt.getTime() > staleBefore) {
+        results.push(inProgress(context, base));
+        continue;
+      }
       // The run that sent it stopped before recording how it ended: read it, never send it again.
-      const settled = await settleInterrupted(context, base, input.newValue);
-      await settle(settled.state === 'DONE' ? 'DONE' : 'FAILED', settled);
+      const before = (target.outcome as { beforeLastFour?: string | null } | null)?.beforeLastFour ?? null;
+      const settled = await settleInterrupted(context, base, input.newValue, before);
+      const moved = await context.store.setRotationTarget(rotation.id, target.position, settled.state === 'DONE' ? 'DONE' : 'FAILED', settled, ['SENDING']);
+      results.push(moved ? settled : inProgress(context, base));
       continue;
     }
-    // Marked as being sent only once it is read and checked, right before the vendor's write: a
-    // run that stops before that leaves it PENDING, and the resume writes it as if new.
-    const sending = () => context.store.setRotationTarget(rotation.id, target.position, 'SENDING', null);
-    const result = await rotateOne(context, base, input.newValue, suppliedFor(input, target.connectionId), sending);
-    await settle(result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED', result);
+    let claimed = false;
+    const claim = async (current: SecretHint | null): Promise<void> => {
+      // Only one run moves a target from PENDING to SENDING; the hint before the write is kept to tell, after a crash, whether it changed.
+      claimed = await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', { beforeLastFour: current?.lastFour ?? null }, ['PENDING']);
+      if (!claimed) throw new HeldByAnotherRun();
+    };
+    const result = await rotateOne(context, base, input.newValue, suppliedFor(context, input, target.connectionId), claim);
+    if (result === null) {
+      results.push(inProgress(context, base));
+      continue;
+    }
+    const state: RotationTargetState = result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED';
+    const moved = await context.store.setRotationTarget(rotation.id, target.position, state, result, claimed ? ['SENDING'] : ['PENDING']);
+    results.push(moved ? result : inProgress(context, base));
+  }
+  const held = results.filter((result) => result.error?.name === 'MutationInProgressError').length;
+  if (held > 0) {
+    // Not an outcome to keep under the idempotency key: the next try finds those targets settled.
+    const seconds = Math.ceil((context.deps.gateway.requestDeadlineMs + 1_000) / 1000);
+    throw new MutationInProgressError(
+      `${held} target${held === 1 ? ' is' : 's are'} being written by another run of this rotation (${rotation.id}); the others are recorded. Ask again in ${seconds} s, or resume it by id.`,
+      seconds,
+    );
   }
   return { rotationId: rotation.id, dryRun: false, targets: results };
 }
 
-async function settleInterrupted(context: GatewayContext, base: Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>, value: string): Promise<RotationTargetResult> {
+/**
+ * Settles a target whose write was in flight when its run stopped, by reading the vendor's hint
+ * (audited, with the caller's rights): `DONE` only when the hint shows the new value's tail and
+ * the tail before the write was another one; otherwise `OutcomeUnknownError`. Never sends again.
+ */
+async function settleInterrupted(context: GatewayContext, base: TargetBase, value: string, beforeLastFour: string | null): Promise<RotationTargetResult> {
   try {
     const { entry, key, vendor } = locate(context, base.connectionId);
-    const current = await vendor.read(context, entry, key);
-    const hint = current.secrets.find((one) => one.field === base.field) ?? null;
-    const verified = verifiedBy(hint, value);
-    if (verified === true) return { ...base, state: 'DONE', error: null, reason: 'settled after an interruption: the vendor’s hint shows the new value', hint, verified, change: null };
-    const error = new OutcomeUnknownError(
-      `The rotation stopped while this target was being written, and ${vendor.name}'s hint cannot show whether the new value arrived; it is not sent again.`,
-      { vendor: entry.vendor.id, account: entry.ref.key, httpStatus: null, vendorCode: null, vendorRequestId: null, retryAfterSeconds: null },
-      'Check the connection at the vendor, then rotate this one target again if needed.',
-    );
-    return { ...base, state: 'FAILED', error: plain(error), reason: null, hint, verified, change: null };
+    const hint = await audited(context, { operation: 'rotateSecretSettle', account: entry.ref.key, targetId: base.connectionId, scope: 'secrets:rotate' }, async () => {
+      const current = await vendor.read(context, entry, key);
+      const shown = current.secrets.find((one) => one.field === base.field) ?? null;
+      const tellable = shown?.lastFour !== null && shown?.lastFour !== undefined && shown.lastFour !== beforeLastFour;
+      if (tellable && verifiedBy(shown, value) === true) return shown;
+      throw new OutcomeUnknownError(
+        `The rotation stopped while this target was being written, and ${vendor.name}'s hint cannot show whether the new value arrived; it is not sent again.`,
+        { vendor: entry.vendor.id, account: entry.ref.key, httpStatus: null, vendorCode: null, vendorRequestId: null, retryAfterSeconds: null },
+        'Check the connection at the vendor, then rotate this one target again if needed.',
+      );
+    });
+    return { ...base, state: 'DONE', error: null, reason: 'settled after an interruption: the vendor’s hint shows the new value', hint, verified: true, change: null };
   } catch (error) {
     if (!(error instanceof PatchbayError)) throw error;
     return { ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null };
   }
 }
-
-class Skip extends Error {}
 
 /** Refuses a field the vendor generates itself (`SecretWriter.unwritable`), before anything is sent. */
 function refuseUnwritable(vendor: Located['vendor'], current: Parameters<Located['vendor']['custody']['requiredWith']>[0], field: string): void {
@@ -226,35 +318,46 @@ function refuseUnwritable(vendor: Located['vendor'], current: Parameters<Located
   if (reason !== null) throw InputValidationError.single(['field'], reason);
 }
 
+/**
+ * Writes one target as its own audited write: read, check (the field, what the vendor generates,
+ * the other secrets a full replace needs), `claim` (null result: another run holds it), write,
+ * and note the fingerprints of exactly what was sent.
+ */
 async function rotateOne(
   context: GatewayContext,
-  base: Pick<RotationTargetResult, 'connectionId' | 'field' | 'account'>,
+  base: TargetBase,
   value: string,
   supplied: ReadonlyMap<string, string>,
-  beforeSend: () => Promise<void>,
-): Promise<RotationTargetResult> {
+  claim: (current: SecretHint | null) => Promise<void>,
+): Promise<RotationTargetResult | null> {
   try {
     const { entry, key, vendor } = locate(context, base.connectionId);
-    const after = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId, scope: 'secrets:rotate' }, async () => {
+    const outcome = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId, scope: 'secrets:rotate' }, async () => {
       const current = await vendor.read(context, entry, key);
-      if (!current.secrets.some((hint) => hint.field === base.field)) throw new Skip(`the connection has no secret field "${base.field}"`);
+      const hint = current.secrets.find((one) => one.field === base.field) ?? null;
+      if (hint === null) return { skipped: `the connection has no secret field "${base.field}"` } as const;
       refuseUnwritable(vendor, current, base.field);
-      const missing = vendor.custody.requiredWith(current, base.field).filter((field) => !supplied.has(field));
+      const required = vendor.custody.requiredWith(current, base.field);
+      const missing = required.filter((field) => !supplied.has(field));
       if (missing.length > 0) {
         throw new SecretsRequiredError(
           `${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}); nothing was sent. Supply them with the rotation.`,
           missing,
         );
       }
-      await beforeSend();
+      await claim(hint);
       const written = await vendor.custody.rotate(context, entry, key, current, base.field, value, supplied);
-      noteSecretsWritten(context, written, base.connectionId, new Map([...supplied, [base.field, value]]), []);
-      return written;
+      // Only what the write carried: the new value, and the supplied secrets a full replace sent again.
+      const sent = new Map([...supplied].filter(([field]) => required.includes(field)));
+      sent.set(base.field, value);
+      noteSecretsWritten(context, written, base.connectionId, sent, []);
+      return { written } as const;
     });
-    const hint = after.secrets.find((one) => one.field === base.field) ?? null;
+    if ('skipped' in outcome) return { ...base, state: 'SKIPPED', error: null, reason: outcome.skipped, hint: null, verified: null, change: null };
+    const hint = outcome.written.secrets.find((one) => one.field === base.field) ?? null;
     return { ...base, state: 'DONE', error: null, reason: null, hint, verified: verifiedBy(hint, value), change: null };
   } catch (error) {
-    if (error instanceof Skip) return { ...base, state: 'SKIPPED', error: null, reason: error.message, hint: null, verified: null, change: null };
+    if (error instanceof HeldByAnotherRun) return null;
     if (!(error instanceof PatchbayError)) throw error;
     return { ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null };
   }
@@ -276,7 +379,7 @@ async function previewRotation(context: GatewayContext, input: Pick<RotateSecret
         continue;
       }
       refuseUnwritable(vendor, current, target.field);
-      const supplied = suppliedFor(input, target.connectionId);
+      const supplied = suppliedFor(context, input, target.connectionId);
       const missing = vendor.custody.requiredWith(current, target.field).filter((field) => !supplied.has(field));
       if (missing.length > 0) {
         const error = new SecretsRequiredError(`${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}).`, missing);

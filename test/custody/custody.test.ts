@@ -234,9 +234,15 @@ describe('a full-replace vendor holding other secrets', () => {
     const done = await rotate({
       targets: [{ connectionId: id, field: 'apiKey' }],
       newValue: `${OPSGENIE_KEY}-2`,
-      supplied: [{ connectionId: id, field: 'httpConfig.basicAuth.password', value: OPSGENIE_PASSWORD }],
+      supplied: [
+        { connectionId: id, field: 'httpConfig.basicAuth.password', value: OPSGENIE_PASSWORD },
+        // Not a secret the connection holds: not sent, and no fingerprint says it is there.
+        { connectionId: id, field: 'httpConfig.bearerToken', value: `${OPSGENIE_PASSWORD}-unsent` },
+      ],
     });
     expect(done.targets[0]?.state).toBe('DONE');
+    expect((await fleet.h.store.listFingerprints([id])).map((row) => row.field).sort()).toEqual(['apiKey', 'httpConfig.basicAuth.password']);
+    expect(occurrences(simulatorState(cs), `${OPSGENIE_PASSWORD}-unsent`)).toBe(0);
     expect(vendorWrites(cs)).toHaveLength(1);
     const after = simulatorState(cs);
     expect(occurrences(after, `${OPSGENIE_KEY}-2`)).toBe(1);

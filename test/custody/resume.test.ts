@@ -6,6 +6,7 @@ import { startSimulators, stopSimulators, type RunningSimulator } from '../../sr
 import { MONGODB_DEMO_GROUP_IDS } from '../../src/simulators/mongodb/seed.js';
 import { CHRONOSPHERE_SEED_SLUGS } from '../../src/simulators/chronosphere/seed.js';
 import { encodeGlobalId } from '../../src/core/ids.js';
+import { CustodyKey } from '../../src/core/secrets/custody-key.js';
 import { startHarness } from '../support/harness.js';
 import { occurrences, simulatorState, vendorWrites } from './support.js';
 
@@ -22,7 +23,7 @@ const NEW_VALUE = 'pd-canary-Resumed-9e4b2a7c1d0f';
 const ROTATE = `mutation($input: RotateSecretInput!) { rotateSecret(input: $input) {
   __typename
   ... on Error { message }
-  ... on MutationInProgressError { retryAfterSeconds }
+  ... on MutationInProgressError { retryAfterSeconds message }
   ... on SecretRotation { rotationId dryRun targets { connectionId field state reason verified change hint { lastFour } error { __typename message } } }
 } }`;
 const RESUME = `mutation($input: ResumeSecretRotationInput!) { resumeSecretRotation(input: $input) {
@@ -67,10 +68,11 @@ function dyingStore(store: Store, dies: (state: string, position: number) => boo
     recordMutation: alive(store.recordMutation.bind(store)),
     renewIdempotencyKey: alive(store.renewIdempotencyKey.bind(store)),
     applyFingerprints: alive(store.applyFingerprints.bind(store)),
-    async setRotationTarget(id, position, state, outcome) {
+    async setRotationTarget(id, position, state, outcome, from) {
       if (dead) return gone();
-      await store.setRotationTarget(id, position, state, outcome);
+      const moved = await store.setRotationTarget(id, position, state, outcome, from);
       if (dies(state, position)) dead = true;
+      return moved;
     },
   };
 }
@@ -99,7 +101,7 @@ describe('a rotation whose gateway died after some targets', () => {
     const dying = await startHarness({
       accounts,
       store: dyingStore(await replicaStore('dying'), (state, position) => state === 'SENDING' && position === 1),
-      gateway: { idempotencyLeaseSeconds: 1 },
+      gateway: { idempotencyLeaseSeconds: 1, requestDeadlineMs: 1_000 },
     });
     try {
       const first = await dying.gql(ROTATE, { input });
@@ -115,7 +117,8 @@ describe('a rotation whose gateway died after some targets', () => {
     expect(vendorWrites(sim('cortex'))).toHaveLength(0);
 
     const store = await replicaStore('survivor');
-    const survivor = await startHarness({ accounts, store, gateway: { idempotencyLeaseSeconds: 1 } });
+    // A target being sent counts as in flight for a request deadline (and a second): 1 s here.
+    const survivor = await startHarness({ accounts, store, gateway: { idempotencyLeaseSeconds: 1, requestDeadlineMs: 1_000 } });
     try {
       // While the dead replica's lease runs, the key says so; once it lapsed the survivor takes it over.
       let answer: { __typename: string; rotationId?: string; targets?: { connectionId: string; state: string; reason: string | null; error: unknown }[] } = { __typename: 'none' };
@@ -126,7 +129,7 @@ describe('a rotation whose gateway died after some targets', () => {
         if (answer.__typename !== 'MutationInProgressError') break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      expect(answer.__typename).toBe('SecretRotation');
+      expect(answer.__typename, JSON.stringify(answer)).toBe('SecretRotation');
       expect(answer.targets?.map((t) => [t.connectionId, t.state, t.error])).toEqual(targets.map((t) => [t.connectionId, 'DONE', null]));
       // The target being sent when the replica died was read back, not sent again.
       expect(answer.targets?.[1]?.reason).toMatch(/settled after an interruption/);
@@ -152,6 +155,79 @@ describe('a rotation whose gateway died after some targets', () => {
       for (const text of [...raw, survivor.logger.lines.join('\n'), JSON.stringify(await store.listAudit({ limit: 100 }))]) expect(text).not.toContain(NEW_VALUE);
     } finally {
       await survivor.close();
+    }
+  });
+});
+
+describe('two runs of one rotation at once', () => {
+  it('never write a target twice: each target is claimed by one run, the other says it is in progress', async () => {
+    const store = await replicaStore('twice');
+    const h = await startHarness({ accounts, store });
+    try {
+      const value = 'pd-canary-Concurrent-7b1e5d2a';
+      const targets = [
+        { connectionId: encodeGlobalId('ChronosphereExternalConnection', `${accountOf('chronosphere')}/${CHRONOSPHERE_SEED_SLUGS.pagerdutyPayments}`), field: 'events.apiKey' },
+        { connectionId: encodeGlobalId('MongoDbIntegration', `${accountOf('mongodb')}/${MONGODB_DEMO_GROUP_IDS.paymentsProd}/PAGER_DUTY`), field: 'serviceKey' },
+        { connectionId: encodeGlobalId('CortexPagerDutyConfiguration', accountOf('cortex')), field: 'token' },
+      ];
+      const rotation = await store.createRotation({
+        id: 'rot_twice',
+        caller: 'anonymous',
+        idempotencyKey: null,
+        newFingerprint: h.runtime.deps.custodyKey.fingerprint(value),
+        targets: targets.map((target) => ({ ...target, account: null })),
+      });
+      for (const { simulator } of simulators) simulator.server.clearRequests();
+      const answers = await Promise.all([1, 2].map(() => h.gql(RESUME, { input: { id: rotation.id, newValue: value } })));
+      const kinds = answers.map((answer) => (answer.data?.['resumeSecretRotation'] as { __typename: string }).__typename).sort();
+      expect(['MutationInProgressError', 'SecretRotation']).toEqual(expect.arrayContaining(kinds));
+      for (const vendor of ['chronosphere', 'mongodb', 'cortex']) {
+        expect(vendorWrites(sim(vendor)), vendor).toHaveLength(1);
+        expect(occurrences(simulatorState(sim(vendor)), value), vendor).toBe(1);
+      }
+      expect((await store.getRotation(rotation.id, 'anonymous'))?.targets.map((t) => t.state)).toEqual(['DONE', 'DONE', 'DONE']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuses an id of the same connection spelled another way as a second target', async () => {
+    const store = await replicaStore('aliases');
+    const h = await startHarness({ accounts, store });
+    try {
+      const cortex = accountOf('cortex');
+      const spelled = encodeGlobalId('CortexPagerDutyConfiguration', cortex.replace('-', '%2D'));
+      for (const { simulator } of simulators) simulator.server.clearRequests();
+      const answer = await h.gql(ROTATE, {
+        input: {
+          targets: [
+            { connectionId: encodeGlobalId('CortexPagerDutyConfiguration', cortex), field: 'token' },
+            { connectionId: spelled, field: 'token' },
+          ],
+          newValue: 'pd-canary-Aliased-4e2d9c1b',
+        },
+      });
+      expect((answer.data?.['rotateSecret'] as { targets: unknown[] }).targets).toHaveLength(1);
+      expect(vendorWrites(sim('cortex'))).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a gateway without a deployment key', () => {
+  it('refuses to record a rotation (it would hold a hash of the new value anyone could test guesses against), but previews it', async () => {
+    const h = await startHarness({ accounts, store: await replicaStore('unkeyed'), custodyKey: CustodyKey.unkeyed() });
+    try {
+      const input = { targets: [{ connectionId: encodeGlobalId('CortexPagerDutyConfiguration', accountOf('cortex')), field: 'token' }], newValue: 'pd-canary-Unkeyed-1a2b3c4d' };
+      for (const { simulator } of simulators) simulator.server.clearRequests();
+      const refused = await h.gql(ROTATE, { input });
+      expect(refused.data?.['rotateSecret']).toMatchObject({ __typename: 'InputValidationError', message: expect.stringContaining('PATCHBAY_SECRET_KEY') });
+      const preview = await h.gql(ROTATE, { input: { ...input, dryRun: true } });
+      expect(preview.data?.['rotateSecret']).toMatchObject({ __typename: 'SecretRotation', dryRun: true, targets: [{ state: 'PREVIEWED' }] });
+      expect(vendorWrites(sim('cortex'))).toEqual([]);
+    } finally {
+      await h.close();
     }
   });
 });

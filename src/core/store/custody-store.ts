@@ -39,8 +39,10 @@ export interface RotationTargetRow {
   readonly field: string;
   readonly account: string | null;
   readonly state: RotationTargetState;
-  /** How it ended (secret-free JSON: the hint, the typed error, why it was skipped). */
+  /** How it ended (secret-free JSON: the hint, the typed error, why it was skipped); while `SENDING`, the hint before the write. */
   readonly outcome: unknown;
+  /** When the state last moved: a `SENDING` target older than any request's deadline is no run's any more. */
+  readonly updatedAt: Date;
 }
 
 export interface RotationRow {
@@ -71,8 +73,12 @@ export interface CustodyStore {
   }): Promise<RotationRow>;
   /** A rotation by id (only the caller's own: another caller's id finds nothing), or null. */
   getRotation(id: string, caller: string): Promise<RotationRow | null>;
-  /** Moves one target to `state`, with its outcome. */
-  setRotationTarget(id: string, position: number, state: RotationTargetState, outcome: unknown): Promise<void>;
+  /**
+   * Moves one target to `state`, with its outcome, when it is in one of the states `from` (any
+   * state when absent). Answers whether it moved: two runs of one rotation never both claim a
+   * target (`PENDING` → `SENDING`).
+   */
+  setRotationTarget(id: string, position: number, state: RotationTargetState, outcome: unknown, from?: readonly RotationTargetState[]): Promise<boolean>;
 }
 
 interface FingerprintDbRow {
@@ -120,18 +126,31 @@ interface TargetDbRow {
   account: string | null;
   state: RotationTargetState;
   outcome: unknown;
+  updated_at: Date;
 }
+
+const TARGET_STATES: readonly RotationTargetState[] = ['PENDING', 'SENDING', 'DONE', 'FAILED', 'SKIPPED'];
 
 export function custodyStore(sql: SqlClient): CustodyStore {
   const withTargets = async (db: SqlClient, row: RotationDbRow): Promise<RotationRow> => {
-    const targets = await db.query<TargetDbRow>('SELECT position, connection_id, field, account, state, outcome FROM secret_rotation_targets WHERE rotation_id = $1 ORDER BY position', [row.id]);
+    const targets = await db.query<TargetDbRow>('SELECT position, connection_id, field, account, state, outcome, updated_at FROM secret_rotation_targets WHERE rotation_id = $1 ORDER BY position', [
+      row.id,
+    ]);
     return {
       id: row.id,
       caller: row.caller,
       idempotencyKey: row.idempotency_key,
       newFingerprint: row.new_fingerprint,
       createdAt: row.created_at,
-      targets: targets.map((t) => ({ position: Number(t.position), connectionId: t.connection_id, field: t.field, account: t.account, state: t.state, outcome: t.outcome })),
+      targets: targets.map((t) => ({
+        position: Number(t.position),
+        connectionId: t.connection_id,
+        field: t.field,
+        account: t.account,
+        state: t.state,
+        outcome: t.outcome,
+        updatedAt: new Date(t.updated_at),
+      })),
     };
   };
   return {
@@ -196,14 +215,17 @@ export function custodyStore(sql: SqlClient): CustodyStore {
       return row === undefined ? null : withTargets(sql, row);
     },
 
-    async setRotationTarget(id, position, state, outcome) {
-      await sql.query('UPDATE secret_rotation_targets SET state = $3, outcome = $4::jsonb, updated_at = now() WHERE rotation_id = $1 AND position = $2', [
-        id,
-        position,
-        state,
-        outcome === undefined || outcome === null ? null : JSON.stringify(outcome),
-      ]);
+    async setRotationTarget(id, position, state, outcome, from) {
+      const states = (from ?? TARGET_STATES).filter((one) => TARGET_STATES.includes(one));
+      const placeholders = states.map((_, index) => `$${index + 5}`).join(', ');
+      const moved = await sql.query<{ position: number }>(
+        `UPDATE secret_rotation_targets SET state = $3, outcome = $4::jsonb, updated_at = now()
+         WHERE rotation_id = $1 AND position = $2 AND state IN (${placeholders}) RETURNING position`,
+        [id, position, state, outcome === undefined || outcome === null ? null : JSON.stringify(outcome), ...states],
+      );
+      if (moved.length === 0) return false;
       await sql.query('UPDATE secret_rotations SET updated_at = now() WHERE id = $1', [id]);
+      return true;
     },
   };
 }

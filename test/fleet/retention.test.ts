@@ -24,6 +24,21 @@ async function seed(sql: SqlClient): Promise<void> {
   );
 }
 
+/** Rotations two days old: one settled (goes), one with a target left (stays); one fresh and settled (stays). */
+async function seedRotations(sql: SqlClient): Promise<void> {
+  for (const [id, state, age] of [
+    ['rot-old-done', 'DONE', '48 hours'],
+    ['rot-old-left', 'PENDING', '48 hours'],
+    ['rot-new-done', 'DONE', '1 hour'],
+  ] as const) {
+    await sql.query(`INSERT INTO secret_rotations (id, caller, idempotency_key, new_fingerprint, created_at, updated_at) VALUES ($1, 'c', NULL, 'f', now() - $2::interval, now() - $2::interval)`, [
+      id,
+      age,
+    ]);
+    await sql.query(`INSERT INTO secret_rotation_targets (rotation_id, position, connection_id, field, account, state) VALUES ($1, 0, 'x', 'f', NULL, $2)`, [id, state]);
+  }
+}
+
 async function counts(sql: SqlClient): Promise<{ audit: number; idempotency: string[] }> {
   const audit = await sql.query<{ n: string | number }>('SELECT count(*) AS n FROM audit_log');
   const keys = await sql.query<{ key: string }>('SELECT key FROM idempotency_records ORDER BY key');
@@ -42,18 +57,20 @@ describe('retention on the embedded store', () => {
     await sql.close();
   });
 
-  it('deletes in bounded batches, leaves the rest for the next run, and keeps unfinished claims', async () => {
+  it('deletes in bounded batches, leaves the rest for the next run, and keeps unfinished claims and rotations', async () => {
     await seed(sql);
+    await seedRotations(sql);
     const first = await runRetention(sql, { auditDays: 90, idempotencyHours: 24, batchSize: 10, maxBatches: 2 });
-    expect(first).toEqual({ ran: true, auditDeleted: 20, idempotencyDeleted: 6, more: true });
+    expect(first).toEqual({ ran: true, auditDeleted: 20, idempotencyDeleted: 6, rotationsDeleted: 1, more: true });
     const second = await runRetention(sql, { auditDays: 90, idempotencyHours: 24, batchSize: 10, maxBatches: 2 });
-    expect(second).toEqual({ ran: true, auditDeleted: 5, idempotencyDeleted: 0, more: false });
+    expect(second).toEqual({ ran: true, auditDeleted: 5, idempotencyDeleted: 0, rotationsDeleted: 0, more: false });
     expect(await counts(sql)).toEqual({ audit: 5, idempotency: KEPT_KEYS });
+    expect((await sql.query<{ id: string }>('SELECT id FROM secret_rotations ORDER BY id')).map((row) => row.id)).toEqual(['rot-new-done', 'rot-old-left']);
   });
 
   it('0 keeps a table forever; bad batch sizes are refused', async () => {
     await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) VALUES (now() - interval '1000 days', 'c', 'op', 'OK')`);
-    expect(await runRetention(sql, { auditDays: 0, idempotencyHours: 0 })).toEqual({ ran: true, auditDeleted: 0, idempotencyDeleted: 0, more: false });
+    expect(await runRetention(sql, { auditDays: 0, idempotencyHours: 0 })).toEqual({ ran: true, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, more: false });
     await expect(runRetention(sql, { auditDays: 1, idempotencyHours: 1, batchSize: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 });
@@ -81,7 +98,7 @@ describe.skipIf(PG_URL === '')('retention on PostgreSQL', () => {
       await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [RETENTION_LOCK_KEY.toString()]);
       return runRetention(b, { auditDays: 90, idempotencyHours: 24 });
     });
-    expect(skipped).toEqual({ ran: false, auditDeleted: 0, idempotencyDeleted: 0, more: false });
+    expect(skipped).toEqual({ ran: false, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, more: false });
     expect((await counts(a)).audit).toBe(30);
 
     const runs = await Promise.all([runRetention(a, { auditDays: 90, idempotencyHours: 24, batchSize: 5 }), runRetention(b, { auditDays: 90, idempotencyHours: 24, batchSize: 5 })]);

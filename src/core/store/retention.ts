@@ -29,6 +29,8 @@ export interface RetentionRun {
   readonly ran: boolean;
   readonly auditDeleted: number;
   readonly idempotencyDeleted: number;
+  /** Secret rotations whose every target is settled, kept as long as idempotency records (their targets go with them). */
+  readonly rotationsDeleted: number;
   /** True when a table hit `maxBatches`: more old rows remain for the next run. */
   readonly more: boolean;
 }
@@ -40,7 +42,7 @@ export async function runRetention(sql: SqlClient, policy: RetentionPolicy): Pro
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || !Number.isSafeInteger(maxBatches) || maxBatches < 1) throw new RangeError('batchSize and maxBatches must be positive integers');
   return sql.transaction(async (tx) => {
     const [turn] = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS got', [RETENTION_LOCK_KEY.toString()]);
-    if (turn?.got !== true) return { ran: false, auditDeleted: 0, idempotencyDeleted: 0, more: false };
+    if (turn?.got !== true) return { ran: false, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, more: false };
     const batches = async (statement: string, age: number): Promise<{ deleted: number; more: boolean }> => {
       let deleted = 0;
       for (let batch = 0; batch < maxBatches; batch++) {
@@ -64,7 +66,25 @@ export async function runRetention(sql: SqlClient, policy: RetentionPolicy): Pro
             policy.idempotencyHours,
           )
         : { deleted: 0, more: false };
-    return { ran: true, auditDeleted: audit.deleted, idempotencyDeleted: idempotency.deleted, more: audit.more || idempotency.more };
+    // A rotation with a target left to write stays (it can still be resumed), however old.
+    const rotations =
+      policy.idempotencyHours > 0
+        ? await batches(
+            `DELETE FROM secret_rotations WHERE id IN (
+               SELECT r.id FROM secret_rotations r
+               WHERE r.updated_at < now() - make_interval(hours => $1::int)
+                 AND NOT EXISTS (SELECT 1 FROM secret_rotation_targets t WHERE t.rotation_id = r.id AND t.state IN ('PENDING', 'SENDING'))
+               LIMIT $2::int)`,
+            policy.idempotencyHours,
+          )
+        : { deleted: 0, more: false };
+    return {
+      ran: true,
+      auditDeleted: audit.deleted,
+      idempotencyDeleted: idempotency.deleted,
+      rotationsDeleted: rotations.deleted,
+      more: audit.more || idempotency.more || rotations.more,
+    };
   });
 }
 
@@ -90,7 +110,9 @@ export function scheduleRetention(sql: SqlClient, policy: RetentionPolicy & { re
   const tick = () => {
     runRetention(sql, policy).then(
       (run) => {
-        if (run.auditDeleted + run.idempotencyDeleted > 0) logger.info('retention: deleted old rows', { audit: run.auditDeleted, idempotency: run.idempotencyDeleted, more: run.more });
+        if (run.auditDeleted + run.idempotencyDeleted + run.rotationsDeleted > 0) {
+          logger.info('retention: deleted old rows', { audit: run.auditDeleted, idempotency: run.idempotencyDeleted, rotations: run.rotationsDeleted, more: run.more });
+        }
         plan(run.more ? 1_000 : policy.intervalMs);
       },
       (error: unknown) => {

@@ -3,7 +3,7 @@ import type { SecretHint } from '../core/domain.js';
 import { InputValidationError, MutationInProgressError, NotFoundError, OutcomeUnknownError, PatchbayError, SecretsRequiredError } from '../core/errors.js';
 import { decodeGlobalId, encodeGlobalId, innerId, splitInnerId } from '../core/ids.js';
 import { INPUT_LIMITS } from '../core/input-check.js';
-import type { RotationRow, RotationTargetState } from '../core/store/custody-store.js';
+import type { RotationRow, RotationTargetRow, RotationTargetState } from '../core/store/custody-store.js';
 import { audited } from './audit.js';
 import type { GatewayContext } from './context.js';
 import { noteSecretsWritten } from './custody.js';
@@ -190,9 +190,9 @@ export async function resumeSecretRotation(context: GatewayContext, id: string, 
   if (rotation === null) throw new NotFoundError(`There is no secret rotation "${id}" of yours.`, id);
   if (input.dryRun !== true) return runRotation(context, rotation, input);
   requireSameValue(context, rotation, input.newValue);
-  const left = rotation.targets.filter((target) => !isSettled(target.state));
+  const left = rotation.targets.filter((target) => !isSettled(target));
   const previewed = await previewRotation(context, input, left);
-  const results = rotation.targets.map((target) => (isSettled(target.state) ? (target.outcome as RotationTargetResult) : (previewed.targets[left.indexOf(target)] as RotationTargetResult)));
+  const results = rotation.targets.map((target) => (isSettled(target) ? (target.outcome as RotationTargetResult) : (previewed.targets[left.indexOf(target)] as RotationTargetResult)));
   return { rotationId: rotation.id, dryRun: true, targets: results };
 }
 
@@ -209,7 +209,11 @@ function requireFingerprints(context: GatewayContext): void {
   }
 }
 
-const isSettled = (state: RotationTargetState): boolean => state === 'DONE' || state === 'FAILED' || state === 'SKIPPED';
+/** A target refused before anything was sent (e.g. `SecretsRequiredError`): a resume tries it again, with what it supplies. */
+const refusedUnsent = (target: RotationTargetRow): boolean => target.state === 'FAILED' && (target.outcome as { sent?: boolean } | null)?.sent === false;
+
+/** Done, skipped, or failed in a way a resume does not retry. */
+const isSettled = (target: RotationTargetRow): boolean => target.state === 'DONE' || target.state === 'SKIPPED' || (target.state === 'FAILED' && !refusedUnsent(target));
 
 function requireSameValue(context: GatewayContext, rotation: RotationRow, value: string): void {
   if (!context.deps.custodyKey.matches(value, rotation.newFingerprint)) {
@@ -243,7 +247,7 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
   const results: RotationTargetResult[] = [];
   for (const target of rotation.targets) {
     const base = { connectionId: target.connectionId, field: target.field, account: target.account };
-    if (isSettled(target.state)) {
+    if (isSettled(target)) {
       results.push(target.outcome as RotationTargetResult);
       continue;
     }
@@ -260,9 +264,10 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
       continue;
     }
     let claimed = false;
+    const from: RotationTargetState = target.state === 'FAILED' ? 'FAILED' : 'PENDING';
     const claim = async (current: SecretHint | null): Promise<void> => {
-      // Only one run moves a target from PENDING to SENDING; the hint before the write is kept to tell, after a crash, whether it changed.
-      claimed = await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', { beforeLastFour: current?.lastFour ?? null }, ['PENDING']);
+      // Only one run moves a target to SENDING; the hint before the write is kept to tell, after a crash, whether it changed.
+      claimed = await context.store.setRotationTarget(rotation.id, target.position, 'SENDING', { beforeLastFour: current?.lastFour ?? null }, [from]);
       if (!claimed) throw new HeldByAnotherRun();
     };
     const result = await rotateOne(context, base, input.newValue, suppliedFor(context, input, target.connectionId), claim);
@@ -271,7 +276,9 @@ async function runRotation(context: GatewayContext, rotation: RotationRow, input
       continue;
     }
     const state: RotationTargetState = result.state === 'DONE' ? 'DONE' : result.state === 'SKIPPED' ? 'SKIPPED' : 'FAILED';
-    const moved = await context.store.setRotationTarget(rotation.id, target.position, state, result, claimed ? ['SENDING'] : ['PENDING']);
+    // A failure before the claim sent nothing: recorded as such, so that a resume may try it again.
+    const recorded = state === 'FAILED' && !claimed ? { ...result, sent: false } : result;
+    const moved = await context.store.setRotationTarget(rotation.id, target.position, state, recorded, claimed ? ['SENDING'] : [from]);
     results.push(moved ? result : inProgress(context, base));
   }
   const held = results.filter((result) => result.error?.name === 'MutationInProgressError').length;

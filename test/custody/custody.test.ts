@@ -30,6 +30,11 @@ const ROTATE = `mutation($input: RotateSecretInput!) { rotateSecret(input: $inpu
     error { __typename message ... on SecretsRequiredError { fields } }
   } }
 } }`;
+const RESUME = `mutation($input: ResumeSecretRotationInput!) { resumeSecretRotation(input: $input) {
+  __typename
+  ... on Error { message }
+  ... on SecretRotation { rotationId targets { connectionId field account state reason verified change hint { field isSet lastFour } error { __typename message } } }
+} }`;
 const CS_UPDATE = `mutation($input: UpdateChronosphereExternalConnectionInput!) { updateChronosphereExternalConnection(input: $input) { __typename ... on Error { message } } }`;
 const CS_CREATE = `mutation($input: CreateChronosphereExternalConnectionInput!) { createChronosphereExternalConnection(input: $input) {
   __typename ... on Error { message } ... on ChronosphereExternalConnectionPayload { connection { id } }
@@ -231,15 +236,22 @@ describe('a full-replace vendor holding other secrets', () => {
     expect(vendorWrites(cortex)).toHaveLength(1);
     expect(occurrences(simulatorState(cortex), `${OPSGENIE_KEY}-2`)).toBe(1);
 
-    const done = await rotate({
-      targets: [{ connectionId: id, field: 'apiKey' }],
-      newValue: `${OPSGENIE_KEY}-2`,
-      supplied: [
-        { connectionId: id, field: 'httpConfig.basicAuth.password', value: OPSGENIE_PASSWORD },
-        // Not a secret the connection holds: not sent, and no fingerprint says it is there.
-        { connectionId: id, field: 'httpConfig.bearerToken', value: `${OPSGENIE_PASSWORD}-unsent` },
-      ],
-    });
+    // Resumed with the password supplied: the refused target is tried again, the done one is not sent again.
+    const resumed = (await gql(RESUME, {
+      input: {
+        id: refused.rotationId,
+        newValue: `${OPSGENIE_KEY}-2`,
+        supplied: [
+          { connectionId: id, field: 'httpConfig.basicAuth.password', value: OPSGENIE_PASSWORD },
+          // Not a secret the connection holds: not sent, and no fingerprint says it is there.
+          { connectionId: id, field: 'httpConfig.bearerToken', value: `${OPSGENIE_PASSWORD}-unsent` },
+        ],
+      },
+    })) as { resumeSecretRotation: { __typename: string; targets: TargetResult[] } };
+    expect(resumed.resumeSecretRotation.__typename).toBe('SecretRotation');
+    const done = resumed.resumeSecretRotation;
+    expect(done.targets.map((t) => t.state)).toEqual(['DONE', 'DONE']);
+    expect(vendorWrites(cortex)).toHaveLength(1);
     expect(done.targets[0]?.state).toBe('DONE');
     expect((await fleet.h.store.listFingerprints([id])).map((row) => row.field).sort()).toEqual(['apiKey', 'httpConfig.basicAuth.password']);
     expect(occurrences(simulatorState(cs), `${OPSGENIE_PASSWORD}-unsent`)).toBe(0);

@@ -262,6 +262,32 @@ describe('a full-replace vendor holding other secrets', () => {
   });
 });
 
+describe('bad input and nothing to write', () => {
+  it('refuses unbounded or unprintable field names and too many supplied secrets, before reading anything', async () => {
+    const cortexId = (await usages({ vendors: ['CORTEX'] }))[0]?.connectionId;
+    const refusals = [
+      { targets: [{ connectionId: cortexId, field: 'x'.repeat(201) }], newValue: 'v-0123456789' },
+      { targets: [{ connectionId: cortexId, field: 'to\u0000ken' }], newValue: 'v-0123456789' },
+      { targets: [{ connectionId: cortexId, field: 'token' }], newValue: 'v-0123456789', supplied: Array.from({ length: 101 }, () => ({ connectionId: cortexId, field: 'f', value: 'v' })) },
+    ];
+    for (const input of refusals) {
+      const data = (await gql(ROTATE, { input })) as { rotateSecret: { __typename: string } };
+      expect(data.rotateSecret.__typename).toBe('InputValidationError');
+    }
+  });
+
+  it('a field the connection does not have is SKIPPED with why, sends nothing, and is audited as an ordinary outcome', async () => {
+    const cortex = fleet.sim('cortex');
+    cortex.server.clearRequests();
+    const cortexId = (await usages({ vendors: ['CORTEX'] }))[0]?.connectionId;
+    const result = await rotate({ targets: [{ connectionId: cortexId, field: 'noSuchSecret' }], newValue: 'v-0123456789' });
+    expect(result.targets).toMatchObject([{ state: 'SKIPPED', reason: expect.stringContaining('noSuchSecret') }]);
+    expect(vendorWrites(cortex)).toEqual([]);
+    const [row] = await fleet.h.store.listAudit({ operation: 'rotateSecret', limit: 1 });
+    expect(row).toMatchObject({ targetId: cortexId, outcome: 'OK' });
+  });
+});
+
 describe('the canaries', () => {
   it('never leave the simulators: not in a response, a log line, a metric, the audit or the fingerprints', async () => {
     const metrics = await fetchAnswer(fleet.h.runtime, '/metrics');

@@ -3,9 +3,8 @@ import { AppKeyRegistrationPayload, DatadogAppKeyInput } from '../../schema/data
 import { WRITE_ERRORS } from '../../schema/errors.js';
 import { audited } from '../../src/app/audit.js';
 import { requireAccount } from '../../src/app/lookup.js';
-import { NotFoundError } from '../../src/core/errors.js';
+import { foundOrNull } from '../../src/core/errors.js';
 import { checkUuid } from '../../src/vendors/datadog/input.js';
-import type { DatadogAppKeyRegistration } from '../../src/vendors/datadog/map.js';
 import { datadogRuntime } from '../../src/vendors/datadog/runtime.js';
 
 builder.mutationField('registerDatadogAppKey', (t) =>
@@ -26,7 +25,7 @@ builder.mutationField('registerDatadogAppKey', (t) =>
           preview: async () => {
             const { client } = requireAccount(context, input.account, datadogRuntime);
             checkUuid(input.appKeyId, ['appKeyId']);
-            const before = await registrationOrNull(() => client.getAppKeyRegistration(context.scope, input.appKeyId));
+            const before = await foundOrNull(() => client.getAppKeyRegistration(context.scope, input.appKeyId));
             return {
               operation: 'registerDatadogAppKey',
               account: input.account,
@@ -46,13 +45,3 @@ builder.mutationField('registerDatadogAppKey', (t) =>
       ),
   }),
 );
-
-/** The registration `read` finds, or null when Datadog has none. */
-async function registrationOrNull(read: () => Promise<DatadogAppKeyRegistration>): Promise<DatadogAppKeyRegistration | null> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  }
-}

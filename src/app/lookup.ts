@@ -1,7 +1,7 @@
 import type { AccountEntry, ClientOf } from './accounts.js';
 import type { GatewayContext } from './context.js';
 import type { ConnectionOf, KeyOf, VendorRuntime } from './vendor-runtime.js';
-import { InputValidationError, NotFoundError } from '../core/errors.js';
+import { foundOrNull, InputValidationError, NotFoundError } from '../core/errors.js';
 import { decodeGlobalId, splitInnerId } from '../core/ids.js';
 
 /** The configured account `key` of `vendor`, or an input error naming the field. */
@@ -54,12 +54,7 @@ export async function readInnerId<R extends VendorRuntime>(context: GatewayConte
 
 /** {@link readInnerId} for Relay `node`: the vendor having no such connection is null too. */
 export async function readByInnerId<R extends VendorRuntime>(context: GatewayContext, vendor: R, inner: string): Promise<ConnectionOf<R> | null> {
-  try {
-    return await readInnerId(context, vendor, inner);
-  } catch (error) {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  }
+  return foundOrNull(() => readInnerId(context, vendor, inner));
 }
 
 /**

@@ -159,18 +159,21 @@ const hintsOf = (spec: PreviewSpec): Map<string, SecretHint> => new Map((spec.cu
 const sentOf = (spec: PreviewSpec): ReadonlyMap<string, string> => spec.secrets ?? new Map<string, string>();
 const secretChange = (path: string, kind: ChangeKind): FieldChange => ({ path, kind, secret: true, before: null, after: null });
 
-/** The secrets the write sends: `SET` (none now), `UNCHANGED` (the same by fingerprint and hint) or `CHANGED`. */
+/**
+ * How sending `value` changes a secret whose hint is `hint` and whose stored fingerprint (if
+ * Patchbay wrote it) is `stored`: `SET` when none is set now, `UNCHANGED` when the fingerprint
+ * matches and the hint agrees, `CHANGED` otherwise.
+ */
+export function secretChangeKind(key: CustodyKey, value: string, hint: SecretHint | undefined, stored: string | undefined): 'SET' | 'UNCHANGED' | 'CHANGED' {
+  if (hint?.isSet !== true) return 'SET';
+  const same = stored !== undefined && key.matches(value, stored) && (hint.lastFour === null || value.endsWith(hint.lastFour));
+  return same ? 'UNCHANGED' : 'CHANGED';
+}
+
+/** The secrets the write sends, each as {@link secretChangeKind} says. */
 function secretChanges(spec: PreviewSpec, key: CustodyKey): FieldChange[] {
   const hints = hintsOf(spec);
-  return [...sentOf(spec)]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([field, value]) => {
-      const hint = hints.get(field);
-      if (hint?.isSet !== true) return secretChange(field, 'SET');
-      const stored = spec.fingerprints?.get(field);
-      const same = stored !== undefined && key.matches(value, stored) && (hint.lastFour === null || value.endsWith(hint.lastFour));
-      return secretChange(field, same ? 'UNCHANGED' : 'CHANGED');
-    });
+  return [...sentOf(spec)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([field, value]) => secretChange(field, secretChangeKind(key, value, hints.get(field), spec.fingerprints?.get(field))));
 }
 
 /** The secrets set now that the write leaves without a value (`UNSET`). */

@@ -6,10 +6,10 @@ import { INPUT_LIMITS } from '../core/input-check.js';
 import type { RotationRow, RotationTargetRow, RotationTargetState } from '../core/store/custody-store.js';
 import { audited } from './audit.js';
 import type { GatewayContext } from './context.js';
-import { noteSecretsWritten } from './custody.js';
+import { storedFingerprints } from './custody.js';
 import { parseInnerId } from './lookup.js';
 import { requireRight } from './rights.js';
-import type { ChangeKind } from './preview.js';
+import { secretChangeKind, type ChangeKind } from './preview.js';
 import { findSecretUsages, type SecretUsagesFilter } from './secret-usages.js';
 
 /**
@@ -319,10 +319,26 @@ async function settleInterrupted(context: GatewayContext, base: TargetBase, valu
   }
 }
 
-/** Refuses a field the vendor generates itself (`SecretWriter.unwritable`), before anything is sent. */
-function refuseUnwritable(vendor: Located['vendor'], current: Parameters<Located['vendor']['custody']['requiredWith']>[0], field: string): void {
+const noSuchField = (field: string): string => `the connection has no secret field "${field}"`;
+
+/**
+ * The checks before a target is written (and previewed): its hint, or null when the connection
+ * has no such secret; a field the vendor generates itself (`SecretWriter.unwritable`) is refused,
+ * and so is a full replace that would unset other secrets not supplied (`SecretsRequiredError`).
+ */
+function writableHint(vendor: Located['vendor'], current: Parameters<Located['vendor']['custody']['requiredWith']>[0], field: string, supplied: ReadonlyMap<string, string>): SecretHint | null {
+  const hint = current.secrets.find((one) => one.field === field) ?? null;
+  if (hint === null) return null;
   const reason = vendor.custody.unwritable?.(current, field) ?? null;
   if (reason !== null) throw InputValidationError.single(['field'], reason);
+  const missing = vendor.custody.requiredWith(current, field).filter((other) => !supplied.has(other));
+  if (missing.length > 0) {
+    throw new SecretsRequiredError(
+      `${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}); nothing was sent. Supply them with the rotation.`,
+      missing,
+    );
+  }
+  return hint;
 }
 
 /**
@@ -341,24 +357,11 @@ async function rotateOne(
     const { entry, key, vendor } = locate(context, base.connectionId);
     const outcome = await audited(context, { operation: 'rotateSecret', account: entry.ref.key, targetId: base.connectionId, scope: 'secrets:rotate' }, async () => {
       const current = await vendor.read(context, entry, key);
-      const hint = current.secrets.find((one) => one.field === base.field) ?? null;
-      if (hint === null) return { skipped: `the connection has no secret field "${base.field}"` } as const;
-      refuseUnwritable(vendor, current, base.field);
-      const required = vendor.custody.requiredWith(current, base.field);
-      const missing = required.filter((field) => !supplied.has(field));
-      if (missing.length > 0) {
-        throw new SecretsRequiredError(
-          `${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}); nothing was sent. Supply them with the rotation.`,
-          missing,
-        );
-      }
+      const hint = writableHint(vendor, current, base.field, supplied);
+      if (hint === null) return { skipped: noSuchField(base.field) } as const;
       await claim(hint);
-      const written = await vendor.custody.rotate(context, entry, key, current, base.field, value, supplied);
-      // Only what the write carried: the new value, and the supplied secrets a full replace sent again.
-      const sent = new Map([...supplied].filter(([field]) => required.includes(field)));
-      sent.set(base.field, value);
-      noteSecretsWritten(context, written, base.connectionId, sent, []);
-      return { written } as const;
+      // The vendor's writer notes the fingerprints of exactly what its write carried.
+      return { written: await vendor.custody.rotate(context, entry, key, current, base.field, value, supplied) } as const;
     });
     if ('skipped' in outcome) return { ...base, state: 'SKIPPED', error: null, reason: outcome.skipped, hint: null, verified: null, change: null };
     const hint = outcome.written.secrets.find((one) => one.field === base.field) ?? null;
@@ -371,34 +374,27 @@ async function rotateOne(
 }
 
 async function previewRotation(context: GatewayContext, input: Pick<RotateSecretInput, 'newValue' | 'supplied'>, targets: readonly RotationTarget[]): Promise<RotationResult> {
-  const key = context.deps.custodyKey;
   const results: RotationTargetResult[] = [];
   for (const target of targets) {
     const base = { connectionId: target.connectionId, field: target.field, account: accountOf(context, target.connectionId) };
+    let shown: SecretHint | null = null;
     try {
       const { entry, key: readKey, vendor } = locate(context, target.connectionId);
       // The rotation itself would be refused per target without the right: so is its preview.
       requireRight(context, 'secrets:rotate', entry.ref.key);
       const current = await vendor.read(context, entry, readKey);
-      const hint = current.secrets.find((one) => one.field === target.field) ?? null;
+      shown = current.secrets.find((one) => one.field === target.field) ?? null;
+      const hint = writableHint(vendor, current, target.field, suppliedFor(context, input, target.connectionId));
       if (hint === null) {
-        results.push({ ...base, state: 'SKIPPED', error: null, reason: `the connection has no secret field "${target.field}"`, hint: null, verified: null, change: null });
+        results.push({ ...base, state: 'SKIPPED', error: null, reason: noSuchField(target.field), hint: null, verified: null, change: null });
         continue;
       }
-      refuseUnwritable(vendor, current, target.field);
-      const supplied = suppliedFor(context, input, target.connectionId);
-      const missing = vendor.custody.requiredWith(current, target.field).filter((field) => !supplied.has(field));
-      if (missing.length > 0) {
-        const error = new SecretsRequiredError(`${vendor.name} replaces the whole connection on write, and it holds other secrets Patchbay cannot send again (${missing.join(', ')}).`, missing);
-        results.push({ ...base, state: 'FAILED', error: plain(error), reason: null, hint, verified: null, change: null });
-        continue;
-      }
-      const stored = (await context.store.listFingerprints([target.connectionId])).find((row) => row.field === target.field);
-      const same = stored !== undefined && key.matches(input.newValue, stored.fingerprint) && (hint.lastFour === null || input.newValue.endsWith(hint.lastFour));
-      results.push({ ...base, state: 'PREVIEWED', error: null, reason: null, hint, verified: null, change: !hint.isSet ? 'SET' : same ? 'UNCHANGED' : 'CHANGED' });
+      const stored = (await storedFingerprints(context, target.connectionId)).get(target.field);
+      const change = secretChangeKind(context.deps.custodyKey, input.newValue, hint, stored);
+      results.push({ ...base, state: 'PREVIEWED', error: null, reason: null, hint, verified: null, change });
     } catch (error) {
       if (!(error instanceof PatchbayError)) throw error;
-      results.push({ ...base, state: 'FAILED', error: plain(error), reason: null, hint: null, verified: null, change: null });
+      results.push({ ...base, state: 'FAILED', error: plain(error), reason: null, hint: shown, verified: null, change: null });
     }
   }
   return { rotationId: null, dryRun: true, targets: results };

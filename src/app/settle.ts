@@ -1,4 +1,4 @@
-import { NotFoundError, OutcomeUnknownError, PatchbayError, VendorContractError, type VendorError } from '../core/errors.js';
+import { foundOrNull, OutcomeUnknownError, PatchbayError, VendorContractError, type VendorError } from '../core/errors.js';
 import type { DeleteOutcome } from '../core/http/vendor-http.js';
 import type { SettlementResult } from '../core/telemetry/metrics.js';
 import { currentRequest } from '../core/telemetry/request-telemetry.js';
@@ -71,13 +71,7 @@ async function settle<T>(kind: 'create' | 'update', write: () => Promise<T>, rea
 
 /** Whether a read finds the resource: false when it answers `NotFoundError`. */
 export async function stillThere(read: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await read();
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+  return (await foundOrNull(async () => ({ found: await read() }))) !== null;
 }
 
 /**

@@ -149,7 +149,9 @@ export interface SecretWriter<Client, Connection, Key> {
    * `supplied` (hint field → value: the other secrets the caller gave) where the write replaces
    * the whole object; every other part of the object is sent as it is now. Answers the connection
    * as the vendor holds it afterwards (from the write's answer, or read back when it answers
-   * nothing), and primes or clears the request's loaders. Typed errors as any write.
+   * nothing), primes or clears the request's loaders, and notes the secrets the write carried
+   * (`noteSecretsWritten`: what it sent, never a supplied value it did not send). Typed errors as
+   * any write.
    */
   rotate(context: GatewayContext, entry: AccountEntry<Client>, key: Key, current: Connection, field: string, value: string, supplied: ReadonlyMap<string, string>): Promise<Connection>;
 }

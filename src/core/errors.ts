@@ -44,6 +44,16 @@ export class NotFoundError extends PatchbayError {
   }
 }
 
+/** What `read` answers, or null when it answers `NotFoundError` (every other failure is thrown as it came). */
+export async function foundOrNull<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
 /**
  * The caller's rights do not cover this operation on this account; nothing was called. An account
  * the caller may not even read answers like an unknown one instead, except to a mutation.

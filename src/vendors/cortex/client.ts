@@ -1,5 +1,5 @@
 import type { AccountRef } from '../../core/domain.js';
-import { NotFoundError, VendorAuthError, VendorValidationError } from '../../core/errors.js';
+import { foundOrNull, NotFoundError, VendorAuthError, VendorValidationError } from '../../core/errors.js';
 import type { Tolerant } from '../../core/http/tolerant.js';
 import type { AuthStrategy, CallScope, DeleteOutcome, VendorHttp, VendorRequest, VendorResponse } from '../../core/http/vendor-http.js';
 import { isPagerDutyFailureCode } from './errors.js';
@@ -65,12 +65,7 @@ export class CortexClient {
 
   /** Like {@link getConfiguration}, but null when there is none. */
   async findConfiguration(scope: CallScope): Promise<CortexPagerDutyConfiguration | null> {
-    try {
-      return await this.getConfiguration(scope);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
+    return foundOrNull(() => this.getConfiguration(scope));
   }
 
   /**

@@ -3,7 +3,7 @@ import { storedFingerprints } from '../../app/custody.js';
 import { loadOnce } from '../../app/loaders/index.js';
 import type { PreviewSpec } from '../../app/preview.js';
 import type { AccountRef } from '../../core/domain.js';
-import { NotFoundError } from '../../core/errors.js';
+import { foundOrNull } from '../../core/errors.js';
 import { encodeGlobalId, innerId } from '../../core/ids.js';
 import { configurationOf } from './client.js';
 import type { BuiltConfiguration } from './input.js';
@@ -37,12 +37,7 @@ export async function currentConfiguration(context: GatewayContext, account: str
 
 /** Like {@link currentConfiguration}, but null when the workspace has none. */
 async function findCurrent(context: GatewayContext, account: string): Promise<CortexPagerDutyConfiguration | null> {
-  try {
-    return await currentConfiguration(context, account);
-  } catch (error) {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  }
+  return foundOrNull(() => currentConfiguration(context, account));
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { AccountEntry } from '../../app/accounts.js';
+import { connectionGlobalId } from '../../app/connections.js';
+import { noteSecretsWritten } from '../../app/custody.js';
 import type { GatewayContext } from '../../app/context.js';
 import { settleUpdateByReadBack } from '../../app/settle.js';
 import type { SecretWriter } from '../../app/vendor-runtime.js';
@@ -146,6 +148,8 @@ export function opsRampSecretWriter(loaders: (context: GatewayContext) => OpsRam
       const loaded = loaders(context);
       loaded.opsRampInstalledIntegration.clear(key).prime(key, integration);
       loaded.opsRampInstalledIntegrations.clear(key.account);
+      // The notifier was replaced whole: its secrets are what this body carried, no others.
+      noteSecretsWritten(context, integration, connectionGlobalId(entry.vendor, integration), built.secrets, 'others');
       return integration;
     },
   };

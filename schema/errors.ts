@@ -176,17 +176,14 @@ export const READ_ERRORS = [
   CircuitOpenError,
 ] as const;
 
-/** What any field that writes to a vendor may return besides its payload: `WritePreview` (the answer to `dryRun: true`, which every mutation takes; not a failure), `SecretsRequiredError` (a full replace that would unset secrets not given), `ForbiddenError` (the rights check) and `MutationInProgressError` (a key still held by another run) come from `audited`, which every mutation passes. */
-export const WRITE_ERRORS = [
-  ...READ_ERRORS,
-  OutcomeUnknownError,
-  UnsupportedOperationError,
-  ForbiddenError,
-  StoreUnavailableError,
-  MutationInProgressError,
-  SecretsRequiredError,
-  WritePreview,
-] as const;
+/**
+ * What any field that writes to a vendor may return besides its payload: `WritePreview` (the
+ * answer to `dryRun: true`, which every mutation takes; not a failure), `ForbiddenError` (the
+ * rights check) and `MutationInProgressError` (a key still held by another run) come from
+ * `audited`, which every mutation passes. (`SecretsRequiredError` is a rotation target's error,
+ * in `SecretRotationTarget.error`: no mutation answers it.)
+ */
+export const WRITE_ERRORS = [...READ_ERRORS, OutcomeUnknownError, UnsupportedOperationError, ForbiddenError, StoreUnavailableError, MutationInProgressError, WritePreview] as const;
 
 /** A failure a read field returns as a result rather than raising. */
 export type ReadError = InstanceType<(typeof READ_ERRORS)[number]>;

@@ -48,7 +48,6 @@ export const PREVIEW = `... on WritePreview {
 /** Every typed error's fields, and the preview, for write result unions. */
 export const ERR = `${READ_ERR}
   ${PREVIEW}
-  ... on SecretsRequiredError { fields }
   ... on VendorValidationError { fieldErrors { path message } }
   ... on OutcomeUnknownError { check }`;
 

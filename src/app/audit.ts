@@ -107,7 +107,9 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
   let fingerprints: readonly FingerprintChange[] = [];
   try {
     requireRight(context, target.scope ?? 'connections:write', target.account);
-    if (target.input?.dryRun === true && target.preview !== undefined) {
+    if (target.input?.dryRun === true) {
+      // A mutation that takes dryRun but gave no preview must not fall through to its write.
+      if (target.preview === undefined) throw new Error(`${target.operation} was asked for a dry run but describes no preview`);
       // A preview writes nothing, so it claims no key: it is answered (and audited) every time it is asked.
       const spec = await target.preview();
       outcome = 'PREVIEWED';

@@ -1,5 +1,9 @@
 import { getNamedType, isInputObjectType, isUnionType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { audited } from '../../src/app/audit.js';
+import { createRequestContext } from '../../src/app/context.js';
+import { ANONYMOUS } from '../../src/core/auth/authenticator.js';
+import { startHarness } from '../support/harness.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { DRY_RUN_MUTATIONS as CHRONOSPHERE } from '../chronosphere/dry-run.cases.js';
 import { DRY_RUN_MUTATIONS as CORTEX } from '../cortex/dry-run.cases.js';
@@ -48,6 +52,24 @@ describe('dryRun on every mutation', () => {
         continue;
       }
       expect(isUnionType(result) ? result.getTypes().map((type) => type.name) : [], field.name).toContain('WritePreview');
+    }
+  });
+});
+
+describe('a dry run the mechanism cannot preview', () => {
+  it('never falls through to the write: audited refuses a dryRun without a preview', async () => {
+    const h = await startHarness({ accounts: [] });
+    try {
+      const context = createRequestContext(h.runtime.deps, undefined, ANONYMOUS);
+      let wrote = false;
+      const run = audited(context, { operation: 'previewlessWrite', account: null, targetId: null, input: { dryRun: true } }, async () => {
+        wrote = true;
+        return 'written';
+      });
+      await expect(run).rejects.toThrow(/describes no preview/);
+      expect(wrote).toBe(false);
+    } finally {
+      await h.close();
     }
   });
 });

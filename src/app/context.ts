@@ -12,6 +12,7 @@ import { createHealthLoader, type AccountHealth } from './health.js';
 import { RequestLoaders } from './loaders/index.js';
 import { storeUnderDeadline } from './store-deadline.js';
 import { Rights } from './rights.js';
+import type { EventHub, WebhookRouting } from './events.js';
 
 /** What a gateway is built from; long-lived and shared by every request. */
 export interface GatewayDeps {
@@ -29,6 +30,10 @@ export interface GatewayDeps {
   readonly authenticator: Authenticator;
   /** What secrets and idempotent inputs are fingerprinted under (`PATCHBAY_SECRET_KEY`; one per run in demo mode and tests). */
   readonly custodyKey: CustodyKey;
+  /** Where recorded changes and health transitions are published in this process (subscriptions listen here). */
+  readonly events: EventHub;
+  /** Which webhooks take which events: their outbox rows are written with each event. */
+  readonly webhooks: WebhookRouting;
 }
 
 /** Per-request context: loaders, caller, deadline and the vendor-call log live here only. */

@@ -5,6 +5,7 @@ import { defaultGatewayConfig, type AccountConfig, type GatewayConfig } from '..
 import { VENDORS } from '../vendors/index.js';
 import type { VendorModule } from '../vendors/module.js';
 import type { GatewayDeps } from '../app/context.js';
+import { EventHub, NO_WEBHOOKS, type WebhookRouting } from '../app/events.js';
 import { createAuthenticator, OPEN_AUTHENTICATOR } from '../core/auth/authenticator.js';
 import type { AuthConfig } from '../core/auth/config.js';
 import { CustodyKey } from '../core/secrets/custody-key.js';
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
   readonly trackedInvalidations?: TrackedInvalidations;
   /** The deployment's custody key (`PATCHBAY_SECRET_KEY`); absent, one is made for this runtime (demo mode, tests). */
   readonly custodyKey?: CustodyKey;
+  /** Which webhooks take which events (src/app/webhooks.ts); absent, none. */
+  readonly webhooks?: WebhookRouting;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
@@ -115,6 +118,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock: options.resilience?.clock ?? realClock,
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
     custodyKey: options.custodyKey ?? CustodyKey.generate(),
+    events: new EventHub(),
+    webhooks: options.webhooks ?? NO_WEBHOOKS,
   };
   let draining = false;
   return {

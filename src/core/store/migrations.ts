@@ -153,6 +153,118 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'connection snapshots, change log, drift scans, account health, webhook outbox',
+    sql: `
+      -- The last state Patchbay saw of each connection (the domain object: hints and fingerprints
+      -- of secrets, never a value), by global id. A deleted connection keeps its row (item NULL)
+      -- so that its history stays readable by its id. version: optimistic concurrency between a
+      -- write and a scan that observe the same connection at once.
+      CREATE TABLE connection_snapshots (
+        connection_id text        PRIMARY KEY,
+        account       text        NOT NULL,
+        vendor        text        NOT NULL,
+        name          text        NOT NULL,
+        item          jsonb       NULL,
+        observed_at   timestamptz NOT NULL,
+        changed_at    timestamptz NOT NULL,
+        version       integer     NOT NULL DEFAULT 1
+      );
+      CREATE INDEX connection_snapshots_account_idx ON connection_snapshots (account);
+
+      -- What changed, field by field (secrets only as SET / CHANGED / UNSET), who did it (the
+      -- caller, or OUTSIDE_PATCHBAY) and how Patchbay saw it. event_id names the change in live
+      -- events and webhook deliveries, so a receiver can de-duplicate.
+      CREATE TABLE connection_changes (
+        id            bigserial   PRIMARY KEY,
+        event_id      text        NOT NULL UNIQUE,
+        connection_id text        NOT NULL,
+        account       text        NOT NULL,
+        vendor        text        NOT NULL,
+        name          text        NOT NULL,
+        kind          text        NOT NULL CHECK (kind IN ('CREATED', 'UPDATED', 'DELETED', 'SECRET_CHANGED')),
+        actor         text        NOT NULL,
+        seen          text        NOT NULL CHECK (seen IN ('WRITE', 'SCAN', 'READ')),
+        diff          jsonb       NOT NULL,
+        at            timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX connection_changes_connection_idx ON connection_changes (connection_id, id);
+      CREATE INDEX connection_changes_account_idx ON connection_changes (account, id);
+      CREATE INDEX connection_changes_at_idx ON connection_changes (at);
+
+      -- Drift scans: which replica holds an account's scan (a lease: a replica that dies lets it
+      -- lapse and another takes over), when it is next due, and how the last one ended.
+      CREATE TABLE account_scans (
+        account       text        PRIMARY KEY,
+        holder        text        NULL,
+        held_until    timestamptz NULL,
+        next_scan_at  timestamptz NOT NULL DEFAULT now(),
+        last_started  timestamptz NULL,
+        last_finished timestamptz NULL,
+        last_outcome  text        NULL
+      );
+      -- One row per scan run (kept on the audit log's schedule): who scanned which account when.
+      CREATE TABLE scan_runs (
+        id            bigserial   PRIMARY KEY,
+        account       text        NOT NULL,
+        replica       text        NOT NULL,
+        started_at    timestamptz NOT NULL,
+        finished_at   timestamptz NOT NULL,
+        outcome       text        NOT NULL,
+        changes       integer     NOT NULL
+      );
+      CREATE INDEX scan_runs_account_idx ON scan_runs (account, id);
+
+      -- Each account's health as scans and reads last saw it, and its transitions.
+      CREATE TABLE account_health_state (
+        account       text        PRIMARY KEY,
+        status        text        NOT NULL,
+        since         timestamptz NOT NULL,
+        version       integer     NOT NULL DEFAULT 1
+      );
+      CREATE TABLE account_health_changes (
+        id            bigserial   PRIMARY KEY,
+        event_id      text        NOT NULL UNIQUE,
+        account       text        NOT NULL,
+        vendor        text        NOT NULL,
+        status        text        NOT NULL CHECK (status IN ('HEALTHY', 'FAILING', 'RECOVERED')),
+        previous      text        NULL,
+        error_type    text        NULL,
+        error_message text        NULL,
+        at            timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Webhook deliveries: one row per (webhook, event), written in the same transaction as the
+      -- event, so an event recorded is an event delivered (at least once, retried until given up).
+      CREATE TABLE webhook_outbox (
+        webhook_id      text        NOT NULL,
+        event_id        text        NOT NULL,
+        event_type      text        NOT NULL,
+        body            text        NOT NULL,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        attempts        integer     NOT NULL DEFAULT 0,
+        state           text        NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'DELIVERED', 'GAVE_UP')),
+        claimed_by      text        NULL,
+        claimed_until   timestamptz NULL,
+        finished_at     timestamptz NULL,
+        PRIMARY KEY (webhook_id, event_id)
+      );
+      CREATE INDEX webhook_outbox_due_idx ON webhook_outbox (next_attempt_at) WHERE state = 'PENDING';
+      CREATE TABLE webhook_attempts (
+        id            bigserial   PRIMARY KEY,
+        webhook_id    text        NOT NULL,
+        event_id      text        NOT NULL,
+        attempt       integer     NOT NULL,
+        at            timestamptz NOT NULL DEFAULT now(),
+        http_status   integer     NULL,
+        error         text        NULL,
+        duration_ms   integer     NOT NULL
+      );
+      CREATE INDEX webhook_attempts_event_idx ON webhook_attempts (webhook_id, event_id, attempt);
+    `,
+  },
 ];
 
 /**

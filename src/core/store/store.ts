@@ -4,6 +4,7 @@ import { openPglite, openPostgres, type PostgresOptions } from './sql.js';
 import type { PoolStats, SqlClient, SqlKind } from './sql.js';
 import { writeIntentStore, type WriteIntentStore } from './write-intents.js';
 import { custodyStore, type CustodyStore } from './custody-store.js';
+import { historyStore, type HistoryStore } from './history-store.js';
 import { AUDIT_COLUMNS, insertAudit, mutationRecordStore, newReplicaId, toAudit, requireText, type AuditRow, type MutationRecordStore } from './mutation-records.js';
 
 /** A Datadog action connection id Patchbay remembers for one account. */
@@ -69,7 +70,7 @@ export const MAX_AUDIT_LIMIT = 1000;
  * What Patchbay keeps that vendors cannot tell it: tracked Datadog connection ids and the audit
  * log (and, later, idempotency records). Obtain one with {@link openStore} or {@link createStore}.
  */
-export interface Store extends WriteIntentStore, MutationRecordStore, CustodyStore {
+export interface Store extends WriteIntentStore, MutationRecordStore, CustodyStore, HistoryStore {
   /** Which engine backs the store. */
   readonly kind: SqlKind;
   /**
@@ -167,6 +168,7 @@ export async function createStore(sql: SqlClient, options: { readonly replicaId?
     ...writeIntentStore(sql, sql.kind === 'pglite', replicaId),
     ...mutationRecordStore(sql, replicaId),
     ...custodyStore(sql),
+    ...historyStore(sql, replicaId),
 
     async trackDatadogConnection(account, connectionId, name) {
       requireText('account', account);

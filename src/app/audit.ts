@@ -8,6 +8,7 @@ import { withCustodyNotes } from './custody.js';
 import { previewOf, type PreviewSpec } from './preview.js';
 import type { FingerprintChange } from '../core/store/custody-store.js';
 import { requireRight } from './rights.js';
+import { recordWrite, type Observed } from './history.js';
 
 /**
  * How a mutation whose key this replica took over is settled. A key is taken over when the run
@@ -105,6 +106,8 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
   let keeper: LeaseKeeper | null = null;
   const leaseSeconds = context.deps.gateway.idempotencyLeaseSeconds;
   let fingerprints: readonly FingerprintChange[] = [];
+  let observed: readonly Observed[] = [];
+  const startedAt = new Date();
   try {
     requireRight(context, target.scope ?? 'connections:write', target.account);
     if (target.input?.dryRun === true) {
@@ -153,6 +156,7 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
     const noted = await withCustodyNotes(running === null ? run : () => runningKey.run(running, run));
     const result = noted.result;
     fingerprints = noted.fingerprints;
+    observed = noted.observed;
     outcome = 'OK';
     targetId = targetOf?.(result) ?? targetId;
     held = false;
@@ -176,6 +180,8 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
       idempotency,
       fingerprints,
     });
+    // The change history of what the write left (never throws: the write happened either way).
+    if (observed.length > 0) await recordWrite(context.deps, context.deps.store, observed, { actor: context.caller, seen: 'WRITE', writeStartedAt: startedAt, targetExisted: target.targetId !== null }, target.account);
   }
 }
 

@@ -13,6 +13,7 @@ import { RequestLoaders } from './loaders/index.js';
 import { storeUnderDeadline } from './store-deadline.js';
 import { Rights } from './rights.js';
 import type { EventHub, WebhookRouting } from './events.js';
+import type { HealthRecorder } from './history.js';
 
 /** What a gateway is built from; long-lived and shared by every request. */
 export interface GatewayDeps {
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   readonly events: EventHub;
   /** Which webhooks take which events: their outbox rows are written with each event. */
   readonly webhooks: WebhookRouting;
+  /** Account health transitions seen by scans and reads (src/app/history.ts). */
+  readonly health: HealthRecorder;
 }
 
 /** Per-request context: loaders, caller, deadline and the vendor-call log live here only. */

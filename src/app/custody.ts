@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { secretHint, type ConnectionBase } from '../core/domain.js';
 import type { FingerprintChange } from '../core/store/custody-store.js';
 import type { GatewayContext } from './context.js';
+import type { Observed } from './history.js';
 
 /**
  * Key custody's part in every write: a mutation that wrote secrets into a connection notes them
@@ -12,15 +13,26 @@ import type { GatewayContext } from './context.js';
 
 interface MutationNotes {
   readonly fingerprints: FingerprintChange[];
+  /** What the write left of each connection it touched, for the change history (src/app/history.ts). */
+  readonly observed: Observed[];
 }
 
 const running = new AsyncLocalStorage<MutationNotes>();
 
 /** Runs a mutation with a place for its notes; answers its result and the fingerprint changes it noted. */
-export async function withCustodyNotes<T>(run: () => Promise<T>): Promise<{ readonly result: T; readonly fingerprints: readonly FingerprintChange[] }> {
-  const notes: MutationNotes = { fingerprints: [] };
+export async function withCustodyNotes<T>(run: () => Promise<T>): Promise<{ readonly result: T; readonly fingerprints: readonly FingerprintChange[]; readonly observed: readonly Observed[] }> {
+  const notes: MutationNotes = { fingerprints: [], observed: [] };
   const result = await running.run(notes, run);
-  return { result, fingerprints: notes.fingerprints };
+  return { result, fingerprints: notes.fingerprints, observed: notes.observed };
+}
+
+/**
+ * Notes that a write left `connection` (global id `connectionId`) as it is now, for the change
+ * history; `secretsWritten` names the secret fields it sent. Writes that send secrets note through
+ * {@link noteSecretsWritten}, which calls this.
+ */
+export function noteWritten(connection: ConnectionBase, connectionId: string, secretsWritten: readonly string[] = []): void {
+  running.getStore()?.observed.push({ connectionId, account: connection.account, connection, secretsWritten });
 }
 
 /**
@@ -36,6 +48,7 @@ export function noteSecretsWritten(
   secrets: ReadonlyMap<string, string> | undefined,
   clear: readonly string[] | 'others' = [],
 ): void {
+  noteWritten(connection, connectionId, [...(secrets?.keys() ?? [])]);
   const notes = running.getStore();
   const key = context.deps.custodyKey;
   if (notes === undefined || !key.fingerprinting) return;
@@ -51,7 +64,9 @@ export function noteSecretsWritten(
 
 /** Notes that the connection `connectionId` is gone: its fingerprints go with it. */
 export function noteConnectionGone(connectionId: string): void {
-  running.getStore()?.fingerprints.push({ connectionId, account: '', vendor: '', service: '', set: [], clear: 'all' });
+  const notes = running.getStore();
+  notes?.fingerprints.push({ connectionId, account: '', vendor: '', service: '', set: [], clear: 'all' });
+  notes?.observed.push({ connectionId, account: null, connection: null });
 }
 
 /** The fingerprints Patchbay stored for the secrets of the connection `connectionId`, by hint field (for previews). */

@@ -39,7 +39,7 @@ export interface Inventory {
 }
 
 /** Lists one account's connections through its vendor's module. */
-async function listAccount(context: GatewayContext, entry: AccountEntry, filter: ConnectionFilter): Promise<Listed<ConnectionBase>> {
+export async function listAccount(context: GatewayContext, entry: AccountEntry, filter: ConnectionFilter): Promise<Listed<ConnectionBase>> {
   const { listing } = entry.vendor;
   if (listing.kind === 'vendor') return listing.list(context, entry, filter);
   // No list endpoint: read each tracked key. One deleted outside Patchbay is simply gone from the

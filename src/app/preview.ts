@@ -132,13 +132,22 @@ export function flatten(value: object | null): PreviewField[] {
  */
 export function changesOf(spec: PreviewSpec, key: CustodyKey): FieldChange[] {
   const beforeObject = spec.before === undefined ? (spec.current ?? null) : spec.before;
+  return [...plainFieldChanges(beforeObject, spec.after), ...secretChanges(spec, key), ...unsetSecrets(spec)];
+}
+
+/**
+ * The non-secret fields added, removed or changed from `beforeObject` to `afterObject` (a field
+ * that is null on one side and absent on the other is no change), by path. Shared by previews
+ * and the change history (src/app/history.ts).
+ */
+export function plainFieldChanges(beforeObject: object | null, afterObject: object | null): FieldChange[] {
   const before = new Map(
     flatten(beforeObject)
       .filter((field) => !field.secret)
       .map((field) => [field.path, field.value]),
   );
   const after = new Map(
-    flatten(spec.after)
+    flatten(afterObject)
       .filter((field) => !field.secret)
       .map((field) => [field.path, field.value]),
   );
@@ -151,7 +160,6 @@ export function changesOf(spec: PreviewSpec, key: CustodyKey): FieldChange[] {
     const kind: ChangeKind = isNull(was) ? 'ADDED' : isNull(will) ? 'REMOVED' : 'CHANGED';
     changes.push({ path, kind, secret: false, before: isNull(was) ? null : (was ?? null), after: isNull(will) ? null : (will ?? null) });
   }
-  changes.push(...secretChanges(spec, key), ...unsetSecrets(spec));
   return changes;
 }
 

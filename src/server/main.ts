@@ -11,7 +11,7 @@ import type { Store } from '../core/store/store.js';
 import { authConfigProblem, isLoopbackHost, type AuthConfig } from '../core/auth/config.js';
 import { listen, migrateAtStart, openConfiguredStore, OpenedResources, StartupError, startupFailureText } from './startup.js';
 import { storeChecker, type StoreCheck } from '../core/store/store-check.js';
-import { listenForTrackedChanges, type TrackedInvalidations } from '../core/store/tracked-notify.js';
+import { listenForStoreNotifications, type StoreNotifications } from '../core/store/tracked-notify.js';
 import { scheduleRetention } from '../core/store/retention.js';
 import { tracingFromEnvironment } from './tracing.js';
 import { openSharedLimits } from './shared-limits.js';
@@ -34,8 +34,8 @@ interface Served {
   readonly auth: AuthConfig | undefined;
   /** Config mode: `/readyz`'s store check on its own connection. */
   readonly storeCheck?: () => Promise<StoreCheck>;
-  /** Config mode on PostgreSQL: other replicas' tracked-id changes. */
-  readonly trackedInvalidations?: TrackedInvalidations;
+  /** Config mode on PostgreSQL: other replicas' tracked-id changes and recorded events, on one LISTEN session. */
+  readonly notifications?: StoreNotifications;
   /** Config mode: the deployment's custody key (`PATCHBAY_SECRET_KEY`); demo mode makes one per run. */
   readonly custodyKey?: CustodyKey;
 }
@@ -88,15 +88,15 @@ async function serveConfig(configPath: string, env: Environment, logger: Logger,
   const databaseUrl = env['PATCHBAY_DATABASE_URL'] || null;
   const { store, sql } = await openConfiguredStore({ databaseUrl, dataDir: env['PATCHBAY_DATA_DIR'] ?? '.patchbay' }, logger, gateway.store, migrateAtStart(gateway.store, env['PATCHBAY_MIGRATE']));
   opened.add(() => store.close());
-  const fleet: Pick<Served, 'storeCheck' | 'trackedInvalidations'> = {
+  const fleet: Pick<Served, 'storeCheck' | 'notifications'> = {
     storeCheck: storeChecker(sql, 1_000),
     ...(databaseUrl
-      ? { trackedInvalidations: listenForTrackedChanges({ url: env['PATCHBAY_DATABASE_LISTEN_URL'] || databaseUrl, logger, applicationName: `${gateway.store.applicationName}:listen`.slice(0, 63) }) }
+      ? { notifications: listenForStoreNotifications({ url: env['PATCHBAY_DATABASE_LISTEN_URL'] || databaseUrl, logger, applicationName: `${gateway.store.applicationName}:listen`.slice(0, 63) }) }
       : {}),
   };
-  if (fleet.trackedInvalidations) {
-    const invalidations = fleet.trackedInvalidations;
-    opened.add(() => invalidations.close());
+  if (fleet.notifications) {
+    const notifications = fleet.notifications;
+    opened.add(() => notifications.close());
   }
   const { retention } = gateway;
   if (retention.auditDays > 0 || retention.idempotencyHours > 0) {
@@ -146,9 +146,10 @@ async function main(): Promise<void> {
       ...(auth ? { auth } : {}),
       ...(tracing ? { tracerProvider: tracing.provider } : {}),
       ...(served.storeCheck ? { storeCheck: served.storeCheck } : {}),
-      ...(served.trackedInvalidations ? { trackedInvalidations: served.trackedInvalidations } : {}),
+      ...(served.notifications ? { trackedInvalidations: served.notifications, eventNotices: served.notifications } : {}),
       ...(served.custodyKey ? { custodyKey: served.custodyKey } : {}),
       ...(limits ? { limits } : {}),
+      driftScans: true,
     });
     opened.add(() => runtime.close());
     const server = createServer(runtime.yoga);

@@ -6,6 +6,11 @@ import { VENDORS } from '../vendors/index.js';
 import type { VendorModule } from '../vendors/module.js';
 import type { GatewayDeps } from '../app/context.js';
 import { EventHub, NO_WEBHOOKS, type WebhookRouting } from '../app/events.js';
+import { Webhooks } from '../app/webhooks.js';
+import { HealthRecorder } from '../app/history.js';
+import { startDriftScanner } from '../app/drift.js';
+import { relayReplicaEvents } from '../app/live-events.js';
+import type { EventNotices } from '../core/store/event-notify.js';
 import { createAuthenticator, OPEN_AUTHENTICATOR } from '../core/auth/authenticator.js';
 import type { AuthConfig } from '../core/auth/config.js';
 import { CustodyKey } from '../core/secrets/custody-key.js';
@@ -59,6 +64,17 @@ export interface RuntimeOptions {
   readonly custodyKey?: CustodyKey;
   /** Which webhooks take which events (src/app/webhooks.ts); absent, none. */
   readonly webhooks?: WebhookRouting;
+  /**
+   * Events other replicas record (PostgreSQL, on the LISTEN session tracked-notify.ts opens): they
+   * are loaded and published on this runtime's hub for its subscribers. Absent (the embedded store,
+   * one replica), subscribers see this runtime's events only, which are all there are.
+   */
+  readonly eventNotices?: EventNotices;
+  /**
+   * Whether this runtime scans its accounts for drift in the background (`gateway.history`); the
+   * server turns it on, tests that count vendor calls leave it off (`scanAccount` works either way).
+   */
+  readonly driftScans?: boolean;
 }
 
 /** A gateway wired to its accounts: the Yoga instance plus what must be closed after it. */
@@ -108,6 +124,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   metrics.readSpoolFrom(() => spool.pending);
   metrics.readSharedLimitsFrom(() => limits.status());
   metrics.readStorePoolFrom(() => options.store.poolStats());
+  const events = new EventHub();
+  const webhooks = options.webhooks ?? NO_WEBHOOKS;
   const deps: GatewayDeps = {
     accounts,
     store,
@@ -118,9 +136,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock: options.resilience?.clock ?? realClock,
     authenticator: options.auth ? createAuthenticator(options.auth) : OPEN_AUTHENTICATOR,
     custodyKey: options.custodyKey ?? CustodyKey.generate(),
-    events: new EventHub(),
-    webhooks: options.webhooks ?? NO_WEBHOOKS,
+    events,
+    webhooks,
+    health: new HealthRecorder({ store, events, webhooks, logger: options.logger }),
   };
+  const { history } = options.gateway;
+  const scanner = startDriftScanner(deps, { intervalSeconds: options.driftScans === true ? history.scanIntervalSeconds : 0, jitter: history.scanJitter, concurrency: history.scanConcurrency });
+  const stopRelay = options.eventNotices
+    ? relayReplicaEvents({
+        notices: options.eventNotices,
+        store,
+        hub: deps.events,
+        ownReplica: 'replicaId' in options.store && typeof options.store.replicaId === 'string' ? options.store.replicaId : null,
+        logger: options.logger,
+      })
+    : () => undefined;
+  // Signed webhooks (src/app/webhooks.ts): config mode's outbox worker runs while the runtime does, on the vendors' dispatcher (same egress rules).
+  const webhookDelivery = webhooks instanceof Webhooks ? webhooks.startDelivery({ logger: options.logger, dispatcher, events }) : null;
   let draining = false;
   return {
     yoga: createGateway(
@@ -140,7 +172,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       draining = true;
     },
     close: async () => {
+      stopRelay();
+      await scanner.close();
       await spool.close(SPOOL_DRAIN_MS);
+      await webhookDelivery?.close();
       if (!options.dispatcher) await dispatcher.close();
     },
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_DENY_RANGES, insecureUrlProblem, parseRange } from '../http/egress.js';
 import { DEFAULT_CONNECTIONS_PER_ORIGIN, DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from '../http/dispatcher.js';
@@ -254,6 +255,16 @@ const retentionSchema = z.strictObject({
   intervalMinutes: intRange(1, 10_080, 60),
 });
 
+/** Change history and drift scans (src/app/drift.ts). */
+const historySchema = z.strictObject({
+  /** How often each account is read for what changed outside Patchbay, in seconds; 0 turns the scans off. */
+  scanIntervalSeconds: intRange(0, 86_400, 300),
+  /** Each account's next scan is moved by up to this fraction of the interval, either way, so accounts do not scan in step. */
+  scanJitter: z.number({ error: 'must be a number from 0 to 0.5' }).min(0, { error: 'must be at least 0' }).max(0.5, { error: 'must be at most 0.5' }).default(0.2),
+  /** How many accounts one replica scans at once. */
+  scanConcurrency: intRange(1, 32, 2),
+});
+
 /** What SIGTERM does (src/server/main.ts). */
 const shutdownSchema = z.strictObject({
   /** After SIGTERM, `/readyz` answers 503 "draining" for this long while the gateway still serves, so load balancers take it out first. */
@@ -304,9 +315,115 @@ export const gatewaySchema = z.strictObject({
   store: storeSchema.prefault({}),
   /** How long audit rows and finished idempotency records are kept. */
   retention: retentionSchema.prefault({}),
+  /** Drift scans: how often each account is read for changes made outside Patchbay. */
+  history: historySchema.prefault({}),
   /** SIGTERM: readiness fails first, then the drain. */
   shutdown: shutdownSchema.prefault({}),
 });
+
+/**
+ * The event types a webhook may take, as the config's `events` names them. The list lives here
+ * because the config layer may not import the app's; src/app/webhooks.ts checks at compile time
+ * that it names exactly the app's `EVENT_TYPES`.
+ */
+export const WEBHOOK_EVENT_TYPES = ['connection.created', 'connection.updated', 'connection.deleted', 'connection.secret_changed', 'account.health_changed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Shortest webhook signing secret: an HMAC key anyone could guess is no signature. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+/** Most webhooks one config may list: each event is one outbox row per webhook. */
+export const MAX_WEBHOOKS = 50;
+
+/**
+ * A webhook receiver's URL: absolute http(s), no user info (a password in a URL ends up in logs)
+ * and no fragment. Unlike a vendor base URL it may carry a query string, as receivers often take a
+ * token there; that is why only its origin is ever shown (`urlHint`).
+ */
+const webhookUrlSchema = z.string().transform((raw, ctx) => {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+    return z.NEVER;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: 'must use http or https' });
+    return z.NEVER;
+  }
+  if (url.username !== '' || url.password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@); the receiver checks the signature instead' });
+    return z.NEVER;
+  }
+  if (url.hash !== '' || text.includes('#')) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain a fragment' });
+    return z.NEVER;
+  }
+  return url.href;
+});
+
+/**
+ * The id of a webhook configured without one: derived from its URL only (never the secret), so it
+ * stays the same across restarts and replicas and the outbox rows written before a restart are
+ * still delivered after it. Changing the URL makes it a new webhook; give an `id` to keep one.
+ */
+export function defaultWebhookId(url: string): string {
+  return `url-${createHash('sha256').update(url, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/** One webhook receiver (src/app/webhooks.ts delivers to it). */
+const webhookSchema = z
+  .strictObject({
+    /** Names the webhook in the delivery log; default {@link defaultWebhookId} of the URL. */
+    id: configKey.optional(),
+    url: webhookUrlSchema,
+    /** The HMAC-SHA-256 key of `Patchbay-Signature` (use `${ENV_VAR}`). Config only: never stored, logged or answered. */
+    secret: z.string().min(MIN_WEBHOOK_SECRET_LENGTH, { error: `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters` }),
+    /** Event types delivered to it; default all of them. */
+    events: z
+      .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` }))
+      .min(1, { error: 'must list at least one event type (leave it out for all of them)' })
+      .optional(),
+    /** Lets `url` use plain http to a host that is not this machine (the events then cross the network in clear). */
+    allowInsecureHttp: z.boolean().optional(),
+  })
+  .superRefine((webhook, ctx) => {
+    // The same outbound rules as a vendor base URL: in clear only to this machine unless allowed.
+    if (!URL.canParse(webhook.url)) return;
+    const problem = insecureUrlProblem(new URL(webhook.url), webhook.allowInsecureHttp === true);
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['url'], message: problem.replace('on the account', 'on the webhook') });
+  })
+  .transform(
+    (webhook): WebhookConfig => ({
+      id: webhook.id ?? defaultWebhookId(webhook.url),
+      url: webhook.url,
+      secret: webhook.secret,
+      events: [...new Set(webhook.events ?? WEBHOOK_EVENT_TYPES)],
+    }),
+  );
+
+/** The `webhooks` list: ids (given or derived) must be unique, since the outbox is keyed by them. */
+const webhooksSchema = z
+  .array(webhookSchema)
+  .max(MAX_WEBHOOKS, { error: `must list at most ${MAX_WEBHOOKS} webhooks` })
+  .superRefine((webhooks, ctx) => {
+    const firstIndex = new Map<string, number>();
+    webhooks.forEach((webhook, index) => {
+      const first = firstIndex.get(webhook.id);
+      if (first === undefined) firstIndex.set(webhook.id, index);
+      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate webhook id "${webhook.id}" (already used by webhooks[${first}]; give each an id)` });
+    });
+  });
+
+/** A configured webhook as parsed: `id` and `events` filled in. `secret` leaves the process only as signatures. */
+export interface WebhookConfig {
+  readonly id: string;
+  /** The receiver's URL as configured (it may carry a token: show `urlHint(url)` only). */
+  readonly url: string;
+  readonly secret: string;
+  readonly events: readonly WebhookEventType[];
+}
 
 /**
  * The whole file's shape for the given vendors' account schemas (each a strict object whose
@@ -323,6 +440,8 @@ export function createConfigSchema(accountSchemas: readonly AccountSchema[]) {
       gateway: gatewaySchema.prefault({}),
       /** Who may call (src/core/auth/config.ts). Absent: `mode: required` with nobody configured, which start-up refuses. */
       auth: authSchema.prefault({}),
+      /** Signed webhooks (src/app/webhooks.ts): where each event is POSTed. */
+      webhooks: webhooksSchema.default([]),
     })
     .superRefine(
       (config, ctx) => {
@@ -391,4 +510,6 @@ export interface PatchbayConfig {
   readonly accounts: readonly AccountConfig[];
   readonly gateway: GatewayConfig;
   readonly auth: AuthConfig;
+  /** Absent where a config is built without the file's `webhooks` (none then). */
+  readonly webhooks?: readonly WebhookConfig[];
 }

@@ -1,3 +1,4 @@
+import { noteWritten } from '../../app/custody.js';
 import type { AccountEntry } from '../../app/accounts.js';
 import type { GatewayContext } from '../../app/context.js';
 import type { PreviewSpec } from '../../app/preview.js';
@@ -39,6 +40,7 @@ export async function setOpsRampIntegrationEnabled(context: GatewayContext, id: 
   try {
     const integration = await entry.client.get(context.scope, installedId);
     opsRampLoaders(context).opsRampInstalledIntegration.prime(key, integration);
+    noteWritten(integration, id);
     return { id, enabled, integration };
   } catch (error) {
     if (!(error instanceof PatchbayError)) throw error;

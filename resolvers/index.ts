@@ -9,3 +9,4 @@ import './unconfirmed-writes.js';
 import './dismiss-unconfirmed-write.js';
 import './secret-usages.js';
 import './rotate-secret.js';
+import './webhook-deliveries.js';

@@ -12,3 +12,4 @@ import './connection-page.js';
 import './audit-log.js';
 import './unconfirmed-write.js';
 import './custody.js';
+import './webhooks.js';

@@ -15,6 +15,8 @@ import { listenForStoreNotifications, type StoreNotifications } from '../core/st
 import { scheduleRetention } from '../core/store/retention.js';
 import { tracingFromEnvironment } from './tracing.js';
 import { openSharedLimits } from './shared-limits.js';
+import { Webhooks } from '../app/webhooks.js';
+import { webhookStore } from '../core/store/webhook-store.js';
 
 /**
  * The only file that reads the environment and listens (`npm start`, `patchbay serve`). Without
@@ -38,6 +40,8 @@ interface Served {
   readonly notifications?: StoreNotifications;
   /** Config mode: the deployment's custody key (`PATCHBAY_SECRET_KEY`); demo mode makes one per run. */
   readonly custodyKey?: CustodyKey;
+  /** Config mode: the file's webhooks and their outbox (src/app/webhooks.ts); the runtime delivers while it runs. */
+  readonly webhooks?: Webhooks;
 }
 
 function loggerFrom(env: Environment): Logger {
@@ -110,7 +114,10 @@ async function serveConfig(configPath: string, env: Environment, logger: Logger,
       ignoredJwt: auth.jwt !== undefined,
     });
   }
-  return { accounts: config.accounts, gateway, store, demo: null, auth, custodyKey, ...fleet };
+  // Built even with none configured: the delivery log of webhooks removed from the file stays readable.
+  const webhooks = new Webhooks(config.webhooks ?? [], webhookStore(sql));
+  if (config.webhooks !== undefined && config.webhooks.length > 0) logger.info('webhooks: delivering events from the outbox', { webhooks: config.webhooks.map((webhook) => webhook.id) });
+  return { accounts: config.accounts, gateway, store, demo: null, auth, custodyKey, webhooks, ...fleet };
 }
 
 async function serveDemo(logger: Logger, opened: OpenedResources): Promise<Served> {
@@ -148,6 +155,7 @@ async function main(): Promise<void> {
       ...(served.storeCheck ? { storeCheck: served.storeCheck } : {}),
       ...(served.notifications ? { trackedInvalidations: served.notifications, eventNotices: served.notifications } : {}),
       ...(served.custodyKey ? { custodyKey: served.custodyKey } : {}),
+      ...(served.webhooks ? { webhooks: served.webhooks } : {}),
       ...(limits ? { limits } : {}),
       driftScans: true,
     });

@@ -1,5 +1,7 @@
 import type { Client } from 'pg';
 import type { Logger } from '../logger.js';
+import { parseEventNotice, type EventNoticeListener, type EventNotices } from './event-notify.js';
+import { EVENTS_CHANNEL } from './history-store.js';
 import { TRACKED_CHANNEL } from './store.js';
 
 /**
@@ -21,6 +23,14 @@ export interface TrackedInvalidations {
   close(): Promise<void>;
 }
 
+/**
+ * Everything a replica hears from the others, on one LISTEN session: tracked-id changes (above)
+ * and recorded events (`patchbay_events`, event-notify.ts). One direct connection per replica
+ * whatever the number of channels: behind PgBouncer it is the one session that bypasses the
+ * pooler, and it is lost and regained as one.
+ */
+export type StoreNotifications = TrackedInvalidations & EventNotices;
+
 export interface TrackedListenerOptions {
   /** A direct (session-keeping) connection string: PATCHBAY_DATABASE_LISTEN_URL, or the store's own URL. */
   readonly url: string;
@@ -31,9 +41,18 @@ export interface TrackedListenerOptions {
   readonly applicationName?: string;
 }
 
-/** Starts listening (in the background: a database that is down does not hold start-up) and returns at once. */
+/**
+ * The tracked-id half of {@link listenForStoreNotifications}, under the name issue 13's callers
+ * know; it listens on both channels all the same (an event notice with no subscriber is dropped).
+ */
 export function listenForTrackedChanges(options: TrackedListenerOptions): TrackedInvalidations {
+  return listenForStoreNotifications(options);
+}
+
+/** Starts listening (in the background: a database that is down does not hold start-up) and returns at once. */
+export function listenForStoreNotifications(options: TrackedListenerOptions): StoreNotifications {
   const subscribers = new Set<{ forget(account: string): void; forgetAll(): void }>();
+  const eventListeners = new Set<EventNoticeListener>();
   const firstRetry = options.retryMs ?? 250;
   const maxRetry = options.maxRetryMs ?? 10_000;
   let client: Client | null = null;
@@ -54,7 +73,7 @@ export function listenForTrackedChanges(options: TrackedListenerOptions): Tracke
     conn.removeAllListeners('notification');
     conn.end().catch(() => undefined);
     if (closed) return;
-    if (wasLive) options.logger?.warn('store: tracked-id notifications lost; falling back to the short cache expiry until they resume', { reason });
+    if (wasLive) options.logger?.warn("store: notifications lost; the tracked-id cache falls back to its short expiry and other replicas' events are missed until they resume", { reason });
     timer = setTimeout(connect, retry);
     timer.unref();
     retry = Math.min(retry * 2, maxRetry);
@@ -69,6 +88,12 @@ export function listenForTrackedChanges(options: TrackedListenerOptions): Tracke
       conn.on('error', (error: Error) => lost(conn, error.message));
       conn.on('end', () => lost(conn, 'connection ended'));
       conn.on('notification', (message) => {
+        if (message.channel === EVENTS_CHANNEL) {
+          const notice = parseEventNotice(message.payload);
+          if (notice === null) options.logger?.warn('store: an event notice that does not parse was ignored', { channel: EVENTS_CHANNEL });
+          else for (const listener of eventListeners) listener.notice(notice);
+          return;
+        }
         if (message.channel !== TRACKED_CHANNEL) return;
         const account = message.payload ?? '';
         each((s) => (account === '' ? s.forgetAll() : s.forget(account)));
@@ -76,6 +101,7 @@ export function listenForTrackedChanges(options: TrackedListenerOptions): Tracke
       try {
         await conn.connect();
         await conn.query(`LISTEN ${TRACKED_CHANNEL}`);
+        await conn.query(`LISTEN ${EVENTS_CHANNEL}`);
         if (client !== conn || closed) {
           await conn.end().catch(() => undefined);
           return;
@@ -84,7 +110,8 @@ export function listenForTrackedChanges(options: TrackedListenerOptions): Tracke
         retry = firstRetry;
         // Changes made while nobody listened are unknown: start from the store again.
         each((s) => s.forgetAll());
-        options.logger?.info('store: listening for tracked-id changes', { channel: TRACKED_CHANNEL });
+        for (const listener of eventListeners) listener.resumed();
+        options.logger?.info('store: listening for tracked-id changes and events', { channels: [TRACKED_CHANNEL, EVENTS_CHANNEL] });
       } catch (error) {
         lost(conn, error instanceof Error ? error.message : String(error));
       }
@@ -97,6 +124,10 @@ export function listenForTrackedChanges(options: TrackedListenerOptions): Tracke
     subscribe(listener) {
       subscribers.add(listener);
       return () => subscribers.delete(listener);
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
     },
     async close() {
       closed = true;

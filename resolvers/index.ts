@@ -9,4 +9,6 @@ import './unconfirmed-writes.js';
 import './dismiss-unconfirmed-write.js';
 import './secret-usages.js';
 import './rotate-secret.js';
+import './history.js';
+import './subscriptions.js';
 import './webhook-deliveries.js';

@@ -12,4 +12,6 @@ import './connection-page.js';
 import './audit-log.js';
 import './unconfirmed-write.js';
 import './custody.js';
+import './history.js';
+import './subscriptions.js';
 import './webhooks.js';

@@ -86,7 +86,7 @@ async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date):
     return { account: entry.ref, startedAt, finishedAt: new Date(), changes: [], error, skipped: snapshots.size };
   }
   await deps.health.record(entry.ref, 'HEALTHY', null);
-  const how = { actor: OUTSIDE_PATCHBAY, seen: 'SCAN' as const };
+  const how = { actor: OUTSIDE_PATCHBAY, seen: 'SCAN' as const, baseline: !(await deps.store.scannedBefore(entry.ref.key)) };
   const changes: ChangeRow[] = [];
   let skipped = 0;
   const seen = new Set<string>();

@@ -112,6 +112,11 @@ export interface HowSeen {
    * with, it is still an `UPDATED` (its fields as they stand now) or a `DELETED`, never a `CREATED`.
    */
   readonly targetExisted?: boolean;
+  /**
+   * The first scan of an account: what it finds is the baseline, stored without changes (a gateway
+   * pointed at an account for the first time reports no "created" for everything already there).
+   */
+  readonly baseline?: boolean;
 }
 
 /** How many times a write's observation is compared again when a scan moved the snapshot meanwhile. */
@@ -164,6 +169,10 @@ export async function observe(
   const before = snapshot?.item === null || snapshot?.item === undefined ? null : decodeItem(snapshot.item, ref);
   // A connection Patchbay never saw and that is gone now: nothing to remember, unless this write deleted it.
   if (snapshot === null && item.connection === null && how.seen !== 'WRITE') return null;
+  if (how.baseline === true) {
+    const taken = await store.applyObservation({ connectionId: item.connectionId, account: item.account.key, vendor: item.account.vendor, name: item.connection?.name ?? snapshot?.name ?? '', item: item.connection === null ? null : encodeItem(item.connection), expectedVersion: snapshot?.version ?? null, change: null, outbox: [] });
+    return taken === 'moved' ? 'moved' : null;
+  }
   const found = firstSight(diffConnections(before, item.connection, item.secretsWritten), snapshot, item, how);
   const name = item.connection?.name ?? snapshot?.name ?? '';
   const base = { connectionId: item.connectionId, account: item.account.key, vendor: item.account.vendor, name, item: item.connection === null ? null : encodeItem(item.connection), expectedVersion: snapshot?.version ?? null };

@@ -65,6 +65,11 @@ export async function listAccount(context: GatewayContext, entry: AccountEntry, 
   return { items, failures: [], itemFailures: itemFailures.sort((a, b) => a.index - b.index) };
 }
 
+/** The connections that `filter`'s service and name criteria select (accounts and vendors are chosen before listing). */
+export function filterConnections(connections: readonly ConnectionBase[], filter: ConnectionFilter): ConnectionBase[] {
+  return connections.filter((connection) => matches(connection, filter));
+}
+
 function matches(connection: ConnectionBase, filter: ConnectionFilter): boolean {
   if (filter.services?.length && !filter.services.includes(connection.service)) return false;
   if (filter.search && !connection.name.toLowerCase().includes(filter.search.toLowerCase())) return false;

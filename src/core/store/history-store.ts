@@ -177,6 +177,8 @@ export interface HistoryStore {
   claimScan(account: string, leaseSeconds: number, force: boolean): Promise<ScanClaim>;
   /** Ends this replica's scan: logs the run, schedules the next, releases the lease. */
   finishScan(finish: ScanFinish): Promise<void>;
+  /** Whether a scan of `account` ever read it whole: the first one only takes a baseline. */
+  scannedBefore(account: string): Promise<boolean>;
   /** Scan runs, newest first (observability and tests). */
   listScanRuns(account?: string, limit?: number): Promise<ScanRunRow[]>;
 }
@@ -430,6 +432,11 @@ export function historyStore(sql: SqlClient, replicaId: string): HistoryStore {
           [finish.account, replicaId, finish.outcome, finish.nextInSeconds],
         );
       });
+    },
+
+    async scannedBefore(account) {
+      const rows = await sql.query<{ one: number }>(`SELECT 1 AS one FROM scan_runs WHERE account = $1 AND outcome = 'OK' LIMIT 1`, [account]);
+      return rows.length > 0;
     },
 
     async listScanRuns(account, limit = 100) {

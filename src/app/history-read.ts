@@ -1,0 +1,136 @@
+import { InputValidationError, MutationInProgressError, NotFoundError, type PatchbayError } from '../core/errors.js';
+import { pageSize } from '../core/pagination.js';
+import type { ChangeKind, ChangeRow } from '../core/store/history-store.js';
+import type { ConnectionBase } from '../core/domain.js';
+import type { GatewayContext } from './context.js';
+import { scanAccount as runScan, type ScanOutcome } from './drift.js';
+import { decodeItem } from './history.js';
+import { requireRight } from './rights.js';
+
+/** How `changes` (and a connection's `history`) is narrowed. Every given criterion must hold. */
+export interface ChangeFilterArgs {
+  readonly accounts?: readonly string[] | null | undefined;
+  readonly vendors?: readonly string[] | null | undefined;
+  readonly kinds?: readonly ChangeKind[] | null | undefined;
+  readonly actors?: readonly string[] | null | undefined;
+  readonly connectionIds?: readonly string[] | null | undefined;
+  readonly since?: Date | null | undefined;
+}
+
+export interface ChangeEdge {
+  readonly cursor: string;
+  readonly node: ChangeRow;
+}
+
+/** One page of changes, newest first. */
+export interface ChangePage {
+  readonly edges: readonly ChangeEdge[];
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+}
+
+const MAX_FILTER_VALUES = 100;
+
+function encodeChangeCursor(id: number): string {
+  return Buffer.from(`change:${id}`, 'utf8').toString('base64url');
+}
+
+function decodeChangeCursor(after: string): number {
+  const match = /^change:(\d{1,15})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!match) throw InputValidationError.single(['after'], 'is not a cursor this list produced');
+  return Number(match[1]);
+}
+
+function checkList<T>(values: readonly T[] | null | undefined, field: string): readonly T[] | undefined {
+  if (values === null || values === undefined) return undefined;
+  if (values.length > MAX_FILTER_VALUES) throw InputValidationError.single(['filter', field], `must list at most ${MAX_FILTER_VALUES} values`);
+  return values;
+}
+
+/**
+ * A page of the change log, newest first, keyset-paged by the change's number (exact while
+ * changes are added). A caller sees the changes of the accounts it may read only; a caller allowed
+ * every account also sees those of accounts no longer configured. A deleted connection's history
+ * stays readable here by its id (`connectionIds`).
+ */
+export async function readChanges(context: GatewayContext, filter: ChangeFilterArgs, first: number | null | undefined, after: string | null | undefined): Promise<ChangePage> {
+  requireRight(context, 'connections:read', null);
+  const size = pageSize(first);
+  const beforeId = after ? decodeChangeCursor(after) : undefined;
+  const requested = checkList(filter.accounts, 'accounts');
+  let accounts = requested;
+  if (!context.rights.everyAccount) {
+    const visible = context.accounts.entries.map((entry) => entry.ref.key);
+    accounts = requested === undefined ? visible : requested.filter((key) => visible.includes(key));
+  }
+  const empty: ChangePage = { edges: [], hasNextPage: false, hasPreviousPage: beforeId !== undefined };
+  if (accounts !== undefined && accounts.length === 0) return empty;
+  const vendors = checkList(filter.vendors, 'vendors');
+  const kinds = checkList(filter.kinds, 'kinds');
+  const actors = checkList(filter.actors, 'actors');
+  const connectionIds = checkList(filter.connectionIds, 'connectionIds');
+  const rows = await context.store.listChanges({
+    // One more than the page, to know whether another follows.
+    limit: size + 1,
+    ...(accounts === undefined ? {} : { accounts }),
+    ...(vendors === undefined ? {} : { vendors }),
+    ...(kinds === undefined ? {} : { kinds }),
+    ...(actors === undefined ? {} : { actors }),
+    ...(connectionIds === undefined ? {} : { connectionIds }),
+    ...(filter.since ? { since: filter.since } : {}),
+    ...(beforeId === undefined ? {} : { beforeId }),
+  });
+  return {
+    edges: rows.slice(0, size).map((node) => ({ cursor: encodeChangeCursor(node.id), node })),
+    hasNextPage: rows.length > size,
+    hasPreviousPage: beforeId !== undefined,
+  };
+}
+
+/** What `scanAccount` answers. */
+export type ScanPayload = ScanOutcome;
+
+/**
+ * Scans one account now (`scanAccount`), on this replica, whatever its schedule: needs
+ * `connections:read` on it. A scan another replica is running answers `MutationInProgressError`.
+ */
+export async function scanAccountNow(context: GatewayContext, key: string): Promise<ScanPayload> {
+  const entry = context.accounts.get(key);
+  if (entry === undefined) throw new NotFoundError(`No account "${key}" is configured.`);
+  requireRight(context, 'connections:read', key);
+  const { history } = context.deps.gateway;
+  const outcome = await runScan(context.deps, entry, { intervalSeconds: history.scanIntervalSeconds || 300, jitter: history.scanJitter }, true);
+  if (outcome === 'held-elsewhere' || outcome === 'not-due') {
+    const seconds = Math.ceil(context.deps.gateway.requestDeadlineMs / 1000);
+    throw new MutationInProgressError(`A scan of account "${key}" is running on another replica; its changes will be in \`changes\` when it ends. Ask again in ${seconds} s.`, seconds);
+  }
+  return outcome;
+}
+
+/** A connection served from its snapshot while its account fails: when it was last seen. */
+const staleSince = new WeakMap<ConnectionBase, Date>();
+
+/** When a connection served stale was last seen; null for one read live. */
+export function observedAtOf(connection: ConnectionBase): Date | null {
+  return staleSince.get(connection) ?? null;
+}
+
+/**
+ * The last known connections of accounts that failed as a whole (`connections(staleIfFailed:
+ * true)`): each marked stale with when it was last seen. Deleted ones are not served.
+ */
+export async function staleConnections(context: GatewayContext, failures: readonly { readonly account: { readonly key: string }; readonly part: string | null; readonly error: PatchbayError }[]): Promise<ConnectionBase[]> {
+  const failed = failures.filter((failure) => failure.part === null).map((failure) => failure.account.key);
+  const connections: ConnectionBase[] = [];
+  for (const key of new Set(failed)) {
+    const entry = context.accounts.get(key);
+    if (entry === undefined) continue;
+    for (const snapshot of await context.store.listSnapshots({ account: key })) {
+      if (snapshot.item === null) continue;
+      const connection = decodeItem(snapshot.item, entry.ref);
+      staleSince.set(connection, snapshot.observedAt);
+      connections.push(connection);
+    }
+  }
+  return connections;
+}

@@ -13,7 +13,9 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-export async function startFleet(options: { gateway?: Parameters<typeof startHarness>[0]['gateway']; accounts?: (base: AccountConfig[]) => AccountConfig[] } = {}): Promise<Fleet> {
+export async function startFleet(
+  options: { gateway?: Parameters<typeof startHarness>[0]['gateway']; accounts?: (base: AccountConfig[]) => AccountConfig[]; resilience?: Parameters<typeof startHarness>[0]['resilience'] } = {},
+): Promise<Fleet> {
   const simulators = await startSimulators();
   const base = simulators.map(({ kit, baseUrl }) => kit.demoAccount(baseUrl));
   const accounts = options.accounts ? options.accounts(base) : base;
@@ -22,7 +24,7 @@ export async function startFleet(options: { gateway?: Parameters<typeof startHar
     const account = base.find((a) => a.vendor === kit.vendor);
     if (account) await kit.seedStore?.(store, account.id);
   }
-  const h = await startHarness({ accounts, store, ...(options.gateway ? { gateway: options.gateway } : {}) });
+  const h = await startHarness({ accounts, store, ...(options.gateway ? { gateway: options.gateway } : {}), ...(options.resilience ? { resilience: options.resilience } : {}) });
   return {
     simulators,
     accounts,

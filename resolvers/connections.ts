@@ -28,7 +28,9 @@ builder.queryField('connections', (t) =>
       const after: SortKey | null = args.after ? decodeCursor(args.after) : null;
       const inventory = await collectInventory(context, args.filter ?? {});
       const stale = args.staleIfFailed === true && inventory.failures.length > 0 ? filterConnections(await staleConnections(context, inventory.failures), args.filter ?? {}) : [];
-      const sorted = [...inventory.connections, ...stale].map((node) => ({ node, key: [node.name, connectionGlobalId(vendorOf(context.accounts, node), node)] as SortKey })).sort((a, b) => compareKeys(a.key, b.key));
+      const sorted = [...inventory.connections, ...stale]
+        .map((node) => ({ node, key: [node.name, connectionGlobalId(vendorOf(context.accounts, node), node)] as SortKey }))
+        .sort((a, b) => compareKeys(a.key, b.key));
       const start = after ? sorted.findIndex((item) => compareKeys(item.key, after) > 0) : 0;
       const from = start === -1 ? sorted.length : start;
       const slice = sorted.slice(from, from + size);

@@ -16,7 +16,11 @@ builder.queryField('changes', (t) =>
       first: t.arg.int({ description: `Page size, at most ${MAX_PAGE_SIZE} (default 50).` }),
       after: t.arg.string({ description: 'A cursor from a previous page.' }),
     },
-    errors: { types: [ForbiddenError, InputValidationError, StoreUnavailableError], directResult: true, union: { name: 'ChangesResult', description: 'A page of the change log, or why it cannot be read.' } },
+    errors: {
+      types: [ForbiddenError, InputValidationError, StoreUnavailableError],
+      directResult: true,
+      union: { name: 'ChangesResult', description: 'A page of the change log, or why it cannot be read.' },
+    },
     resolve: (_, args, context) => readChanges(context, args.filter ?? {}, args.first, args.after),
   }),
 );
@@ -54,7 +58,11 @@ builder.mutationField('scanAccount', (t) =>
     description:
       'Runs the drift scan of one account now: reads it (within its quota and breaker) and records what changed outside Patchbay since it was last seen. Needs `connections:read` on the account. Background scans run on `gateway.history.scanIntervalSeconds`.',
     args: { account: t.arg.string({ required: true, description: 'The account (config key).' }) },
-    errors: { types: [NotFoundError, ForbiddenError, MutationInProgressError, StoreUnavailableError], directResult: true, union: { name: 'ScanAccountResult', description: 'The scan, or why it did not run.' } },
+    errors: {
+      types: [NotFoundError, ForbiddenError, MutationInProgressError, StoreUnavailableError],
+      directResult: true,
+      union: { name: 'ScanAccountResult', description: 'The scan, or why it did not run.' },
+    },
     resolve: (_, args, context) => scanAccountNow(context, args.account),
   }),
 );

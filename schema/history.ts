@@ -79,6 +79,11 @@ export const ScanAccountPayloadRef = builder.objectRef<ScanPayload>('ScanAccount
     finishedAt: t.field({ type: 'DateTime', description: 'When it ended.', resolve: (s) => s.finishedAt }),
     changes: t.field({ type: [ConnectionChangeRef], description: 'The changes it recorded; empty when the account was as Patchbay last saw it.', resolve: (s) => [...s.changes] }),
     skipped: t.exposeInt('skipped', { description: 'Connections it left unjudged: a write recorded a newer state meanwhile, or a part of the account could not be read.' }),
-    error: t.field({ type: ErrorInterface, nullable: true, description: 'Why the account could not be read (then it is FAILING and nothing was compared); null when it was.', resolve: (s) => s.error }),
+    error: t.field({
+      type: ErrorInterface,
+      nullable: true,
+      description: 'Why the account could not be read (then it is FAILING and nothing was compared); null when it was.',
+      resolve: (s) => s.error,
+    }),
   }),
 });

@@ -181,7 +181,8 @@ export async function audited<T>(context: GatewayContext, target: AuditTarget<T>
       fingerprints,
     });
     // The change history of what the write left (never throws: the write happened either way).
-    if (observed.length > 0) await recordWrite(context.deps, context.deps.store, observed, { actor: context.caller, seen: 'WRITE', writeStartedAt: startedAt, targetExisted: target.targetId !== null }, target.account);
+    if (observed.length > 0)
+      await recordWrite(context.deps, context.deps.store, observed, { actor: context.caller, seen: 'WRITE', writeStartedAt: startedAt, targetExisted: target.targetId !== null }, target.account);
   }
 }
 

@@ -7,6 +7,8 @@ import { connectionGlobalId } from './connections.js';
 import { createRequestContext, type GatewayDeps } from './context.js';
 import { observe } from './history.js';
 import { listAccount } from './inventory.js';
+import type { Listed } from './vendor-runtime.js';
+import type { ConnectionBase } from '../core/domain.js';
 
 /**
  * Drift scans: each account is read on an interval and compared with what Patchbay last saw of
@@ -62,7 +64,9 @@ export async function scanAccount(deps: GatewayDeps, entry: AccountEntry, settin
     const nextInSeconds = Math.max(1, settings.intervalSeconds + (Math.random() * 2 - 1) * spread);
     await deps.store
       .finishScan({ account: entry.ref.key, startedAt, outcome: outcome.error?.name ?? 'OK', changes: outcome.changes.length, nextInSeconds })
-      .catch((error: unknown) => deps.logger.warn('drift scan: its end was not recorded; its lease lapses on its own', { account: entry.ref.key, reason: error instanceof Error ? error.name : 'unknown' }));
+      .catch((error: unknown) =>
+        deps.logger.warn('drift scan: its end was not recorded; its lease lapses on its own', { account: entry.ref.key, reason: error instanceof Error ? error.name : 'unknown' }),
+      );
   }
 }
 
@@ -70,7 +74,7 @@ async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date):
   // The snapshots are read before the vendor is: one a write moves meanwhile is left to that write.
   const snapshots = new Map((await deps.store.listSnapshots({ account: entry.ref.key })).map((row) => [row.connectionId, row]));
   const context = createRequestContext(deps, undefined, SCANNER);
-  let listed;
+  let listed: Listed<ConnectionBase>;
   let trackedIds: ReadonlySet<string> | null = null;
   try {
     listed = await listAccount(context, entry, {});
@@ -91,7 +95,7 @@ async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date):
   let skipped = 0;
   const seen = new Set<string>();
   const account = { key: entry.ref.key, vendor: entry.vendor.id };
-  const record = async (connectionId: string, connection: Parameters<typeof observe>[2]['connection']): Promise<void> => {
+  const record = async (connectionId: string, connection: ConnectionBase | null): Promise<void> => {
     const outcome = await observe(deps, deps.store, { connectionId, account, connection }, snapshots.get(connectionId) ?? null, how);
     if (outcome === 'moved') skipped++;
     else if (outcome !== null) changes.push(outcome);

@@ -119,7 +119,10 @@ export function observedAtOf(connection: ConnectionBase): Date | null {
  * The last known connections of accounts that failed as a whole (`connections(staleIfFailed:
  * true)`): each marked stale with when it was last seen. Deleted ones are not served.
  */
-export async function staleConnections(context: GatewayContext, failures: readonly { readonly account: { readonly key: string }; readonly part: string | null; readonly error: PatchbayError }[]): Promise<ConnectionBase[]> {
+export async function staleConnections(
+  context: GatewayContext,
+  failures: readonly { readonly account: { readonly key: string }; readonly part: string | null; readonly error: PatchbayError }[],
+): Promise<ConnectionBase[]> {
   const failed = failures.filter((failure) => failure.part === null).map((failure) => failure.account.key);
   const connections: ConnectionBase[] = [];
   for (const key of new Set(failed)) {

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountRef, ConnectionBase, SecretHint } from '../core/domain.js';
-import {
-  OUTSIDE_PATCHBAY,
-  type ChangeKind,
-  type ChangeRow,
-  type ChangeSeen,
-  type HealthChangeRow,
-  type HealthStatus,
-  type SnapshotRow,
-  type StoredFieldChange,
-} from '../core/store/history-store.js';
+import { OUTSIDE_PATCHBAY, type ChangeKind, type ChangeRow, type ChangeSeen, type HealthChangeRow, type HealthStatus, type SnapshotRow, type StoredFieldChange } from '../core/store/history-store.js';
 import type { Store } from '../core/store/store.js';
 import type { GatewayDeps } from './context.js';
 import { changeEvent, eventData, eventTypeOf, healthEvent } from './events.js';
@@ -66,7 +57,11 @@ export function decodeItem(item: unknown, account: AccountRef): ConnectionBase {
 }
 
 /** What changed from `before` to `after` (either may be null: created, deleted), or null for nothing. */
-export function diffConnections(before: ConnectionBase | null, after: ConnectionBase | null, secretsWritten: readonly string[] = []): { readonly kind: ChangeKind; readonly diff: StoredFieldChange[] } | null {
+export function diffConnections(
+  before: ConnectionBase | null,
+  after: ConnectionBase | null,
+  secretsWritten: readonly string[] = [],
+): { readonly kind: ChangeKind; readonly diff: StoredFieldChange[] } | null {
   // plainFieldChanges answers only ADDED, REMOVED and CHANGED.
   const plain = plainFieldChanges(before, after) as StoredFieldChange[];
   const secrets = secretDiff(before?.secrets ?? [], after?.secrets ?? [], after === null ? [] : secretsWritten);
@@ -170,12 +165,28 @@ export async function observe(
   // A connection Patchbay never saw and that is gone now: nothing to remember, unless this write deleted it.
   if (snapshot === null && item.connection === null && how.seen !== 'WRITE') return null;
   if (how.baseline === true) {
-    const taken = await store.applyObservation({ connectionId: item.connectionId, account: item.account.key, vendor: item.account.vendor, name: item.connection?.name ?? snapshot?.name ?? '', item: item.connection === null ? null : encodeItem(item.connection), expectedVersion: snapshot?.version ?? null, change: null, outbox: [] });
+    const taken = await store.applyObservation({
+      connectionId: item.connectionId,
+      account: item.account.key,
+      vendor: item.account.vendor,
+      name: item.connection?.name ?? snapshot?.name ?? '',
+      item: item.connection === null ? null : encodeItem(item.connection),
+      expectedVersion: snapshot?.version ?? null,
+      change: null,
+      outbox: [],
+    });
     return taken === 'moved' ? 'moved' : null;
   }
   const found = firstSight(diffConnections(before, item.connection, item.secretsWritten), snapshot, item, how);
   const name = item.connection?.name ?? snapshot?.name ?? '';
-  const base = { connectionId: item.connectionId, account: item.account.key, vendor: item.account.vendor, name, item: item.connection === null ? null : encodeItem(item.connection), expectedVersion: snapshot?.version ?? null };
+  const base = {
+    connectionId: item.connectionId,
+    account: item.account.key,
+    vendor: item.account.vendor,
+    name,
+    item: item.connection === null ? null : encodeItem(item.connection),
+    expectedVersion: snapshot?.version ?? null,
+  };
   if (found === null) {
     // Already as the write left it: a scan may have seen this write first and called it drift.
     if (how.seen === 'WRITE' && how.writeStartedAt !== undefined) await takeOverScannedChange(store, item.connectionId, how);
@@ -184,7 +195,17 @@ export async function observe(
     const confirmed = await store.applyObservation({ ...base, change: null, outbox: [] });
     return confirmed === 'moved' ? 'moved' : null;
   }
-  const change = { eventId: randomUUID(), connectionId: item.connectionId, account: item.account.key, vendor: item.account.vendor, name, kind: found.kind, actor: how.actor, seen: how.seen, diff: found.diff };
+  const change = {
+    eventId: randomUUID(),
+    connectionId: item.connectionId,
+    account: item.account.key,
+    vendor: item.account.vendor,
+    name,
+    kind: found.kind,
+    actor: how.actor,
+    seen: how.seen,
+    diff: found.diff,
+  };
   const type = eventTypeOf(found.kind);
   const outbox = deps.webhooks.rowsFor(change.eventId, type, new Date(), eventData({ type, change }));
   const stored = await store.applyObservation({ ...base, change, outbox });
@@ -218,9 +239,7 @@ const HEALTH_MEMORY_MS = 30_000;
 export class HealthRecorder {
   private readonly known = new Map<string, { readonly status: HealthStatus; readonly at: number }>();
 
-  constructor(
-    private readonly deps: Pick<GatewayDeps, 'store' | 'events' | 'webhooks' | 'logger'>,
-  ) {}
+  constructor(private readonly deps: Pick<GatewayDeps, 'store' | 'events' | 'webhooks' | 'logger'>) {}
 
   /** Records `status` of `account` when it may be a transition; publishes the transition it makes. */
   async record(account: AccountRef, status: HealthStatus, error: { readonly name: string; readonly message: string } | null): Promise<HealthChangeRow | null> {
@@ -232,7 +251,8 @@ export class HealthRecorder {
       const stored = await this.deps.store.recordHealth({
         ...health,
         status,
-        outbox: (eventStatus, previous) => this.deps.webhooks.rowsFor(eventId, 'account.health_changed', new Date(), eventData({ type: 'account.health_changed', health: { ...health, status: eventStatus, previous } })),
+        outbox: (eventStatus, previous) =>
+          this.deps.webhooks.rowsFor(eventId, 'account.health_changed', new Date(), eventData({ type: 'account.health_changed', health: { ...health, status: eventStatus, previous } })),
       });
       this.known.set(account.key, { status, at: Date.now() });
       if (stored !== null) this.deps.events.publish(healthEvent(stored));

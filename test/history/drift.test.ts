@@ -112,7 +112,9 @@ describe('drift scans', () => {
     expect(found.get('chronosphere')?.map((c) => c.kind)).toEqual(['DELETED']);
     // Cortex and Cloud Manager show the key's last four: a key replaced at the vendor is a secret change, with no value.
     expect(found.get('cortex')).toEqual([expect.objectContaining({ kind: 'SECRET_CHANGED', fields: [{ path: 'token', kind: 'CHANGED', secret: true, before: null, after: null }] })]);
-    expect(found.get('mongodb')).toEqual([expect.objectContaining({ kind: 'SECRET_CHANGED', fields: [expect.objectContaining({ path: 'serviceKey', kind: 'CHANGED', secret: true, before: null, after: null })] })]);
+    expect(found.get('mongodb')).toEqual([
+      expect.objectContaining({ kind: 'SECRET_CHANGED', fields: [expect.objectContaining({ path: 'serviceKey', kind: 'CHANGED', secret: true, before: null, after: null })] }),
+    ]);
     const ops = found.get('opsramp') ?? [];
     expect(ops.map((c) => c.kind)).toEqual(['UPDATED']);
     expect(ops[0]?.fields.some((f) => f.path === 'status' && f.after === '"DISABLED"')).toBe(true);
@@ -128,10 +130,9 @@ describe('drift scans', () => {
 
   it('records a write through Patchbay once, with its caller, and a scan does not report it again', async () => {
     const account = accountOf('cortex');
-    const replaced = await gql(
-      `mutation($input: ReplaceCortexPagerDutyConfigurationInput!) { replaceCortexPagerDutyConfiguration(input: $input) { __typename ... on Error { message } } }`,
-      { input: { account, token: 'cx-canary-Through-Patchbay-91c2', isTokenReadonly: false } },
-    );
+    const replaced = await gql(`mutation($input: ReplaceCortexPagerDutyConfigurationInput!) { replaceCortexPagerDutyConfiguration(input: $input) { __typename ... on Error { message } } }`, {
+      input: { account, token: 'cx-canary-Through-Patchbay-91c2', isTokenReadonly: false },
+    });
     expect(replaced).toMatchObject({ replaceCortexPagerDutyConfiguration: { __typename: expect.not.stringMatching(/Error/) } });
     expect(await scan(account)).toEqual([]);
     const data = (await gql(CHANGES, { filter: { accounts: [account] } })) as { changes: { nodes: Change[] } };

@@ -372,10 +372,10 @@ export function historyStore(sql: SqlClient, replicaId: string): HistoryStore {
         const previous = current[0]?.status ?? null;
         if (previous === input.status) return null;
         if (previous === null) {
-          const inserted = await tx.query<{ status: string }>(
-            `INSERT INTO account_health_state (account, status, since) VALUES ($1, $2, now()) ON CONFLICT (account) DO NOTHING RETURNING status`,
-            [input.account, input.status],
-          );
+          const inserted = await tx.query<{ status: string }>(`INSERT INTO account_health_state (account, status, since) VALUES ($1, $2, now()) ON CONFLICT (account) DO NOTHING RETURNING status`, [
+            input.account,
+            input.status,
+          ]);
           // Another replica recorded the first status at the same moment: it told the transition.
           if (inserted.length === 0) return null;
           // A first look at an account that is healthy is no transition anyone waits for.
@@ -420,10 +420,13 @@ export function historyStore(sql: SqlClient, replicaId: string): HistoryStore {
 
     async finishScan(finish) {
       await sql.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO scan_runs (account, replica, started_at, finished_at, outcome, changes) VALUES ($1, $2, $3::timestamptz, now(), $4, $5)`,
-          [finish.account, replicaId, finish.startedAt.toISOString(), finish.outcome, finish.changes],
-        );
+        await tx.query(`INSERT INTO scan_runs (account, replica, started_at, finished_at, outcome, changes) VALUES ($1, $2, $3::timestamptz, now(), $4, $5)`, [
+          finish.account,
+          replicaId,
+          finish.startedAt.toISOString(),
+          finish.outcome,
+          finish.changes,
+        ]);
         await tx.query(
           `UPDATE account_scans
               SET holder = NULL, held_until = NULL, last_finished = now(), last_outcome = $3,
@@ -444,7 +447,15 @@ export function historyStore(sql: SqlClient, replicaId: string): HistoryStore {
         `SELECT id, account, replica, started_at, finished_at, outcome, changes FROM scan_runs ${account === undefined ? '' : 'WHERE account = $2'} ORDER BY id DESC LIMIT $1`,
         account === undefined ? [limit] : [limit, account],
       );
-      return rows.map((row) => ({ id: Number(row.id), account: row.account, replica: row.replica, startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome, changes: row.changes }));
+      return rows.map((row) => ({
+        id: Number(row.id),
+        account: row.account,
+        replica: row.replica,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        outcome: row.outcome,
+        changes: row.changes,
+      }));
     },
   };
 }

@@ -22,7 +22,6 @@ export const ChangeSeenEnum = builder.enumType('ChangeSeen', {
   values: {
     WRITE: { value: 'WRITE', description: 'A write through Patchbay made it.' },
     SCAN: { value: 'SCAN', description: 'A drift scan found it (made outside Patchbay).' },
-    READ: { value: 'READ', description: 'A read found it.' },
   } as const,
 });
 

@@ -61,16 +61,45 @@ describe('retention on the embedded store', () => {
     await seed(sql);
     await seedRotations(sql);
     const first = await runRetention(sql, { auditDays: 90, idempotencyHours: 24, batchSize: 10, maxBatches: 2 });
-    expect(first).toEqual({ ran: true, auditDeleted: 20, idempotencyDeleted: 6, rotationsDeleted: 1, more: true });
+    expect(first).toEqual({ ran: true, auditDeleted: 20, idempotencyDeleted: 6, rotationsDeleted: 1, historyDeleted: 0, more: true });
     const second = await runRetention(sql, { auditDays: 90, idempotencyHours: 24, batchSize: 10, maxBatches: 2 });
-    expect(second).toEqual({ ran: true, auditDeleted: 5, idempotencyDeleted: 0, rotationsDeleted: 0, more: false });
+    expect(second).toEqual({ ran: true, auditDeleted: 5, idempotencyDeleted: 0, rotationsDeleted: 0, historyDeleted: 0, more: false });
     expect(await counts(sql)).toEqual({ audit: 5, idempotency: KEPT_KEYS });
     expect((await sql.query<{ id: string }>('SELECT id FROM secret_rotations ORDER BY id')).map((row) => row.id)).toEqual(['rot-new-done', 'rot-old-left']);
   });
 
+  it('deletes old change history on the audit schedule (changes, health transitions, scan runs, ended deliveries) and keeps the rest', async () => {
+    const diff = '[]';
+    for (const [event, age] of [
+      ['old-change', '100 days'],
+      ['new-change', '1 day'],
+    ] as const) {
+      await sql.query(
+        `INSERT INTO connection_changes (event_id, connection_id, account, vendor, name, kind, actor, seen, diff, at) VALUES ($1, 'c', 'a', 'v', 'n', 'UPDATED', 'x', 'SCAN', $2::jsonb, now() - $3::interval)`,
+        [event, diff, age],
+      );
+    }
+    await sql.query(`INSERT INTO account_health_changes (event_id, account, vendor, status, at) VALUES ('old-health', 'a', 'v', 'FAILING', now() - interval '100 days')`);
+    await sql.query(`INSERT INTO scan_runs (account, replica, started_at, finished_at, outcome, changes) VALUES ('a', 'r', now() - interval '100 days', now() - interval '100 days', 'OK', 0)`);
+    for (const [event, state, age] of [
+      ['old-delivered', 'DELIVERED', '100 days'],
+      ['old-pending', 'PENDING', '100 days'],
+      ['new-delivered', 'DELIVERED', '1 day'],
+    ] as const) {
+      await sql.query(`INSERT INTO webhook_outbox (webhook_id, event_id, event_type, body, state, finished_at) VALUES ('w', $1, 't', '{}', $2, now() - $3::interval)`, [event, state, age]);
+      await sql.query(`INSERT INTO webhook_attempts (webhook_id, event_id, attempt, duration_ms) VALUES ('w', $1, 1, 5)`, [event]);
+    }
+    const run = await runRetention(sql, { auditDays: 90, idempotencyHours: 0 });
+    // One change, one health transition, one scan run, one ended delivery and its attempt.
+    expect(run.historyDeleted).toBe(5);
+    expect((await sql.query<{ event_id: string }>('SELECT event_id FROM connection_changes')).map((r) => r.event_id)).toEqual(['new-change']);
+    expect((await sql.query<{ event_id: string }>('SELECT event_id FROM webhook_outbox ORDER BY event_id')).map((r) => r.event_id)).toEqual(['new-delivered', 'old-pending']);
+    expect((await sql.query<{ event_id: string }>('SELECT event_id FROM webhook_attempts ORDER BY event_id')).map((r) => r.event_id)).toEqual(['new-delivered', 'old-pending']);
+  });
+
   it('0 keeps a table forever; bad batch sizes are refused', async () => {
     await sql.query(`INSERT INTO audit_log (at, caller, operation, outcome) VALUES (now() - interval '1000 days', 'c', 'op', 'OK')`);
-    expect(await runRetention(sql, { auditDays: 0, idempotencyHours: 0 })).toEqual({ ran: true, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, more: false });
+    expect(await runRetention(sql, { auditDays: 0, idempotencyHours: 0 })).toEqual({ ran: true, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, historyDeleted: 0, more: false });
     await expect(runRetention(sql, { auditDays: 1, idempotencyHours: 1, batchSize: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 });
@@ -98,7 +127,7 @@ describe.skipIf(PG_URL === '')('retention on PostgreSQL', () => {
       await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [RETENTION_LOCK_KEY.toString()]);
       return runRetention(b, { auditDays: 90, idempotencyHours: 24 });
     });
-    expect(skipped).toEqual({ ran: false, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, more: false });
+    expect(skipped).toEqual({ ran: false, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, historyDeleted: 0, more: false });
     expect((await counts(a)).audit).toBe(30);
 
     const runs = await Promise.all([runRetention(a, { auditDays: 90, idempotencyHours: 24, batchSize: 5 }), runRetention(b, { auditDays: 90, idempotencyHours: 24, batchSize: 5 })]);

@@ -19,7 +19,8 @@ export interface EventNotice {
 }
 
 export type ChangeKind = 'CREATED' | 'UPDATED' | 'DELETED' | 'SECRET_CHANGED';
-export type ChangeSeen = 'WRITE' | 'SCAN' | 'READ';
+/** How a change was seen. `READ` is reserved in the table for changes seen by reads, which do not record yet. */
+export type ChangeSeen = 'WRITE' | 'SCAN';
 /** The actor of a change Patchbay did not make. */
 export const OUTSIDE_PATCHBAY = 'OUTSIDE_PATCHBAY';
 

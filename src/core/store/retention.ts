@@ -31,9 +31,27 @@ export interface RetentionRun {
   readonly idempotencyDeleted: number;
   /** Secret rotations whose every target is settled, kept as long as idempotency records (their targets go with them). */
   readonly rotationsDeleted: number;
+  /**
+   * Change history kept on the audit log's schedule: changes, health transitions, scan runs, and
+   * webhook deliveries that ended (delivered or given up) with their attempts. Snapshots are kept:
+   * they are the current state, not history.
+   */
+  readonly historyDeleted: number;
   /** True when a table hit `maxBatches`: more old rows remain for the next run. */
   readonly more: boolean;
 }
+
+/** Old history rows, deleted in batches like the audit log (`$1` days, `$2` rows per statement). */
+const HISTORY_STATEMENTS: readonly string[] = [
+  'DELETE FROM connection_changes WHERE id IN (SELECT id FROM connection_changes WHERE at < now() - make_interval(days => $1::int) ORDER BY id LIMIT $2::int)',
+  'DELETE FROM account_health_changes WHERE id IN (SELECT id FROM account_health_changes WHERE at < now() - make_interval(days => $1::int) ORDER BY id LIMIT $2::int)',
+  'DELETE FROM scan_runs WHERE id IN (SELECT id FROM scan_runs WHERE finished_at < now() - make_interval(days => $1::int) ORDER BY id LIMIT $2::int)',
+  `DELETE FROM webhook_attempts WHERE id IN (
+     SELECT a.id FROM webhook_attempts a JOIN webhook_outbox o ON o.webhook_id = a.webhook_id AND o.event_id = a.event_id
+     WHERE o.state <> 'PENDING' AND o.finished_at < now() - make_interval(days => $1::int) LIMIT $2::int)`,
+  `DELETE FROM webhook_outbox WHERE (webhook_id, event_id) IN (
+     SELECT webhook_id, event_id FROM webhook_outbox WHERE state <> 'PENDING' AND finished_at < now() - make_interval(days => $1::int) LIMIT $2::int)`,
+];
 
 /** One run: takes the turn or skips; deletes old rows of each table in batches; commits. */
 export async function runRetention(sql: SqlClient, policy: RetentionPolicy): Promise<RetentionRun> {
@@ -42,7 +60,7 @@ export async function runRetention(sql: SqlClient, policy: RetentionPolicy): Pro
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || !Number.isSafeInteger(maxBatches) || maxBatches < 1) throw new RangeError('batchSize and maxBatches must be positive integers');
   return sql.transaction(async (tx) => {
     const [turn] = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS got', [RETENTION_LOCK_KEY.toString()]);
-    if (turn?.got !== true) return { ran: false, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, more: false };
+    if (turn?.got !== true) return { ran: false, auditDeleted: 0, idempotencyDeleted: 0, rotationsDeleted: 0, historyDeleted: 0, more: false };
     const batches = async (statement: string, age: number): Promise<{ deleted: number; more: boolean }> => {
       let deleted = 0;
       for (let batch = 0; batch < maxBatches; batch++) {
@@ -78,12 +96,17 @@ export async function runRetention(sql: SqlClient, policy: RetentionPolicy): Pro
             policy.idempotencyHours,
           )
         : { deleted: 0, more: false };
+    const history: { deleted: number; more: boolean }[] = [];
+    if (policy.auditDays > 0) {
+      for (const statement of HISTORY_STATEMENTS) history.push(await batches(statement, policy.auditDays));
+    }
     return {
       ran: true,
       auditDeleted: audit.deleted,
       idempotencyDeleted: idempotency.deleted,
       rotationsDeleted: rotations.deleted,
-      more: audit.more || idempotency.more || rotations.more,
+      historyDeleted: history.reduce((sum, part) => sum + part.deleted, 0),
+      more: audit.more || idempotency.more || rotations.more || history.some((part) => part.more),
     };
   });
 }
@@ -110,8 +133,8 @@ export function scheduleRetention(sql: SqlClient, policy: RetentionPolicy & { re
   const tick = () => {
     runRetention(sql, policy).then(
       (run) => {
-        if (run.auditDeleted + run.idempotencyDeleted + run.rotationsDeleted > 0) {
-          logger.info('retention: deleted old rows', { audit: run.auditDeleted, idempotency: run.idempotencyDeleted, rotations: run.rotationsDeleted, more: run.more });
+        if (run.auditDeleted + run.idempotencyDeleted + run.rotationsDeleted + run.historyDeleted > 0) {
+          logger.info('retention: deleted old rows', { audit: run.auditDeleted, idempotency: run.idempotencyDeleted, rotations: run.rotationsDeleted, history: run.historyDeleted, more: run.more });
         }
         plan(run.more ? 1_000 : policy.intervalMs);
       },

@@ -1,6 +1,5 @@
 import type { Scope } from '../core/auth/config.js';
-import type { AccountRef } from '../core/domain.js';
-import { ForbiddenError } from '../core/errors.js';
+import { ForbiddenError, InputValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EventNotices } from '../core/store/event-notify.js';
 import type { ChangeKind, ChangeRow, EventNotice, HealthChangeRow, HistoryStore } from '../core/store/history-store.js';
@@ -177,39 +176,53 @@ export function liveStream<T>(hub: EventHub, select: (event: PatchbayEvent) => T
   return iterator;
 }
 
-/** Which changes a `connectionChanges` subscriber asked for; an absent or empty list keeps every value. */
+/** Which changes a `connectionChanges` subscriber asked for (the change log's filter but `since`: a subscription starts now). */
 export interface LiveChangeFilter {
   readonly accounts?: readonly string[] | null | undefined;
   readonly vendors?: readonly string[] | null | undefined;
   readonly kinds?: readonly ChangeKind[] | null | undefined;
   readonly actors?: readonly string[] | null | undefined;
-  /** Vendor-side connection ids, as the change log keeps them. */
+  /** Connection global ids, as the change log keeps them. */
   readonly connectionIds?: readonly string[] | null | undefined;
 }
 
-const keeps = <V>(list: readonly V[] | null | undefined, value: V): boolean => list === null || list === undefined || list.length === 0 || list.includes(value);
+/** Whether a filter list keeps `value`: absent (null) keeps everything; an empty list nothing, as in the change log's filter. */
+const keeps = <V>(list: readonly V[] | null | undefined, value: V): boolean => list === null || list === undefined || list.includes(value);
 
 /**
  * Refuses, before any event, a subscriber that may read no account's connections; answers the
- * test each event's account must pass. The test is the caller's rights, the same rule that makes
- * `context.accounts` (an account outside them is unknown to the caller), applied to the event's
- * account key and vendor, so an account removed from the config since stays as hidden as before.
+ * test each event's account must pass. The same rule as the change log (`changes`): a caller
+ * allowed every account sees every account's events (those of an account removed from the config
+ * too); any other caller, those of the configured accounts it may read (`context.accounts`).
  */
-function readableAccounts(context: GatewayContext): (account: Pick<AccountRef, 'key' | 'vendor'>) => boolean {
+function readableAccounts(context: GatewayContext): (account: string) => boolean {
   if (!context.rights.has(READ_SCOPE)) throw new ForbiddenError(`This caller (${context.caller}) lacks the scope ${READ_SCOPE}.`, READ_SCOPE);
-  return (account) => context.rights.allows(READ_SCOPE, account);
+  if (context.rights.everyAccount) return () => true;
+  return (account) => context.accounts.get(account) !== undefined;
 }
 
-/** The account of a row as the rights check reads it. */
-const accountOf = (row: { readonly account: string; readonly vendor: string }): Pick<AccountRef, 'key' | 'vendor'> => ({ key: row.account, vendor: row.vendor });
+/** At most this many values in one filter list, as the change log's filter allows. */
+const MAX_FILTER_VALUES = 100;
+
+function checkLists(lists: Readonly<Record<string, readonly unknown[] | null | undefined>>, path: readonly string[]): void {
+  for (const [field, values] of Object.entries(lists)) {
+    if (values !== null && values !== undefined && values.length > MAX_FILTER_VALUES) throw InputValidationError.single([...path, field], `must list at most ${MAX_FILTER_VALUES} values`);
+  }
+}
+
+/** The request's abort signal, unless the caller gave its own: a client that leaves ends its stream. */
+const withRequestSignal = (context: GatewayContext, options: LiveStreamOptions): LiveStreamOptions =>
+  options.signal === undefined && context.scope.signal !== undefined ? { ...options, signal: context.scope.signal } : options;
 
 /**
- * The live changes `context`'s caller may see and `filter` asks for. Throws `ForbiddenError`
- * (before subscribing) when the caller lacks `connections:read`. Each change is delivered as the
- * row the log holds; events of accounts the caller may not read never enter its queue.
+ * The live changes `context`'s caller may see and `filter` asks for. Throws, before subscribing,
+ * `ForbiddenError` when the caller lacks `connections:read` and `InputValidationError` for a
+ * filter list over 100 values. Each change is delivered as the row the log holds; events of
+ * accounts the caller may not read never enter its queue.
  */
 export function connectionChangeStream(context: GatewayContext, filter: LiveChangeFilter, options: LiveStreamOptions = {}): AsyncIterableIterator<LiveDelivery<ChangeRow>> {
   const mayRead = readableAccounts(context);
+  checkLists({ accounts: filter.accounts, vendors: filter.vendors, kinds: filter.kinds, actors: filter.actors, connectionIds: filter.connectionIds }, ['filter']);
   return liveStream(
     context.deps.events,
     (event) => {
@@ -221,17 +234,19 @@ export function connectionChangeStream(context: GatewayContext, filter: LiveChan
         keeps(filter.kinds, change.kind) &&
         keeps(filter.actors, change.actor) &&
         keeps(filter.connectionIds, change.connectionId);
-      return wanted && mayRead(accountOf(change)) ? change : null;
+      return wanted && mayRead(change.account) ? change : null;
     },
-    { ...options, ...(options.signal === undefined && context.scope.signal !== undefined ? { signal: context.scope.signal } : {}) },
+    withRequestSignal(context, options),
   );
 }
 
-/** The live health transitions of `accounts` (every account when absent or empty) that `context`'s caller may see; as {@link connectionChangeStream}. */
+/** The live health transitions of `accounts` (every account when absent) that `context`'s caller may see; refused as {@link connectionChangeStream} is. */
 export function healthChangeStream(context: GatewayContext, accounts: readonly string[] | null | undefined, options: LiveStreamOptions = {}): AsyncIterableIterator<LiveDelivery<HealthChangeRow>> {
   const mayRead = readableAccounts(context);
-  return liveStream(context.deps.events, (event) => (event.type === 'account.health_changed' && keeps(accounts, event.health.account) && mayRead(accountOf(event.health)) ? event.health : null), {
-    ...options,
-    ...(options.signal === undefined && context.scope.signal !== undefined ? { signal: context.scope.signal } : {}),
-  });
+  checkLists({ accounts }, []);
+  return liveStream(
+    context.deps.events,
+    (event) => (event.type === 'account.health_changed' && keeps(accounts, event.health.account) && mayRead(event.health.account) ? event.health : null),
+    withRequestSignal(context, options),
+  );
 }

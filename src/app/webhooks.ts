@@ -56,8 +56,8 @@ export const DEFAULT_DELIVERY_TUNING: WebhookDeliveryTuning = {
 };
 
 /** The headers a receiver checks. */
-export const SIGNATURE_HEADER = 'Patchbay-Signature';
-export const EVENT_ID_HEADER = 'Patchbay-Event-Id';
+const SIGNATURE_HEADER = 'Patchbay-Signature';
+const EVENT_ID_HEADER = 'Patchbay-Event-Id';
 
 /** Most bytes of a receiver's answer read (and dropped) before its connection is let go. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -169,6 +169,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   const cutOff = new AbortController();
   let wakeUp: (() => void) | null = null;
   let woken = false;
+  let lastSweep = Number.NEGATIVE_INFINITY;
 
   const attempt = async (webhook: WebhookConfig, delivery: ClaimedDelivery): Promise<AttemptOutcome> => {
     const started = clock.now();
@@ -223,8 +224,12 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
 
   /** One poll: gives up expired rows, claims a batch, sends it; true when the batch was full (more may be due). */
   const poll = async (): Promise<boolean> => {
-    const expired = await store.giveUpExpired(tuning.maxAgeMs);
-    if (expired > 0) logger.warn('webhook: deliveries given up: older than the retry window', { count: expired });
+    // Giving up is a scan of the pending rows: a tenth of the max age late at most (a minute by default) is soon enough.
+    if (clock.now() - lastSweep >= Math.min(60_000, tuning.maxAgeMs / 10)) {
+      lastSweep = clock.now();
+      const expired = await store.giveUpExpired(tuning.maxAgeMs);
+      if (expired > 0) logger.warn('webhook: deliveries given up: older than the retry window', { count: expired });
+    }
     const claimed = await store.claimDue(holder, ids, tuning.leaseMs, tuning.maxAgeMs, tuning.batchSize);
     await Promise.all(claimed.map(deliver));
     return claimed.length === tuning.batchSize;
@@ -363,7 +368,7 @@ function decodeDeliveryCursor(after: string): DeliveryCursor {
     const value: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 4 && value[0] === CURSOR_TAG && value.slice(1).every((part) => typeof part === 'string')) {
       const [, createdKey, webhookId, eventId] = value as [string, string, string, string];
-      if (!Number.isNaN(Date.parse(createdKey.replace(' ', 'T')))) return { createdKey, webhookId, eventId };
+      if (/^\d{1,18}$/.test(createdKey)) return { createdKey, webhookId, eventId };
     }
   } catch {
     // fall through to the error below

@@ -44,7 +44,7 @@ export interface DeliveryRow {
   /** When the next attempt is due; null once finished. */
   readonly nextAttemptAt: Date | null;
   readonly finishedAt: Date | null;
-  /** `created_at` at full (microsecond) precision: the keyset cursor of log pages. */
+  /** `created_at` in microseconds since the epoch (decimal text): with the ids, the keyset cursor of log pages. */
   readonly createdKey: string;
 }
 
@@ -130,6 +130,9 @@ interface AttemptDbRow {
 }
 
 const seconds = (ms: number): number => ms / 1000;
+
+/** `created_at` in whole microseconds since the epoch (exact: a JS Date would drop the microseconds that order rows made in one millisecond). */
+const CREATED_MICROS = '(extract(epoch FROM created_at) * 1000000)::bigint';
 
 async function logAttempt(sql: SqlClient, delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
   await sql.query('INSERT INTO webhook_attempts (webhook_id, event_id, attempt, http_status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -235,11 +238,11 @@ export function webhookStore(sql: SqlClient): WebhookStore {
       if (filter.accounts !== undefined) where.push(`(body::jsonb #>> '{data,account}') = ANY(${param([...filter.accounts])}::text[])`);
       if (filter.after !== undefined) {
         const { createdKey, webhookId, eventId } = filter.after;
-        where.push(`(created_at, webhook_id, event_id) < (${param(createdKey)}::timestamptz, ${param(webhookId)}, ${param(eventId)})`);
+        where.push(`(${CREATED_MICROS}, webhook_id, event_id) < (${param(createdKey)}::bigint, ${param(webhookId)}, ${param(eventId)})`);
       }
       const rows = await sql.query<DeliveryDbRow>(
         `SELECT webhook_id, event_id, event_type, body::jsonb #>> '{data,account}' AS account, state, attempts,
-                created_at, next_attempt_at, finished_at, created_at::text AS created_key
+                created_at, next_attempt_at, finished_at, ${CREATED_MICROS}::text AS created_key
            FROM webhook_outbox ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY created_at DESC, webhook_id DESC, event_id DESC
           LIMIT ${param(filter.limit)}`,

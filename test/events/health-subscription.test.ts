@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthEvent } from '../../src/app/events.js';
 import type { AccountConfig } from '../../src/core/config/schema.js';
@@ -97,5 +99,26 @@ describe('accountHealthChanges', () => {
       await stream.close();
     }
     await until(() => h.runtime.deps.events.size === 0);
+  });
+  it('over a real socket on 127.0.0.1: events arrive, and a client that disconnects leaves no hub listener', async () => {
+    const server = createServer(h.runtime.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const stream = await openSse(fetch, `http://127.0.0.1:${port}/graphql`, HEALTH, { variables: { accounts: ['cs-a'] } });
+      try {
+        expect(stream.status).toBe(200);
+        await until(() => h.runtime.deps.events.size === 1);
+        const row = healthRow({ account: 'cs-a', vendor: 'chronosphere' });
+        h.runtime.deps.events.publish(healthEvent(row));
+        expect((await stream.next()).data?.data?.['accountHealthChanges']).toMatchObject({ id: row.eventId });
+      } finally {
+        await stream.close();
+      }
+      await until(() => h.runtime.deps.events.size === 0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -13,6 +13,7 @@ import type { SqlClient } from '../../src/core/store/sql.js';
 import { createStore, openStoreSql, type Store } from '../../src/core/store/store.js';
 import { webhookStore, type DeliveryRow, type WebhookStore } from '../../src/core/store/webhook-store.js';
 import { createRuntime, defaultGatewayConfig, type Runtime } from '../../src/server/runtime.js';
+import { createChronosphereSimulator } from '../../src/simulators/chronosphere/simulator.js';
 import { freshSchema, PG_URL } from '../support/pg-schema.js';
 import { signatureTime, signatureValid, startReceiver, until, type Receiver } from './support.js';
 
@@ -26,7 +27,12 @@ const SECRET = `whsec-${randomBytes(16).toString('hex')}`;
 /** Stands for a token a receiver takes in its URL's query: it must never leave the config either. */
 const TOKEN = `tok${randomBytes(8).toString('hex')}`;
 const FAST: Partial<WebhookDeliveryTuning> = { pollIntervalMs: 20, backoffBaseMs: 100, backoffCapMs: 400, timeoutMs: 3_000, leaseMs: 10_000, maxAgeMs: 60_000, closeGraceMs: 500 };
-const KEYS = { auditor: `key-auditor-${randomBytes(12).toString('hex')}`, reader: `key-reader-${randomBytes(12).toString('hex')}`, auditorA: `key-auditor-a-${randomBytes(12).toString('hex')}` };
+const KEYS = {
+  auditor: `key-auditor-${randomBytes(12).toString('hex')}`,
+  reader: `key-reader-${randomBytes(12).toString('hex')}`,
+  auditorA: `key-auditor-a-${randomBytes(12).toString('hex')}`,
+  writer: `key-writer-${randomBytes(12).toString('hex')}`,
+};
 const ACCOUNTS: AccountConfig[] = [
   { id: 'cs-a', vendor: 'chronosphere', baseUrl: 'http://127.0.0.1:9', apiToken: 'unused-token-a' },
   { id: 'cs-b', vendor: 'chronosphere', baseUrl: 'http://127.0.0.1:9', apiToken: 'unused-token-b' },
@@ -63,9 +69,9 @@ function hook(id: string, at: Receiver, events: WebhookConfig['events'] = WEBHOO
   return { id, url: `${at.origin}/hooks/${id}?token=${TOKEN}`, secret: SECRET, events };
 }
 
-function runtimeWith(webhooks: readonly WebhookConfig[], tuning: Partial<WebhookDeliveryTuning> = FAST, gateway = defaultGatewayConfig()): Runtime {
+function runtimeWith(webhooks: readonly WebhookConfig[], tuning: Partial<WebhookDeliveryTuning> = FAST, gateway = defaultGatewayConfig(), accounts: readonly AccountConfig[] = ACCOUNTS): Runtime {
   const runtime = createRuntime({
-    accounts: ACCOUNTS,
+    accounts,
     gateway,
     store,
     logger,
@@ -75,6 +81,7 @@ function runtimeWith(webhooks: readonly WebhookConfig[], tuning: Partial<Webhook
         { name: 'auditor', key: KEYS.auditor, scopes: ['audit:read'] },
         { name: 'reader', key: KEYS.reader, scopes: ['connections:read'] },
         { name: 'auditor-a', key: KEYS.auditorA, scopes: ['audit:read'], accounts: ['cs-a'] },
+        { name: 'writer', key: KEYS.writer, scopes: ['connections:write'] },
       ],
     }),
   });
@@ -256,6 +263,40 @@ describe('delivery', () => {
     expect(await firstError('wh-denied')).toMatchObject({ httpStatus: null, error: expect.stringMatching(/^EGRESS_DENIED: /) });
     expect(denied.received).toHaveLength(0);
     expect(await deliveryOf('wh-denied', 'evt-fail')).toMatchObject({ state: 'PENDING' });
+  });
+});
+
+describe('a write through Patchbay', () => {
+  it('reaches the receiver as a signed connection.created event naming its caller, with no secret value', async () => {
+    const simulator = createChronosphereSimulator({ apiToken: 'cs-webhook-token-7d21' });
+    await simulator.server.listen();
+    try {
+      const target = await receiver(() => 200);
+      const runtime = runtimeWith([hook('wh-write', target, ['connection.created'])], FAST, defaultGatewayConfig(), [
+        { id: 'cs-write', vendor: 'chronosphere', baseUrl: simulator.server.baseUrl, apiToken: 'cs-webhook-token-7d21' },
+      ]);
+      const apiKey = `SG.webhook-canary-${randomBytes(6).toString('hex')}`;
+      const created = await gql(
+        runtime,
+        KEYS.writer,
+        `mutation($input: CreateChronosphereExternalConnectionInput!) {
+          createChronosphereExternalConnection(input: $input) { __typename ... on ChronosphereExternalConnectionPayload { connection { id } } }
+        }`,
+        { input: { account: 'cs-write', slug: 'webhook-sendgrid', name: 'Webhook SendGrid', target: { sendgrid: { apiKey } } } },
+      );
+      expect(created.data['createChronosphereExternalConnection']).toMatchObject({ __typename: 'ChronosphereExternalConnectionPayload' });
+      await until('the event was received', () => target.received.length === 1);
+      const got = target.received[0];
+      expect(signatureValid(got?.signature, got?.body ?? '', SECRET)).toBe(true);
+      expect(JSON.parse(got?.body ?? '{}')).toMatchObject({
+        id: got?.eventId,
+        type: 'connection.created',
+        data: { account: 'cs-write', name: 'Webhook SendGrid', kind: 'CREATED', actor: 'apikey:writer', seen: 'WRITE' },
+      });
+      expect(got?.body).not.toContain(apiKey);
+    } finally {
+      await simulator.server.close();
+    }
   });
 });
 

@@ -23,10 +23,13 @@ const READ_SCOPE: Scope = 'connections:read';
 /** How many undelivered events a subscriber may fall behind by before its subscription is ended. */
 export const DEFAULT_MAX_QUEUED = 256;
 
+/** At most this many changes are looked at when catching up after a gap in the notifications. */
+const CATCH_UP_LIMIT = 500;
+
 export interface RelayOptions {
   readonly notices: EventNotices;
   /** Where the announced rows are loaded from (the store every replica shares). */
-  readonly store: Pick<HistoryStore, 'getChange' | 'getHealthChange'>;
+  readonly store: Pick<HistoryStore, 'getChange' | 'getHealthChange' | 'listChanges'>;
   readonly hub: EventHub;
   /**
    * This replica's id in the notices, when the store tells it: its own notices are skipped (they
@@ -41,14 +44,21 @@ export interface RelayOptions {
  * Publishes on `hub` every event another replica records. Rows are loaded one after the other in
  * the order the notices arrive (commit order), so subscribers see a replica's events in the order
  * they were recorded. A row that cannot be loaded (the store is briefly down) is logged and
- * skipped: the change stays in the history (`changes`), only its live delivery is lost. Events
- * recorded while the LISTEN connection was down are not replayed either; a warning says when.
+ * skipped: the change stays in the history (`changes`), only its live delivery is lost.
+ *
+ * While the LISTEN connection is down no notice arrives. When it is back, the changes recorded
+ * since the last one heard of are read from the change log (up to {@link CATCH_UP_LIMIT}) and
+ * published late, oldest first, before anything heard after; the hub drops those already
+ * published. Health transitions of the gap are not replayed (a warning says so): the store has
+ * no list of them, and the next transition of the account corrects the picture.
  * Answers a function that stops relaying.
  */
 export function relayReplicaEvents(options: RelayOptions): () => void {
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
   let heardBefore = false;
+  /** The newest change any replica announced (this one's included): where a catch-up starts. */
+  let lastChangeId: number | null = null;
   const load = async (notice: EventNotice): Promise<PatchbayEvent | null> => {
     if (notice.kind === 'change') {
       const row = await options.store.getChange(notice.id);
@@ -69,14 +79,53 @@ export function relayReplicaEvents(options: RelayOptions): () => void {
       });
     }
   };
+  const catchUp = async (after: number): Promise<void> => {
+    try {
+      const newestFirst = await options.store.listChanges({ limit: CATCH_UP_LIMIT });
+      const missed = newestFirst.filter((row) => row.id > after).reverse();
+      if (stopped) return;
+      for (const row of missed) {
+        lastChangeId = Math.max(lastChangeId ?? 0, row.id);
+        options.hub.publish(changeEvent(row));
+      }
+      options.logger.warn('events: listening again after a gap; changes recorded meanwhile were published late, health transitions of the gap were not', {
+        changes: missed.length,
+        incomplete: missed.length === CATCH_UP_LIMIT,
+      });
+    } catch (error) {
+      options.logger.warn('events: listening again after a gap; the changes recorded meanwhile could not be read, so they were not delivered live (they are in the history)', {
+        reason: error instanceof Error ? error.name : 'unknown',
+      });
+    }
+  };
+  const baseline = async (): Promise<void> => {
+    try {
+      const [newest] = await options.store.listChanges({ limit: 1 });
+      lastChangeId = Math.max(lastChangeId ?? 0, newest?.id ?? 0);
+    } catch {
+      // Without a baseline, a gap before the first change heard of is not caught up (a warning says so then).
+    }
+  };
   const unsubscribe = options.notices.onEvent({
     notice(notice) {
-      if (stopped || notice.replica === options.ownReplica) return;
+      if (stopped) return;
+      if (notice.kind === 'change') lastChangeId = Math.max(lastChangeId ?? 0, notice.id);
+      if (notice.replica === options.ownReplica) return;
       chain = chain.then(() => relay(notice));
     },
     resumed() {
-      if (heardBefore) options.logger.warn('events: listening again after a gap; events other replicas recorded meanwhile were not delivered live (they are in the history)');
-      heardBefore = true;
+      // The first start is no gap (a subscription starts from now): it only notes where the log stands.
+      if (!heardBefore) {
+        heardBefore = true;
+        chain = chain.then(baseline);
+        return;
+      }
+      const after = lastChangeId;
+      if (after === null) {
+        options.logger.warn('events: listening again after a gap before any change was heard of; changes recorded meanwhile were not delivered live (they are in the history)');
+        return;
+      }
+      chain = chain.then(() => catchUp(after));
     },
   });
   return () => {

@@ -92,26 +92,37 @@ function fakeNotices(): EventNotices & { readonly listeners: Set<EventNoticeList
 }
 
 describe('relayReplicaEvents', () => {
+  /** A store holding `changes` (any order) and `health`, counting what the relay reads. */
+  function fakeStore(changes: ChangeRow[], health: HealthChangeRow[], failing: ReadonlySet<number> = new Set()) {
+    const loads: string[] = [];
+    return {
+      loads,
+      changes,
+      async getChange(id: number): Promise<ChangeRow | null> {
+        loads.push(`change:${id}`);
+        // The first row loads slowest: publishing must still follow the notices' order.
+        await new Promise((resolve) => setTimeout(resolve, id === changes[0]?.id ? 30 : 0));
+        if (failing.has(id)) throw new Error('store down');
+        return changes.find((row) => row.id === id) ?? null;
+      },
+      async getHealthChange(id: number): Promise<HealthChangeRow | null> {
+        loads.push(`health:${id}`);
+        return health.find((row) => row.id === id) ?? null;
+      },
+      async listChanges(filter: { readonly limit: number }): Promise<ChangeRow[]> {
+        loads.push(`list:${filter.limit}`);
+        return [...changes].sort((a, b) => b.id - a.id).slice(0, filter.limit);
+      },
+    };
+  }
+
   it("loads other replicas' rows in notice order and publishes them; skips its own notices; logs a row it cannot load; stops", async () => {
     const hub = new EventHub();
     const notices = fakeNotices();
     const logger = createMemoryLogger();
     const change = changeRow({ account: 'a', vendor: 'datadog', id: 11 });
     const health = healthRow({ account: 'a', vendor: 'datadog', id: 12 });
-    const loads: string[] = [];
-    const store = {
-      async getChange(id: number): Promise<ChangeRow | null> {
-        loads.push(`change:${id}`);
-        // The first load is the slowest: order must still follow the notices.
-        await new Promise((resolve) => setTimeout(resolve, id === 11 ? 30 : 0));
-        if (id === 13) throw new Error('store down');
-        return id === 11 ? change : null;
-      },
-      async getHealthChange(id: number): Promise<HealthChangeRow | null> {
-        loads.push(`health:${id}`);
-        return id === 12 ? health : null;
-      },
-    };
+    const store = fakeStore([change], [health], new Set([13]));
     const published: string[] = [];
     hub.subscribe((event) => published.push(event.id));
     const stop = relayReplicaEvents({ notices, store, hub, ownReplica: 'me', logger });
@@ -123,19 +134,45 @@ describe('relayReplicaEvents', () => {
     send('change', 99, 'me');
     send('change', 13);
     send('change', 14);
-    await until(() => loads.length === 4);
+    await until(() => store.loads.length === 4);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(loads).toEqual(['change:11', 'health:12', 'change:13', 'change:14']);
+    expect(store.loads).toEqual(['change:11', 'health:12', 'change:13', 'change:14']);
     expect(published).toEqual([change.eventId, health.eventId]);
     expect(logger.lines.join('\n')).toContain('could not be loaded');
     expect(logger.lines.join('\n')).not.toContain('store down');
-
-    for (const listener of notices.listeners) listener.resumed();
-    expect(logger.lines.join('\n')).not.toContain('after a gap');
-    for (const listener of notices.listeners) listener.resumed();
-    expect(logger.lines.join('\n')).toContain('after a gap');
-
     stop();
     expect(notices.listeners.size).toBe(0);
+  });
+
+  it('after a gap, publishes late and oldest first the changes recorded since the last one heard of, before what is heard next', async () => {
+    const hub = new EventHub();
+    const notices = fakeNotices();
+    const logger = createMemoryLogger();
+    const before = changeRow({ account: 'a', vendor: 'datadog', id: 20 });
+    const store = fakeStore([before], []);
+    const published: string[] = [];
+    hub.subscribe((event) => published.push(event.id));
+    const stop = relayReplicaEvents({ notices, store, hub, ownReplica: 'me', logger });
+    const each = (fn: (listener: EventNoticeListener) => void) => {
+      for (const listener of notices.listeners) fn(listener);
+    };
+    // Start-up: the log's newest change is the baseline, and nothing is replayed.
+    each((l) => l.resumed());
+    await until(() => store.loads.includes('list:1'));
+    expect(published).toEqual([]);
+
+    // Three changes land while the connection is down (one of them this replica's own, already published here).
+    const own = changeRow({ account: 'a', vendor: 'datadog', id: 21 });
+    hub.publish(changeEvent(own));
+    const missed = [changeRow({ account: 'a', vendor: 'datadog', id: 22 }), changeRow({ account: 'b', vendor: 'datadog', id: 23 })];
+    const after = changeRow({ account: 'a', vendor: 'datadog', id: 24 });
+    store.changes.push(own, ...missed, after);
+    each((l) => l.resumed());
+    each((l) => l.notice({ kind: 'change', id: 24, replica: 'other' }));
+    await until(() => published.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(published).toEqual([own.eventId, ...missed.map((row) => row.eventId), after.eventId]);
+    expect(logger.lines.join('\n')).toContain('published late');
+    stop();
   });
 });

@@ -32,9 +32,9 @@ describe.skipIf(PG_URL === '')('live events across replicas', () => {
   const listeners: StoreNotifications[] = [];
   const replicas: Runtime[] = [];
 
-  const replica = async (name: string): Promise<Runtime> => {
+  const replica = async (name: string, retryMs?: number): Promise<Runtime> => {
     const store = await openStore({ databaseUrl: schema.url, replicaId: name });
-    const notifications = listenForStoreNotifications({ url: schema.url, applicationName: `patchbay:listen-${name}` });
+    const notifications = listenForStoreNotifications({ url: schema.url, applicationName: `patchbay:listen-${name}`, ...(retryMs === undefined ? {} : { retryMs }) });
     stores.push(store);
     listeners.push(notifications);
     const runtime = createRuntime({ accounts, gateway: defaultGatewayConfig(), store, logger: createMemoryLogger(), trackedInvalidations: notifications, eventNotices: notifications });
@@ -154,6 +154,47 @@ describe.skipIf(PG_URL === '')('live events across replicas', () => {
       unsubscribe();
     }
   });
+  it("a change recorded while C's LISTEN connection is down reaches C's subscriber late, when it listens again; later ones as they come", async () => {
+    const [a] = replicas;
+    if (!a) throw new Error('replica A expected');
+    // C waits 1.5 s before reconnecting: long enough to record a change through A meanwhile.
+    const c = await replica('replica-c', 1_500);
+    const listenerC = listeners[listeners.length - 1];
+    if (!listenerC) throw new Error('replica C expected');
+    for (let i = 0; i < 200 && !listenerC.listening(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(listenerC.listening()).toBe(true);
+    const stream = await openSse(c.yoga.fetch, url, CHANGES, { variables: { filter: { accounts: ['cs-b'] } } });
+    const observe = (name: string) => {
+      const connectionId = randomUUID();
+      const change = { eventId: randomUUID(), connectionId, account: 'cs-b', vendor: 'chronosphere', name, kind: 'CREATED' as const, actor: 'apikey:gap', seen: 'WRITE' as const, diff: [] };
+      return a.deps.store.applyObservation({ connectionId, account: 'cs-b', vendor: 'chronosphere', name, item: { name }, expectedVersion: null, change, outbox: [] });
+    };
+    try {
+      await until(() => c.deps.events.size === 1);
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: schema.url });
+      await admin.connect();
+      try {
+        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'patchbay:listen-replica-c'");
+      } finally {
+        await admin.end();
+      }
+      for (let i = 0; i < 200 && listenerC.listening(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(listenerC.listening()).toBe(false);
+      const during = await observe('during the gap');
+      expect(during).toMatchObject({ name: 'during the gap' });
+      for (let i = 0; i < 400 && !listenerC.listening(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(listenerC.listening()).toBe(true);
+      expect((await stream.next(3_000)).data?.data?.['connectionChanges']).toMatchObject({ id: typeof during === 'object' ? during?.eventId : null, actor: 'apikey:gap' });
+      const afterwards = await observe('after the gap');
+      expect((await stream.next(3_000)).data?.data?.['connectionChanges']).toMatchObject({ id: typeof afterwards === 'object' ? afterwards?.eventId : null });
+      expect(await stream.quietFor(200)).toBe(true);
+    } finally {
+      await stream.close();
+    }
+    await until(() => c.deps.events.size === 0);
+  }, 20_000);
+
   it("after B's LISTEN connection is lost and regained, A's events reach B's subscribers again", async () => {
     const [a, b] = replicas;
     const listenerB = listeners[1];

@@ -53,5 +53,12 @@ export function noValueEchoPlugin(): Plugin {
         return undefined;
       },
     }),
+    // A subscription's variables are coerced when it starts: a bad value is refused in this result, not in onExecuteDone's.
+    onSubscribe: () => ({
+      onSubscribeResult: ({ result, setResult }) => {
+        if (Symbol.asyncIterator in result || !result.errors?.length) return;
+        setResult({ ...result, errors: scrubErrors(result.errors) });
+      },
+    }),
   };
 }

@@ -13,6 +13,7 @@ import {
   isObjectType,
   type DirectiveNode,
   type DocumentNode,
+  type ExecutionArgs,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -145,13 +146,19 @@ export function checkTally(tally: OperationTally, limits: Limits): GraphQLError 
 
 /** Refuses, before anything runs, an operation whose cost, mutations, ids or deferrals are over the limits. */
 function costPlugin(limits: Limits, accounts: number): Plugin {
-  return {
-    onExecute: ({ args, setResultAndStopExecution }) => {
-      const variables = args.variableValues ?? {};
-      const refused = checkTally(tallyOperation(args.schema, args.document, args.operationName, variables, accounts), limits);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
-    },
+  const check = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>;
+    setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
+  }) => {
+    const variables = args.variableValues ?? {};
+    const refused = checkTally(tallyOperation(args.schema, args.document, args.operationName, variables, accounts), limits);
+    if (refused) setResultAndStopExecution({ errors: [refused] });
   };
+  // A subscription is counted once as it starts: what each of its events would cost, the same as a query's result.
+  return { onExecute: check, onSubscribe: check };
 }
 
 /** Refuses a query text over `maxQueryBytes` before it is parsed: parsing and validating is where a huge query spends its time. */
@@ -184,6 +191,11 @@ function noSuggestionsPlugin(): Plugin {
       onExecuteDone: ({ result }) => {
         if (!(Symbol.asyncIterator in result) && result.errors) scrub(result.errors);
         return undefined;
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult: ({ result }) => {
+        if (!(Symbol.asyncIterator in result) && result.errors) scrub(result.errors);
       },
     }),
   };

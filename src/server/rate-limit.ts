@@ -62,22 +62,23 @@ export class CallerRateLimiter {
 /**
  * Answers HTTP 429 with `Retry-After` when the caller (`context.caller`, whoever authentication
  * says is asking) has used up its `gateway.limits.requestsPerMinute`. It runs when the operation is
- * about to execute, before any field: a refused request calls no vendor. 0 turns it off.
+ * about to execute (or a subscription to start), before any field: a refused request calls no vendor.
+ * 0 turns it off.
  */
 export function rateLimitPlugin(requestsPerMinute: number, clock: Clock): Plugin<GatewayContext> {
   if (requestsPerMinute === 0) return {};
   const limiter = new CallerRateLimiter(requestsPerMinute, clock);
-  return {
-    onExecute: ({ args, setResultAndStopExecution }) => {
-      const retryAfter = limiter.take(args.contextValue.caller);
-      if (retryAfter === 0) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(`Too many requests from this caller; at most ${requestsPerMinute} per minute. Try again in ${retryAfter} s.`, {
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
-          }),
-        ],
-      });
-    },
+  // Queries and mutations reach onExecute, subscriptions onSubscribe: each one takes a token as it starts.
+  const gate = ({ args, setResultAndStopExecution }: { args: { contextValue: GatewayContext }; setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void }) => {
+    const retryAfter = limiter.take(args.contextValue.caller);
+    if (retryAfter === 0) return;
+    setResultAndStopExecution({
+      errors: [
+        new GraphQLError(`Too many requests from this caller; at most ${requestsPerMinute} per minute. Try again in ${retryAfter} s.`, {
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
+        }),
+      ],
+    });
   };
+  return { onExecute: gate, onSubscribe: gate };
 }

@@ -75,13 +75,21 @@ function defineSuite(makeTarget: () => Target | Promise<Target>): void {
          WHERE table_schema = current_schema() ORDER BY table_name`,
       );
       expect(tables.map((t) => t.table_name)).toEqual([
+        'account_health_changes',
+        'account_health_state',
+        'account_scans',
         'audit_log',
+        'connection_changes',
+        'connection_snapshots',
         'idempotency_records',
+        'scan_runs',
         'schema_migrations',
         'secret_fingerprints',
         'secret_rotation_targets',
         'secret_rotations',
         'tracked_datadog_connections',
+        'webhook_attempts',
+        'webhook_outbox',
         'write_intents',
       ]);
     });

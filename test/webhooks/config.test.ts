@@ -30,6 +30,12 @@ function issues(yaml: string): { path: string; message: string }[] {
 }
 
 describe('webhooks in the config file', () => {
+  it('reach the gateway from the file (the loader keeps them)', () => {
+    const config = parseConfigText(`accounts: []\nauth:\n  mode: none\nwebhooks:\n  - url: https://hooks.example.com/patchbay\n    secret: \${HOOK_SECRET}\n`, 'yaml', { HOOK_SECRET: SECRET });
+    expect(config.webhooks?.map((webhook) => webhook.url)).toEqual(['https://hooks.example.com/patchbay']);
+    expect(config.webhooks?.[0]?.events.length).toBe(EVENT_TYPES.length);
+  });
+
   it('names the same event types as the app', () => {
     expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([...EVENT_TYPES].sort());
   });

@@ -400,7 +400,7 @@ function validate(parsed: unknown, env: Record<string, string | undefined>, acco
   if (issues.length > 0 || !result.success) {
     throw new ConfigError(issues.length > 0 ? issues : [{ path: '', message: 'invalid config' }]);
   }
-  return { accounts: result.data.accounts.map(asAccount), gateway: result.data.gateway, auth: result.data.auth };
+  return { accounts: result.data.accounts.map(asAccount), gateway: result.data.gateway, auth: result.data.auth, webhooks: result.data.webhooks };
 }
 
 /** A parsed account entry, typed: zod has checked these fields; TypeScript sees a record. */

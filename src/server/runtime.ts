@@ -147,7 +147,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         notices: options.eventNotices,
         store,
         hub: deps.events,
-        ownReplica: 'replicaId' in options.store && typeof options.store.replicaId === 'string' ? options.store.replicaId : null,
+        ownReplica: options.store.replicaId,
         logger: options.logger,
       })
     : () => undefined;

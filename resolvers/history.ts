@@ -1,9 +1,9 @@
 import { builder } from '../schema/builder.js';
-import { ConnectionChangeFilterInput, ConnectionChangePageRef, ScanAccountPayloadRef } from '../schema/history.js';
+import { ConnectionChangeFilterInput, ConnectionChangePageRef } from '../schema/history.js';
 import { VendorConnectionInterface } from '../schema/vendor-connection.js';
 import { connectionGlobalId, vendorOf } from '../src/app/connections.js';
-import { observedAtOf, readChanges, scanAccountNow } from '../src/app/history-read.js';
-import { ForbiddenError, InputValidationError, MutationInProgressError, NotFoundError, StoreUnavailableError } from '../src/core/errors.js';
+import { observedAtOf, readChanges } from '../src/app/history-read.js';
+import { ForbiddenError, InputValidationError, StoreUnavailableError } from '../src/core/errors.js';
 import { MAX_PAGE_SIZE } from '../src/core/pagination.js';
 
 builder.queryField('changes', (t) =>
@@ -49,20 +49,5 @@ builder.interfaceField(VendorConnectionInterface, 'stale', (t) =>
   t.boolean({
     description: 'True when the connection comes from Patchbay’s last snapshot because its account failed (`connections(staleIfFailed: true)`), not from its vendor now.',
     resolve: (connection) => observedAtOf(connection) !== null,
-  }),
-);
-
-builder.mutationField('scanAccount', (t) =>
-  t.field({
-    type: ScanAccountPayloadRef,
-    description:
-      'Runs the drift scan of one account now: reads it (within its quota and breaker) and records what changed outside Patchbay since it was last seen. Needs `connections:read` on the account. Background scans run on `gateway.history.scanIntervalSeconds`.',
-    args: { account: t.arg.string({ required: true, description: 'The account (config key).' }) },
-    errors: {
-      types: [NotFoundError, ForbiddenError, MutationInProgressError, StoreUnavailableError],
-      directResult: true,
-      union: { name: 'ScanAccountResult', description: 'The scan, or why it did not run.' },
-    },
-    resolve: (_, args, context) => scanAccountNow(context, args.account),
   }),
 );

@@ -10,5 +10,6 @@ import './dismiss-unconfirmed-write.js';
 import './secret-usages.js';
 import './rotate-secret.js';
 import './history.js';
+import './scan-account.js';
 import './subscriptions.js';
 import './webhook-deliveries.js';

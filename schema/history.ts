@@ -70,6 +70,14 @@ export const ConnectionChangePageRef = builder.objectRef<ChangePage>('Connection
   }),
 });
 
+export const ScanAccountInputType = builder.inputType('ScanAccountInput', {
+  description: 'Which account to scan now.',
+  fields: (t) => ({
+    account: t.string({ required: true, description: 'The account (config key).' }),
+    dryRun: t.boolean({ defaultValue: false, description: 'Answer what the scan would record (a `WritePreview`), recording nothing.' }),
+  }),
+});
+
 export const ScanAccountPayloadRef = builder.objectRef<ScanPayload>('ScanAccountPayload').implement({
   description: 'One drift scan of one account: what it found changed outside Patchbay.',
   fields: (t) => ({

@@ -5,7 +5,7 @@ import { OUTSIDE_PATCHBAY, type ChangeRow } from '../core/store/history-store.js
 import type { AccountEntry } from './accounts.js';
 import { connectionGlobalId } from './connections.js';
 import { createRequestContext, type GatewayDeps } from './context.js';
-import { observe } from './history.js';
+import { decodeItem, observe } from './history.js';
 import { listAccount } from './inventory.js';
 import type { Listed } from './vendor-runtime.js';
 import type { ConnectionBase } from '../core/domain.js';
@@ -57,7 +57,7 @@ export async function scanAccount(deps: GatewayDeps, entry: AccountEntry, settin
   const startedAt = new Date();
   let outcome: ScanOutcome = { account: entry.ref, startedAt, finishedAt: startedAt, changes: [], error: null, skipped: 0 };
   try {
-    outcome = await compare(deps, entry, startedAt);
+    outcome = await compare(deps, entry, startedAt, false);
     return outcome;
   } finally {
     const spread = settings.intervalSeconds * settings.jitter;
@@ -70,7 +70,25 @@ export async function scanAccount(deps: GatewayDeps, entry: AccountEntry, settin
   }
 }
 
-async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date): Promise<ScanOutcome> {
+/**
+ * What a scan of `entry` would record now, worked out without recording anything (no lease, no
+ * health transition, no change, no snapshot): `scanAccount` with `dryRun`. `before` and `after`
+ * are the account's connections as last seen and as the vendor shows them, by id.
+ */
+export async function previewScan(
+  deps: GatewayDeps,
+  entry: AccountEntry,
+): Promise<ScanOutcome & { readonly before: ReadonlyMap<string, ConnectionBase>; readonly after: ReadonlyMap<string, ConnectionBase> }> {
+  const outcome = await compare(deps, entry, new Date(), true);
+  return { ...outcome, before: outcome.seenBefore ?? new Map(), after: outcome.seenNow ?? new Map() };
+}
+
+async function compare(
+  deps: GatewayDeps,
+  entry: AccountEntry,
+  startedAt: Date,
+  dry: boolean,
+): Promise<ScanOutcome & { readonly seenBefore?: Map<string, ConnectionBase>; readonly seenNow?: Map<string, ConnectionBase> }> {
   // The snapshots are read before the vendor is: one a write moves meanwhile is left to that write.
   const snapshots = new Map((await deps.store.listSnapshots({ account: entry.ref.key })).map((row) => [row.connectionId, row]));
   const context = createRequestContext(deps, undefined, SCANNER);
@@ -86,11 +104,14 @@ async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date):
     }
   } catch (error) {
     if (!(error instanceof PatchbayError)) throw error;
-    await deps.health.record(entry.ref, 'FAILING', error);
+    if (!dry) await deps.health.record(entry.ref, 'FAILING', error);
     return { account: entry.ref, startedAt, finishedAt: new Date(), changes: [], error, skipped: snapshots.size };
   }
-  await deps.health.record(entry.ref, 'HEALTHY', null);
-  const how = { actor: OUTSIDE_PATCHBAY, seen: 'SCAN' as const, baseline: !(await deps.store.scannedBefore(entry.ref.key)) };
+  if (!dry) await deps.health.record(entry.ref, 'HEALTHY', null);
+  const how = { actor: OUTSIDE_PATCHBAY, seen: 'SCAN' as const, baseline: !(await deps.store.scannedBefore(entry.ref.key)), dry };
+  const seenNow = new Map<string, ConnectionBase>();
+  const seenBefore = new Map<string, ConnectionBase>();
+  for (const snapshot of snapshots.values()) if (snapshot.item !== null) seenBefore.set(snapshot.connectionId, decodeItem(snapshot.item, entry.ref));
   const changes: ChangeRow[] = [];
   let skipped = 0;
   const seen = new Set<string>();
@@ -103,6 +124,7 @@ async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date):
   for (const item of listed.items) {
     const connectionId = connectionGlobalId(entry.vendor, item);
     seen.add(connectionId);
+    seenNow.set(connectionId, item);
     await record(connectionId, item);
   }
   // Gone: only judged when the whole account answered (a failed part or an unreadable item may hold it).
@@ -115,7 +137,7 @@ async function compare(deps: GatewayDeps, entry: AccountEntry, startedAt: Date):
     }
     await record(snapshot.connectionId, null);
   }
-  return { account: entry.ref, startedAt, finishedAt: new Date(), changes, error: null, skipped };
+  return { account: entry.ref, startedAt, finishedAt: new Date(), changes, error: null, skipped, seenBefore, seenNow };
 }
 
 /** The background scanner of one replica; `close` stops it and waits for the scans running. */

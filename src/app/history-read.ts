@@ -3,7 +3,9 @@ import { pageSize } from '../core/pagination.js';
 import type { ChangeKind, ChangeRow } from '../core/store/history-store.js';
 import type { ConnectionBase } from '../core/domain.js';
 import type { GatewayContext } from './context.js';
-import { scanAccount as runScan, type ScanOutcome } from './drift.js';
+import { previewScan, scanAccount as runScan, type ScanOutcome } from './drift.js';
+import type { AccountEntry } from './accounts.js';
+import type { PreviewSpec } from './preview.js';
 import { decodeItem } from './history.js';
 import { requireRight } from './rights.js';
 
@@ -90,21 +92,64 @@ export async function readChanges(context: GatewayContext, filter: ChangeFilterA
 /** What `scanAccount` answers. */
 export type ScanPayload = ScanOutcome;
 
+/** `scanAccount`'s input. */
+export interface ScanAccountInput {
+  readonly account: string;
+  readonly dryRun?: boolean | null | undefined;
+}
+
 /**
- * Scans one account now (`scanAccount`), on this replica, whatever its schedule: needs
- * `connections:read` on it. A scan another replica is running answers `MutationInProgressError`.
+ * What `scanAccount` with `dryRun` answers: what a scan of the account would record now (its
+ * connections as last seen and as the vendor shows them, one note per change), recording nothing.
  */
-export async function scanAccountNow(context: GatewayContext, key: string): Promise<ScanPayload> {
-  const entry = context.accounts.get(key);
-  if (entry === undefined) throw new NotFoundError(`No account "${key}" is configured.`);
-  requireRight(context, 'connections:read', key);
+export async function previewScanOf(context: GatewayContext, input: ScanAccountInput): Promise<PreviewSpec> {
+  const seen = await previewScan(context.deps, scannable(context, input.account));
+  if (seen.error !== null) throw seen.error;
+  return {
+    operation: 'scanAccount',
+    account: input.account,
+    targetId: null,
+    before: byName(seen.before),
+    after: byName(seen.after),
+    notes: seen.changes.length === 0 ? ['The account is as Patchbay last saw it: a scan would record no change.'] : seen.changes.map(describe),
+  };
+}
+
+/**
+ * Scans one account now (`scanAccount`, inside `audited`), on this replica, whatever its schedule.
+ * A scan another replica is running answers `MutationInProgressError`.
+ */
+export async function scanAccountNow(context: GatewayContext, input: ScanAccountInput): Promise<ScanPayload> {
   const { history } = context.deps.gateway;
-  const outcome = await runScan(context.deps, entry, { intervalSeconds: history.scanIntervalSeconds || 300, jitter: history.scanJitter }, true);
+  const outcome = await runScan(context.deps, scannable(context, input.account), { intervalSeconds: history.scanIntervalSeconds || 300, jitter: history.scanJitter }, true);
   if (outcome === 'held-elsewhere' || outcome === 'not-due') {
     const seconds = Math.ceil(context.deps.gateway.requestDeadlineMs / 1000);
-    throw new MutationInProgressError(`A scan of account "${key}" is running on another replica; its changes will be in \`changes\` when it ends. Ask again in ${seconds} s.`, seconds);
+    throw new MutationInProgressError(`A scan of account "${input.account}" is running on another replica; its changes will be in \`changes\` when it ends. Ask again in ${seconds} s.`, seconds);
   }
   return outcome;
+}
+
+function scannable(context: GatewayContext, key: string): AccountEntry {
+  const found = context.accounts.get(key);
+  if (found === undefined) throw new NotFoundError(`No account "${key}" is configured.`);
+  return found;
+}
+
+/** Connections by name (a repeated name gets its position), as a preview compares them. */
+function byName(connections: ReadonlyMap<string, ConnectionBase>): Record<string, ConnectionBase> {
+  const named: Record<string, ConnectionBase> = {};
+  for (const connection of [...connections.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    let key = connection.name;
+    for (let n = 2; key in named; n++) key = `${connection.name} #${n}`;
+    named[key] = connection;
+  }
+  return named;
+}
+
+/** One change a scan would record, in words. */
+function describe(change: ChangeRow): string {
+  const fields = change.diff.map((field) => `${field.path} ${field.kind}`).join(', ');
+  return `${change.name}: ${change.kind}${fields === '' ? '' : ` (${fields})`}`;
 }
 
 /** A connection served from its snapshot while its account fails: when it was last seen. */

@@ -112,6 +112,8 @@ export interface HowSeen {
    * pointed at an account for the first time reports no "created" for everything already there).
    */
   readonly baseline?: boolean;
+  /** A dry run (`scanAccount` with `dryRun`): the change is worked out and answered, nothing is stored or published. */
+  readonly dry?: boolean;
 }
 
 /** How many times a write's observation is compared again when a scan moved the snapshot meanwhile. */
@@ -164,6 +166,7 @@ export async function observe(
   const before = snapshot?.item === null || snapshot?.item === undefined ? null : decodeItem(snapshot.item, ref);
   // A connection Patchbay never saw and that is gone now: nothing to remember, unless this write deleted it.
   if (snapshot === null && item.connection === null && how.seen !== 'WRITE') return null;
+  if (how.baseline === true && how.dry === true) return null;
   if (how.baseline === true) {
     const taken = await store.applyObservation({
       connectionId: item.connectionId,
@@ -190,8 +193,8 @@ export async function observe(
   if (found === null) {
     // Already as the write left it: a scan may have seen this write first and called it drift.
     if (how.seen === 'WRITE' && how.writeStartedAt !== undefined) await takeOverScannedChange(store, item.connectionId, how);
-    // Only a confirmation: a deleted connection seen deleted again needs no row update.
-    if (snapshot === null || item.connection === null) return null;
+    // Only a confirmation: a deleted connection seen deleted again needs no row update; a dry run stores nothing.
+    if (snapshot === null || item.connection === null || how.dry === true) return null;
     const confirmed = await store.applyObservation({ ...base, change: null, outbox: [] });
     return confirmed === 'moved' ? 'moved' : null;
   }
@@ -206,6 +209,7 @@ export async function observe(
     seen: how.seen,
     diff: found.diff,
   };
+  if (how.dry === true) return { ...change, id: 0, at: new Date() };
   const type = eventTypeOf(found.kind);
   const outbox = deps.webhooks.rowsFor(change.eventId, type, new Date(), eventData({ type, change }));
   const stored = await store.applyObservation({ ...base, change, outbox });

@@ -218,6 +218,7 @@ const FLEET_DEFAULTS = {
     startupParameters: true,
   },
   retention: { auditDays: 90, idempotencyHours: 24, intervalMinutes: 60 },
+  history: { scanIntervalSeconds: 300, scanJitter: 0.2, scanConcurrency: 2 },
   shutdown: { drainDelayMs: 0, graceMs: 10000 },
 };
 
@@ -264,6 +265,8 @@ describe('gateway.store, gateway.retention and gateway.shutdown', () => {
     [{ store: { pool: 3 } }, 'gateway.store', ''],
     [{ retention: { auditDays: -1 } }, 'gateway.retention.auditDays', 'at least 0'],
     [{ retention: { intervalMinutes: 0 } }, 'gateway.retention.intervalMinutes', 'at least 1'],
+    [{ history: { scanJitter: 0.9 } }, 'gateway.history.scanJitter', 'at most 0.5'],
+    [{ history: { scanIntervalSeconds: -5 } }, 'gateway.history.scanIntervalSeconds', 'at least 0'],
     [{ shutdown: { graceMs: 700_000 } }, 'gateway.shutdown.graceMs', 'at most 600000'],
   ])('refuses %j at %s', (gateway, path, message) => {
     let error: unknown;

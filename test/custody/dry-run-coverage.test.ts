@@ -23,6 +23,7 @@ const SHARED: Readonly<Record<string, string>> = {
   dismissUnconfirmedWrite: 'test/datadog/unconfirmed-writes.test.ts',
   rotateSecret: 'test/custody/custody.test.ts',
   resumeSecretRotation: 'test/custody/resume.test.ts',
+  scanAccount: 'test/history/drift.test.ts',
 };
 /** The rotation mutations answer a `SecretRotation` with `dryRun: true` (per-target changes) rather than one `WritePreview`. */
 const ROTATIONS = new Set(['rotateSecret', 'resumeSecretRotation']);

@@ -19,7 +19,7 @@ import { startFleet, type Fleet } from '../inventory/support.js';
 
 const NEW_CORTEX_TOKEN = 'cx-canary-Drift-7e3d9a1f55';
 const NEW_PD_KEY = 'pd-canary-Drift-2b8c4e6f0a9d';
-const SCAN = `mutation($account: String!) { scanAccount(account: $account) {
+const SCAN = `mutation($account: String!) { scanAccount(input: { account: $account }) {
   __typename ... on Error { message }
   ... on ScanAccountPayload { skipped error { __typename message } changes { id connectionId kind actor seen name fields { path kind secret before after } } }
 } }`;
@@ -80,6 +80,27 @@ afterAll(async () => {
 });
 
 describe('drift scans', () => {
+  it('with dryRun says what a scan would record, and records nothing', async () => {
+    const account = accountOf('chronosphere');
+    const slug = CHRONOSPHERE_SEED_SLUGS.webhookBridge;
+    await clientOf<ChronosphereClient>('chronosphere').deleteConnection(scope, slug);
+    const before = await fleet.store.listChanges({ limit: 1000 });
+    const runsBefore = await fleet.store.listScanRuns(account);
+    const preview = await gql(
+      `mutation($account: String!) { scanAccount(input: { account: $account, dryRun: true }) { __typename ... on WritePreview { notes changes { path kind } } } }`,
+      { account },
+    );
+    const answer = preview['scanAccount'] as { __typename: string; notes: string[]; changes: { path: string; kind: string }[] };
+    expect(answer.__typename).toBe('WritePreview');
+    expect(answer.notes).toEqual([expect.stringMatching(/: DELETED/)]);
+    expect(answer.changes.length).toBeGreaterThan(0);
+    expect(answer.changes.every((change) => change.kind === 'REMOVED')).toBe(true);
+    // Nothing recorded: no change, no scan run, and the real scan still finds it.
+    expect(await fleet.store.listChanges({ limit: 1000 })).toEqual(before);
+    expect(await fleet.store.listScanRuns(account)).toEqual(runsBefore);
+    expect((await scan(account)).map((c) => c.kind)).toEqual(['DELETED']);
+  });
+
   it('records a change made at each vendor directly as OUTSIDE_PATCHBAY after one scan', async () => {
     const datadog = clientOf<DatadogClient>('datadog');
     const [tracked] = await fleet.store.listTrackedDatadogConnections(accountOf('datadog'));

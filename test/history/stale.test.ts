@@ -12,7 +12,7 @@ const LIST = `query($staleIfFailed: Boolean, $filter: ConnectionFilter) { connec
   nodes { ... on VendorConnection { id name stale observedAt } }
   failures { account { key } part error { __typename } }
 } }`;
-const SCAN = `mutation($account: String!) { scanAccount(account: $account) { __typename ... on ScanAccountPayload { changes { kind } error { __typename } } } }`;
+const SCAN = `mutation($account: String!) { scanAccount(input: { account: $account }) { __typename ... on ScanAccountPayload { changes { kind } error { __typename } } } }`;
 
 interface Page {
   connections: { nodes: { id: string; name: string; stale: boolean; observedAt: string }[]; failures: { account: { key: string }; part: string | null; error: { __typename: string } }[] };

@@ -86,10 +86,9 @@ describe('drift scans', () => {
     await clientOf<ChronosphereClient>('chronosphere').deleteConnection(scope, slug);
     const before = await fleet.store.listChanges({ limit: 1000 });
     const runsBefore = await fleet.store.listScanRuns(account);
-    const preview = await gql(
-      `mutation($account: String!) { scanAccount(input: { account: $account, dryRun: true }) { __typename ... on WritePreview { notes changes { path kind } } } }`,
-      { account },
-    );
+    const preview = await gql(`mutation($account: String!) { scanAccount(input: { account: $account, dryRun: true }) { __typename ... on WritePreview { notes changes { path kind } } } }`, {
+      account,
+    });
     const answer = preview['scanAccount'] as { __typename: string; notes: string[]; changes: { path: string; kind: string }[] };
     expect(answer.__typename).toBe('WritePreview');
     expect(answer.notes).toEqual([expect.stringMatching(/: DELETED/)]);

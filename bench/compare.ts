@@ -223,7 +223,15 @@ async function startPair(accounts: readonly AccountConfig[], datadogTracked: Rea
   const config = {
     accounts,
     auth: { mode: 'none' },
-    gateway: { requestDeadlineMs: 60_000, vendorCallTimeoutMs: 30_000, limits: { requestsPerMinute: 0, maxIds: 100_000, costLimit: 1_000_000 }, egress: { denyRanges: [] } },
+    gateway: {
+      requestDeadlineMs: 60_000,
+      vendorCallTimeoutMs: 30_000,
+      limits: { requestsPerMinute: 0, maxIds: 100_000, costLimit: 1_000_000 },
+      egress: { denyRanges: [] },
+      // Drift scans are background work on their own schedule (one read of each account every few
+      // minutes): off here, so that one landing inside a timed window is not billed to its requests.
+      history: { scanIntervalSeconds: 0 },
+    },
   };
   await writeFile(configPath, JSON.stringify(config));
   const env = { ...process.env, PATCHBAY_CONFIG: configPath, PATCHBAY_DATA_DIR: join(dataDir, 'store'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', NODE_ENV: 'production' };

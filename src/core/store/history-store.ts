@@ -291,43 +291,62 @@ export function historyStore(sql: SqlClient, replicaId: string): HistoryStore {
       return rows.map(toSnapshot);
     },
 
-    applyObservation(observation) {
-      return sql.transaction(async (tx) => {
-        const item = observation.item === null ? null : JSON.stringify(observation.item);
-        const changed = observation.change !== null;
-        if (observation.expectedVersion === null) {
-          const inserted = await tx.query<{ version: number }>(
-            `INSERT INTO connection_snapshots (connection_id, account, vendor, name, item, observed_at, changed_at)
-             VALUES ($1, $2, $3, $4, $5::jsonb, now(), now())
-             ON CONFLICT (connection_id) DO NOTHING RETURNING version`,
-            [observation.connectionId, observation.account, observation.vendor, observation.name, item],
-          );
-          if (inserted.length === 0) return 'moved';
-        } else {
-          const updated = await tx.query<{ version: number }>(
-            `UPDATE connection_snapshots
-                SET item = $2::jsonb, name = $3, observed_at = now(),
-                    changed_at = CASE WHEN $4::boolean THEN now() ELSE changed_at END,
+    async applyObservation(observation) {
+      // One statement (atomic by itself, so no transaction round trips): the snapshot, only if its
+      // version is still the one compared with; the change, only if the snapshot moved; its outbox
+      // rows; and on PostgreSQL the NOTIFY, which is delivered at commit like any.
+      const item = observation.item === null ? null : JSON.stringify(observation.item);
+      const change = observation.change;
+      const outbox = observation.outbox;
+      const snapshot =
+        observation.expectedVersion === null
+          ? `INSERT INTO connection_snapshots (connection_id, account, vendor, name, item, observed_at, changed_at)
+             SELECT $1, $2, $3, $4, $5::jsonb, now(), now() WHERE $6::int IS NULL
+             ON CONFLICT (connection_id) DO NOTHING RETURNING version`
+          : `UPDATE connection_snapshots
+                SET item = $5::jsonb, name = $4, observed_at = now(),
+                    changed_at = CASE WHEN $7::text IS NOT NULL THEN now() ELSE changed_at END,
                     version = version + 1
-              WHERE connection_id = $1 AND version = $5
-              RETURNING version`,
-            [observation.connectionId, item, observation.name, changed, observation.expectedVersion],
-          );
-          if (updated.length === 0) return 'moved';
-        }
-        const change = observation.change;
-        if (change === null) return null;
-        const rows = await tx.query<ChangeDbRow>(
-          `INSERT INTO connection_changes (event_id, connection_id, account, vendor, name, kind, actor, seen, diff)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
-           RETURNING ${CHANGE_COLUMNS}`,
-          [change.eventId, change.connectionId, change.account, change.vendor, change.name, change.kind, change.actor, change.seen, JSON.stringify(change.diff)],
-        );
-        const stored = toChange(single(rows));
-        await insertOutbox(tx, observation.outbox);
-        await notify(tx, { kind: 'change', id: stored.id, replica: replicaId });
-        return stored;
-      });
+              WHERE connection_id = $1 AND version = $6::int
+              RETURNING version`;
+      const announce = sql.kind === 'postgres' ? `, CASE WHEN c.id IS NOT NULL THEN pg_notify($17, json_build_object('kind', 'change', 'id', c.id, 'replica', $18::text)::text) END AS notified` : '';
+      const rows = await sql.query<ChangeDbRow & { applied: number | string }>(
+        `WITH snap AS (${snapshot}),
+         c AS (
+           INSERT INTO connection_changes (event_id, connection_id, account, vendor, name, kind, actor, seen, diff)
+           SELECT $7, $1, $2, $3, $8, $9, $10, $11, $12::jsonb FROM snap WHERE $7::text IS NOT NULL
+           RETURNING ${CHANGE_COLUMNS}
+         ),
+         o AS (
+           INSERT INTO webhook_outbox (webhook_id, event_id, event_type, body)
+           SELECT w, e, t, b FROM unnest($13::text[], $14::text[], $15::text[], $16::text[]) AS x(w, e, t, b)
+           WHERE EXISTS (SELECT 1 FROM c)
+           ON CONFLICT (webhook_id, event_id) DO NOTHING
+         )
+         SELECT (SELECT count(*) FROM snap) AS applied, c.*${announce} FROM (SELECT 1) AS one LEFT JOIN c ON true`,
+        [
+          observation.connectionId,
+          observation.account,
+          observation.vendor,
+          observation.name,
+          item,
+          observation.expectedVersion,
+          change?.eventId ?? null,
+          change?.name ?? null,
+          change?.kind ?? null,
+          change?.actor ?? null,
+          change?.seen ?? null,
+          change === null ? null : JSON.stringify(change.diff),
+          outbox.map((r) => r.webhookId),
+          outbox.map((r) => r.eventId),
+          outbox.map((r) => r.eventType),
+          outbox.map((r) => r.body),
+          ...(sql.kind === 'postgres' ? [EVENTS_CHANNEL, replicaId] : []),
+        ],
+      );
+      const row = single(rows);
+      if (Number(row.applied) === 0) return 'moved';
+      return row.id === null || row.id === undefined ? null : toChange(row);
     },
 
     async claimChange(id, actor) {

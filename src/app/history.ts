@@ -130,7 +130,10 @@ export async function recordWrite(deps: GatewayDeps, store: Store, observed: rea
   for (const item of observed) {
     try {
       for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-        const [snapshot] = await store.listSnapshots({ connectionIds: [item.connectionId] });
+        // A create's connection is new: its first try inserts without reading (one statement); if a
+        // snapshot was there after all (an upsert, a scan that saw it first), it is read and compared.
+        const fresh = attempt === 1 && how.targetExisted !== true && item.connection !== null && item.account !== null;
+        const [snapshot] = fresh ? [] : await store.listSnapshots({ connectionIds: [item.connectionId] });
         const account = item.account ?? (snapshot ? { key: snapshot.account, vendor: snapshot.vendor } : accountOf(deps, writeAccount));
         if (account === null) break;
         const outcome = await observe(deps, store, { ...item, account }, snapshot ?? null, how);

@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import { pageInfoOf } from './page-info.js';
-import type { ChangeEdge, ChangePage, ScanPayload } from '../src/app/history-read.js';
+import type { ChangeEdge, ChangePage } from '../src/app/history-read.js';
+import type { ScanOutcome } from '../src/app/drift.js';
 import type { ChangeRow } from '../src/core/store/history-store.js';
 import { ErrorInterface } from './errors.js';
 import { FieldChangeType } from './preview.js';
@@ -78,7 +79,7 @@ export const ScanAccountInputType = builder.inputType('ScanAccountInput', {
   }),
 });
 
-export const ScanAccountPayloadRef = builder.objectRef<ScanPayload>('ScanAccountPayload').implement({
+export const ScanAccountPayloadRef = builder.objectRef<ScanOutcome>('ScanAccountPayload').implement({
   description: 'One drift scan of one account: what it found changed outside Patchbay.',
   fields: (t) => ({
     account: t.field({ type: VendorAccountRef, description: 'The account scanned.', resolve: (s) => s.account }),

@@ -1,8 +1,8 @@
 import type { GatewayContext } from './context.js';
-import { InputValidationError } from '../core/errors.js';
 import { pageSize } from '../core/pagination.js';
 import type { AuditEntry, ListAuditOptions } from '../core/store/store.js';
 import { requireRight } from './rights.js';
+import { filterList, rowCursor, visibleAccounts } from './list-args.js';
 
 /** How `auditLog` is narrowed. Every given criterion must hold. */
 export interface AuditLogFilter {
@@ -24,25 +24,7 @@ export interface AuditLogPage {
   readonly hasPreviousPage: boolean;
 }
 
-/** Most values one filter list may hold. */
-const MAX_FILTER_VALUES = 100;
-const CURSOR_PREFIX = 'audit:';
-
-function encodeAuditCursor(id: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
-}
-
-function decodeAuditCursor(after: string): number {
-  const match = /^audit:(\d{1,15})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match) throw InputValidationError.single(['after'], 'is not a cursor this list produced');
-  return Number(match[1]);
-}
-
-function checkList(values: readonly string[] | null | undefined, field: string): readonly string[] | undefined {
-  if (values === null || values === undefined) return undefined;
-  if (values.length > MAX_FILTER_VALUES) throw InputValidationError.single(['filter', field], `must list at most ${MAX_FILTER_VALUES} values`);
-  return values;
-}
+const CURSOR = rowCursor('audit');
 
 /**
  * A page of the audit log for a caller with `audit:read`, newest first, with keyset cursors (an
@@ -53,17 +35,12 @@ function checkList(values: readonly string[] | null | undefined, field: string):
 export async function readAuditLog(context: GatewayContext, filter: AuditLogFilter, first: number | null | undefined, after: string | null | undefined): Promise<AuditLogPage> {
   requireRight(context, 'audit:read', null);
   const size = pageSize(first);
-  const beforeId = after ? decodeAuditCursor(after) : undefined;
-  const requested = checkList(filter.accounts, 'accounts');
-  let accounts = requested;
-  if (!context.rights.everyAccount) {
-    const visible = context.deps.accounts.entries.filter((entry) => context.rights.covers(entry.ref)).map((entry) => entry.ref.key);
-    accounts = requested === undefined ? visible : requested.filter((key) => visible.includes(key));
-  }
+  const beforeId = after ? CURSOR.decode(after) : undefined;
+  const accounts = visibleAccounts(context, filterList(filter.accounts, ['filter', 'accounts']));
   const empty: AuditLogPage = { edges: [], hasNextPage: false, hasPreviousPage: beforeId !== undefined };
   if (accounts !== undefined && accounts.length === 0) return empty;
-  const callers = checkList(filter.callers, 'callers');
-  const operations = checkList(filter.operations, 'operations');
+  const callers = filterList(filter.callers, ['filter', 'callers']);
+  const operations = filterList(filter.operations, ['filter', 'operations']);
   const options: ListAuditOptions = {
     // One more than the page, to know whether another follows.
     limit: size + 1,
@@ -75,7 +52,7 @@ export async function readAuditLog(context: GatewayContext, filter: AuditLogFilt
   };
   const entries = await context.store.listAudit(options);
   return {
-    edges: entries.slice(0, size).map((node) => ({ cursor: encodeAuditCursor(node.id), node })),
+    edges: entries.slice(0, size).map((node) => ({ cursor: CURSOR.encode(node.id), node })),
     hasNextPage: entries.length > size,
     hasPreviousPage: beforeId !== undefined,
   };

@@ -1,3 +1,4 @@
+import type { ConnectionEventType, EventType } from '../core/events.js';
 import type { ChangeKind, ChangeRow, HealthChangeRow, OutboxInput } from '../core/store/history-store.js';
 
 /**
@@ -6,12 +7,6 @@ import type { ChangeKind, ChangeRow, HealthChangeRow, OutboxInput } from '../cor
  * goes (GraphQL subscriptions, webhook deliveries), so a receiver can de-duplicate; one id is
  * never two different events.
  */
-
-export type ConnectionEventType = 'connection.created' | 'connection.updated' | 'connection.deleted' | 'connection.secret_changed';
-export type EventType = ConnectionEventType | 'account.health_changed';
-
-/** Every event type, in the order the docs list them (webhook config `events` names these). */
-export const EVENT_TYPES: readonly EventType[] = ['connection.created', 'connection.updated', 'connection.deleted', 'connection.secret_changed', 'account.health_changed'];
 
 const TYPE_OF_KIND: Readonly<Record<ChangeKind, ConnectionEventType>> = {
   CREATED: 'connection.created',

@@ -1,4 +1,4 @@
-import { InputValidationError, MutationInProgressError, NotFoundError, type PatchbayError } from '../core/errors.js';
+import { MutationInProgressError, NotFoundError, type PatchbayError } from '../core/errors.js';
 import { pageSize } from '../core/pagination.js';
 import type { ChangeKind, ChangeRow } from '../core/store/history-store.js';
 import type { ConnectionBase } from '../core/domain.js';
@@ -8,6 +8,7 @@ import type { AccountEntry } from './accounts.js';
 import type { PreviewSpec } from './preview.js';
 import { decodeItem } from './history.js';
 import { requireRight } from './rights.js';
+import { filterList, rowCursor, visibleAccounts } from './list-args.js';
 
 /** How `changes` (and a connection's `history`) is narrowed. Every given criterion must hold. */
 export interface ChangeFilterArgs {
@@ -31,23 +32,7 @@ export interface ChangePage {
   readonly hasPreviousPage: boolean;
 }
 
-const MAX_FILTER_VALUES = 100;
-
-function encodeChangeCursor(id: number): string {
-  return Buffer.from(`change:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeChangeCursor(after: string): number {
-  const match = /^change:(\d{1,15})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match) throw InputValidationError.single(['after'], 'is not a cursor this list produced');
-  return Number(match[1]);
-}
-
-function checkList<T>(values: readonly T[] | null | undefined, field: string): readonly T[] | undefined {
-  if (values === null || values === undefined) return undefined;
-  if (values.length > MAX_FILTER_VALUES) throw InputValidationError.single(['filter', field], `must list at most ${MAX_FILTER_VALUES} values`);
-  return values;
-}
+const CURSOR = rowCursor('change');
 
 /**
  * A page of the change log, newest first, keyset-paged by the change's number (exact while
@@ -58,19 +43,14 @@ function checkList<T>(values: readonly T[] | null | undefined, field: string): r
 export async function readChanges(context: GatewayContext, filter: ChangeFilterArgs, first: number | null | undefined, after: string | null | undefined): Promise<ChangePage> {
   requireRight(context, 'connections:read', null);
   const size = pageSize(first);
-  const beforeId = after ? decodeChangeCursor(after) : undefined;
-  const requested = checkList(filter.accounts, 'accounts');
-  let accounts = requested;
-  if (!context.rights.everyAccount) {
-    const visible = context.accounts.entries.map((entry) => entry.ref.key);
-    accounts = requested === undefined ? visible : requested.filter((key) => visible.includes(key));
-  }
+  const beforeId = after ? CURSOR.decode(after) : undefined;
+  const accounts = visibleAccounts(context, filterList(filter.accounts, ['filter', 'accounts']));
   const empty: ChangePage = { edges: [], hasNextPage: false, hasPreviousPage: beforeId !== undefined };
   if (accounts !== undefined && accounts.length === 0) return empty;
-  const vendors = checkList(filter.vendors, 'vendors');
-  const kinds = checkList(filter.kinds, 'kinds');
-  const actors = checkList(filter.actors, 'actors');
-  const connectionIds = checkList(filter.connectionIds, 'connectionIds');
+  const vendors = filterList(filter.vendors, ['filter', 'vendors']);
+  const kinds = filterList(filter.kinds, ['filter', 'kinds']);
+  const actors = filterList(filter.actors, ['filter', 'actors']);
+  const connectionIds = filterList(filter.connectionIds, ['filter', 'connectionIds']);
   const rows = await context.store.listChanges({
     // One more than the page, to know whether another follows.
     limit: size + 1,
@@ -83,14 +63,11 @@ export async function readChanges(context: GatewayContext, filter: ChangeFilterA
     ...(beforeId === undefined ? {} : { beforeId }),
   });
   return {
-    edges: rows.slice(0, size).map((node) => ({ cursor: encodeChangeCursor(node.id), node })),
+    edges: rows.slice(0, size).map((node) => ({ cursor: CURSOR.encode(node.id), node })),
     hasNextPage: rows.length > size,
     hasPreviousPage: beforeId !== undefined,
   };
 }
-
-/** What `scanAccount` answers. */
-export type ScanPayload = ScanOutcome;
 
 /** `scanAccount`'s input. */
 export interface ScanAccountInput {
@@ -119,7 +96,7 @@ export async function previewScanOf(context: GatewayContext, input: ScanAccountI
  * Scans one account now (`scanAccount`, inside `audited`), on this replica, whatever its schedule.
  * A scan another replica is running answers `MutationInProgressError`.
  */
-export async function scanAccountNow(context: GatewayContext, input: ScanAccountInput): Promise<ScanPayload> {
+export async function scanAccountNow(context: GatewayContext, input: ScanAccountInput): Promise<ScanOutcome> {
   const { history } = context.deps.gateway;
   const outcome = await runScan(context.deps, scannable(context, input.account), { intervalSeconds: history.scanIntervalSeconds || 300, jitter: history.scanJitter }, true);
   if (outcome === 'held-elsewhere' || outcome === 'not-due') {

@@ -1,10 +1,11 @@
 import type { Scope } from '../core/auth/config.js';
-import { ForbiddenError, InputValidationError } from '../core/errors.js';
+import { ForbiddenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EventNotices } from '../core/store/event-notify.js';
 import type { ChangeKind, ChangeRow, EventNotice, HealthChangeRow, HistoryStore } from '../core/store/history-store.js';
 import type { GatewayContext } from './context.js';
 import { changeEvent, healthEvent, type EventHub, type PatchbayEvent } from './events.js';
+import { filterList } from './list-args.js';
 
 /**
  * Live events: what GraphQL subscriptions (`connectionChanges`, `accountHealthChanges`) deliver,
@@ -250,13 +251,9 @@ function readableAccounts(context: GatewayContext): (account: string) => boolean
   return (account) => context.accounts.get(account) !== undefined;
 }
 
-/** At most this many values in one filter list, as the change log's filter allows. */
-const MAX_FILTER_VALUES = 100;
-
+/** Refuses, before subscribing, a filter list longer than the change log's filter allows. */
 function checkLists(lists: Readonly<Record<string, readonly unknown[] | null | undefined>>, path: readonly string[]): void {
-  for (const [field, values] of Object.entries(lists)) {
-    if (values !== null && values !== undefined && values.length > MAX_FILTER_VALUES) throw InputValidationError.single([...path, field], `must list at most ${MAX_FILTER_VALUES} values`);
-  }
+  for (const [field, values] of Object.entries(lists)) filterList(values, [...path, field]);
 }
 
 /** The request's abort signal, unless the caller gave its own: a client that leaves ends its stream. */

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import type { WebhookConfig, WebhookEventType } from '../core/config/schema.js';
+import type { WebhookConfig } from '../core/config/schema.js';
+import type { EventType } from '../core/events.js';
 import { urlHint } from '../core/domain.js';
 import { InputValidationError } from '../core/errors.js';
 import { realClock, type Clock } from '../core/http/clock.js';
@@ -12,8 +13,9 @@ import type { OutboxInput } from '../core/store/history-store.js';
 import { newReplicaId } from '../core/store/mutation-records.js';
 import type { AttemptOutcome, AttemptRow, ClaimedDelivery, DeliveryCursor, DeliveryRow, DeliveryState, WebhookStore } from '../core/store/webhook-store.js';
 import type { GatewayContext } from './context.js';
-import { webhookBody, type EventHub, type EventType, type WebhookRouting } from './events.js';
+import { webhookBody, type EventHub, type WebhookRouting } from './events.js';
 import { requireRight } from './rights.js';
+import { filterList, visibleAccounts } from './list-args.js';
 
 /**
  * Signed webhooks: every recorded event is POSTed to each configured receiver that takes its
@@ -68,14 +70,10 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * event gets the same bytes.
  */
 export function createWebhookRouting(webhooks: readonly WebhookConfig[]): WebhookRouting {
-  // The config layer keeps its own list of event names (it may not import this layer). The two
-  // typed steps below fail to compile unless that list and EventType are the same set: a config
-  // name must be an EventType to enter the set, and an EventType a config name to be looked up.
   const routes = webhooks.map((webhook) => ({ id: webhook.id, takes: new Set<EventType>(webhook.events) }));
   return {
     rowsFor(id, type, occurredAt, data) {
-      const named: WebhookEventType = type;
-      const takers = routes.filter((route) => route.takes.has(named));
+      const takers = routes.filter((route) => route.takes.has(type));
       if (takers.length === 0) return [];
       const body = webhookBody(id, type, occurredAt, data);
       return takers.map((route): OutboxInput => ({ webhookId: route.id, eventId: id, eventType: type, body }));
@@ -356,7 +354,6 @@ export interface WebhookDeliveryPage {
   readonly hasPreviousPage: boolean;
 }
 
-const MAX_FILTER_VALUES = 100;
 const CURSOR_TAG = 'webhook-delivery';
 
 function encodeDeliveryCursor(row: DeliveryRow): string {
@@ -376,12 +373,6 @@ function decodeDeliveryCursor(after: string): DeliveryCursor {
   throw InputValidationError.single(['after'], 'is not a cursor this list produced');
 }
 
-function checkList<T>(values: readonly T[] | null | undefined, field: string): readonly T[] | undefined {
-  if (values === null || values === undefined) return undefined;
-  if (values.length > MAX_FILTER_VALUES) throw InputValidationError.single(['filter', field], `must list at most ${MAX_FILTER_VALUES} values`);
-  return values;
-}
-
 /**
  * A page of the webhook delivery log for a caller with `audit:read`: per (webhook, event) its
  * state, attempts and when the next is due, newest event first, with keyset cursors. A caller
@@ -392,17 +383,14 @@ export async function readWebhookDeliveries(context: GatewayContext, filter: Web
   requireRight(context, 'audit:read', null);
   const size = pageSize(first);
   const cursor = after ? decodeDeliveryCursor(after) : undefined;
-  const webhookIds = checkList(filter.webhookIds, 'webhookIds');
-  const eventIds = checkList(filter.eventIds, 'eventIds');
-  const states = checkList(filter.states, 'states');
+  const webhookIds = filterList(filter.webhookIds, ['filter', 'webhookIds']);
+  const eventIds = filterList(filter.eventIds, ['filter', 'eventIds']);
+  const states = filterList(filter.states, ['filter', 'states']);
   const empty: WebhookDeliveryPage = { edges: [], hasNextPage: false, hasPreviousPage: cursor !== undefined };
   const webhooks = context.deps.webhooks;
   if (!(webhooks instanceof Webhooks)) return empty;
-  let accounts: readonly string[] | undefined;
-  if (!context.rights.everyAccount) {
-    accounts = context.deps.accounts.entries.filter((entry) => context.rights.covers(entry.ref)).map((entry) => entry.ref.key);
-    if (accounts.length === 0) return empty;
-  }
+  const accounts = visibleAccounts(context, undefined);
+  if (accounts !== undefined && accounts.length === 0) return empty;
   const rows = await webhooks.log.listDeliveries({
     // One more than the page, to know whether another follows.
     limit: size + 1,

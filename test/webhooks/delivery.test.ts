@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookRouting, startWebhookDelivery, Webhooks, type WebhookDeliveryTuning } from '../../src/app/webhooks.js';
 import { eventData } from '../../src/app/events.js';
 import { authSchema } from '../../src/core/auth/config.js';
-import { WEBHOOK_EVENT_TYPES, type AccountConfig, type WebhookConfig } from '../../src/core/config/schema.js';
+import type { AccountConfig, WebhookConfig } from '../../src/core/config/schema.js';
+import { EVENT_TYPES } from '../../src/core/events.js';
 import type { AccountRef } from '../../src/core/domain.js';
 import { createDispatcher } from '../../src/core/http/dispatcher.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
@@ -65,7 +66,7 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Rece
   return started;
 }
 
-function hook(id: string, at: Receiver, events: WebhookConfig['events'] = WEBHOOK_EVENT_TYPES): WebhookConfig {
+function hook(id: string, at: Receiver, events: WebhookConfig['events'] = EVENT_TYPES): WebhookConfig {
   return { id, url: `${at.origin}/hooks/${id}?token=${TOKEN}`, secret: SECRET, events };
 }
 
@@ -248,7 +249,7 @@ describe('delivery', () => {
   it('logs an attempt without an answer with a short error and no URL: timeout, refused, denied by the egress rules', async () => {
     const hanging = await receiver(() => 'hang');
     const closedPort = await freePort();
-    const refused: WebhookConfig = { id: 'wh-refused', url: `http://127.0.0.1:${closedPort}/hooks?token=${TOKEN}`, secret: SECRET, events: WEBHOOK_EVENT_TYPES };
+    const refused: WebhookConfig = { id: 'wh-refused', url: `http://127.0.0.1:${closedPort}/hooks?token=${TOKEN}`, secret: SECRET, events: EVENT_TYPES };
     runtimeWith([hook('wh-hang', hanging), refused], { ...FAST, timeoutMs: 300 });
     const denied = await receiver(() => 200);
     const gateway = defaultGatewayConfig();

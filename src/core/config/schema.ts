@@ -1,3 +1,4 @@
+import { EVENT_TYPES, type EventType } from '../events.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_DENY_RANGES, insecureUrlProblem, parseRange } from '../http/egress.js';
@@ -26,35 +27,44 @@ const configKey = z.string().regex(CONFIG_KEY_PATTERN, { error: CONFIG_KEY_MESSA
 export const credential = z.string().min(1, { error: 'must not be empty' });
 
 /**
- * Any absolute http(s) URL without user info, query or fragment. Trailing slashes are
- * removed, so clients can append paths that start with '/'.
+ * An absolute http(s) URL without user info (a password in a URL ends up in logs) or fragment;
+ * `query` says whether it may carry a query string. `credentialsHint` tells where credentials go
+ * instead. Answers the parsed URL, or adds an issue and answers null.
  */
-export const baseUrlSchema = z.string().transform((raw, ctx) => {
+function httpUrl(raw: string, ctx: z.RefinementCtx, options: { readonly query: boolean; readonly credentialsHint: string }): URL | null {
   const text = raw.trim();
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
-    return z.NEVER;
+    return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     ctx.addIssue({ code: 'custom', message: 'must use http or https' });
-    return z.NEVER;
+    return null;
   }
   if (url.username !== '' || url.password !== '') {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials (user:password@); put them in the account fields',
-    });
-    return z.NEVER;
+    ctx.addIssue({ code: 'custom', message: `must not contain credentials (user:password@); ${options.credentialsHint}` });
+    return null;
   }
   // `new URL` drops an empty '?' or '#', so look at the text as well.
-  if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
-    ctx.addIssue({ code: 'custom', message: 'must not contain a query string or fragment' });
-    return z.NEVER;
+  const fragment = url.hash !== '' || text.includes('#');
+  const query = url.search !== '' || text.includes('?');
+  if (fragment || (query && !options.query)) {
+    ctx.addIssue({ code: 'custom', message: options.query ? 'must not contain a fragment' : 'must not contain a query string or fragment' });
+    return null;
   }
-  return url.href.replace(/\/+$/, '');
+  return url;
+}
+
+/**
+ * Any absolute http(s) URL without user info, query or fragment. Trailing slashes are
+ * removed, so clients can append paths that start with '/'.
+ */
+export const baseUrlSchema = z.string().transform((raw, ctx) => {
+  const url = httpUrl(raw, ctx, { query: false, credentialsHint: 'put them in the account fields' });
+  return url === null ? z.NEVER : url.href.replace(/\/+$/, '');
 });
 
 /** Fields every account has, whatever its vendor; each vendor's schema spreads them. */
@@ -321,14 +331,6 @@ export const gatewaySchema = z.strictObject({
   shutdown: shutdownSchema.prefault({}),
 });
 
-/**
- * The event types a webhook may take, as the config's `events` names them. The list lives here
- * because the config layer may not import the app's; src/app/webhooks.ts checks at compile time
- * that it names exactly the app's `EVENT_TYPES`.
- */
-export const WEBHOOK_EVENT_TYPES = ['connection.created', 'connection.updated', 'connection.deleted', 'connection.secret_changed', 'account.health_changed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
 /** Shortest webhook signing secret: an HMAC key anyone could guess is no signature. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 /** Most webhooks one config may list: each event is one outbox row per webhook. */
@@ -340,27 +342,8 @@ export const MAX_WEBHOOKS = 50;
  * token there; that is why only its origin is ever shown (`urlHint`).
  */
 const webhookUrlSchema = z.string().transform((raw, ctx) => {
-  const text = raw.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
-    return z.NEVER;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', message: 'must use http or https' });
-    return z.NEVER;
-  }
-  if (url.username !== '' || url.password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@); the receiver checks the signature instead' });
-    return z.NEVER;
-  }
-  if (url.hash !== '' || text.includes('#')) {
-    ctx.addIssue({ code: 'custom', message: 'must not contain a fragment' });
-    return z.NEVER;
-  }
-  return url.href;
+  const url = httpUrl(raw, ctx, { query: true, credentialsHint: 'the receiver checks the signature instead' });
+  return url === null ? z.NEVER : url.href;
 });
 
 /**
@@ -382,7 +365,7 @@ const webhookSchema = z
     secret: z.string().min(MIN_WEBHOOK_SECRET_LENGTH, { error: `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters` }),
     /** Event types delivered to it; default all of them. */
     events: z
-      .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` }))
+      .array(z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }))
       .min(1, { error: 'must list at least one event type (leave it out for all of them)' })
       .optional(),
     /** Lets `url` use plain http to a host that is not this machine (the events then cross the network in clear). */
@@ -399,7 +382,7 @@ const webhookSchema = z
       id: webhook.id ?? defaultWebhookId(webhook.url),
       url: webhook.url,
       secret: webhook.secret,
-      events: [...new Set(webhook.events ?? WEBHOOK_EVENT_TYPES)],
+      events: [...new Set(webhook.events ?? EVENT_TYPES)],
     }),
   );
 
@@ -422,7 +405,7 @@ export interface WebhookConfig {
   /** The receiver's URL as configured (it may carry a token: show `urlHint(url)` only). */
   readonly url: string;
   readonly secret: string;
-  readonly events: readonly WebhookEventType[];
+  readonly events: readonly EventType[];
 }
 
 /**

@@ -2,10 +2,14 @@
  * Side-by-side benchmark (issue 12): Patchbay against a raw undici client making the same vendor
  * calls.
  *
- *   npm run bench [-- --full] [--requests 200]
+ *   npm run bench [-- --full] [--requests 200] [--no-hive] [--only read,write,...] [--cpu-prof DIR]
+ *
+ * `--only` runs some workload groups (read, inventory, write, chronosphere, slow, growth, tracked)
+ * and prints the goals those measure; `--cpu-prof DIR` has Patchbay write a V8 CPU profile there
+ * when it stops (open it in Chrome DevTools or speedscope).
  *
  * Three kinds of process, all on 127.0.0.1: the vendor simulators (`src/simulators/cli.ts --bench`, throttles
- * lifted), Patchbay (`src/server/main.ts` in config mode: a generated config
+ * lifted), Patchbay (`bin/start.mjs`, as `npm start` runs it, in config mode: a generated config
  * pointing at the simulators, `auth.mode: none`, its store in a temp dir) and the raw client
  * (bench/raw-client.ts). This process is only the load driver: it sends each workload's requests
  * over HTTP to Patchbay and to the raw client alike, times them (p50/p99, requests per second) and
@@ -23,7 +27,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import type { AccountConfig } from '../src/core/config/schema.js';
@@ -50,14 +54,44 @@ const FULL = process.argv.includes('--full');
 const HIVE = !process.argv.includes('--no-hive');
 const REQUESTS = argument('requests', FULL ? 600 : 300);
 
+/** Workload groups `--only a,b` may select (default: all). */
+const WORKLOADS = ['read', 'inventory', 'write', 'chronosphere', 'slow', 'growth', 'tracked'] as const;
+type Workload = (typeof WORKLOADS)[number];
+function textArgument(name: string): string | null {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return null;
+  const value = process.argv[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value;
+}
+const ONLY: ReadonlySet<Workload> = (() => {
+  const list = textArgument('only');
+  if (list === null) return new Set(WORKLOADS);
+  const names = list.split(',');
+  for (const name of names) if (!(WORKLOADS as readonly string[]).includes(name)) throw new Error(`--only: unknown workload ${name} (one of ${WORKLOADS.join(', ')})`);
+  return new Set(names as Workload[]);
+})();
+/** Thrown to leave the tracked workload out when `--only` does not name it. */
+class SkippedWorkload extends Error {}
+/** `--cpu-prof DIR`: Patchbay writes a V8 CPU profile (node --cpu-prof) into DIR when it stops. */
+const CPU_PROF_DIR = textArgument('cpu-prof');
+
 /** A process this benchmark started, and the first line it printed that matched. */
 interface Started {
   readonly child: ChildProcess;
   readonly pid: number;
 }
 
-async function startProcess(args: readonly string[], env: NodeJS.ProcessEnv, ready: RegExp, onLine?: (line: string) => void): Promise<Started & { readonly match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+async function startProcess(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  onLine?: (line: string) => void,
+  nodeArgs: readonly string[] = [],
+): Promise<Started & { readonly match: RegExpExecArray }> {
+  // A TypeScript entry runs through tsx; bin/start.mjs (`npm start`) transpiles the gateway itself.
+  const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   // Every line is read (and passed on) for the process's whole life, so it never blocks on a full pipe.
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
@@ -235,7 +269,8 @@ async function startPair(accounts: readonly AccountConfig[], datadogTracked: Rea
   };
   await writeFile(configPath, JSON.stringify(config));
   const env = { ...process.env, PATCHBAY_CONFIG: configPath, PATCHBAY_DATA_DIR: join(dataDir, 'store'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', NODE_ENV: 'production' };
-  const patchbay = await startProcess(['src/server/main.ts'], env, /is ready: open (http:\/\/\S+)/);
+  const profile = CPU_PROF_DIR === null ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(CPU_PROF_DIR)];
+  const patchbay = await startProcess(['bin/start.mjs'], env, /is ready: open (http:\/\/\S+)/, undefined, profile);
   const startCpuMs = await procCpuMs(patchbay.pid);
   const rawConfig: RawConfig = { accounts: accounts as unknown as RawConfig['accounts'], datadogTracked };
   const raw = await startProcess(['bench/raw-client.ts'], { ...process.env, BENCH_RAW_CONFIG: JSON.stringify(rawConfig) }, /^port (\d+)/);
@@ -515,7 +550,7 @@ async function main(): Promise<void> {
 
     log('basic workloads (demo seed, five vendors)');
     pair = await startPair(accounts, tracked);
-    if (HIVE) {
+    if (HIVE && (ONLY.has('read') || ONLY.has('chronosphere'))) {
       const started = await startHive(accounts, log);
       if (started.ok) {
         hive = started.value;
@@ -532,59 +567,72 @@ async function main(): Promise<void> {
     const slug = 'slack-sre-alerts';
     const read = readStep(accounts, datadogIds, slug);
     const seedTotal = ((await postJson(`${pair.raw.url}/inventory`, {})).data as { totalCount: number }).totalCount;
-    const readRow = await compare(rows, pair, 'read (9 vendor calls)', read, 1, REQUESTS, log, hiveTarget);
-    const readRow16 = await compare(rows, pair, 'read (9 vendor calls)', read, 16, REQUESTS * 2, log, hiveTarget);
-    const readRow64 = await compare(rows, pair, 'read (9 vendor calls)', read, 64, REQUESTS * 2, log, hiveTarget);
-    await compare(rows, pair, `inventory (${seedTotal} items)`, inventoryStep(seedTotal), 1, REQUESTS, log);
-    await compare(rows, pair, `inventory (${seedTotal} items)`, inventoryStep(seedTotal), 16, REQUESTS, log);
-    const writes1 = await compare(rows, pair, 'write (2 creates + 2 deletes)', writeStep(accounts), 1, REQUESTS, log);
-    await compare(rows, pair, 'write (2 creates + 2 deletes)', writeStep(accounts), 8, REQUESTS, log);
-    for (const clients of [1, 16, 64]) await compare(rows, pair, 'Chronosphere create + delete', chronosphereWriteStep(accounts), clients, REQUESTS, log, hiveTarget);
+    const want = (workload: Workload) => ONLY.has(workload);
+    const readRow = want('read') ? await compare(rows, pair, 'read (9 vendor calls)', read, 1, REQUESTS, log, hiveTarget) : null;
+    const readRow16 = want('read') ? await compare(rows, pair, 'read (9 vendor calls)', read, 16, REQUESTS * 2, log, hiveTarget) : null;
+    const readRow64 = want('read') ? await compare(rows, pair, 'read (9 vendor calls)', read, 64, REQUESTS * 2, log, hiveTarget) : null;
+    if (want('inventory')) {
+      await compare(rows, pair, `inventory (${seedTotal} items)`, inventoryStep(seedTotal), 1, REQUESTS, log);
+      await compare(rows, pair, `inventory (${seedTotal} items)`, inventoryStep(seedTotal), 16, REQUESTS, log);
+    }
+    const writes1 = want('write') ? await compare(rows, pair, 'write (2 creates + 2 deletes)', writeStep(accounts), 1, REQUESTS, log) : null;
+    if (want('write')) await compare(rows, pair, 'write (2 creates + 2 deletes)', writeStep(accounts), 8, REQUESTS, log);
+    if (want('chronosphere')) {
+      for (const clients of [1, 16, 64]) await compare(rows, pair, 'Chronosphere create + delete', chronosphereWriteStep(accounts), clients, REQUESTS, log, hiveTarget);
+    }
     if (hive) {
       hiveRssMb = (await procMemory(hive.gateway.pid)).peakRssMb;
       await stopHive(hive);
       hive = null;
     }
-    await simulatorControl(sims, 'chronosphere', 'POST', 'faults', { delayMs: SLOW_VENDOR_DELAY_MS });
-    const slowRequests = FULL ? 64 : 32;
-    const slow1 = await compare(rows, pair, `read, Chronosphere +${SLOW_VENDOR_DELAY_MS} ms`, read, 1, Math.ceil(slowRequests / 2), log);
-    const slow16 = await compare(rows, pair, `read, Chronosphere +${SLOW_VENDOR_DELAY_MS} ms`, read, 16, slowRequests * 2, log);
-    await simulatorControl(sims, 'chronosphere', 'DELETE', 'faults');
+    let slow1: Row | null = null;
+    let slow16: Row | null = null;
+    if (want('slow')) {
+      await simulatorControl(sims, 'chronosphere', 'POST', 'faults', { delayMs: SLOW_VENDOR_DELAY_MS });
+      const slowRequests = FULL ? 64 : 32;
+      slow1 = await compare(rows, pair, `read, Chronosphere +${SLOW_VENDOR_DELAY_MS} ms`, read, 1, Math.ceil(slowRequests / 2), log);
+      slow16 = await compare(rows, pair, `read, Chronosphere +${SLOW_VENDOR_DELAY_MS} ms`, read, 16, slowRequests * 2, log);
+      await simulatorControl(sims, 'chronosphere', 'DELETE', 'faults');
+    }
     const peak = await procMemory(pair.patchbay.pid);
     await stopPair(pair);
     pair = null;
 
-    {
+    if (readRow && readRow16) {
       const ratio = Math.max(readRow.patchbay.cpuUsPerRequest / readRow.raw.cpuUsPerRequest, readRow16.patchbay.cpuUsPerRequest / readRow16.raw.cpuUsPerRequest);
       goals.push(goal(`reads CPU per request ≤ ${GOALS.readCpuRatio}× raw`, ratio <= GOALS.readCpuRatio, `${fixed(ratio, 2)}× (worst of 1 and 16 clients)`));
     }
-    goals.push(
-      goal(
-        `writes CPU per request ≤ ${GOALS.writeCpuRatio}× raw (store work included)`,
-        writes1.patchbay.cpuUsPerRequest / writes1.raw.cpuUsPerRequest <= GOALS.writeCpuRatio,
-        `${fixed(writes1.patchbay.cpuUsPerRequest / writes1.raw.cpuUsPerRequest, 2)}× at 1 client`,
-      ),
-    );
-    const slack1 = slow1.patchbay.p50 - SLOW_VENDOR_DELAY_MS;
-    const slack16 = slow16.patchbay.p50 - SLOW_VENDOR_DELAY_MS;
-    goals.push(
-      goal(
-        `p50 ≤ slowest vendor + ${GOALS.p50SlackMs1} ms at 1 client`,
-        slack1 <= GOALS.p50SlackMs1,
-        `${fixed(slow1.patchbay.p50)} ms = ${SLOW_VENDOR_DELAY_MS} + ${fixed(slack1)} ms (raw +${fixed(slow1.raw.p50 - SLOW_VENDOR_DELAY_MS)} ms)`,
-      ),
-    );
-    goals.push(
-      goal(
-        `p50 ≤ slowest vendor + ${GOALS.p50SlackMs16} ms at 16 clients`,
-        slack16 <= GOALS.p50SlackMs16,
-        `${fixed(slow16.patchbay.p50)} ms = ${SLOW_VENDOR_DELAY_MS} + ${fixed(slack16)} ms (raw +${fixed(slow16.raw.p50 - SLOW_VENDOR_DELAY_MS)} ms)`,
-      ),
-    );
-    const scalePb = slow16.patchbay.rps / slow1.patchbay.rps;
-    const scaleRaw = slow16.raw.rps / slow1.raw.rps;
-    goals.push(goal('throughput scales with concurrency like raw when a vendor is slow', scalePb >= 0.9 * scaleRaw, `1→16 clients: Patchbay ×${fixed(scalePb)}, raw ×${fixed(scaleRaw)}`));
-    if (readRow16.hive && readRow64.hive) {
+    if (writes1) {
+      goals.push(
+        goal(
+          `writes CPU per request ≤ ${GOALS.writeCpuRatio}× raw (store work included)`,
+          writes1.patchbay.cpuUsPerRequest / writes1.raw.cpuUsPerRequest <= GOALS.writeCpuRatio,
+          `${fixed(writes1.patchbay.cpuUsPerRequest / writes1.raw.cpuUsPerRequest, 2)}× at 1 client`,
+        ),
+      );
+    }
+    if (slow1 && slow16) {
+      const slack1 = slow1.patchbay.p50 - SLOW_VENDOR_DELAY_MS;
+      const slack16 = slow16.patchbay.p50 - SLOW_VENDOR_DELAY_MS;
+      goals.push(
+        goal(
+          `p50 ≤ slowest vendor + ${GOALS.p50SlackMs1} ms at 1 client`,
+          slack1 <= GOALS.p50SlackMs1,
+          `${fixed(slow1.patchbay.p50)} ms = ${SLOW_VENDOR_DELAY_MS} + ${fixed(slack1)} ms (raw +${fixed(slow1.raw.p50 - SLOW_VENDOR_DELAY_MS)} ms)`,
+        ),
+      );
+      goals.push(
+        goal(
+          `p50 ≤ slowest vendor + ${GOALS.p50SlackMs16} ms at 16 clients`,
+          slack16 <= GOALS.p50SlackMs16,
+          `${fixed(slow16.patchbay.p50)} ms = ${SLOW_VENDOR_DELAY_MS} + ${fixed(slack16)} ms (raw +${fixed(slow16.raw.p50 - SLOW_VENDOR_DELAY_MS)} ms)`,
+        ),
+      );
+      const scalePb = slow16.patchbay.rps / slow1.patchbay.rps;
+      const scaleRaw = slow16.raw.rps / slow1.raw.rps;
+      goals.push(goal('throughput scales with concurrency like raw when a vendor is slow', scalePb >= 0.9 * scaleRaw, `1→16 clients: Patchbay ×${fixed(scalePb)}, raw ×${fixed(scaleRaw)}`));
+    }
+    if (readRow && readRow16?.hive && readRow64?.hive) {
       const worst = Math.min(readRow16.patchbay.rps / readRow16.hive.rps, readRow64.patchbay.rps / readRow64.hive.rps);
       goals.push(
         goal(
@@ -593,7 +641,7 @@ async function main(): Promise<void> {
           `${fixed(readRow16.patchbay.rps / readRow16.hive.rps, 2)}× at 16, ${fixed(readRow64.patchbay.rps / readRow64.hive.rps, 2)}× at 64 (1 client: ${readRow.hive ? fixed(readRow.patchbay.rps / readRow.hive.rps, 2) : 'n/a'}×)`,
         ),
       );
-    } else goals.push(goal(`≥ ${GOALS.hiveRpsRatio}× Hive Gateway's throughput on the read at 16 and 64 clients`, false, `not measured (${hiveStatus})`));
+    } else if (want('read')) goals.push(goal(`≥ ${GOALS.hiveRpsRatio}× Hive Gateway's throughput on the read at 16 and 64 clients`, false, `not measured (${hiveStatus})`));
 
     try {
       // Growth: Chronosphere accounts (each a config account on the same simulator, so each lists
@@ -607,7 +655,7 @@ async function main(): Promise<void> {
             [100, 25],
             [100, 50],
           ];
-      for (const [items, accountCount] of matrix) {
+      for (const [items, accountCount] of want('growth') ? matrix : []) {
         log(`growth: ${accountCount} Chronosphere accounts × ${items} items`);
         await simulatorControl(sims, 'chronosphere', 'POST', 'reset');
         // The seed holds some connections already: add the rest.
@@ -622,6 +670,7 @@ async function main(): Promise<void> {
         pair = null;
       }
       await simulatorControl(sims, 'chronosphere', 'POST', 'reset');
+      if (!want('tracked')) throw new SkippedWorkload();
 
       log(`Datadog: 1,000 tracked connections, ${TRACKED_LATENCY_MS} ms each`);
       const made = await seedVendor(datadog, 'datadog', 1000 - datadogIds.length);
@@ -641,12 +690,17 @@ async function main(): Promise<void> {
         ),
       );
     } catch (error) {
-      // The basic and Hive rows are kept and printed; what failed is said.
-      const message = error instanceof Error ? error.message : String(error);
-      log(`growth / tracked workloads failed: ${message}`);
-      goals.push(goal('growth and 1,000 tracked workloads ran', false, `failed: ${message.slice(0, 300)}`));
-      if (pair) await stopPair(pair);
-      pair = null;
+      if (error instanceof SkippedWorkload) {
+        if (pair) await stopPair(pair);
+        pair = null;
+      } else {
+        // The basic and Hive rows are kept and printed; what failed is said.
+        const message = error instanceof Error ? error.message : String(error);
+        log(`growth / tracked workloads failed: ${message}`);
+        goals.push(goal('growth and 1,000 tracked workloads ran', false, `failed: ${message.slice(0, 300)}`));
+        if (pair) await stopPair(pair);
+        pair = null;
+      }
     }
     goals.push(goal(`idle RSS ≤ ${GOALS.idleRssMb} MB`, idle.rssMb <= GOALS.idleRssMb, `${fixed(idle.rssMb, 0)} MB after start (the raw client, also under tsx: ${fixed(rawIdle.rssMb, 0)} MB)`));
     const highest = Math.max(peak.peakRssMb, loaded?.peakRssMb ?? 0);
@@ -657,14 +711,15 @@ async function main(): Promise<void> {
         `peak ${fixed(highest, 0)} MB (VmHWM, basic workloads ${fixed(peak.peakRssMb, 0)}, 1,000 tracked ${loaded ? fixed(loaded.peakRssMb, 0) : 'n/a'}${hiveRssMb === null ? '' : `; Hive Gateway peak ${fixed(hiveRssMb, 0)}`})`,
       ),
     );
-    const demoCpuMs = await demoStartCpuMs();
-    goals.push(
-      goal(
-        `demo start < ${GOALS.startCpuMs / 1000} s CPU`,
-        demoCpuMs < GOALS.startCpuMs,
-        `${fixed(demoCpuMs, 0)} ms CPU to "ready" (config mode: ${fixed(startCpuMs, 0)} ms; both under tsx, which compiles on start)`,
-      ),
-    );
+    const demoCpuMs = ONLY.size === WORKLOADS.length ? await demoStartCpuMs() : Number.NaN;
+    if (!Number.isNaN(demoCpuMs))
+      goals.push(
+        goal(
+          `demo start < ${GOALS.startCpuMs / 1000} s CPU`,
+          demoCpuMs < GOALS.startCpuMs,
+          `${fixed(demoCpuMs, 0)} ms CPU to "ready" (config mode: ${fixed(startCpuMs, 0)} ms; both as \`npm start\` runs them, sources already transpiled)`,
+        ),
+      );
 
     process.stdout.write(`${header(hiveStatus)}\n\n${table(rows)}\n\nGoals (Patchbay, PB, against the raw undici client):\n${goals.join('\n')}\n`);
   } finally {
@@ -716,7 +771,7 @@ function hiveVersion(): string {
 async function demoStartCpuMs(): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' };
   delete env['PATCHBAY_CONFIG'];
-  const demo = await startProcess(['src/server/main.ts'], env, /is ready: open/);
+  const demo = await startProcess(['bin/start.mjs'], env, /is ready: open/);
   const cpuMs = await procCpuMs(demo.pid);
   await stopProcess(demo);
   return cpuMs;
@@ -733,7 +788,7 @@ function header(hiveStatus: string): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
     `Patchbay vs a raw undici client and Hive Gateway — ${cpus().length} cores (${cpu}), Node ${process.version}, ${FULL ? 'full' : 'default (reduced)'} matrix`,
-    'Method: simulators, Patchbay (config mode, embedded store, auth none) and the raw client each run in their own process; this',
+    'Method: simulators, Patchbay (as `npm start` runs it: config mode, embedded store, auth none) and the raw client (tsx) each run in their own process; this',
     'process drives both over HTTP on 127.0.0.1 with the same loops (warm-up first) and reads each target’s CPU (utime+stime) and',
     'RSS from /proc. CPU per request includes each target’s HTTP server; the simulators’ CPU is counted for neither. The raw client',
     'makes the same vendor calls and builds JSON by hand (no validation, no store, no retries). × = Patchbay / raw.',

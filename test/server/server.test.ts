@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulators/datadog/simulator.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
 
-/** Starts `src/server/main.ts` the way `npm start` does (demo unless a test sets PATCHBAY_CONFIG). */
-const startServer = (env: Record<string, string>) => startGatewayProcess({ PATCHBAY_CONFIG: '', ...env });
+/** Starts the gateway the way `npm start` does, through bin/start.mjs (demo unless a test sets PATCHBAY_CONFIG). */
+const startServer = (env: Record<string, string>) => startGatewayProcess({ PATCHBAY_CONFIG: '', ...env }, { entry: 'bin/start.mjs' });
 
 async function post(url: string, query: string, key?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query }) });
@@ -27,6 +27,21 @@ describe('npm start without config (demo mode)', () => {
   }, 60_000);
   afterAll(() => {
     server.child.kill('SIGKILL');
+  });
+
+  it('runs as JavaScript transpiled from the sources, not through a TypeScript loader', async () => {
+    const trees = await readdir(join('node_modules', '.cache', 'patchbay'));
+    const running = await Promise.all(
+      trees.map((tree) =>
+        stat(join('node_modules', '.cache', 'patchbay', tree, 'src', 'server', 'main.js')).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    expect(running).toContain(true);
+    const cmdline = await readFile(`/proc/${server.child.pid}/cmdline`, 'utf8').catch(() => null);
+    if (cmdline !== null) expect(cmdline).not.toContain('tsx');
   });
 
   it('says it is in demo mode and serves GraphiQL, probes and demo data', async () => {

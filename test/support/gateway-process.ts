@@ -10,9 +10,14 @@ export interface GatewayProcess {
   readonly exit: Promise<number | null>;
 }
 
-/** Starts `src/server/main.ts` on an ephemeral 127.0.0.1 port, with `env` over the test's own. */
-export function startGatewayProcess(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+/**
+ * Starts the gateway on an ephemeral 127.0.0.1 port, with `env` over the test's own: the sources
+ * through tsx, or with `entry: 'bin/start.mjs'` exactly as `npm start` runs it (transpiled once
+ * into node_modules/.cache/patchbay/ and run as JavaScript).
+ */
+export function startGatewayProcess(env: Record<string, string>, options: { entry?: 'src/server/main.ts' | 'bin/start.mjs' } = {}): GatewayProcess {
+  const entry = options.entry ?? 'src/server/main.ts';
+  const child = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     cwd: process.cwd(),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

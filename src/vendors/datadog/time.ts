@@ -28,10 +28,16 @@ function instant(date: string | undefined, time: string | undefined, fraction: s
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
   if (hour > 23 || minute > 59 || second > 59) return null;
-  const probe = new Date(Date.UTC(year, month - 1, day));
+  const midnight = Date.UTC(year, month - 1, day);
+  const probe = new Date(midnight);
   if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
   // JavaScript keeps milliseconds: the rest of Go's nanoseconds is dropped, not rounded.
-  const millis = fraction === undefined ? '' : `.${fraction.slice(0, 3).padEnd(3, '0')}`;
-  const parsed = new Date(`${date}T${time}${millis}${offset}`);
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
+  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  // Computed rather than parsed from a rebuilt string: this runs for every Datadog connection read.
+  const offsetHours = offset === 'Z' ? 0 : Number(offset.slice(1, 3));
+  const offsetRest = offset === 'Z' ? 0 : Number(offset.slice(4, 6));
+  if (offsetHours > 23 || offsetRest > 59) return null;
+  const offsetMinutes = (offset.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  const at = new Date(midnight + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis);
+  return Number.isNaN(at.getTime()) ? null : at;
 }

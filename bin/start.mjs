@@ -8,7 +8,7 @@
  * and 2 s more CPU to "ready" (README, Performance). No type checking happens here: `npm run
  * typecheck` does that, and `npm run build` (tsc) makes dist/ for production images.
  *
- * Every other argument is passed on to the server as it would be to `tsx src/server/main.ts`.
+ * `--transpile-only` transpiles (when the sources changed) and exits without starting the server.
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -107,4 +107,4 @@ if (!existsSync(join(tree, 'package.json'))) {
   await transpile(files, tree);
 }
 sweep(version);
-await import(pathToFileURL(join(tree, 'src', 'server', 'main.js')).href);
+if (!process.argv.includes('--transpile-only')) await import(pathToFileURL(join(tree, 'src', 'server', 'main.js')).href);

@@ -111,6 +111,50 @@ export async function applyFingerprintChanges(db: SqlClient, changes: readonly F
   }
 }
 
+/**
+ * {@link applyFingerprintChanges} as two data-modifying CTEs (`d`, `s`) of a caller's single
+ * statement, applied only where `guard` (an SQL condition) holds; `param` adds a parameter and
+ * answers its placeholder. The end state is the same as the statements one by one: a cleared
+ * field that is also set is upserted rather than deleted first (PostgreSQL cannot delete and
+ * re-insert one row in one statement). Null when a connection appears in two changes, whose order
+ * would matter: those are applied one by one.
+ */
+export function fingerprintChangeCtes(changes: readonly FingerprintChange[], guard: string, param: (value: unknown) => string): string | null {
+  const ids = changes.map((change) => change.connectionId);
+  if (new Set(ids).size !== ids.length) return null;
+  const clears = changes.map((change) => ({
+    connection_id: change.connectionId,
+    every: change.clear === 'all' || change.clear === 'others',
+    fields: Array.isArray(change.clear) ? change.clear : [],
+    keep: change.set.map((row) => row.field),
+  }));
+  // One row per field, the last set winning, as the statements one by one would leave it.
+  const sets = changes.flatMap((change) =>
+    [...new Map(change.set.map((row) => [row.field, row])).values()].map((row) => ({
+      connection_id: change.connectionId,
+      field: row.field,
+      account: change.account,
+      vendor: change.vendor,
+      service: change.service,
+      fingerprint: row.fingerprint,
+      last_four: row.lastFour,
+    })),
+  );
+  return `d AS (
+       DELETE FROM secret_fingerprints f
+       USING jsonb_to_recordset(${param(JSON.stringify(clears))}::jsonb) AS c(connection_id text, every boolean, fields text[], keep text[])
+       WHERE ${guard} AND f.connection_id = c.connection_id AND NOT (f.field = ANY(c.keep)) AND (c.every OR f.field = ANY(c.fields))
+     ),
+     s AS (
+       INSERT INTO secret_fingerprints (connection_id, field, account, vendor, service, fingerprint, last_four)
+       SELECT connection_id, field, account, vendor, service, fingerprint, last_four
+       FROM jsonb_to_recordset(${param(JSON.stringify(sets))}::jsonb) AS r(connection_id text, field text, account text, vendor text, service text, fingerprint text, last_four text)
+       WHERE ${guard}
+       ON CONFLICT (connection_id, field) DO UPDATE SET account = EXCLUDED.account, vendor = EXCLUDED.vendor, service = EXCLUDED.service,
+         fingerprint = EXCLUDED.fingerprint, last_four = EXCLUDED.last_four, written_at = now()
+     )`;
+}
+
 interface RotationDbRow {
   id: string;
   caller: string;

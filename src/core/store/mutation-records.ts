@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { applyFingerprintChanges, type FingerprintChange } from './custody-store.js';
+import { applyFingerprintChanges, fingerprintChangeCtes, type FingerprintChange } from './custody-store.js';
 import type { SqlClient } from './sql.js';
 import type { AuditDetail, AuditEntry, AuditInput } from './store.js';
 
@@ -105,21 +105,41 @@ export interface AuditRow {
 
 export const AUDIT_COLUMNS = 'id, at, caller, operation, account, target_id, outcome, detail';
 
-/** Inserts one audit row (none when `recordId` is already stored) and returns it as stored, or null when it was already there. */
-export async function insertAudit(sql: SqlClient, entry: AuditInput, recordId: string | null = null): Promise<AuditEntry | null> {
+/** The audit row's insert (none when `record_id` is stored already) and its seven parameters. */
+function auditInsert(entry: AuditInput, recordId: string | null): { readonly sql: string; readonly params: unknown[] } {
   requireText('caller', entry.caller);
   requireText('operation', entry.operation);
   requireText('outcome', entry.outcome);
   const detail = entry.detail === undefined ? null : checkDetail(entry.detail);
-  const rows = await sql.query<AuditRow>(
-    `INSERT INTO audit_log (caller, operation, account, target_id, outcome, detail, record_id)
+  return {
+    sql: `INSERT INTO audit_log (caller, operation, account, target_id, outcome, detail, record_id)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
      ON CONFLICT (record_id) DO NOTHING
      RETURNING ${AUDIT_COLUMNS}`,
-    [entry.caller, entry.operation, entry.account, entry.targetId, entry.outcome, detail === null ? null : JSON.stringify(detail), recordId],
-  );
+    params: [entry.caller, entry.operation, entry.account, entry.targetId, entry.outcome, detail === null ? null : JSON.stringify(detail), recordId],
+  };
+}
+
+/** Inserts one audit row (none when `recordId` is already stored) and returns it as stored, or null when it was already there. */
+export async function insertAudit(sql: SqlClient, entry: AuditInput, recordId: string | null = null): Promise<AuditEntry | null> {
+  const insert = auditInsert(entry, recordId);
+  const rows = await sql.query<AuditRow>(insert.sql, insert.params);
   const row = rows[0];
   return row === undefined ? null : toAudit(row);
+}
+
+/**
+ * The audit row and its fingerprint changes as one statement (atomic by itself): on the embedded
+ * store that is one call instead of a transaction's four or more. False when the changes cannot
+ * be one statement (see {@link fingerprintChangeCtes}); nothing was written then.
+ */
+async function insertAuditWithFingerprints(sql: SqlClient, entry: AuditInput, recordId: string, changes: readonly FingerprintChange[]): Promise<boolean> {
+  const insert = auditInsert(entry, recordId);
+  const params = [...insert.params];
+  const ctes = fingerprintChangeCtes(changes, 'EXISTS (SELECT 1 FROM a)', (value) => `$${params.push(value)}`);
+  if (ctes === null) return false;
+  await sql.query(`WITH a AS (${insert.sql}), ${ctes} SELECT count(*) AS inserted FROM a`, params);
+  return true;
 }
 
 /** The claims and mutation records of a store over `sql`, owned by `replicaId`. */
@@ -189,13 +209,15 @@ export function mutationRecordStore(sql: SqlClient, replicaId: string): Mutation
 
     async recordMutation(record) {
       requireText('record id', record.id);
-      // Without a key the audit row is the whole record: one statement is atomic by itself, and a
-      // transaction would add two statements to every unkeyed mutation (the embedded store's cost is per statement).
+      // Without a key the audit row (and the fingerprints it changed) is the whole record: one
+      // statement is atomic by itself, and a transaction would add round trips to every unkeyed
+      // mutation (the embedded store's cost is per call).
       const fingerprints = record.fingerprints ?? [];
       if (record.idempotency === null && fingerprints.length === 0) {
         await insertAudit(sql, record.audit, record.id);
         return;
       }
+      if (record.idempotency === null && (await insertAuditWithFingerprints(sql, record.audit, record.id, fingerprints))) return;
       await sql.transaction(async (tx) => {
         // A record stored already (a retry from the spool) changes nothing again.
         const inserted = await insertAudit(tx, record.audit, record.id);

@@ -68,6 +68,30 @@ describe('PGlite statements prepared once', () => {
     expect(rows.map((r) => r.k)).toEqual(['tx-1']);
   });
 
+  it('a nested transaction that fails rolls back to its savepoint, and the outer one commits', async () => {
+    const insert = 'INSERT INTO prepared_probe (k) VALUES ($1)';
+    await sql.transaction(async (tx) => {
+      await tx.query(insert, ['sp-outer']);
+      await expect(
+        tx.transaction(async (inner) => {
+          await inner.query(insert, ['sp-inner']);
+          await inner.query(insert, ['sp-outer']);
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      await tx.exec(`INSERT INTO prepared_probe (k) VALUES ('sp-script-1'); INSERT INTO prepared_probe (k) VALUES ('sp-script-2')`);
+    });
+    const rows = await sql.query<{ k: string }>(`SELECT k FROM prepared_probe WHERE k LIKE 'sp-%' ORDER BY k`);
+    expect(rows.map((r) => r.k)).toEqual(['sp-outer', 'sp-script-1', 'sp-script-2']);
+  });
+
+  it('refuses calls on a transaction that has ended', async () => {
+    let escaped: Parameters<Parameters<typeof sql.transaction>[0]>[0] | undefined;
+    await sql.transaction(async (tx) => {
+      escaped = tx;
+    });
+    await expect(escaped?.query('SELECT 1')).rejects.toThrow('Transaction is closed');
+  });
+
   it('keeps at most a bounded number of statements prepared', async () => {
     for (let i = 0; i < 320; i++) await sql.query(`SELECT ${i} AS n`);
     const [row] = await sql.query<{ n: number | string }>('SELECT count(*) AS n FROM pg_prepared_statements');

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Logger } from '../logger.js';
 import { lockDataDir } from './dir-lock.js';
@@ -168,14 +168,26 @@ export async function openPglite(dataDir: string | null, options: PgliteOptions 
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
     },
-    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      try {
-        return await db.transaction((tx) => fn(pgliteTx(db, tx, prepared, 0)));
-      } catch (error) {
-        // PGlite has its own class for a COMMIT that rolled back; callers see one class.
-        if (error instanceof pglite.TransactionAbortedError) throw new TransactionAbortedError();
-        throw error;
-      }
+    transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      // As PGlite's own transaction (its transaction lock held throughout, each call under its
+      // query lock), with BEGIN, COMMIT and ROLLBACK prepared once like every other statement.
+      return db._runExclusiveTransaction(async () => {
+        const state = { closed: false };
+        await db._runExclusiveQuery(() => prepared.run('BEGIN', []));
+        try {
+          const result = await fn(pgliteTx(db, prepared, state, 0));
+          state.closed = true;
+          // A COMMIT in a transaction an error aborted rolls back, and says so.
+          if ((await db._runExclusiveQuery(() => prepared.command('COMMIT'))) === 'ROLLBACK') throw new TransactionAbortedError();
+          return result;
+        } catch (error) {
+          if (!state.closed) {
+            state.closed = true;
+            await db._runExclusiveQuery(() => prepared.run('ROLLBACK', []));
+          }
+          throw error;
+        }
+      });
     },
     close(): Promise<void> {
       closing ??= db.close().finally(release);
@@ -214,19 +226,21 @@ async function sweepThrowawayStores(): Promise<void> {
   }
 }
 
-function pgliteTx(db: PGlite, tx: PgliteTransaction, prepared: PreparedStatements, depth: number): SqlClient {
+function pgliteTx(db: PGlite, prepared: PreparedStatements, state: { readonly closed: boolean }, depth: number): SqlClient {
+  const closed = () => Promise.reject(new Error('Transaction is closed'));
   const client: SqlClient = {
     kind: 'pglite',
     query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      if (tx.closed) return Promise.reject(new Error('Transaction is closed'));
+      if (state.closed) return closed();
       // Inside the transaction, which holds PGlite's transaction lock: only the query lock, as PGlite's own tx.query.
       return db._runExclusiveQuery(() => prepared.run<R>(sql, params));
     },
-    async exec(sql: string): Promise<void> {
-      await tx.exec(sql);
+    exec(sql: string): Promise<void> {
+      if (state.closed) return closed();
+      return db._runExclusiveQuery(() => prepared.script(sql));
     },
     transaction<T>(fn: (inner: SqlClient) => Promise<T>): Promise<T> {
-      return withSavepoint(client, depth + 1, () => fn(pgliteTx(db, tx, prepared, depth + 1)));
+      return withSavepoint(client, depth + 1, () => fn(pgliteTx(db, prepared, state, depth + 1)));
     },
     close(): Promise<void> {
       return Promise.reject(new Error('close() is not available inside a transaction'));
@@ -237,8 +251,12 @@ function pgliteTx(db: PGlite, tx: PgliteTransaction, prepared: PreparedStatement
 
 /** Runs statements on PGlite as named prepared statements; see {@link preparedStatements}. */
 interface PreparedStatements {
-  /** Runs one statement; the caller holds PGlite's query lock. */
+  /** Runs one statement and answers its rows; the caller holds PGlite's query lock. */
   run<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+  /** Runs one statement without parameters and answers its command tag (`COMMIT`, or `ROLLBACK` for a COMMIT that rolled back). */
+  command(sql: string): Promise<string>;
+  /** Runs a script of `;`-separated statements, unprepared (migrations); the caller holds PGlite's query lock. */
+  script(sql: string): Promise<void>;
 }
 
 /** How many statements stay prepared; the least recently used beyond this are closed. The store has a few dozen. */
@@ -291,23 +309,35 @@ function preparedStatements(db: PGlite, pglite: typeof import('@electric-sql/pgl
     return statement;
   };
 
+  const execute = async (sql: string, params: readonly unknown[]) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) statement = await prepare(sql);
+    else {
+      // Most recently used last.
+      statements.delete(sql);
+      statements.set(sql, statement);
+    }
+    const { paramTypes } = statement;
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = db.serializers[paramTypes[i] ?? 0];
+      return serializer ? serializer(value) : String(value);
+    });
+    return send([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+  };
+
   return {
     async run<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
-      let statement = statements.get(sql);
-      if (statement === undefined) statement = await prepare(sql);
-      else {
-        // Most recently used last.
-        statements.delete(sql);
-        statements.set(sql, statement);
-      }
-      const { paramTypes } = statement;
-      const values = params.map((value, i) => {
-        if (value === null || value === undefined) return null;
-        const serializer = db.serializers[paramTypes[i] ?? 0];
-        return serializer ? serializer(value) : String(value);
-      });
-      const messages = await send([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+      const messages = await execute(sql, params);
       return (pglite.parse.parseResults(messages, db.parsers)[0]?.rows ?? []) as R[];
+    },
+    async command(sql: string): Promise<string> {
+      const messages = await execute(sql, []);
+      const done = messages.find((m): m is typeof m & { text: string } => m.name === 'commandComplete');
+      return done?.text ?? '';
+    },
+    async script(sql: string): Promise<void> {
+      await send([serialize.query(sql), serialize.sync()]);
     },
   };
 }

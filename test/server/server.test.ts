@@ -29,7 +29,7 @@ describe('npm start without config (demo mode)', () => {
     server.child.kill('SIGKILL');
   });
 
-  it('runs as JavaScript transpiled from the sources, not through a TypeScript loader', async () => {
+  it('runs as JavaScript bundled from the sources, not through a TypeScript loader', async () => {
     const trees = await readdir(join('node_modules', '.cache', 'patchbay'));
     const running = await Promise.all(
       trees.map((tree) =>
@@ -42,6 +42,8 @@ describe('npm start without config (demo mode)', () => {
     expect(running).toContain(true);
     const cmdline = await readFile(`/proc/${server.child.pid}/cmdline`, 'utf8').catch(() => null);
     if (cmdline !== null) expect(cmdline).not.toContain('tsx');
+    // The bundle finds the store template among the files copied beside it (no initdb fallback).
+    expect(server.output()).not.toContain('initdb');
   });
 
   it('says it is in demo mode and serves GraphiQL, probes and demo data', async () => {

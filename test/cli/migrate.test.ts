@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/core/store/migrations.js';
+import { MIGRATIONS, migrate } from '../../src/core/store/migrations.js';
+import { openPglite } from '../../src/core/store/sql.js';
 import { freshSchema, PG_URL } from '../support/pg-schema.js';
 import { runCli } from './support.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
@@ -15,6 +16,21 @@ import { startGatewayProcess } from '../support/gateway-process.js';
  */
 
 const NEWEST = MIGRATIONS.at(-1)?.version ?? 0;
+const BEHIND = MIGRATIONS.at(-2)?.version ?? 0;
+
+/**
+ * An embedded store one migration behind this code, as an upgrade finds one. (A new store is
+ * made from the shipped template, which already holds the newest schema.)
+ */
+async function storeBehind(dataDir: string): Promise<void> {
+  const sql = await openPglite(dataDir);
+  try {
+    await sql.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    await migrate(sql, MIGRATIONS.slice(0, -1));
+  } finally {
+    await sql.close();
+  }
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -27,19 +43,31 @@ afterAll(async () => {
 });
 
 describe('patchbay migrate (embedded store)', () => {
-  it('a gateway with migrate: false refuses a new store with one line; after `patchbay migrate` it starts', async () => {
+  it('a new store is made at the current schema, so migrate: false starts on it', async () => {
+    const started = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'no-migrate.yaml'), PATCHBAY_DATA_DIR: join(dir, 'data-new') });
+    try {
+      const url = await started.url;
+      expect((await fetch(new URL('/readyz', url))).status).toBe(200);
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await started.exit).toBe(0);
+    }
+  }, 60_000);
+
+  it('a gateway with migrate: false refuses a store behind its code with one line; after `patchbay migrate` it starts', async () => {
     const dataDir = join(dir, 'data');
+    await storeBehind(dataDir);
     const refused = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'no-migrate.yaml'), PATCHBAY_DATA_DIR: dataDir });
     expect(await refused.exit).toBe(1);
     const lines = refused.output().trim().split('\n');
     expect(lines.at(-1)).toBe(
-      `Patchbay's store schema is at version 0 but this gateway needs ${NEWEST}, and migrating at start is off (gateway.store.migrate: false or PATCHBAY_MIGRATE=false): run \`patchbay migrate\` first.`,
+      `Patchbay's store schema is at version ${BEHIND} but this gateway needs ${NEWEST}, and migrating at start is off (gateway.store.migrate: false or PATCHBAY_MIGRATE=false): run \`patchbay migrate\` first.`,
     );
 
     const first = await runCli(['migrate'], { env: { PATCHBAY_DATA_DIR: dataDir, PATCHBAY_DATABASE_URL: '', PATCHBAY_CONFIG: '' } });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe(`applied migration(s) ${MIGRATIONS.map((m) => m.version).join(', ')}: pglite store at schema version ${NEWEST}\n`);
+    expect(first.stdout).toBe(`applied migration(s) ${NEWEST}: pglite store at schema version ${NEWEST}\n`);
     const again = await runCli(['migrate'], { env: { PATCHBAY_DATA_DIR: dataDir, PATCHBAY_DATABASE_URL: '', PATCHBAY_CONFIG: '' } });
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`schema already current: pglite store at schema version ${NEWEST}\n`);
@@ -56,6 +84,7 @@ describe('patchbay migrate (embedded store)', () => {
 
   it('PATCHBAY_MIGRATE=false overrides the file; any other value than true or false is refused', async () => {
     const dataDir = join(dir, 'data-env');
+    await storeBehind(dataDir);
     // Both at once: the bad value is refused before the store is opened, so they never share the data directory.
     const refused = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'plain.yaml'), PATCHBAY_DATA_DIR: dataDir, PATCHBAY_MIGRATE: 'false' });
     const wrong = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'plain.yaml'), PATCHBAY_DATA_DIR: `${dataDir}-wrong`, PATCHBAY_MIGRATE: 'maybe' });

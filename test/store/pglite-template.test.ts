@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../src/core/store/dir-lock.js';
+import { MIGRATIONS, migrate, schemaVersion } from '../../src/core/store/migrations.js';
 import { STORE_SETTINGS } from '../../src/core/store/pglite-start.js';
 import { copyTemplate, installedPgliteVersion, readTemplateInfo, TEMPLATE_ARCHIVE, TEMPLATE_DIR, TEMPLATE_INFO, templateArchive, USTAR_END, ustarEntry } from '../../src/core/store/pglite-template.js';
 import { openPglite } from '../../src/core/store/sql.js';
@@ -45,6 +46,16 @@ describe('the store template', () => {
     expect(info, `no template in ${TEMPLATE_DIR}: ${REBUILD}`).not.toBeNull();
     expect(info?.pglite, `the template was made by another PGlite: ${REBUILD}`).toBe(await installedPgliteVersion());
     expect(await templateArchive()).toEqual({ path: join(TEMPLATE_DIR, TEMPLATE_ARCHIVE) });
+  });
+
+  it('already holds the newest store schema, so a new store applies no migrations', async () => {
+    const newest = MIGRATIONS.at(-1)?.version;
+    expect((await readTemplateInfo())?.schemaVersion, `the template predates migration ${newest}: ${REBUILD}`).toBe(newest);
+    const sql = await openPglite(null);
+    cleanups.push(() => sql.close());
+    expect(sql.origin).toBe('template');
+    expect(await schemaVersion(sql)).toBe(newest);
+    expect(await migrate(sql)).toEqual({ applied: [], current: newest });
   });
 
   it('is refused when made by another PGlite version or damaged, with why', async () => {

@@ -28,6 +28,12 @@ export interface TemplateInfo {
   readonly initdbArgs: readonly string[];
   /** SHA-256 of `cluster.tar.br`, hex. */
   readonly sha256: string;
+  /**
+   * The store schema version (migrations) the cluster already holds, so that a new store need not
+   * run them at its first start; 0 for a bare cluster. A store made from an older template is
+   * migrated the rest of the way at start, as any store is.
+   */
+  readonly schemaVersion: number;
 }
 
 /** Where the template lives, beside this module (src/core/store/pglite-template/). */
@@ -65,7 +71,7 @@ export async function readTemplateInfo(templateDir = TEMPLATE_DIR): Promise<Temp
   try {
     const info = JSON.parse(text) as Partial<TemplateInfo>;
     if (typeof info.pglite !== 'string' || typeof info.sha256 !== 'string' || !Array.isArray(info.initdbArgs)) return null;
-    return { pglite: info.pglite, sha256: info.sha256, initdbArgs: info.initdbArgs.map(String) };
+    return { pglite: info.pglite, sha256: info.sha256, initdbArgs: info.initdbArgs.map(String), schemaVersion: typeof info.schemaVersion === 'number' ? info.schemaVersion : 0 };
   } catch {
     return null;
   }

@@ -39,6 +39,8 @@ import { percentile, procCpuMs, procMemory } from './proc.js';
 import type { RawConfig } from './raw-client.js';
 
 /** The issue's goals. */
+/** How long after "ready" idle RSS is read. */
+const IDLE_SETTLE_MS = 15_000;
 const GOALS = { readCpuRatio: 1.5, writeCpuRatio: 2, p50SlackMs1: 5, p50SlackMs16: 10, trackedRatio: 2, idleRssMb: 150, loadedRssMb: 250, startCpuMs: 3000, hiveRpsRatio: 3 } as const;
 const SLOW_VENDOR_DELAY_MS = 250;
 const TRACKED_LATENCY_MS = 20;
@@ -243,7 +245,7 @@ async function seedVendor(account: AccountConfig, vendor: 'chronosphere' | 'data
 // Patchbay and the raw client, started for one set of accounts.
 
 interface Pair {
-  readonly patchbay: Target & Started & { readonly startCpuMs: number };
+  readonly patchbay: Target & Started & { readonly startCpuMs: number; readonly readyAt: number; readonly readyRssMb: number };
   readonly raw: Target & Started;
   readonly dataDir: string;
 }
@@ -272,10 +274,12 @@ async function startPair(accounts: readonly AccountConfig[], datadogTracked: Rea
   const profile = CPU_PROF_DIR === null ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(CPU_PROF_DIR)];
   const patchbay = await startProcess(['bin/start.mjs'], env, /is ready: open (http:\/\/\S+)/, undefined, profile);
   const startCpuMs = await procCpuMs(patchbay.pid);
+  const readyAt = Date.now();
+  const readyRssMb = (await procMemory(patchbay.pid)).rssMb;
   const rawConfig: RawConfig = { accounts: accounts as unknown as RawConfig['accounts'], datadogTracked };
   const raw = await startProcess(['bench/raw-client.ts'], { ...process.env, BENCH_RAW_CONFIG: JSON.stringify(rawConfig) }, /^port (\d+)/);
   return {
-    patchbay: { ...patchbay, name: 'patchbay', url: new URL('/graphql', patchbay.match[1]).toString(), startCpuMs },
+    patchbay: { ...patchbay, name: 'patchbay', url: new URL('/graphql', patchbay.match[1]).toString(), startCpuMs, readyAt, readyRssMb },
     raw: { ...raw, name: 'raw', url: `http://127.0.0.1:${raw.match[1]}` },
     dataDir,
   };
@@ -551,7 +555,14 @@ async function main(): Promise<void> {
     const tracked = { [datadog.id]: datadogIds };
 
     log('basic workloads (demo seed, five vendors)');
-    pair = await startPair(accounts, tracked);
+    const basic = await startPair(accounts, tracked);
+    pair = basic;
+    // Idle RSS once start-up's garbage has been collected (V8 shrinks an idle heap after several
+    // seconds), at the same moment in every run, before anything else starts.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, basic.patchbay.readyAt + IDLE_SETTLE_MS - Date.now())));
+    const idle = await procMemory(basic.patchbay.pid);
+    const rawIdle = await procMemory(basic.raw.pid);
+    const readyRssMb = basic.patchbay.readyRssMb;
     if (HIVE && (ONLY.has('read') || ONLY.has('chronosphere'))) {
       const started = await startHive(accounts, log);
       if (started.ok) {
@@ -564,8 +575,6 @@ async function main(): Promise<void> {
     }
     const hiveTarget: Target | null = hive ? { name: 'hive', pid: hive.gateway.pid, url: hive.gateway.url } : null;
     const startCpuMs = pair.patchbay.startCpuMs;
-    const idle = await procMemory(pair.patchbay.pid);
-    const rawIdle = await procMemory(pair.raw.pid);
     const slug = 'slack-sre-alerts';
     const read = readStep(accounts, datadogIds, slug);
     const seedTotal = ((await postJson(`${pair.raw.url}/inventory`, {})).data as { totalCount: number }).totalCount;
@@ -704,7 +713,13 @@ async function main(): Promise<void> {
         pair = null;
       }
     }
-    goals.push(goal(`idle RSS ≤ ${GOALS.idleRssMb} MB`, idle.rssMb <= GOALS.idleRssMb, `${fixed(idle.rssMb, 0)} MB after start (the raw client, also under tsx: ${fixed(rawIdle.rssMb, 0)} MB)`));
+    goals.push(
+      goal(
+        `idle RSS ≤ ${GOALS.idleRssMb} MB`,
+        idle.rssMb <= GOALS.idleRssMb,
+        `${fixed(idle.rssMb, 0)} MB ${IDLE_SETTLE_MS / 1000} s after start, idle (${fixed(readyRssMb, 0)} MB at ready; the raw client, under tsx: ${fixed(rawIdle.rssMb, 0)} MB)`,
+      ),
+    );
     const highest = Math.max(peak.peakRssMb, loaded?.peakRssMb ?? 0);
     goals.push(
       goal(

@@ -41,9 +41,10 @@ export interface DispatcherOptions {
 /**
  * The gateway's single undici dispatcher: one keep-alive pool per vendor origin, shared by the
  * accounts on it, HTTP/1.1 unless {@link DispatcherOptions.allowH2} lets a TLS vendor choose
- * HTTP/2 (the simulators serve plain http, so the bench cannot show a gain there). Redirects are
- * never followed (undici's `request` does not follow them unless an interceptor is added), so a
- * 3xx from a vendor surfaces as a contract error instead of leaking credentials to another host.
+ * HTTP/2 (the simulators serve plain http; `npm run bench:h2` measures it against a local TLS
+ * server). Redirects are never followed (undici's `request` does not follow them unless an
+ * interceptor is added), so a 3xx from a vendor surfaces as a contract error instead of leaking
+ * credentials to another host.
  *
  * Every connection is checked against the deny-list on the address it is opened to: a host name
  * through the lookup the socket itself uses (no separate pre-check for DNS to change its answer

@@ -7,13 +7,14 @@
  * process's: a bare Node process (with tsx, as the gateway runs) as the baseline; the store opened
  * in memory, on a fresh directory and reopening that directory again, sampled after opening,
  * after migrations, after `writes` rounds of audit + track + untrack and after settling; then the
- * gateway itself started in demo mode (`src/server/main.ts` on 127.0.0.1, port 0), sampled once it
+ * gateway itself started in demo mode as `npm start` runs it (`bin/start.mjs`, the sources bundled
+ * beforehand so that the start measured does not include it; 127.0.0.1, port 0), sampled once it
  * says it is ready, after a short idle, after Datadog creates and deletes sent as fast as it
  * answers them, and after idling again. Memory is read from /proc (VmRSS, VmHWM) and
  * `process.memoryUsage()`, CPU from `process.cpuUsage()` (the demo: /proc/<pid>/stat).
  * Prints one table, then ratios: each RSS against the bare process and against the issue's goals.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,8 +136,9 @@ async function inChild(scenario: Scenario, dir: string, rounds: number): Promise
  */
 async function demoScenario(idleMs: number, writePairs: number): Promise<ScenarioReport> {
   const { PATCHBAY_CONFIG: _config, PATCHBAY_DATABASE_URL: _url, ...env } = process.env;
+  execFileSync(process.execPath, ['bin/start.mjs', '--transpile-only'], { stdio: 'inherit' });
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, ['bin/start.mjs'], {
     env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -35,7 +35,7 @@ import { encodeGlobalId, innerId } from '../src/core/ids.js';
 import { openStore } from '../src/core/store/store.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
 import { composeSupergraph, ensureHiveTools, type HiveGateway, startHiveGateway, stopHiveGateway } from './hive-gateway.js';
-import { percentile, procCpuMs, procMemory } from './proc.js';
+import { argument, percentile, procCpuMs, procMemory } from './proc.js';
 import type { RawConfig } from './raw-client.js';
 
 /** The issue's goals. */
@@ -44,13 +44,6 @@ const IDLE_SETTLE_MS = 15_000;
 const GOALS = { readCpuRatio: 1.5, writeCpuRatio: 2, p50SlackMs1: 5, p50SlackMs16: 10, trackedRatio: 2, idleRssMb: 150, loadedRssMb: 250, startCpuMs: 3000, hiveRpsRatio: 3 } as const;
 const SLOW_VENDOR_DELAY_MS = 250;
 const TRACKED_LATENCY_MS = 20;
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 const FULL = process.argv.includes('--full');
 const HIVE = !process.argv.includes('--no-hive');

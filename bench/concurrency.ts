@@ -23,7 +23,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { openStore, type Store } from '../src/core/store/store.js';
 import { createRuntime, defaultGatewayConfig, type Runtime } from '../src/server/runtime.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
-import { spawnSimulators } from './proc.js';
+import { argument, spawnSimulators } from './proc.js';
 
 const CONNECTION_GETS = '^/api/v2/actions/connections/';
 const BULK_ACCOUNT = 'datadog-bulk';
@@ -50,13 +50,6 @@ const SETTINGS: readonly Setting[] = [
   { label: 'before (32 sockets/origin, 8 Datadog reads)', connectionsPerOrigin: 32, datadogReads: 8 },
   { label: 'after (defaults)', connectionsPerOrigin: defaultGatewayConfig().vendorHttp.connectionsPerOrigin, datadogReads: undefined },
 ];
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -20,17 +20,10 @@ import { z } from 'zod';
 import { createDispatcher } from '../src/core/http/dispatcher.js';
 import { VendorHttp } from '../src/core/http/vendor-http.js';
 import { silentLogger } from '../src/core/logger.js';
-import { percentile } from './proc.js';
+import { argument, percentile } from './proc.js';
 
 const CERT = readFileSync(new URL('../test/http/fixtures/localhost-cert.pem', import.meta.url), 'utf8');
 const KEY = readFileSync(new URL('../test/http/fixtures/localhost-key.pem', import.meta.url), 'utf8');
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 /** The server side: one TLS listener speaking h2 and http/1.1; reports its port, then connection counts on request. */
 function serve(latencyMs: number): void {

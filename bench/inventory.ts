@@ -13,7 +13,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { createRuntime, defaultGatewayConfig } from '../src/server/runtime.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
 import { openStore } from '../src/core/store/store.js';
-import { percentile, spawnSimulators } from './proc.js';
+import { argument, percentile, spawnSimulators } from './proc.js';
 
 const QUERY = `query Inventory($first: Int) {
   accounts { key vendor }
@@ -23,13 +23,6 @@ const QUERY = `query Inventory($first: Int) {
     failures { account { key } error { __typename message } }
   }
 }`;
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const requests = argument('requests', 300);

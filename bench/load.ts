@@ -19,6 +19,7 @@ import { createRuntime, defaultGatewayConfig } from '../src/server/runtime.js';
 import type { DatadogSimulator } from '../src/simulators/datadog/simulator.js';
 import { startSimulators, stopSimulators } from '../src/simulators/index.js';
 import { openStore } from '../src/core/store/store.js';
+import { argument } from './proc.js';
 
 export interface LoadOptions {
   readonly operations: number;
@@ -216,16 +217,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   return { operations: Math.min(issued, options.operations), byKind, outcomes, violations, heapStartMb, heapEndMb, seconds };
 }
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-
 const isMain = process.argv[1]?.endsWith('load.ts');
 if (isMain) {
-  const options = { operations: argument('operations', 2000), clients: argument('clients', 50), seconds: argument('seconds', 120) };
+  const options = { operations: argument('operations', 2000, 'number'), clients: argument('clients', 50, 'number'), seconds: argument('seconds', 120, 'number') };
   runLoad({ ...options, log: (line) => process.stdout.write(`${line}\n`) })
     .then((report) => {
       process.stdout.write(`kinds     ${JSON.stringify(report.byKind)}\n`);

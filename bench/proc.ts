@@ -62,3 +62,15 @@ export async function spawnSimulators(
   });
   return { child, origins, accounts: SIMULATOR_KITS.map((kit) => kit.demoAccount(origins.get(kit.vendor) ?? '')) };
 }
+
+/**
+ * The value after `--name` on the command line, or `fallback`: a positive integer, or with
+ * `kind` 'number' any positive number. Anything else stops the benchmark with what was expected.
+ */
+export function argument(name: string, fallback: number, kind: 'integer' | 'number' = 'integer'): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
+  const valid = kind === 'integer' ? Number.isInteger(value) : Number.isFinite(value);
+  if (!valid || value <= 0) throw new Error(`--${name} must be a positive ${kind}`);
+  return value;
+}

@@ -26,14 +26,7 @@ import { request } from 'undici';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
 import { openStore } from '../src/core/store/store.js';
 import type { AccountConfig } from '../src/core/config/schema.js';
-import { spawnSimulators } from './proc.js';
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
+import { argument, spawnSimulators } from './proc.js';
 
 const REQUESTS = argument('requests', 200);
 const CLIENTS = argument('clients', 8);

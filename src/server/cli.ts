@@ -42,10 +42,14 @@ interface Io {
 /** Exit codes: 0 done, 1 the command ran and found a problem, 2 the command line itself is wrong. */
 const USAGE_ERROR = 2;
 
-/** The version in the package.json above this file (two levels up from src/server, three from dist/src/server). */
+/**
+ * The version in Patchbay's package.json above this file: two levels up from src/server, three
+ * from dist/src/server, seven from the bundle npm start and the command make from a checkout
+ * (node_modules/.cache/patchbay/<digest>/src/server).
+ */
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 5; depth++) {
+  for (let depth = 0; depth < 8; depth++) {
     try {
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
       if (manifest.name === 'patchbay' && typeof manifest.version === 'string') return manifest.version;

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { runCli, runNode } from './support.js';
 /*
  * Issue 11 point 5: the `patchbay` command line. Usage and version answer 0 without starting
  * anything; a wrong command line answers 2 with the usage on standard error; and the launcher
- * (bin/patchbay.mjs) runs dist/ once built, the sources through tsx otherwise.
+ * (bin/patchbay.mjs) runs dist/ once built, the sources bundled as `npm start` bundles them otherwise.
  */
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -68,6 +68,7 @@ describe('bin/patchbay.mjs chooses what to run', () => {
     await mkdir(join(root, 'bin'));
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'patchbay', type: 'module' }));
     await copyFile('bin/patchbay.mjs', launcher());
+    await copyFile('bin/bundle.mjs', join(root, 'bin', 'bundle.mjs'));
     await mkdir(join(root, 'src', 'server'), { recursive: true });
     await writeFile(join(root, 'src', 'server', 'cli.ts'), "const where: string = 'sources';\nprocess.stdout.write(`${where} ${process.argv.slice(2).join(' ')}`);\n");
   });
@@ -75,17 +76,26 @@ describe('bin/patchbay.mjs chooses what to run', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('without dist/ and without tsx it says how to get either, and exits 1', async () => {
+  it('without dist/ and without esbuild (no `npm install`) it says how to get either, and exits 1', async () => {
     const run = await runNode([launcher(), '--version']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('run `npm install` for development, or `npm run build`');
   });
 
-  it('without dist/ it runs the TypeScript sources through tsx, passing the arguments', async () => {
-    await symlink(resolve('node_modules'), join(root, 'node_modules'), 'dir');
+  it('without dist/ it bundles the TypeScript sources once and runs them under plain node, passing the arguments', async () => {
+    // esbuild alone (its own node_modules, so the bundle lands in this checkout's cache, not the real one's).
+    await mkdir(join(root, 'node_modules'));
+    await symlink(resolve('node_modules', 'esbuild'), join(root, 'node_modules', 'esbuild'), 'dir');
     const run = await runNode([launcher(), 'check-config', 'x.yaml']);
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('sources check-config x.yaml');
+    const trees = await readdir(join(root, 'node_modules', '.cache', 'patchbay'));
+    expect(trees).toHaveLength(1);
+    expect(await readdir(join(root, 'node_modules', '.cache', 'patchbay', trees[0] ?? '', 'src', 'server'))).toContain('cli.js');
+    // Unchanged sources: the same tree, not bundled again.
+    expect((await runNode([launcher(), 'again'])).stdout).toBe('sources again');
+    expect(await readdir(join(root, 'node_modules', '.cache', 'patchbay'))).toEqual(trees);
   });
 
   it('once built, it runs dist/ under plain node', async () => {

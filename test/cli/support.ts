@@ -51,9 +51,12 @@ export function runNode(args: readonly string[], options: RunOptions = {}): Prom
   });
 }
 
-/** Runs the CLI from its TypeScript sources, as the `patchbay` command does in a checkout without dist/. */
+/**
+ * Runs the `patchbay` command from the checkout's sources, bundled as bin/patchbay.mjs runs them
+ * without dist/ (test/support/cli-from-sources.mjs: a dist/ left from an earlier build is not used).
+ */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
-  return runNode(['--import', 'tsx', 'src/server/cli.ts', ...args], options);
+  return runNode(['test/support/cli-from-sources.mjs', ...args], options);
 }
 
 /** The non-empty lines of a text. */

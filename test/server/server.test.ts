@@ -7,7 +7,7 @@ import { createDatadogSimulator, type DatadogSimulator } from '../../src/simulat
 import { startGatewayProcess } from '../support/gateway-process.js';
 
 /** Starts the gateway the way `npm start` does, through bin/start.mjs (demo unless a test sets PATCHBAY_CONFIG). */
-const startServer = (env: Record<string, string>) => startGatewayProcess({ PATCHBAY_CONFIG: '', ...env }, { entry: 'bin/start.mjs' });
+const startServer = (env: Record<string, string>) => startGatewayProcess({ PATCHBAY_CONFIG: '', ...env });
 
 async function post(url: string, query: string, key?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query }) });

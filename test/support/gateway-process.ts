@@ -11,13 +11,12 @@ export interface GatewayProcess {
 }
 
 /**
- * Starts the gateway on an ephemeral 127.0.0.1 port, with `env` over the test's own: the sources
- * through tsx, or with `entry: 'bin/start.mjs'` exactly as `npm start` runs it (transpiled once
- * into node_modules/.cache/patchbay/ and run as JavaScript).
+ * Starts the gateway on an ephemeral 127.0.0.1 port, with `env` over the test's own, exactly as
+ * `npm start` runs it (bin/start.mjs: bundled once into node_modules/.cache/patchbay/ and run as
+ * JavaScript).
  */
-export function startGatewayProcess(env: Record<string, string>, options: { entry?: 'src/server/main.ts' | 'bin/start.mjs' } = {}): GatewayProcess {
-  const entry = options.entry ?? 'src/server/main.ts';
-  const child = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
+export function startGatewayProcess(env: Record<string, string>): GatewayProcess {
+  const child = spawn(process.execPath, ['bin/start.mjs'], {
     cwd: process.cwd(),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

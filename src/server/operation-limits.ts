@@ -144,8 +144,48 @@ export function checkTally(tally: OperationTally, limits: Limits): GraphQLError 
   return null;
 }
 
+/** Tallies kept per document for its variable shapes; past this many shapes a document's are dropped and counted afresh. */
+const TALLY_SHAPES_PER_DOCUMENT = 32;
+
+/**
+ * What of the variables a tally depends on: only how long each list is (or that it is null,
+ * absent or a single value), as {@link listLength} reads them. Two requests with the same
+ * document, operation and shape are tallied alike, whatever the ids in them.
+ */
+function variableShape(operationName: string | null | undefined, variables: Readonly<Record<string, unknown>>): string {
+  let shape = operationName ?? '';
+  for (const [name, value] of Object.entries(variables)) shape += `\0${name}=${Array.isArray(value) ? value.length : value === null || value === undefined ? 'null' : 'one'}`;
+  return shape;
+}
+
+/**
+ * Tallies an operation once per document (the same object for every request with the same query
+ * text, from Yoga's parse cache) and variable shape, instead of walking the document on every
+ * request; a document no longer cached is dropped with its tallies.
+ */
+function cachedTally(accounts: number): (args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>) => OperationTally {
+  const byDocument = new WeakMap<DocumentNode, { readonly schema: GraphQLSchema; readonly tallies: Map<string, OperationTally> }>();
+  return (args) => {
+    const variables = args.variableValues ?? {};
+    let entry = byDocument.get(args.document);
+    if (entry?.schema !== args.schema) {
+      entry = { schema: args.schema, tallies: new Map() };
+      byDocument.set(args.document, entry);
+    }
+    const shape = variableShape(args.operationName, variables);
+    let tally = entry.tallies.get(shape);
+    if (!tally) {
+      tally = tallyOperation(args.schema, args.document, args.operationName, variables, accounts);
+      if (entry.tallies.size >= TALLY_SHAPES_PER_DOCUMENT) entry.tallies.clear();
+      entry.tallies.set(shape, tally);
+    }
+    return tally;
+  };
+}
+
 /** Refuses, before anything runs, an operation whose cost, mutations, ids or deferrals are over the limits. */
 function costPlugin(limits: Limits, accounts: number): Plugin {
+  const tally = cachedTally(accounts);
   const check = ({
     args,
     setResultAndStopExecution,
@@ -153,8 +193,7 @@ function costPlugin(limits: Limits, accounts: number): Plugin {
     args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>;
     setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
   }) => {
-    const variables = args.variableValues ?? {};
-    const refused = checkTally(tallyOperation(args.schema, args.document, args.operationName, variables, accounts), limits);
+    const refused = checkTally(tally(args), limits);
     if (refused) setResultAndStopExecution({ errors: [refused] });
   };
   // A subscription is counted once as it starts: what each of its events would cost, the same as a query's result.

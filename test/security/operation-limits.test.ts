@@ -93,6 +93,16 @@ describe('bombs are refused before any vendor call', () => {
     expect(vendorTraffic()).toBe(0);
   });
 
+  it('is counted for each request’s own ids: the same query text with 100 ids runs, with 2,000 is refused, with 100 runs again', async () => {
+    const query = 'query Same($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+    const ids = (n: number) => Array.from({ length: n }, () => datadogId);
+    expect((await fleet.h.gql(query, { ids: ids(100) })).errors).toBeUndefined();
+    expect(refusal(await fleet.h.gql(query, { ids: ids(2_000) }))).toMatchObject({ limit: 'maxIds', message: expect.stringContaining('2000 ids') });
+    expect((await fleet.h.gql(query, { ids: ids(100) })).errors).toBeUndefined();
+    // Null for the list is no ids (an error from the field, not from the limits).
+    expect((await fleet.h.gql(query, { ids: null })).errors?.[0]?.extensions?.['code']).not.toBe('OPERATION_LIMIT_EXCEEDED');
+  });
+
   it('100 ids still make one request (the documented maximum)', async () => {
     const ids = Array.from({ length: 100 }, () => datadogId);
     const result = await fleet.h.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });

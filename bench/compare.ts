@@ -22,7 +22,7 @@
  * Datadog by id) and the Chronosphere create + delete, at 1, 16 and 64 clients. `--no-hive` skips
  * it; when it cannot be installed, composed or started, the table says so and has the rest.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -35,7 +35,7 @@ import { encodeGlobalId, innerId } from '../src/core/ids.js';
 import { openStore } from '../src/core/store/store.js';
 import { SIMULATOR_KITS } from '../src/simulators/index.js';
 import { composeSupergraph, ensureHiveTools, type HiveGateway, startHiveGateway, stopHiveGateway } from './hive-gateway.js';
-import { argument, percentile, procCpuMs, procMemory } from './proc.js';
+import { argument, bundleSources, percentile, procCpuMs, procMemory } from './proc.js';
 import type { RawConfig } from './raw-client.js';
 
 /** The issue's goals. */
@@ -530,8 +530,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const rows: Row[] = [];
   const goals: string[] = [];
-  // `npm start` transpiles the sources on its first start after a change: done here first, so no start measured below pays for it.
-  execFileSync(process.execPath, ['bin/start.mjs', '--transpile-only'], { stdio: 'inherit' });
+  bundleSources();
   const sims = await startSimulatorsProcess();
   let pair: Pair | null = null;
   let hive: RunningHive | null = null;

@@ -14,14 +14,14 @@
  * `process.memoryUsage()`, CPU from `process.cpuUsage()` (the demo: /proc/<pid>/stat).
  * Prints one table, then ratios: each RSS against the bare process and against the issue's goals.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPglite, type SqlClient } from '../src/core/store/sql.js';
 import { createStore, type Store } from '../src/core/store/store.js';
-import { procCpuMs, procMemory } from './proc.js';
+import { bundleSources, procCpuMs, procMemory } from './proc.js';
 
 /** The issue's goals, in MB and CPU ms. */
 const GOAL_IDLE_RSS_MB = 150;
@@ -136,7 +136,7 @@ async function inChild(scenario: Scenario, dir: string, rounds: number): Promise
  */
 async function demoScenario(idleMs: number, writePairs: number): Promise<ScenarioReport> {
   const { PATCHBAY_CONFIG: _config, PATCHBAY_DATABASE_URL: _url, ...env } = process.env;
-  execFileSync(process.execPath, ['bin/start.mjs', '--transpile-only'], { stdio: 'inherit' });
+  bundleSources();
   const started = performance.now();
   const child = spawn(process.execPath, ['bin/start.mjs'], {
     env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },

@@ -32,6 +32,18 @@ async function storeBehind(dataDir: string): Promise<void> {
   }
 }
 
+/** A gateway with `migrate: false` on `dataDir` gets ready, then stops cleanly on SIGTERM. */
+async function expectReadyWithoutMigrating(dataDir: string): Promise<void> {
+  const started = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'no-migrate.yaml'), PATCHBAY_DATA_DIR: dataDir });
+  try {
+    const url = await started.url;
+    expect((await fetch(new URL('/readyz', url))).status).toBe(200);
+  } finally {
+    started.child.kill('SIGTERM');
+    expect(await started.exit).toBe(0);
+  }
+}
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patchbay-migrate-'));
@@ -44,14 +56,7 @@ afterAll(async () => {
 
 describe('patchbay migrate (embedded store)', () => {
   it('a new store is made at the current schema, so migrate: false starts on it', async () => {
-    const started = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'no-migrate.yaml'), PATCHBAY_DATA_DIR: join(dir, 'data-new') });
-    try {
-      const url = await started.url;
-      expect((await fetch(new URL('/readyz', url))).status).toBe(200);
-    } finally {
-      started.child.kill('SIGTERM');
-      expect(await started.exit).toBe(0);
-    }
+    await expectReadyWithoutMigrating(join(dir, 'data-new'));
   }, 60_000);
 
   it('a gateway with migrate: false refuses a store behind its code with one line; after `patchbay migrate` it starts', async () => {
@@ -72,14 +77,7 @@ describe('patchbay migrate (embedded store)', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`schema already current: pglite store at schema version ${NEWEST}\n`);
 
-    const started = startGatewayProcess({ PATCHBAY_CONFIG: join(dir, 'no-migrate.yaml'), PATCHBAY_DATA_DIR: dataDir });
-    try {
-      const url = await started.url;
-      expect((await fetch(new URL('/readyz', url))).status).toBe(200);
-    } finally {
-      started.child.kill('SIGTERM');
-      expect(await started.exit).toBe(0);
-    }
+    await expectReadyWithoutMigrating(dataDir);
   }, 60_000);
 
   it('PATCHBAY_MIGRATE=false overrides the file; any other value than true or false is refused', async () => {
